@@ -1,0 +1,163 @@
+"""Base-year data (end of 2018) from ``sim/data/*.csv``, loaded once into numpy arrays.
+
+How the base year is built: SEI value added of 2018 (9155.18e8 yuan, the total in
+sei_value_added.csv) is split across the seven industries by their 2019 composition (the only
+year with all seven published); output = VA / va_ratio; locations by district_industry_shares.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
+
+DATA_DIR = Path(__file__).with_name("data")
+YUAN_PER_100M = 1e8
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _by_industry(rows: list[dict[str, str]], col: str) -> np.ndarray:
+    vals = {r["industry_id"]: float(r[col]) for r in rows}
+    return np.array([vals[i] for i in INDUSTRIES])
+
+
+@dataclass(frozen=True)
+class BaseData:
+    # industries (index order = ids.INDUSTRIES)
+    va_ratio: np.ndarray  # VA / gross output
+    va_per_worker: np.ndarray  # yuan/person/year
+    capital_va_ratio: np.ndarray  # capital / annual VA
+    rd_intensity: np.ndarray  # R&D / sales
+    export_share: np.ndarray
+    semiconductor_exposure: np.ndarray
+    firm_share: np.ndarray
+    subfield_ids: tuple[str, ...]
+    subfield_industry: np.ndarray  # industry index of each sub-field
+    subfield_weight: np.ndarray  # share of its industry's VA
+    # districts (index order = ids.DISTRICTS)
+    lat: np.ndarray
+    lon: np.ndarray
+    area_km2: np.ndarray
+    floor_space: np.ndarray  # m2 for industry
+    rent: np.ndarray  # yuan/m2/month
+    distance_km: np.ndarray  # [N_DIST, N_DIST] great-circle distance between centres
+    location_share: np.ndarray  # [N_IND, N_DIST] share of each industry's VA by district
+    # input coefficients: rows = 7 industries + ROE + IMPORT, cols = 7 industries
+    io: np.ndarray
+    # carriers
+    carrier_types: tuple[str, ...]
+    carrier_share: np.ndarray
+    carrier_researchers: np.ndarray  # people
+    carrier_budget: np.ndarray  # yuan/year
+    carrier_capability: np.ndarray  # 0-1
+    # statistics
+    va_2018: np.ndarray  # yuan/year by industry (built as described above)
+    va_2019: np.ndarray  # yuan/year by industry (calibration target)
+    drivers: dict[int, dict[str, float]]  # year -> macro drivers (percent)
+    nhte_2018: float  # national high-tech enterprises (firms)
+    carriers_2018: float  # innovation carriers, cumulative (carriers)
+
+    @property
+    def output_2018(self) -> np.ndarray:
+        return self.va_2018 / self.va_ratio
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    la, lo = np.radians(lat), np.radians(lon)
+    dla = la[:, None] - la[None, :]
+    dlo = lo[:, None] - lo[None, :]
+    a = np.sin(dla / 2) ** 2 + np.cos(la[:, None]) * np.cos(la[None, :]) * np.sin(dlo / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(a))
+
+
+def _indicator(rows: list[dict[str, str]], name: str, year: int) -> float:
+    for r in rows:
+        if r["indicator"] == name and r["year"] == str(year):
+            return float(r["value"])
+    raise KeyError(f"{name} {year} not in innovation_and_people.csv")
+
+
+@lru_cache(maxsize=1)
+def load() -> BaseData:
+    ind = read_csv("industries.csv")
+    sub = read_csv("subfields.csv")
+    dist = {r["district_id"]: r for r in read_csv("districts.csv")}
+    shares = read_csv("district_industry_shares.csv")
+    io_rows = read_csv("io_coefficients.csv")
+    inst = read_csv("institutes.csv")
+    sei = read_csv("sei_value_added.csv")
+    inno = read_csv("innovation_and_people.csv")
+    macro = read_csv("macro_drivers.csv")
+
+    va_ratio = _by_industry(ind, "va_ratio")
+    loc = np.zeros((N_IND, N_DIST))
+    for r in shares:
+        loc[INDUSTRIES.index(r["industry_id"]), DISTRICTS.index(r["district_id"])] = float(r["share"])
+    loc /= loc.sum(axis=1, keepdims=True)
+
+    sectors = list(INDUSTRIES) + ["ROE", "IMPORT"]
+    io = np.zeros((len(sectors), N_IND))
+    for r in io_rows:
+        io[sectors.index(r["from_sector"]), INDUSTRIES.index(r["to_industry"])] = float(r["coefficient"])
+    if not np.allclose(io.sum(axis=0), 1 - va_ratio, atol=1e-4):
+        raise ValueError("io_coefficients.csv: column sums must equal 1 - va_ratio (industries.csv)")
+
+    va19 = {r["industry"]: float(r["value_added_100m_yuan"]) * YUAN_PER_100M for r in sei if r["year"] == "2019"}
+    total18 = next(float(r["value_added_100m_yuan"]) for r in sei if r["year"] == "2018" and r["industry"] == "ALL")
+    va_2019 = np.array([va19[i] for i in INDUSTRIES])
+    va_2018 = total18 * YUAN_PER_100M * va_2019 / va_2019.sum()
+
+    lat = np.array([float(dist[d]["lat"]) for d in DISTRICTS])
+    lon = np.array([float(dist[d]["lon"]) for d in DISTRICTS])
+    sub_ind = np.array([INDUSTRIES.index(r["industry_id"]) for r in sub])
+    sub_w = np.array([float(r["va_weight"]) for r in sub])
+    for i in range(N_IND):
+        sub_w[sub_ind == i] /= sub_w[sub_ind == i].sum()
+
+    drivers = {
+        int(r["year"]): {
+            "gdp": float(r["china_real_gdp_growth_pct"]),
+            "exports": float(r["china_goods_exports_usd_growth_pct"]),
+            "semiconductors": float(r["world_semiconductor_sales_growth_pct"]),
+        }
+        for r in macro
+    }
+    return BaseData(
+        va_ratio=va_ratio,
+        va_per_worker=_by_industry(ind, "va_per_worker_yuan"),
+        capital_va_ratio=_by_industry(ind, "capital_va_ratio"),
+        rd_intensity=_by_industry(ind, "rd_intensity"),
+        export_share=_by_industry(ind, "export_share"),
+        semiconductor_exposure=_by_industry(ind, "semiconductor_exposure"),
+        firm_share=_by_industry(ind, "firm_share") / _by_industry(ind, "firm_share").sum(),
+        subfield_ids=tuple(r["subfield_id"] for r in sub),
+        subfield_industry=sub_ind,
+        subfield_weight=sub_w,
+        lat=lat,
+        lon=lon,
+        area_km2=np.array([float(dist[d]["area_km2"]) for d in DISTRICTS]),
+        floor_space=np.array([float(dist[d]["industrial_floor_space_m2"]) for d in DISTRICTS]),
+        rent=np.array([float(dist[d]["rent_yuan_m2_month"]) for d in DISTRICTS]),
+        distance_km=haversine_km(lat, lon),
+        location_share=loc,
+        io=io,
+        carrier_types=tuple(r["carrier_type"] for r in inst),
+        carrier_share=np.array([float(r["count_share"]) for r in inst]) / sum(float(r["count_share"]) for r in inst),
+        carrier_researchers=np.array([float(r["researchers_mean"]) for r in inst]),
+        carrier_budget=np.array([float(r["budget_yuan_per_year_mean"]) for r in inst]),
+        carrier_capability=np.array([float(r["capability_mean"]) for r in inst]),
+        va_2018=va_2018,
+        va_2019=va_2019,
+        drivers=drivers,
+        nhte_2018=_indicator(inno, "national_high_tech_enterprises", 2018),
+        carriers_2018=_indicator(inno, "innovation_carriers", 2017) + _indicator(inno, "innovation_carriers_new", 2018),
+    )

@@ -1,0 +1,1 @@
+"""Mechanisms: one module per economic process, each a pure function of (state, params, rng)."""

@@ -1,0 +1,137 @@
+"""Labour: labour demand, separations, matching in district markets, migration and wages.
+
+Assumptions (docs/ODD.md, "Labour"); units are people (talent agents x people_per_agent) and
+yuan/person/quarter:
+- Firms aim at the capacity that serves expected demand at the target utilisation; they open
+  vacancies for a share (hire_speed) of the labour gap and lay off a share (fire_speed) of any
+  excess (asymmetric adjustment costs); a firm keeps at least one talent agent (its founders).
+- Matching happens in district x field cells: each quarter a share (match_efficiency) of
+  min(unemployed, vacancies) is matched at random; institutes hire professionals and seniors in
+  their field first, then firms in their field, then firms across fields.
+- The labour market only moves people between employers and unemployment. People enter the
+  city (graduates and migrants, more where vacancies stay unfilled: Harris-Todaro) and leave it
+  (out-migration, retirement); these flows are counted so the stock adds up.
+- Wages follow a nominal trend, slower where local unemployment exceeds its base-year rate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import LabourParams
+from sim.ids import N_DIST, N_IND
+from sim.sampling import stochastic_round
+
+
+def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random rank (0, 1, ...) of each element within its key group."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    perm = rng.permutation(n)
+    order = perm[np.argsort(keys[perm], kind="stable")]
+    sk = keys[order]
+    first = np.r_[True, sk[1:] != sk[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - start
+    return rank
+
+
+def labour_gap(employees: np.ndarray, capacity: np.ndarray, expected_demand: np.ndarray, target_util: float) -> np.ndarray:
+    """Desired change of employment (people): capacity should equal expected demand / target
+    utilisation; with constant returns and a fixed K/L mix labour scales one-for-one."""
+    want = expected_demand / target_util
+    factor = np.where(capacity > 0, want / np.where(capacity > 0, capacity, 1.0), 1.0)
+    return employees * (np.clip(factor, 0.0, 4.0) - 1.0)
+
+
+def vacancies_and_layoffs(gap: np.ndarray, ppa: int, can_hire: np.ndarray, p: LabourParams,
+                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Vacancies and layoffs in talent agents per employer."""
+    vac = stochastic_round(np.clip(gap, 0, None) * p.hire_speed / ppa, rng)
+    lay = stochastic_round(np.clip(-gap, 0, None) * p.fire_speed / ppa, rng)
+    return np.where(can_hire, vac, 0), lay
+
+
+def separations(employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float,
+                rng: np.random.Generator) -> np.ndarray:
+    """Mask of employed agents who leave their job (layoffs by random rank, then quits); the
+    first-ranked agent of every employer stays (founders)."""
+    idx = np.flatnonzero(employed)
+    rank = rank_within(employer[idx], rng)
+    n_emp = np.bincount(employer[idx], minlength=len(layoffs))
+    lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))[employer[idx]]
+    # highest ranks are laid off; rank 0 (founder) never leaves
+    leave = (rank >= n_emp[employer[idx]] - lay) & (rank > 0)
+    leave |= (rank > 0) & (rng.random(len(idx)) < quit_rate)
+    out = np.zeros(len(employer), bool)
+    out[idx[leave]] = True
+    return out
+
+
+def match(agent_idx: np.ndarray, agent_key: np.ndarray, slot_owner: np.ndarray, slot_key: np.ndarray,
+          efficiency: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Match agents to vacancy slots within cells (same key). In each cell
+    floor(efficiency x min(U, V)) pairs form, at random on both sides (stochastically rounded).
+    Returns (matched agent indices, slot positions)."""
+    if len(agent_idx) == 0 or len(slot_owner) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
+    U = np.bincount(agent_key, minlength=n_cells)
+    V = np.bincount(slot_key, minlength=n_cells)
+    m = stochastic_round(efficiency * np.minimum(U, V), rng)
+    a_rank = rank_within(agent_key, rng)
+    s_rank = rank_within(slot_key, rng)
+    a_sel = a_rank < m[agent_key]
+    s_sel = s_rank < m[slot_key]
+    # pair the k-th selected agent of a cell with the k-th selected slot of the same cell
+    a_order = np.lexsort((a_rank[a_sel], agent_key[a_sel]))
+    s_order = np.lexsort((s_rank[s_sel], slot_key[s_sel]))
+    return agent_idx[a_sel][a_order], np.flatnonzero(s_sel)[s_order]
+
+
+def cell_key(field: np.ndarray, district: np.ndarray) -> np.ndarray:
+    return field.astype(np.int64) * N_DIST + district
+
+
+def inflow_counts(stock: np.ndarray, unfilled: np.ndarray, ppa: int, p: LabourParams,
+                  rng: np.random.Generator) -> np.ndarray:
+    """New talent agents per cell (field x district): graduates and migrants in proportion to the
+    stock, plus in-migration answering unfilled vacancies (people -> agents)."""
+    people = p.inflow_base * stock + p.inmigration_response * unfilled
+    return rng.poisson(np.clip(people, 0, None) / ppa)
+
+
+def leave_city(employed: np.ndarray, age: np.ndarray, p: LabourParams, rng: np.random.Generator) -> np.ndarray:
+    """Mask of agents leaving the talent stock this quarter (out-migration or retirement)."""
+    rate = np.where(employed, p.outmigration_employed, p.outmigration_unemployed)
+    return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
+
+
+def move_destinations(district: np.ndarray, pull: np.ndarray, distance_km: np.ndarray, p: LabourParams,
+                      rng: np.random.Generator) -> np.ndarray:
+    """New districts of searching unemployed agents: a share move, choosing by vacancies
+    (``pull`` per district) with distance decay; the rest stay."""
+    from sim.economy.geography import decay
+    from sim.sampling import choose_rows, row_cdf
+
+    moving = rng.random(len(district)) < p.move_probability
+    cdf = row_cdf(pull[None, :] * decay(distance_km, p.move_distance_km))
+    dest = district.copy()
+    if moving.any():
+        dest[moving] = choose_rows(cdf, district[moving].astype(np.int64), rng)
+    return dest
+
+
+def update_wage_index(wage_index: np.ndarray, unemployed: np.ndarray, labour_force: np.ndarray,
+                      p: LabourParams) -> np.ndarray:
+    """Nominal wage index by field x district (yuan/person/quarter): trend growth, lower where the
+    cell's unemployment rate is above the base-year rate (a wage curve, Blanchflower & Oswald)."""
+    u = np.where(labour_force > 0, unemployed / np.maximum(labour_force, 1e-9), p.unemployment_rate)
+    g = np.clip(p.wage_growth - p.wage_unemployment_response * (u - p.unemployment_rate), -0.05, 0.10)
+    return wage_index * (1.0 + g)
+
+
+__all__ = ["rank_within", "labour_gap", "vacancies_and_layoffs", "separations", "match", "cell_key",
+           "inflow_counts", "leave_city", "move_destinations", "update_wage_index", "N_IND"]

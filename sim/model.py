@@ -1,0 +1,93 @@
+"""SEIModel: the Mesa model. It builds the world and runs the quarter's phases in order;
+the economics lives in sim.economy (pure functions) and sim.phases (vectorised application)."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim import basedata, phases
+from sim.agents import Firm, Institute, Talent
+from sim.config import SimConfig, to_config
+from sim.measure import Recorder
+from sim.world import build_world
+
+STREAMS = ("build", "innovation", "labour", "production", "finance", "demography", "policy")
+
+
+def rng_streams(seed: int) -> dict[str, np.random.Generator]:
+    """One generator per mechanism from one SeedSequence, so switching one mechanism or lever on
+    does not shift the draws of the others (common random numbers)."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+
+
+class SEIModel(mesa.Model):
+    """Shenzhen's strategic emerging industries, one step per quarter from scenario.start_year Q1."""
+
+    def __init__(self, cfg: SimConfig | dict | None = None, *, handles: bool = True, **overrides):
+        cfg = cfg if isinstance(cfg, SimConfig) and not overrides else to_config(cfg, **overrides)
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        self.rngs = rng_streams(cfg.seed)
+        self.world = build_world(cfg, basedata.load(), self.rngs["build"])
+        self.recorder = Recorder()
+        self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
+        self.handles = handles
+        self._handles: dict[str, list] = {"firms": [], "institutes": [], "talent": []}
+        if handles:
+            self._sync_handles()
+
+    # -- Mesa handles --------------------------------------------------------------------------
+    def _sync_handles(self, exited: dict[str, np.ndarray] | None = None) -> None:
+        for name, cls in (("firms", Firm), ("institutes", Institute), ("talent", Talent)):
+            table = getattr(self.world, name)
+            lst = self._handles[name]
+            for row in range(len(lst), table.n):
+                lst.append(cls(self, row))
+            if exited is not None:
+                for row in exited.get(name, ()):
+                    h = lst[row]
+                    if h is not None:
+                        h.remove()
+                        lst[row] = None
+
+    @property
+    def quarter_label(self) -> str:
+        return f"{self.year}Q{self.q}"
+
+    @property
+    def n_quarters(self) -> int:
+        sc = self.cfg.scenario
+        return 4 * (sc.end_year - sc.start_year + 1)
+
+    # -- the quarter ---------------------------------------------------------------------------
+    def step(self) -> None:
+        self.q += 1
+        if self.q > 4:
+            self.q, self.year = 1, self.year + 1
+        w, r = self.world, self.rngs
+        w.quarter += 1
+        w.reset_flows()
+        t_alive = w.talent.alive.copy() if self.handles else None
+        i_alive = w.institutes.alive.copy() if self.handles else None
+        phases.environment(w, self.year, self.q)
+        phases.innovation(w, r["innovation"])
+        phases.labour(w, r["labour"])
+        phases.production(w, self.year, self.q)
+        insolvent = phases.finance(w)
+        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"])
+        self.recorder.record(w, self.year, self.q)
+        if self.handles:
+            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)])
+            gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])
+            self._sync_handles({"firms": exited, "talent": gone_t, "institutes": gone_i})
+
+    def run(self) -> "SEIModel":
+        """Run every quarter of the scenario."""
+        for _ in range(self.n_quarters):
+            self.step()
+        return self
+
+    def timeseries(self):
+        return self.recorder.frame()

@@ -1,0 +1,385 @@
+"""The phases of a quarter: each reads the world, calls the pure mechanisms of sim.economy and
+writes the results back. Every phase is vectorised over whole columns."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import demand as dem
+from sim.economy import demography as demo
+from sim.economy import finance as fin
+from sim.economy import innovation as inn
+from sim.economy import labour as lab
+from sim.economy.geography import location_utility, logit_probabilities, update_rent
+from sim.economy.production import produce, va_capacity
+from sim.ids import FIRM, INSTITUTE, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
+from sim.sampling import choose_rows, stochastic_round
+from sim.world import SupplierChooser, World, build_network
+
+
+def _cell(ind: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    return ind.astype(np.int64) * N_DIST + dist
+
+
+def _count(ind: np.ndarray, dist: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    return np.bincount(_cell(ind, dist), weights=weights, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
+
+
+def firm_capacity(w: World) -> np.ndarray:
+    """Gross-output capacity of each firm (yuan/quarter)."""
+    f = w.firms
+    cap_va = va_capacity(f.z, f.tfp, f.employees, f.capital, w.cfg.params.production.labour_elasticity)
+    return np.where(f.alive, cap_va / w.data.va_ratio[f.industry], 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+def environment(w: World, year: int, q: int) -> None:
+    """Advance the trend level of external demand by one quarter (demand.py)."""
+    g = dem.annual_growth(year, w.cfg.calibration.demand_trend, w.cfg.scenario, w.data)
+    w.ext_demand = w.ext_demand * dem.quarterly_factor(g)
+
+
+def innovation(w: World, rng: np.random.Generator) -> None:
+    f, inst, p = w.firms, w.institutes, w.cfg.params.innovation
+    alive = f.alive
+    rd = np.where(alive, f.rd_intensity * f.output, 0.0)
+    k_i, flow, cap, budget = inn.update_institutes(inst.knowledge, inst.budget, inst.capability, inst.researchers,
+                                                   inst.target_researchers, inst.alive, p)
+    inst.knowledge[:], inst.knowledge_flow[:], inst.capability[:], inst.budget[:] = k_i, flow, cap, budget
+    pool = inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
+        + inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive], inst.knowledge[inst.alive])
+    reachable = w.spill_kernel @ pool
+    spill = np.where(alive, inn.firm_spillovers(_cell(f.industry, f.district), rd, reachable, p), 0.0)
+    k, tfp, _ = inn.update_firm_innovation(f.knowledge, f.tfp, rd, spill, f.output, p, rng)
+    f.knowledge[:] = np.where(alive, k, f.knowledge)
+    f.tfp[:] = np.where(alive, tfp, f.tfp)
+    f.rd_spending[:] = rd
+
+
+def labour(w: World, rng: np.random.Generator) -> None:
+    f, inst, t, p = w.firms, w.institutes, w.talent, w.cfg.params.labour
+    ppa, nf = w.ppa, w.firms.n
+    t.age[:] += 0.25
+    # training: employed technicians upgrade
+    up = t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate)
+    t.skill[up] = 1
+
+    # labour demand of firms and institutes
+    gap = lab.labour_gap(f.employees, firm_capacity(w), f.demand, w.cfg.params.production.target_utilisation)
+    vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
+    vac_f[~f.alive] = 0
+    lay_f[~f.alive] = 0
+    gap_i = inst.target_researchers - inst.researchers
+    vac_i, lay_i = lab.vacancies_and_layoffs(gap_i, ppa, inst.alive, p, rng)
+    vac_i[~inst.alive] = 0
+
+    # separations (employer ids: firms 0..nf-1, institutes nf..)
+    employed = t.alive & (t.employer_kind > NONE)
+    emp_id = np.where(t.employer_kind == INSTITUTE, nf + t.employer, t.employer).astype(np.int64)
+    emp_id = np.where(employed, emp_id, 0)
+    sep = lab.separations(emp_id, employed, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)
+    t.employer_kind[sep] = NONE
+    t.employer[sep] = -1
+
+    # leaving the city (out-migration, retirement)
+    employed = t.alive & (t.employer_kind > NONE)
+    leave = t.alive & lab.leave_city(employed, t.age, p, rng)
+    w.flows["outflow"] += _count(t.field[leave], t.district[leave]) * ppa
+    t.alive[leave] = False
+    t.employer_kind[leave] = NONE
+    t.employer[leave] = -1
+
+    # unemployed search in other districts, pulled by vacancies
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    pull = np.bincount(f.district, weights=vac_f, minlength=N_DIST) + np.bincount(inst.district, weights=vac_i, minlength=N_DIST) + 1.0
+    t.district[unemp] = lab.move_destinations(t.district[unemp], pull, w.data.distance_km, p, rng)
+
+    # matching: institutes (skill >= 1, same field), firms (same field), firms (any field)
+    inst_slots = np.repeat(np.arange(inst.n), vac_i)
+    firm_slots = np.repeat(np.arange(nf), vac_f)
+    pool = unemp[t.skill[unemp] >= 1]
+    a, s = lab.match(pool, lab.cell_key(t.field[pool], t.district[pool]), inst_slots,
+                     lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]), p.match_efficiency, rng)
+    _hire(t, a, INSTITUTE, inst_slots[s])
+    filled_i = np.bincount(inst_slots[s], minlength=inst.n)
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    a, s = lab.match(unemp, lab.cell_key(t.field[unemp], t.district[unemp]), firm_slots,
+                     lab.cell_key(f.industry[firm_slots], f.district[firm_slots]), p.match_efficiency, rng)
+    _hire(t, a, FIRM, firm_slots[s])
+    left = np.ones(len(firm_slots), bool)
+    left[s] = False
+    firm_slots = firm_slots[left]
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    a, s = lab.match(unemp, t.district[unemp].astype(np.int64), firm_slots, f.district[firm_slots].astype(np.int64),
+                     p.match_efficiency * 0.5, rng)
+    _hire(t, a, FIRM, firm_slots[s])
+    left2 = np.ones(len(firm_slots), bool)
+    left2[s] = False
+    unfilled_f = np.bincount(firm_slots[left2], minlength=nf)
+    unfilled_i = vac_i - filled_i
+    f.vacancies[:] = unfilled_f
+    inst.vacancies[:] = unfilled_i
+
+    # in-flow of graduates and migrants (arrive unemployed; match from next quarter)
+    stock = _count(t.field[t.alive], t.district[t.alive]) * ppa
+    unfilled = (_count(f.industry, f.district, unfilled_f) + _count(inst.field, inst.district, unfilled_i)) * ppa
+    new = lab.inflow_counts(stock, unfilled, ppa, p, rng)
+    add_talent(w, new, rng)
+
+    # wages and employment
+    unemployed_cells = _count(t.field[t.alive & (t.employer_kind == NONE)], t.district[t.alive & (t.employer_kind == NONE)]) * ppa
+    w.wage_index = lab.update_wage_index(w.wage_index, unemployed_cells, _count(t.field[t.alive], t.district[t.alive]) * ppa, p)
+    refresh_employment(w)
+
+
+def _hire(t, agents: np.ndarray, kind: int, employers: np.ndarray) -> None:
+    t.employer_kind[agents] = kind
+    t.employer[agents] = employers
+
+
+def add_talent(w: World, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Append new unemployed talent agents, ``counts`` per field x district; recorded as inflow."""
+    counts = np.asarray(counts).reshape(N_IND, N_DIST)
+    n = int(counts.sum())
+    if n == 0:
+        return np.zeros(0, np.int64)
+    cells = np.repeat(np.arange(N_IND * N_DIST), counts.reshape(-1))
+    p = w.cfg.params.labour
+    rows = w.talent.add(n, alive=True, skill=rng.choice(3, size=n, p=p.skill_mix), field=cells // N_DIST,
+                        district=cells % N_DIST, employer_kind=NONE, employer=-1,
+                        age=22 + rng.gamma(2.0, 3.0, n))
+    w.flows["inflow"] += counts * w.ppa
+    return rows
+
+
+def refresh_employment(w: World) -> None:
+    """Derive employees, researchers, wages and wage bills from the talent table."""
+    f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
+    prem = np.asarray(w.cfg.params.labour.skill_premium)
+    at_f = t.alive & (t.employer_kind == FIRM)
+    at_i = t.alive & (t.employer_kind == INSTITUTE)
+    emp_f = t.employer[at_f]
+    emp_i = t.employer[at_i]
+    wage = np.zeros(t.n)
+    wage[at_f] = w.wage_index[f.industry[emp_f], f.district[emp_f]] * prem[t.skill[at_f]]
+    wage[at_i] = w.wage_index[inst.field[emp_i], inst.district[emp_i]] * prem[t.skill[at_i]]
+    t.wage[:] = wage
+    # employed agents live where they work (commuting between districts is not modelled)
+    t.district[at_f] = f.district[emp_f]
+    t.district[at_i] = inst.district[emp_i]
+    f.employees[:] = np.bincount(emp_f, minlength=f.n) * float(ppa)
+    f.wage_bill[:] = np.bincount(emp_f, weights=wage[at_f] * ppa, minlength=f.n)
+    inst.researchers[:] = np.bincount(emp_i, minlength=inst.n) * float(ppa)
+    f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
+
+
+def production(w: World, year: int, q: int) -> None:
+    f, pp, sc = w.firms, w.cfg.params.production, w.cfg.scenario
+    level = w.ext_demand * dem.shock_multiplier(year, q, sc)
+    d = f.share * level[f.industry]
+    cap = firm_capacity(w)
+    avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
+    L = w.links
+    res = produce(ind=f.industry, alive=f.alive, capacity=cap, final_demand=d, sup=L.supplier, cust=L.customer,
+                  w=L.weight, io=w.data.io, va_ratio=w.data.va_ratio, import_avail=avail, rounds=pp.rationing_rounds)
+    f.capacity[:] = cap
+    f.demand[:] = res.demand
+    f.output[:] = res.output
+    f.value_added[:] = res.value_added
+    f.intermediate[:] = res.intermediate
+    f.interm_sei[:] = res.interm_sei
+    f.sales_final[:] = res.sales_final
+    f.sales_interm[:] = res.sales_interm
+    f.rent[:] = f.floor_space * w.rent[f.district] * 3.0
+    w.last_production = res
+    # market shares: replicator on relative TFP, and customers lost where demand went unserved
+    alive = f.alive
+    ind = f.industry
+    mean_log = np.bincount(ind[alive], weights=(f.share * np.log(f.tfp))[alive], minlength=N_IND) \
+        / np.maximum(np.bincount(ind[alive], weights=f.share[alive], minlength=N_IND), 1e-300)
+    rel = np.exp(np.log(f.tfp) - mean_log[ind])
+    unmet = np.where(d > 0, np.clip(d - res.sales_final, 0, None) / np.where(d > 0, d, 1.0), 0.0)
+    s = np.where(alive, f.share * rel ** pp.share_elasticity * (1.0 - pp.lost_share_rate * unmet), 0.0)
+    f.share[:] = s / np.maximum(np.bincount(ind, weights=s, minlength=N_IND), 1e-300)[ind]
+
+
+def finance(w: World) -> np.ndarray:
+    f, pp = w.firms, w.cfg.params
+    cap = np.maximum(f.capacity, 1e-9)
+    factor = np.clip(f.demand / pp.production.target_utilisation / cap, 0.0, 4.0)
+    res = fin.settle(value_added=f.value_added, wage_bill=f.wage_bill, rent=f.rent, rd=f.rd_spending,
+                     capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance)
+    alive = f.alive
+    for name in ("profit", "investment", "capital", "debt", "cash", "interest"):
+        col = f.col(name)
+        col[:] = np.where(alive, getattr(res, name), col)
+    return res.insolvent & alive
+
+
+# ---------------------------------------------------------------------------------------------
+def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Exit, relocation, entry, new carriers, rewiring, rents. Returns (new firm rows, exited rows)."""
+    f, inst, t, p = w.firms, w.institutes, w.talent, w.cfg.params.demography
+    f.age[:] += np.where(f.alive, 1.0, 0.0)
+
+    # exits: workers become unemployed where they are
+    out = demo.exit_mask(f.age, f.employees, f.alive, insolvent, p, rng)
+    exited = np.flatnonzero(out)
+    w.flows["exits"] += _count(f.industry[out], f.district[out])
+    f.alive[out] = False
+    lost = t.alive & (t.employer_kind == FIRM) & np.isin(t.employer, exited)
+    t.employer_kind[lost] = NONE
+    t.employer[lost] = -1
+
+    # relocation
+    probs = _location_probs(w)
+    move = demo.relocation_mask(w.rent[f.district], float(w.rent.mean()), f.alive, p, rng)
+    if move.any():
+        rows = np.flatnonzero(move)
+        dest = choose_rows(np.cumsum(probs, axis=1), f.industry[rows].astype(np.int64), rng).astype(np.int8)
+        changed = dest != f.district[rows]
+        w.flows["relocations"] += _count(f.industry[rows[changed]], dest[changed])
+        f.district[rows] = dest
+
+    # entry: start-ups, spin-offs, inward investment
+    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND)
+    starts = demo.startup_counts(n_alive, p, rng)
+    ind_s = np.repeat(np.arange(N_IND), starts)
+    dist_s = choose_rows(np.cumsum(probs, axis=1), ind_s, rng)
+    spin = demo.spinoff_count(inst.capability, inst.alive, p, rng)
+    ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
+    n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.cfg.scale.firm_fraction)
+    size_w = np.maximum(w.ext_demand, 0) / w.ext_demand.sum()
+    ind_w = rng.choice(N_IND, size=n_in, p=size_w)
+    dist_w = choose_rows(np.cumsum(probs, axis=1), ind_w, rng)
+    kinds = np.concatenate([np.full(len(ind_s), STARTUP), np.full(len(ind_p), SPINOFF), np.full(n_in, INWARD)])
+    new_rows = _enter(w, np.concatenate([ind_s, ind_p, ind_w]), np.concatenate([dist_s, dist_p, dist_w]),
+                      kinds, quarter, rng)
+    w.flows["spinoffs"] += _count(ind_p, dist_p)
+    w.flows["inward"] += _count(ind_w, dist_w)
+
+    # new innovation carriers (organic creation; plan levers add more in sim.policy)
+    n_new = rng.poisson(p.institute_creation_per_year / 4.0 * w.cfg.scale.institute_fraction)
+    create_institutes(w, n_new, quarter, rng)
+
+    rewire(w, rng)
+    used = np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
+    w.rent = update_rent(w.rent, used, w.floor_space, w.occupancy_ref, w.cfg.params.geography)
+    refresh_employment(w)
+    return new_rows, exited
+
+
+def _location_probs(w: World) -> np.ndarray:
+    f = w.firms
+    used = np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
+    free = np.clip(w.floor_space - used, 0, None)
+    out = _count(f.industry[f.alive], f.district[f.alive], f.output[f.alive])
+    presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
+    return logit_probabilities(location_utility(w.rent, free, presence, w.cfg.params.demography))
+
+
+def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarter: int,
+           rng: np.random.Generator) -> np.ndarray:
+    """Create entrant firms: founders are unemployed talent of the district (any field) or, failing
+    that, employed professionals of the same field elsewhere; entrants without a founder do not enter."""
+    f, t, pp, ppa = w.firms, w.talent, w.cfg.params, w.ppa
+    if len(ind) == 0:
+        return np.zeros(0, np.int64)
+    slots = np.arange(len(ind))
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    a1, s1 = lab.match(unemp, t.district[unemp].astype(np.int64), slots, dist.astype(np.int64), 1.0, rng)
+    founder = np.full(len(ind), -1, np.int64)
+    founder[s1] = a1
+    rest = np.flatnonzero(founder < 0)
+    if len(rest):
+        cand = np.flatnonzero(t.alive & (t.employer_kind == FIRM) & (t.skill >= 1))
+        a2, s2 = lab.match(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
+        founder[rest[s2]] = a2
+    ok = founder >= 0
+    ind, dist, kind, founder = ind[ok], dist[ok].astype(np.int8), kind[ok], founder[ok]
+    n = len(ind)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    alive = f.alive
+    # size: start-ups and spin-offs small, inward investments large (talent agents)
+    med_emp = np.array([np.median(f.employees[alive & (f.industry == i)]) if (alive & (f.industry == i)).any() else ppa
+                        for i in range(N_IND)])
+    p90_emp = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
+                        for i in range(N_IND)])
+    target = np.where(kind == INWARD, p90_emp[ind], pp.demography.entrant_size * 20 * med_emp[ind])
+    agents = np.maximum(1, stochastic_round(target / ppa, rng))
+    mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) \
+        / np.maximum(np.bincount(f.industry[alive], minlength=N_IND), 1)
+    tfp = np.exp(mean_log_tfp[ind] + rng.normal(-0.1, 0.3, n) + np.where(kind == SPINOFF, 0.1, 0.0))
+    L = agents * float(ppa)
+    K = w.data.capital_va_ratio[ind] * 4 * (w.data.va_per_worker[ind] / 4) * L
+    z = w.z_industry[ind]
+    b = pp.production.labour_elasticity
+    cap_out = va_capacity(z, tfp, L, K, b) / w.data.va_ratio[ind]
+    share = cap_out * pp.production.target_utilisation / np.maximum(w.ext_demand[ind], 1e-9)
+    rd_int = w.data.rd_intensity[ind] * rng.lognormal(0.0, 0.5, n) * np.where(kind == SPINOFF, 2.0, 1.0)
+    wage_bill = L * w.wage_index[ind, dist]
+    rows = f.add(n, alive=True, industry=ind, subfield=_draw_subfield(w, ind, rng), district=dist, entry_kind=kind,
+                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp,
+                 knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
+                 cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * pp.geography.floor_space_per_worker,
+                 capacity=cap_out, demand=cap_out * pp.production.target_utilisation)
+    s = f.share
+    s[:] = s / np.bincount(f.industry[f.alive], weights=s[f.alive], minlength=N_IND)[f.industry]
+    # founders join their firm; larger entrants open vacancies for the rest
+    _hire(t, founder, FIRM, rows)
+    t.district[founder] = dist
+    t.field[founder] = ind
+    f.vacancies[rows] = agents - 1
+    f.employees[rows] = float(ppa)
+    sup, cust, wt = build_network(f.industry, f.district, f.output + f.capacity * (f.output == 0), f.alive, w.data,
+                                  pp.demography.supplier_distance_km, rng, customers=rows)
+    w.links.add(len(sup), supplier=sup, customer=cust, weight=wt)
+    w.flows["entries"] += _count(ind, dist)
+    return rows
+
+
+def _draw_subfield(w: World, ind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    d = w.data
+    cdf = np.zeros((N_IND, len(d.subfield_ids)))
+    for i in range(N_IND):
+        cdf[i, d.subfield_industry == i] = d.subfield_weight[d.subfield_industry == i]
+    return choose_rows(np.cumsum(cdf, axis=1), ind.astype(np.int64), rng).astype(np.int16)
+
+
+def create_institutes(w: World, n: int, quarter: int, rng: np.random.Generator, *, carrier_type: int | None = None,
+                      field: np.ndarray | None = None, district: np.ndarray | None = None,
+                      budget_multiplier: float = 1.0) -> np.ndarray:
+    """Create ``n`` new innovation carriers; they hire researchers through the labour market."""
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    d, inst = w.data, w.institutes
+    itype = rng.choice(len(d.carrier_types), size=n, p=d.carrier_share) if carrier_type is None else np.full(n, carrier_type)
+    fp = np.sqrt(d.va_2018) / np.sqrt(d.va_2018).sum()
+    ifield = rng.choice(N_IND, size=n, p=fp) if field is None else np.asarray(field)
+    idist = choose_rows(np.cumsum(d.location_share, axis=1), ifield, rng) if district is None else np.asarray(district)
+    per = 1.0 / w.cfg.scale.institute_fraction
+    rows = inst.add(n, alive=True, field=ifield, subfield=_draw_subfield(w, ifield, rng), district=idist,
+                    carrier_type=itype, created_quarter=quarter, researchers=0.0,
+                    target_researchers=d.carrier_researchers[itype] * per,
+                    budget=d.carrier_budget[itype] / 4 * per * budget_multiplier,
+                    capability=np.clip(d.carrier_capability[itype] - 0.1, 0.02, 0.99), knowledge=0.0)
+    w.flows["institutes_created"] += _count(ifield, idist)
+    return rows
+
+
+def rewire(w: World, rng: np.random.Generator) -> None:
+    """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
+    f, L, p = w.firms, w.links, w.cfg.params.demography
+    keep = f.alive[L.customer]
+    if not keep.all():
+        w.links.keep(keep)
+    L = w.links
+    redo = ~f.alive[L.supplier] | (rng.random(L.n) < p.rewiring_rate)
+    if redo.any():
+        idx = np.flatnonzero(redo)
+        size = np.where(f.alive, f.output + 1e-9, 0.0)
+        chooser = SupplierChooser(f.industry, f.district, size, f.alive, w.data.distance_km, p.supplier_distance_km)
+        new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
+        ok = (new >= 0) & (new != L.customer[idx])
+        L.supplier[idx[ok]] = new[ok]

@@ -1,0 +1,95 @@
+"""Column tables: each population (firms, institutes, talent, supplier links) is a set of numpy
+columns with amortised growth. Rows are never reused: an exited agent keeps its row with
+``alive = False``, so row indices are stable handles for Mesa agents and network links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Table:
+    """A growable table of equal-length numpy columns; ``n`` rows are in use."""
+
+    def __init__(self, schema: dict[str, Any], capacity: int = 1024):
+        self.schema = dict(schema)
+        self.n = 0
+        self._cap = max(int(capacity), 16)
+        self._cols = {k: np.zeros(self._cap, dtype=dt) for k, dt in self.schema.items()}
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def col(self, name: str) -> np.ndarray:
+        return self._cols[name][: self.n]
+
+    def add(self, count: int, **values: Any) -> np.ndarray:
+        """Append ``count`` rows; columns not given are zero. Returns the new row indices."""
+        unknown = set(values) - set(self.schema)
+        if unknown:
+            raise KeyError(f"unknown columns {sorted(unknown)}")
+        need = self.n + count
+        if need > self._cap:
+            new_cap = max(need, int(self._cap * 1.5))
+            for k, arr in self._cols.items():
+                grown = np.zeros(new_cap, dtype=arr.dtype)
+                grown[: self.n] = arr[: self.n]
+                self._cols[k] = grown
+            self._cap = new_cap
+        rows = np.arange(self.n, need)
+        for k, v in values.items():
+            self._cols[k][self.n:need] = v
+        self.n = need
+        return rows
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
+        k = int(mask.sum())
+        for name, arr in self._cols.items():
+            arr[:k] = arr[: self.n][mask]
+        self.n = k
+
+    def to_dict(self, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        return {k: (v[: self.n] if mask is None else v[: self.n][mask]).copy() for k, v in self._cols.items()}
+
+
+FIRM_SCHEMA = {
+    "alive": bool, "industry": np.int8, "subfield": np.int16, "district": np.int8,
+    "entry_kind": np.int8, "entry_quarter": np.int16, "age": np.float64,  # age in quarters
+    "employees": np.float64,  # people
+    "capital": np.float64, "tfp": np.float64, "knowledge": np.float64,  # yuan, index, yuan-equivalent
+    "rd_intensity": np.float64, "cash": np.float64, "debt": np.float64,  # share of sales, yuan, yuan
+    "share": np.float64,  # weight in the industry's external demand
+    "z": np.float64,  # capacity scale (yuan VA per unit of L^b K^(1-b) at tfp 1)
+    "floor_space": np.float64,  # m2
+    # flows of the last quarter (yuan/quarter)
+    "capacity": np.float64, "demand": np.float64, "output": np.float64, "value_added": np.float64,
+    "intermediate": np.float64, "interm_sei": np.float64, "sales_final": np.float64, "sales_interm": np.float64,
+    "wage_bill": np.float64, "rent": np.float64, "rd_spending": np.float64, "profit": np.float64,
+    "investment": np.float64, "interest": np.float64,
+    "vacancies": np.int32,  # talent agents wanted
+}
+
+INSTITUTE_SCHEMA = {
+    "alive": bool, "field": np.int8, "subfield": np.int16, "district": np.int8, "carrier_type": np.int8,
+    "created_quarter": np.int16,  # -1 for the base-year stock
+    "researchers": np.float64, "target_researchers": np.float64,  # people
+    "budget": np.float64,  # yuan/quarter
+    "capability": np.float64,  # 0-1
+    "knowledge": np.float64, "knowledge_flow": np.float64,  # yuan-equivalent
+    "vacancies": np.int32,
+}
+
+TALENT_SCHEMA = {
+    "alive": bool, "skill": np.int8, "field": np.int8, "district": np.int8,
+    "employer_kind": np.int8, "employer": np.int32, "wage": np.float64, "age": np.float64,  # yuan/person/quarter, years
+}
+
+LINK_SCHEMA = {"supplier": np.int32, "customer": np.int32, "weight": np.float64}
