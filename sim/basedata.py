@@ -2,7 +2,8 @@
 
 How the base year is built: SEI value added of 2018 (9155.18e8 yuan, the total in
 sei_value_added.csv) is split across the seven industries by their 2019 composition (the only
-year with all seven published); output = VA / va_ratio; locations by district_industry_shares.
+year with all seven published); the base quarter is 2018Q4 (see ``va_base_quarter``);
+output = VA / va_ratio; locations by district_industry_shares.
 """
 
 from __future__ import annotations
@@ -67,8 +68,16 @@ class BaseData:
     carriers_2018: float  # innovation carriers, cumulative (carriers)
 
     @property
-    def output_2018(self) -> np.ndarray:
-        return self.va_2018 / self.va_ratio
+    def va_base_quarter(self) -> np.ndarray:
+        """VA flow of 2018Q4 by industry (yuan/quarter): the 2018 average quarter grown by 3/8 of a
+        year at the 2018-2019 growth of SEI value added, so that a path growing at that rate from
+        the base reproduces both annual totals."""
+        growth = self.va_2019.sum() / self.va_2018.sum()
+        return self.va_2018 / 4.0 * growth ** 0.375
+
+    @property
+    def output_base_quarter(self) -> np.ndarray:
+        return self.va_base_quarter / self.va_ratio
 
 
 def haversine_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

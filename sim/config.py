@@ -56,7 +56,7 @@ class ScenarioConfig:
 class ProductionParams:
     labour_elasticity: float = 0.6  # Cobb-Douglas labour share of VA capacity; China labour share ~0.5-0.6
     target_utilisation: float = 0.85  # capacity utilisation firms plan for; China industry ~0.75-0.8
-    share_elasticity: float = 0.10  # market-share response to relative productivity per quarter (replicator)
+    share_elasticity: float = 0.10  # per quarter market-share response to relative TFP gains (replicator dynamics)
     lost_share_rate: float = 0.2  # share of unmet final demand whose buyers move to rivals next quarter
     rationing_rounds: int = 6  # fixed-point rounds of supplier rationing propagation
 
@@ -78,7 +78,7 @@ class InnovationParams:
 @dataclass
 class LabourParams:
     match_efficiency: float = 0.7  # share of min(unemployed, vacancies) matched per quarter in a cell
-    hire_speed: float = 0.5  # share of the labour gap opened as vacancies per quarter
+    hire_speed: float = 1.0  # share of the labour gap (incl. replacing leavers) opened as vacancies per quarter
     fire_speed: float = 0.25  # share of excess labour laid off per quarter (firing costs)
     quit_rate: float = 0.02  # per quarter voluntary separations into unemployment
     wage_growth: float = 0.02  # per quarter nominal wage trend; Shenzhen average wage ~+8-9%/yr 2015-19

@@ -40,17 +40,17 @@ class SEIModel(mesa.Model):
 
     # -- Mesa handles --------------------------------------------------------------------------
     def _sync_handles(self, exited: dict[str, np.ndarray] | None = None) -> None:
-        for name, cls in (("firms", Firm), ("institutes", Institute), ("talent", Talent)):
-            table = getattr(self.world, name)
-            lst = self._handles[name]
-            for row in range(len(lst), table.n):
-                lst.append(cls(self, row))
-            if exited is not None:
-                for row in exited.get(name, ()):
-                    h = lst[row]
-                    if h is not None:
-                        h.remove()
-                        lst[row] = None
+        with self.suppress():  # the model uses no Mesa signals; skipping them makes handles cheaper
+            for name, cls in (("firms", Firm), ("institutes", Institute), ("talent", Talent)):
+                table = getattr(self.world, name)
+                lst = self._handles[name]
+                lst.extend(cls(self, row) for row in range(len(lst), table.n))
+                if exited is not None:
+                    for row in exited.get(name, ()):
+                        h = lst[row]
+                        if h is not None:
+                            h.remove()
+                            lst[row] = None
 
     @property
     def quarter_label(self) -> str:

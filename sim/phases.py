@@ -36,7 +36,8 @@ def firm_capacity(w: World) -> np.ndarray:
 def environment(w: World, year: int, q: int) -> None:
     """Advance the trend level of external demand by one quarter (demand.py)."""
     g = dem.annual_growth(year, w.cfg.calibration.demand_trend, w.cfg.scenario, w.data)
-    w.ext_demand = w.ext_demand * dem.quarterly_factor(g)
+    w.ext_growth = dem.quarterly_factor(g)
+    w.ext_demand = w.ext_demand * w.ext_growth
 
 
 def innovation(w: World, rng: np.random.Generator) -> None:
@@ -65,7 +66,9 @@ def labour(w: World, rng: np.random.Generator) -> None:
     t.skill[up] = 1
 
     # labour demand of firms and institutes
-    gap = lab.labour_gap(f.employees, firm_capacity(w), f.demand, w.cfg.params.production.target_utilisation)
+    # expected demand: last quarter's, grown at the industry's current external demand growth
+    expected = f.demand * w.ext_growth[f.industry]
+    gap = lab.labour_gap(f.employees, firm_capacity(w), expected, w.cfg.params.production.target_utilisation)
     vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
     vac_f[~f.alive] = 0
     lay_f[~f.alive] = 0
@@ -173,40 +176,56 @@ def refresh_employment(w: World) -> None:
     f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
 
 
+def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Alive firm rows and the links among them, re-indexed to positions in that list."""
+    f, L = w.firms, w.links
+    idx = np.flatnonzero(f.alive)
+    pos = np.full(f.n, -1, np.int64)
+    pos[idx] = np.arange(len(idx))
+    s, c = pos[L.supplier], pos[L.customer]
+    ok = (s >= 0) & (c >= 0)
+    return idx, s[ok], c[ok], L.weight[ok]
+
+
 def production(w: World, year: int, q: int) -> None:
     f, pp, sc = w.firms, w.cfg.params.production, w.cfg.scenario
     level = w.ext_demand * dem.shock_multiplier(year, q, sc)
-    d = f.share * level[f.industry]
-    cap = firm_capacity(w)
+    cap_all = firm_capacity(w)
+    idx, sup, cust, wt = active_links(w)
+    ind = f.industry[idx]
+    d = f.share[idx] * level[ind]
     avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
-    L = w.links
-    res = produce(ind=f.industry, alive=f.alive, capacity=cap, final_demand=d, sup=L.supplier, cust=L.customer,
-                  w=L.weight, io=w.data.io, va_ratio=w.data.va_ratio, import_avail=avail, rounds=pp.rationing_rounds)
-    f.capacity[:] = cap
-    f.demand[:] = res.demand
-    f.output[:] = res.output
-    f.value_added[:] = res.value_added
-    f.intermediate[:] = res.intermediate
-    f.interm_sei[:] = res.interm_sei
-    f.sales_final[:] = res.sales_final
-    f.sales_interm[:] = res.sales_interm
+    res = produce(ind=ind, capacity=cap_all[idx], final_demand=d, sup=sup, cust=cust, w=wt, io=w.data.io,
+                  va_ratio=w.data.va_ratio, import_avail=avail, rounds=pp.rationing_rounds)
+    f.capacity[:] = cap_all
+    for col, val in (("demand", res.demand), ("output", res.output), ("value_added", res.value_added),
+                     ("intermediate", res.intermediate), ("interm_sei", res.interm_sei),
+                     ("sales_final", res.sales_final), ("sales_interm", res.sales_interm)):
+        arr = f.col(col)
+        arr[:] = 0.0
+        arr[idx] = val
     f.rent[:] = f.floor_space * w.rent[f.district] * 3.0
-    w.last_production = res
-    # market shares: replicator on relative TFP, and customers lost where demand went unserved
+    w.last_production = (idx, res)
+    # market shares: replicator on TFP gains since base/entry relative to the industry (innovators
+    # win buyers), and buyers lost where final demand went unserved
+    ind_all = f.industry
     alive = f.alive
-    ind = f.industry
-    mean_log = np.bincount(ind[alive], weights=(f.share * np.log(f.tfp))[alive], minlength=N_IND) \
-        / np.maximum(np.bincount(ind[alive], weights=f.share[alive], minlength=N_IND), 1e-300)
-    rel = np.exp(np.log(f.tfp) - mean_log[ind])
-    unmet = np.where(d > 0, np.clip(d - res.sales_final, 0, None) / np.where(d > 0, d, 1.0), 0.0)
+    gain = np.log(f.tfp / f.tfp_ref)
+    mean_gain = np.bincount(ind, weights=f.share[idx] * gain[idx], minlength=N_IND) \
+        / np.maximum(np.bincount(ind, weights=f.share[idx], minlength=N_IND), 1e-300)
+    rel = np.exp(gain - mean_gain[ind_all])
+    d_all = np.zeros(f.n)
+    d_all[idx] = d
+    unmet = np.where(d_all > 0, np.clip(d_all - f.sales_final, 0, None) / np.where(d_all > 0, d_all, 1.0), 0.0)
     s = np.where(alive, f.share * rel ** pp.share_elasticity * (1.0 - pp.lost_share_rate * unmet), 0.0)
-    f.share[:] = s / np.maximum(np.bincount(ind, weights=s, minlength=N_IND), 1e-300)[ind]
+    f.share[:] = s / np.maximum(np.bincount(ind_all, weights=s, minlength=N_IND), 1e-300)[ind_all]
 
 
 def finance(w: World) -> np.ndarray:
     f, pp = w.firms, w.cfg.params
     cap = np.maximum(f.capacity, 1e-9)
-    factor = np.clip(f.demand / pp.production.target_utilisation / cap, 0.0, 4.0)
+    expected = f.demand * w.ext_growth[f.industry]
+    factor = np.clip(expected / pp.production.target_utilisation / cap, 0.0, 4.0)
     res = fin.settle(value_added=f.value_added, wage_bill=f.wage_bill, rent=f.rent, rd=f.rd_spending,
                      capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance)
     alive = f.alive
@@ -223,7 +242,7 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     f.age[:] += np.where(f.alive, 1.0, 0.0)
 
     # exits: workers become unemployed where they are
-    out = demo.exit_mask(f.age, f.employees, f.alive, insolvent, p, rng)
+    out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
     exited = np.flatnonzero(out)
     w.flows["exits"] += _count(f.industry[out], f.district[out])
     f.alive[out] = False
@@ -253,8 +272,10 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     ind_w = rng.choice(N_IND, size=n_in, p=size_w)
     dist_w = choose_rows(np.cumsum(probs, axis=1), ind_w, rng)
     kinds = np.concatenate([np.full(len(ind_s), STARTUP), np.full(len(ind_p), SPINOFF), np.full(n_in, INWARD)])
+    chooser = SupplierChooser(f.industry, f.district, np.where(f.alive, f.output + 1e-9, 0.0), f.alive,
+                              w.data.distance_km, w.cfg.params.demography.supplier_distance_km)
     new_rows = _enter(w, np.concatenate([ind_s, ind_p, ind_w]), np.concatenate([dist_s, dist_p, dist_w]),
-                      kinds, quarter, rng)
+                      kinds, quarter, rng, chooser)
     w.flows["spinoffs"] += _count(ind_p, dist_p)
     w.flows["inward"] += _count(ind_w, dist_w)
 
@@ -262,7 +283,7 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     n_new = rng.poisson(p.institute_creation_per_year / 4.0 * w.cfg.scale.institute_fraction)
     create_institutes(w, n_new, quarter, rng)
 
-    rewire(w, rng)
+    rewire(w, rng, chooser)
     used = np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
     w.rent = update_rent(w.rent, used, w.floor_space, w.occupancy_ref, w.cfg.params.geography)
     refresh_employment(w)
@@ -279,7 +300,7 @@ def _location_probs(w: World) -> np.ndarray:
 
 
 def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarter: int,
-           rng: np.random.Generator) -> np.ndarray:
+           rng: np.random.Generator, chooser: SupplierChooser) -> np.ndarray:
     """Create entrant firms: founders are unemployed talent of the district (any field) or, failing
     that, employed professionals of the same field elsewhere; entrants without a founder do not enter."""
     f, t, pp, ppa = w.firms, w.talent, w.cfg.params, w.ppa
@@ -320,7 +341,7 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     rd_int = w.data.rd_intensity[ind] * rng.lognormal(0.0, 0.5, n) * np.where(kind == SPINOFF, 2.0, 1.0)
     wage_bill = L * w.wage_index[ind, dist]
     rows = f.add(n, alive=True, industry=ind, subfield=_draw_subfield(w, ind, rng), district=dist, entry_kind=kind,
-                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp,
+                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp,
                  knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
                  cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * pp.geography.floor_space_per_worker,
                  capacity=cap_out, demand=cap_out * pp.production.target_utilisation)
@@ -332,8 +353,8 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     t.field[founder] = ind
     f.vacancies[rows] = agents - 1
     f.employees[rows] = float(ppa)
-    sup, cust, wt = build_network(f.industry, f.district, f.output + f.capacity * (f.output == 0), f.alive, w.data,
-                                  pp.demography.supplier_distance_km, rng, customers=rows)
+    sup, cust, wt = build_network(f.industry, f.district, f.capacity, f.alive, w.data, rng, customers=rows,
+                                  chooser=chooser)
     w.links.add(len(sup), supplier=sup, customer=cust, weight=wt)
     w.flows["entries"] += _count(ind, dist)
     return rows
@@ -368,7 +389,7 @@ def create_institutes(w: World, n: int, quarter: int, rng: np.random.Generator, 
     return rows
 
 
-def rewire(w: World, rng: np.random.Generator) -> None:
+def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None:
     """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
     f, L, p = w.firms, w.links, w.cfg.params.demography
     keep = f.alive[L.customer]
@@ -378,8 +399,6 @@ def rewire(w: World, rng: np.random.Generator) -> None:
     redo = ~f.alive[L.supplier] | (rng.random(L.n) < p.rewiring_rate)
     if redo.any():
         idx = np.flatnonzero(redo)
-        size = np.where(f.alive, f.output + 1e-9, 0.0)
-        chooser = SupplierChooser(f.industry, f.district, size, f.alive, w.data.distance_km, p.supplier_distance_km)
         new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
         ok = (new >= 0) & (new != L.customer[idx])
         L.supplier[idx[ok]] = new[ok]

@@ -64,9 +64,10 @@ FIRM_SCHEMA = {
     "alive": bool, "industry": np.int8, "subfield": np.int16, "district": np.int8,
     "entry_kind": np.int8, "entry_quarter": np.int16, "age": np.float64,  # age in quarters
     "employees": np.float64,  # people
-    "capital": np.float64, "tfp": np.float64, "knowledge": np.float64,  # yuan, index, yuan-equivalent
+    "capital": np.float64, "tfp": np.float64, "tfp_ref": np.float64, "knowledge": np.float64,  # yuan, index, yuan-equivalent
     "rd_intensity": np.float64, "cash": np.float64, "debt": np.float64,  # share of sales, yuan, yuan
     "share": np.float64,  # weight in the industry's external demand
+    # tfp_ref: TFP at base or entry; market shares respond to TFP gains since then
     "z": np.float64,  # capacity scale (yuan VA per unit of L^b K^(1-b) at tfp 1)
     "floor_space": np.float64,  # m2
     # flows of the last quarter (yuan/quarter)

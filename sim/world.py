@@ -7,7 +7,8 @@ Construction, in order (docs/ODD.md, "Initialisation"):
 2. a supplier network: for every input industry of its input-coefficient column, each firm buys
    from 1-6 suppliers chosen by size and distance decay;
 3. external (final) demand per firm is what the network does not buy; industry levels are then
-   rescaled (a 7x7 linear solve) so that base-year VA equals the 2018 data by industry;
+   rescaled (a 7x7 linear solve) so that the base quarter's VA equals 2018Q4 by industry
+   (basedata.va_base_quarter);
 4. labour, capital and TFP from VA per worker and capital/VA ratios; talent agents fill jobs;
 5. innovation carriers (institutes) by carrier type, field and district.
 """
@@ -22,7 +23,7 @@ import scipy.sparse as sp
 from sim.basedata import BaseData
 from sim.config import SimConfig
 from sim.economy.geography import decay
-from sim.economy.production import leontief_solve, link_weights
+from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.economy.innovation import spillover_kernel
 from sim.ids import BASE, FIRM, INDUSTRIES, INSTITUTE, N_DIST, N_IND
 from sim.sampling import GroupSampler, choose_rows, row_cdf, stochastic_round
@@ -47,6 +48,7 @@ class World:
     rent: np.ndarray  # [N_DIST] yuan/m2/month
     wage_index: np.ndarray  # [N_IND, N_DIST] yuan/person/quarter at skill premium 1
     ext_demand: np.ndarray  # [N_IND] trend level of external demand, yuan/quarter
+    ext_growth: np.ndarray  # [N_IND] this quarter's growth factor of external demand
     ppa: int  # people per talent agent
     occupancy_ref: np.ndarray  # [N_DIST] base-year occupancy of floor space (rent reference)
     z_industry: np.ndarray  # [N_IND] capacity scale of each industry (base-year geometric mean)
@@ -109,8 +111,8 @@ class SupplierChooser:
 
 
 def build_network(ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray, data: BaseData,
-                  efold_km: float, rng: np.random.Generator, customers: np.ndarray | None = None,
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  rng: np.random.Generator, *, customers: np.ndarray | None = None, efold_km: float = 20.0,
+                  chooser: SupplierChooser | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Supplier links (supplier, customer, weight) for ``customers`` (default: all alive firms).
 
     Each customer buys from 1-6 suppliers in every SEI industry its input column uses (more for
@@ -127,7 +129,8 @@ def build_network(ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np
     k = np.clip(1 + rng.poisson(lam), 1, MAX_SUPPLIERS)
     pair = np.repeat(np.arange(len(cust)), k)
     cust_l, j_l = cust[pair], j_rep[pair]
-    chooser = SupplierChooser(ind, dist, size, alive, data.distance_km, efold_km)
+    if chooser is None:
+        chooser = SupplierChooser(ind, dist, size, alive, data.distance_km, efold_km)
     sup = chooser.draw(j_l, dist[cust_l], rng)
     redo = sup == cust_l
     if redo.any():
@@ -152,7 +155,7 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     for i in range(N_IND):
         m = ind == i
         s = _pareto_sizes(int(m.sum()), rng)
-        size[m] = data.output_2018[i] / 4 * s / s.sum()
+        size[m] = data.output_base_quarter[i] * s / s.sum()
         dist[m] = _place(size[m], data.location_share[i], rng)
         subs = np.flatnonzero(data.subfield_industry == i)
         sub[m] = rng.choice(subs, size=int(m.sum()), p=data.subfield_weight[subs])
@@ -160,16 +163,17 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     alive = np.ones(n, bool)
 
     # 2. network ----------------------------------------------------------------------------
-    sup, cust, w = build_network(ind, dist, size, alive, data, p.demography.supplier_distance_km, rng)
+    sup, cust, w = build_network(ind, dist, size, alive, data, rng, efold_km=p.demography.supplier_distance_km)
 
     # 3. external demand and the 7x7 rescaling to 2018 VA -----------------------------------------
-    w_eff = link_weights(sup, cust, w, alive, ind, n, size)[0]
+    pair, pair_cust = link_pairs(sup, cust, ind, n)
+    w_eff = link_weights(sup, w, pair, len(pair_cust), size)
     A = sp.csr_matrix((data.io[ind[sup], ind[cust]] * w_eff, (sup, cust)), shape=(n, n))
     F = np.maximum(size - A @ size, 0.05 * size)
     x_by = np.stack([leontief_solve(A, np.where(ind == j, F, 0.0)) for j in range(N_IND)])  # [j, firm]
     v = data.va_ratio[ind]
     M = np.stack([np.bincount(ind, weights=v * x_by[j], minlength=N_IND) for j in range(N_IND)], axis=1)
-    scale = np.linalg.solve(M, data.va_2018 / 4)
+    scale = np.linalg.solve(M, data.va_base_quarter)
     F = F * scale[ind]
     x = (scale[:, None] * x_by).sum(axis=0)
     va = v * x
@@ -207,15 +211,19 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
 
     firms = Table(FIRM_SCHEMA, capacity=int(n * 1.8))
     firms.add(n, alive=True, industry=ind, subfield=sub, district=dist, entry_kind=BASE, entry_quarter=-1,
-              age=rng.gamma(2.0, 16.0, n), employees=L, capital=K, tfp=tfp, knowledge=knowledge,
+              age=rng.gamma(2.0, 16.0, n), employees=L, capital=K, tfp=tfp, tfp_ref=tfp, knowledge=knowledge,
               rd_intensity=rd_int, cash=cash, debt=p.finance.initial_leverage * K, share=0.0, z=z,
               floor_space=floor, capacity=x / u0, demand=x, output=x, value_added=va, intermediate=x - va,
               sales_final=F, sales_interm=x - F, wage_bill=wage_bill, rent=rent_bill, rd_spending=rd)
     ext = np.bincount(ind, weights=F, minlength=N_IND)
     firms.col("share")[:] = F / ext[ind]
 
+    # link strengths that make production's order shares (strength x supplier capacity) equal
+    # the shares used above, so the base year is an exact fixed point of production
+    cap_out = x / u0
+    strength = w_eff * np.bincount(pair, weights=cap_out[sup], minlength=len(pair_cust))[pair] / cap_out[sup]
     links = Table(LINK_SCHEMA, capacity=int(len(sup) * 2))
-    links.add(len(sup), supplier=sup, customer=cust, weight=w)
+    links.add(len(sup), supplier=sup, customer=cust, weight=strength)
 
     # 5. institutes --------------------------------------------------------------------------
     n_inst = max(N_IND, int(round(data.carriers_2018 * cfg.scale.institute_fraction)))
@@ -268,7 +276,7 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     space = np.maximum(space, used * 1.05)
 
     world = World(cfg=cfg, data=data, firms=firms, institutes=institutes, talent=talent, links=links,
-                  floor_space=space, rent=rent0, wage_index=wage_index, ext_demand=ext, ppa=ppa,
+                  floor_space=space, rent=rent0, wage_index=wage_index, ext_demand=ext, ext_growth=np.ones(N_IND), ppa=ppa,
                   occupancy_ref=used / space, z_industry=z_ind, spill_kernel=spillover_kernel(data.distance_km, p.innovation))
     world.reset_flows()
     return world

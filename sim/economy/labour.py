@@ -28,9 +28,9 @@ def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    perm = rng.permutation(n)
-    order = perm[np.argsort(keys[perm], kind="stable")]
-    sk = keys[order]
+    # sort by key, ties broken by 32 random bits (one int64 sort; keys must be < 2^31)
+    order = np.argsort((np.asarray(keys, dtype=np.int64) << 32) | rng.integers(0, 2**32, n, dtype=np.int64))
+    sk = np.asarray(keys)[order]
     first = np.r_[True, sk[1:] != sk[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
     rank = np.empty(n, dtype=np.int64)

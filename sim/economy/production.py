@@ -7,9 +7,11 @@ Assumptions (docs/ODD.md, "Production"):
   output per yuan of its own output, bought from its suppliers in j; ROE inputs are always
   available; imported inputs are available up to scenario.import_availability.
 - Demand x = d + A x (d: external demand, A: the firm-level input matrix). A supplier short of
-  capacity rations all its buyers pro rata; a customer short of an input produces less
-  (min over inputs); this is iterated a fixed number of rounds (Inoue & Todo 2019 style).
-- Orders to exited suppliers go to the customer's other suppliers of that industry. What the
+  capacity rations all its buyers pro rata; its customers move orders towards their other
+  suppliers of that industry that can deliver; a customer short of an input produces less
+  (min over inputs). This is iterated for a few rounds (Inoue & Todo 2019 style).
+- Orders to exited suppliers go to the customer's other suppliers of that industry (a customer
+  left with no supplier of an industry buys it outside the city until it rewires). What the
   suppliers cannot deliver is made up on the spot market (imports, outside the network) only in
   part (SPOT_SHARE), so a failed or short supplier lowers its customers' output until they rewire.
 Accounting: output = final sales + intermediate sales + inventory change (the residual of the
@@ -60,56 +62,74 @@ def va_capacity(z: np.ndarray, tfp: np.ndarray, labour: np.ndarray, capital: np.
     return z * tfp * np.power(labour, b) * np.power(capital, 1.0 - b)
 
 
-def link_weights(sup: np.ndarray, cust: np.ndarray, w: np.ndarray, alive: np.ndarray, ind: np.ndarray, n: int,
-                 supplier_size: np.ndarray):
-    """Order shares among a customer's alive suppliers of one industry: proportional to link
-    strength x supplier capacity (customers split orders by what suppliers can deliver), summing
-    to 1 within (customer, input industry). Returns (shares, pair key per link, pair has a link,
-    pair has a live supplier)."""
+def link_pairs(sup: np.ndarray, cust: np.ndarray, ind: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index each link by its (customer, supplier industry) pair. Returns (pair of each link,
+    customer of each pair); pairs are sorted by customer."""
     key = cust.astype(np.int64) * N_IND + ind[sup]
-    w_live = w * alive[sup] * supplier_size[sup]
-    tot = np.bincount(key, weights=w_live, minlength=n * N_IND)
-    w_eff = np.where(tot[key] > 0, w_live / np.where(tot[key] > 0, tot[key], 1.0), 0.0)
     has = np.bincount(key, minlength=n * N_IND) > 0
-    live = tot > 0
-    return w_eff, key, has, live
+    pair_id = np.cumsum(has) - 1
+    return pair_id[key], np.flatnonzero(has) // N_IND
 
 
-def produce(*, ind: np.ndarray, alive: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray,
-            sup: np.ndarray, cust: np.ndarray, w: np.ndarray, io: np.ndarray, va_ratio: np.ndarray,
-            import_avail: np.ndarray, rounds: int) -> ProductionResult:
-    """One quarter of production for all firms (vectorised; see the module docstring)."""
+def link_weights(sup: np.ndarray, w: np.ndarray, pair: np.ndarray, n_pairs: int, supplier_size: np.ndarray) -> np.ndarray:
+    """Order shares among a customer's suppliers of one industry: proportional to link strength x
+    supplier capacity (customers split orders by what suppliers can deliver); they sum to 1
+    within each (customer, input industry) pair that has a supplier with capacity."""
+    w_cap = w * supplier_size[sup]
+    tot = np.bincount(pair, weights=w_cap, minlength=n_pairs)[pair]
+    return np.where(tot > 0, w_cap / np.where(tot > 0, tot, 1.0), 0.0)
+
+
+def _min_by_customer(values: np.ndarray, pair_cust: np.ndarray, n: int) -> np.ndarray:
+    """Minimum of pair values per customer (1 where a customer has no pair)."""
+    out = np.ones(n)
+    if len(values):
+        starts = np.flatnonzero(np.r_[True, pair_cust[1:] != pair_cust[:-1]])
+        out[pair_cust[starts]] = np.minimum.reduceat(values, starts)
+    return out
+
+
+def _delivery_ratio(x_dem: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    return np.where(x_dem > 0, np.minimum(1.0, cap / np.where(x_dem > 0, x_dem, 1.0)), 1.0)
+
+
+def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, sup: np.ndarray, cust: np.ndarray,
+            w: np.ndarray, io: np.ndarray, va_ratio: np.ndarray, import_avail: np.ndarray, rounds: int) -> ProductionResult:
+    """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
+    Vectorised; see the module docstring for the assumptions."""
     n = len(ind)
-    cap = np.where(alive, capacity, 0.0)
-    d = np.where(alive, final_demand, 0.0)
-    w_eff, key, has, live = link_weights(sup, cust, w, alive, ind, n, cap)
-    coef = io[ind[sup], ind[cust]] * w_eff
-    A = sp.csr_matrix((coef, (sup, cust)), shape=(n, n))
-    uses = (io[:N_IND, :] > 0)[:, ind].T.reshape(-1)  # [n * N_IND] customer needs industry j
+    cap, d = capacity, final_demand
+    pair, pair_cust = link_pairs(sup, cust, ind, n)
+    n_pairs = len(pair_cust)
+    w_eff = link_weights(sup, w, pair, n_pairs, cap)
+    coef = io[ind[sup], ind[cust]]
+    A = sp.csr_matrix((coef * w_eff, (sup, cust)), shape=(n, n))
     avail_imp = import_avail[ind]
 
     x_dem = leontief_solve(A, d)
-    xhat = np.minimum(x_dem, cap)
+    rho = np.ones(n)
     for _ in range(max(1, rounds)):
-        r = np.where(x_dem > 0, np.minimum(1.0, cap / np.where(x_dem > 0, x_dem, 1.0)), 1.0)
-        got = np.bincount(key, weights=w_eff * r[sup], minlength=n * N_IND)
-        alpha = np.where(has, got + (1.0 - got) * SPOT_SHARE, 1.0)
-        alpha = np.where(uses, alpha, 1.0).reshape(n, N_IND)
-        rho = np.minimum(alpha.min(axis=1), avail_imp)
+        r = _delivery_ratio(x_dem, cap)
+        got = np.bincount(pair, weights=w_eff * r[sup], minlength=n_pairs)
+        rho_new = np.minimum(_min_by_customer(got + (1.0 - got) * SPOT_SHARE, pair_cust, n), avail_imp)
+        converged = np.max(np.abs(rho_new - rho), initial=0.0) < 1e-5
+        rho = rho_new
         xhat = np.minimum(x_dem, cap) * rho
+        # customers move orders towards suppliers that deliver (order shares ~ w * cap * r)
+        w_eff = link_weights(sup, w * r[sup], pair, n_pairs, cap)
+        A = sp.csr_matrix((coef * w_eff, (sup, cust)), shape=(n, n))
         x_dem = d + A @ xhat
+        if converged:
+            break
     # purchases along links: each customer buys io[j,i] * xhat from suppliers of j, pro rata to w*r
-    r = np.where(x_dem > 0, np.minimum(1.0, cap / np.where(x_dem > 0, x_dem, 1.0)), 1.0)
-    wr = w_eff * r[sup]
-    tot = np.bincount(key, weights=wr, minlength=n * N_IND)
-    share = np.where(tot[key] > 0, wr / np.where(tot[key] > 0, tot[key], 1.0), 0.0)
-    flow = io[ind[sup], ind[cust]] * xhat[cust] * share
+    wr = w_eff * _delivery_ratio(x_dem, cap)[sup]
+    tot = np.bincount(pair, weights=wr, minlength=n_pairs)[pair]
+    flow = coef * xhat[cust] * np.where(tot > 0, wr / np.where(tot > 0, tot, 1.0), 0.0)
     sales_interm = np.bincount(sup, weights=flow, minlength=n)
     interm_sei = np.bincount(cust, weights=flow, minlength=n)
     output = xhat
     sales_final = np.clip(np.minimum(d, output - sales_interm), 0.0, None)
-    v = va_ratio[ind]
-    va = v * output
+    va = va_ratio[ind] * output
     return ProductionResult(demand=x_dem, output=output, value_added=va, intermediate=output - va,
                             interm_sei=interm_sei, sales_final=sales_final, sales_interm=sales_interm,
                             inventory_change=output - sales_final - sales_interm, link_flow=flow, input_ratio=rho)

@@ -1,0 +1,1 @@
+"""Named experiments (each runnable with ``python -m experiments.<name>``)."""
