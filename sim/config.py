@@ -47,6 +47,8 @@ class ScenarioConfig:
     quarter_shocks: dict[str, float] = field(default_factory=dict)
     # Availability (0-1) of imported inputs by industry, e.g. {"IND-IT": 0.7} for a chip cut.
     import_availability: dict[str, float] = field(default_factory=dict)
+    # Multiplier of base-year industrial rent by district, e.g. {"nanshan": 1.5}.
+    rent_multiplier: dict[str, float] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +265,10 @@ def validate(cfg: SimConfig) -> None:
     _check_industry_keys(sc.import_availability, "scenario.import_availability")
     for k, v in sc.import_availability.items():
         _check(0 <= v <= 1, f"scenario.import_availability.{k}", f"must be between 0 and 1, got {v}")
+
+    for k, v in sc.rent_multiplier.items():
+        _check(k in DISTRICTS, f"scenario.rent_multiplier.{k}", f"names an unknown district; allowed: {', '.join(DISTRICTS)}")
+        _check(0 < v <= 100, f"scenario.rent_multiplier.{k}", f"must be a positive multiplier (0, 100], got {v}")
 
     _check_industry_keys(cfg.calibration.demand_trend, "calibration.demand_trend")
     missing = [i for i in INDUSTRIES if i not in cfg.calibration.demand_trend]

@@ -159,20 +159,19 @@ def refresh_employment(w: World) -> None:
     """Derive employees, researchers, wages and wage bills from the talent table."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     prem = np.asarray(w.cfg.params.labour.skill_premium)
-    at_f = t.alive & (t.employer_kind == FIRM)
-    at_i = t.alive & (t.employer_kind == INSTITUTE)
-    emp_f = t.employer[at_f]
-    emp_i = t.employer[at_i]
-    wage = np.zeros(t.n)
-    wage[at_f] = w.wage_index[f.industry[emp_f], f.district[emp_f]] * prem[t.skill[at_f]]
-    wage[at_i] = w.wage_index[inst.field[emp_i], inst.district[emp_i]] * prem[t.skill[at_i]]
-    t.wage[:] = wage
+    live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
+    kind, emp = t.employer_kind[live], t.employer[live]
+    is_f = kind == FIRM
+    ind = np.where(is_f, f.industry[np.where(is_f, emp, 0)], inst.field[np.where(is_f, 0, emp)])
+    dist = np.where(is_f, f.district[np.where(is_f, emp, 0)], inst.district[np.where(is_f, 0, emp)])
+    wage = w.wage_index[ind, dist] * prem[t.skill[live]]
+    t.wage[:] = 0.0
+    t.wage[live] = wage
     # employed agents live where they work (commuting between districts is not modelled)
-    t.district[at_f] = f.district[emp_f]
-    t.district[at_i] = inst.district[emp_i]
-    f.employees[:] = np.bincount(emp_f, minlength=f.n) * float(ppa)
-    f.wage_bill[:] = np.bincount(emp_f, weights=wage[at_f] * ppa, minlength=f.n)
-    inst.researchers[:] = np.bincount(emp_i, minlength=inst.n) * float(ppa)
+    t.district[live] = dist
+    f.employees[:] = np.bincount(emp[is_f], minlength=f.n) * float(ppa)
+    f.wage_bill[:] = np.bincount(emp[is_f], weights=wage[is_f] * ppa, minlength=f.n)
+    inst.researchers[:] = np.bincount(emp[~is_f], minlength=inst.n) * float(ppa)
     f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
 
 

@@ -25,7 +25,7 @@ from sim.config import SimConfig
 from sim.economy.geography import decay
 from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.economy.innovation import spillover_kernel
-from sim.ids import BASE, FIRM, INDUSTRIES, INSTITUTE, N_DIST, N_IND
+from sim.ids import BASE, DISTRICTS, FIRM, INDUSTRIES, INSTITUTE, N_DIST, N_IND
 from sim.sampling import GroupSampler, choose_rows, row_cdf, stochastic_round
 from sim.state import FIRM_SCHEMA, INSTITUTE_SCHEMA, LINK_SCHEMA, TALENT_SCHEMA, Table
 
@@ -205,7 +205,7 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     mean_prem = float(np.dot(skill_prem, p.labour.skill_mix))
     wage_bill = L * wage_index[ind, dist] * mean_prem
     floor = L * p.geography.floor_space_per_worker
-    rent0 = data.rent.copy()
+    rent0 = data.rent * np.array([cfg.scenario.rent_multiplier.get(d, 1.0) for d in DISTRICTS])
     rent_bill = floor * rent0[dist] * 3
     cash = p.finance.cash_buffer_quarters * (wage_bill + rent_bill) * rng.lognormal(0, 0.5, n)
 

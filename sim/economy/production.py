@@ -75,9 +75,30 @@ def link_weights(sup: np.ndarray, w: np.ndarray, pair: np.ndarray, n_pairs: int,
     """Order shares among a customer's suppliers of one industry: proportional to link strength x
     supplier capacity (customers split orders by what suppliers can deliver); they sum to 1
     within each (customer, input industry) pair that has a supplier with capacity."""
-    w_cap = w * supplier_size[sup]
-    tot = np.bincount(pair, weights=w_cap, minlength=n_pairs)[pair]
-    return np.where(tot > 0, w_cap / np.where(tot > 0, tot, 1.0), 0.0)
+    return _normalise(w * supplier_size[sup], pair, n_pairs)
+
+
+class LinkMatrix:
+    """The firm-level input matrix A[s, c] in CSC form whose values can be reset cheaply each
+    round. Links are kept grouped by customer (the link table is built and extended that way),
+    so no sort is needed; duplicates are kept and summed by the product."""
+
+    def __init__(self, sup: np.ndarray, cust: np.ndarray, n: int):
+        self.order = None if np.all(cust[1:] >= cust[:-1]) else np.argsort(cust, kind="stable")
+        c = cust if self.order is None else cust[self.order]
+        s = sup if self.order is None else sup[self.order]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=n))])
+        self.A = sp.csc_matrix((np.zeros(len(sup)), s, indptr), shape=(n, n))
+
+    def set(self, values: np.ndarray) -> sp.csc_matrix:
+        self.A.data[:] = values if self.order is None else values[self.order]
+        return self.A
+
+
+def _normalise(values: np.ndarray, pair: np.ndarray, n_pairs: int) -> np.ndarray:
+    """Shares of each link within its (customer, industry) pair (0 where the pair sums to 0)."""
+    tot = np.bincount(pair, weights=values, minlength=n_pairs)[pair]
+    return np.divide(values, tot, out=np.zeros_like(values), where=tot > 0)
 
 
 def _min_by_customer(values: np.ndarray, pair_cust: np.ndarray, n: int) -> np.ndarray:
@@ -101,24 +122,24 @@ def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, 
     cap, d = capacity, final_demand
     pair, pair_cust = link_pairs(sup, cust, ind, n)
     n_pairs = len(pair_cust)
-    w_eff = link_weights(sup, w, pair, n_pairs, cap)
+    w_cap = w * cap[sup]  # order-share weights: link strength x supplier capacity
+    w_eff = _normalise(w_cap, pair, n_pairs)
     coef = io[ind[sup], ind[cust]]
-    A = sp.csr_matrix((coef * w_eff, (sup, cust)), shape=(n, n))
+    mat = LinkMatrix(sup, cust, n)
     avail_imp = import_avail[ind]
 
-    x_dem = leontief_solve(A, d)
+    x_dem = leontief_solve(mat.set(coef * w_eff), d)
     rho = np.ones(n)
     for _ in range(max(1, rounds)):
-        r = _delivery_ratio(x_dem, cap)
-        got = np.bincount(pair, weights=w_eff * r[sup], minlength=n_pairs)
+        r_sup = _delivery_ratio(x_dem, cap)[sup]
+        got = np.bincount(pair, weights=w_eff * r_sup, minlength=n_pairs)
         rho_new = np.minimum(_min_by_customer(got + (1.0 - got) * SPOT_SHARE, pair_cust, n), avail_imp)
-        converged = np.max(np.abs(rho_new - rho), initial=0.0) < 1e-5
+        converged = np.max(np.abs(rho_new - rho), initial=0.0) < 1e-3
         rho = rho_new
         xhat = np.minimum(x_dem, cap) * rho
         # customers move orders towards suppliers that deliver (order shares ~ w * cap * r)
-        w_eff = link_weights(sup, w * r[sup], pair, n_pairs, cap)
-        A = sp.csr_matrix((coef * w_eff, (sup, cust)), shape=(n, n))
-        x_dem = d + A @ xhat
+        w_eff = _normalise(w_cap * r_sup, pair, n_pairs)
+        x_dem = d + mat.set(coef * w_eff) @ xhat
         if converged:
             break
     # purchases along links: each customer buys io[j,i] * xhat from suppliers of j, pro rata to w*r
