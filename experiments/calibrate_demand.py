@@ -21,8 +21,7 @@ from sim.ids import INDUSTRIES
 from sim.model import SEIModel
 
 ROOT = Path(__file__).resolve().parents[1]
-SCALES = {"city": {}, "small": {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1,
-                                "scale.people_per_agent": 250}}
+SCALES = ("city", "small")
 # d log(VA_2019) / d log(1 + annual growth): quarters 1-4 of 2019 carry growth^(q/4), mean 0.625
 RESPONSE = 0.625
 
@@ -30,7 +29,7 @@ RESPONSE = 0.625
 def simulated_va_2019(trend: dict[str, float], seeds: list[int], scale: str) -> np.ndarray:
     out = []
     for seed in seeds:
-        cfg = to_config(None, seed=seed, **SCALES[scale], **{"scenario.end_year": 2019})
+        cfg = to_config(None, seed=seed, scale=scale, **{"scenario.end_year": 2019})
         cfg.calibration.demand_trend = dict(trend)
         m = SEIModel(cfg, handles=False).run()
         ts = m.timeseries()
@@ -74,7 +73,7 @@ def write_yaml(path: Path, name: str, trend: dict[str, float], err: np.ndarray, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--scale", choices=sorted(SCALES), default="city")
+    ap.add_argument("--scale", choices=SCALES, default="city")
     ap.add_argument("--name", default="default")
     a = ap.parse_args()
     trend, err, _ = fit(a.seeds, a.scale)

@@ -8,10 +8,11 @@ names the offending key and the allowed values.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.ids import DISTRICTS, INDUSTRIES
 
@@ -179,31 +180,74 @@ def register_configs() -> None:
     from hydra.core.config_store import ConfigStore
 
     cs = ConfigStore.instance()
+    if "sim_schema.yaml" in cs.repo:
+        return
     cs.store(name="sim_schema", node=SimConfig)
-    cs.store(group="scale", name="schema", node=ScaleConfig)
-    cs.store(group="scenario", name="schema", node=ScenarioConfig)
-    cs.store(group="calibration", name="schema", node=CalibrationConfig)
 
 
 # ---------------------------------------------------------------------------------------------
 # Building and validating
 # ---------------------------------------------------------------------------------------------
-def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
-    """Turn a DictConfig, a dict or None (defaults) into a validated SimConfig.
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
 
-    Unknown keys and wrong types are refused by OmegaConf's structured merge, which names the key.
-    """
-    base = OmegaConf.structured(SimConfig)
+
+def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
+    """The project's default config (configs/config.yaml and its groups) with Hydra overrides,
+    exactly as ``python -m sim`` composes it (without the ``hydra`` node)."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_configs()
     try:
-        if cfg is not None:
-            if isinstance(cfg, SimConfig):
-                cfg = OmegaConf.structured(cfg)
-            base = OmegaConf.merge(base, cfg)
-        if overrides:
-            base = OmegaConf.merge(base, OmegaConf.from_dotlist([f"{k}={v}" for k, v in overrides.items()]))
+        if GlobalHydra.instance().is_initialized():
+            cfg = hydra_compose(config_name="config", overrides=list(overrides))
+        else:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                cfg = hydra_compose(config_name="config", overrides=list(overrides))
+    except Exception as exc:  # Hydra raises several types for bad overrides
+        raise ConfigError(f"invalid configuration: {exc}") from exc
+    with open_dict(cfg):
+        cfg.pop("hydra", None)
+    return cfg
+
+
+CONFIG_GROUPS = ("scale", "scenario", "calibration")
+
+
+def _nested(key: str, value: Any) -> dict:
+    out: Any = value
+    for part in reversed(key.split(".")):
+        out = {part: out}
+    return out
+
+
+def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
+    """A validated SimConfig.
+
+    ``cfg=None`` composes the project defaults exactly as the command line does. Keyword
+    overrides name a config group option (``scale="small"``) or a dotted key with a Python value
+    (``**{"params.labour.quit_rate": 0.03, "scenario.rent_multiplier": {"nanshan": 2.0}}``).
+    A DictConfig, dict or SimConfig is merged onto the schema instead of the defaults.
+    Unknown keys and wrong types are refused with the key named.
+    """
+    groups = {k: v for k, v in overrides.items() if k in CONFIG_GROUPS and isinstance(v, str)}
+    values = {k: v for k, v in overrides.items() if k not in groups}
+    try:
+        base = OmegaConf.structured(SimConfig)
+        if cfg is None:
+            base = OmegaConf.merge(base, OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()])))
+        else:
+            if groups:
+                raise ConfigError(f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)")
+            base = OmegaConf.merge(base, OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
+        for k, v in values.items():
+            base = OmegaConf.merge(base, _nested(k, v))
+        obj = OmegaConf.to_object(base)
+    except ConfigError:
+        raise
     except Exception as exc:  # omegaconf raises several types; all mean bad input
         raise ConfigError(f"invalid configuration: {exc}") from exc
-    obj = OmegaConf.to_object(base)
     assert isinstance(obj, SimConfig)
     validate(obj)
     return obj
