@@ -163,6 +163,7 @@ class CalibrationConfig:
 class OutputConfig:
     write: bool = True  # write manifest.json and timeseries.parquet into the run folder
     print_summary: bool = True
+    snapshot_years: list[int] = field(default_factory=list)  # write firms_<year>.parquet, network_<year>.parquet at Q4
 
 
 @dataclass
@@ -313,6 +314,9 @@ def validate(cfg: SimConfig) -> None:
     for k, v in sc.rent_multiplier.items():
         _check(k in DISTRICTS, f"scenario.rent_multiplier.{k}", f"names an unknown district; allowed: {', '.join(DISTRICTS)}")
         _check(0 < v <= 100, f"scenario.rent_multiplier.{k}", f"must be a positive multiplier (0, 100], got {v}")
+
+    for y in cfg.output.snapshot_years:
+        _check(sc.start_year <= y <= sc.end_year, "output.snapshot_years", f"year {y} is outside the run {sc.start_year}-{sc.end_year}")
 
     _check_industry_keys(cfg.calibration.demand_trend, "calibration.demand_trend")
     missing = [i for i in INDUSTRIES if i not in cfg.calibration.demand_trend]

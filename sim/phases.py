@@ -3,6 +3,8 @@ writes the results back. Every phase is vectorised over whole columns."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.economy import demand as dem
@@ -175,6 +177,17 @@ def refresh_employment(w: World) -> None:
     f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
 
 
+@dataclass
+class ProductionRecord:
+    """Last quarter's production: the alive firm rows it covered, the result (indexed like
+    ``rows``) and the firm rows at both ends of each link of ``result.link_flow``."""
+
+    rows: np.ndarray
+    result: object
+    supplier_rows: np.ndarray
+    customer_rows: np.ndarray
+
+
 def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Alive firm rows and the links among them, re-indexed to positions in that list."""
     f, L = w.firms, w.links
@@ -204,7 +217,7 @@ def production(w: World, year: int, q: int) -> None:
         arr[:] = 0.0
         arr[idx] = val
     f.rent[:] = f.floor_space * w.rent[f.district] * 3.0
-    w.last_production = (idx, res)
+    w.last_production = ProductionRecord(rows=idx, result=res, supplier_rows=idx[sup], customer_rows=idx[cust])
     # market shares: replicator on TFP gains since base/entry relative to the industry (innovators
     # win buyers), and buyers lost where final demand went unserved
     ind_all = f.industry

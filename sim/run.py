@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import sim
 from sim.config import SimConfig, as_dict
+from sim.ids import DISTRICTS, INDUSTRIES
 from sim.io import atomic_write, write_json
 from sim.model import SEIModel
 
@@ -40,6 +42,27 @@ def config_hash(cfg: SimConfig) -> str:
     return hashlib.sha256(json.dumps(as_dict(cfg), sort_keys=True).encode()).hexdigest()[:16]
 
 
+def firm_table(model: SEIModel) -> pd.DataFrame:
+    """Alive firms with their state and last quarter's flows, ids spelled out."""
+    f = model.world.firms
+    rows = np.flatnonzero(f.alive)
+    df = pd.DataFrame({k: v for k, v in f.to_dict(f.alive).items() if k != "alive"})
+    df.insert(0, "firm", rows)
+    df["industry"] = np.array(INDUSTRIES)[df["industry"]]
+    df["district"] = np.array(DISTRICTS)[df["district"]]
+    df["subfield"] = np.array(model.world.data.subfield_ids)[df["subfield"]]
+    return df
+
+
+def write_snapshot(model: SEIModel, out: Path) -> None:
+    """firms_<year>.parquet (alive firms) and network_<year>.parquet (links with Q4 payments)."""
+    from sim.network import link_flows
+
+    year = model.year
+    atomic_write(out / f"firms_{year}.parquet", lambda p: firm_table(model).to_parquet(p, index=False))
+    atomic_write(out / f"network_{year}.parquet", lambda p: link_flows(model.world).to_parquet(p, index=False))
+
+
 def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) -> RunResult:
     """Build and run the model; if ``out_dir`` is given write its outputs there.
 
@@ -56,7 +79,10 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
     try:
         model = SEIModel(cfg, handles=handles)
         t_build = time.perf_counter() - t0
-        model.run()
+        for _ in range(model.n_quarters):
+            model.step()
+            if out is not None and model.q == 4 and model.year in cfg.output.snapshot_years:
+                write_snapshot(model, out)
         ts = model.timeseries()
     except BaseException as exc:
         manifest.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
