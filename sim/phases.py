@@ -162,18 +162,20 @@ def refresh_employment(w: World) -> None:
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     prem = np.asarray(w.cfg.params.labour.skill_premium)
     live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
-    kind, emp = t.employer_kind[live], t.employer[live]
-    is_f = kind == FIRM
-    ind = np.where(is_f, f.industry[np.where(is_f, emp, 0)], inst.field[np.where(is_f, 0, emp)])
-    dist = np.where(is_f, f.district[np.where(is_f, emp, 0)], inst.district[np.where(is_f, 0, emp)])
+    is_f = t.employer_kind[live] == FIRM
+    emp = t.employer[live]
+    gid = np.where(is_f, emp, f.n + emp)  # one id space: firms, then institutes
+    ind = np.concatenate([f.industry, inst.field])[gid]
+    dist = np.concatenate([f.district, inst.district])[gid]
     wage = w.wage_index[ind, dist] * prem[t.skill[live]]
     t.wage[:] = 0.0
     t.wage[live] = wage
     # employed agents live where they work (commuting between districts is not modelled)
     t.district[live] = dist
-    f.employees[:] = np.bincount(emp[is_f], minlength=f.n) * float(ppa)
-    f.wage_bill[:] = np.bincount(emp[is_f], weights=wage[is_f] * ppa, minlength=f.n)
-    inst.researchers[:] = np.bincount(emp[~is_f], minlength=inst.n) * float(ppa)
+    heads = np.bincount(gid, minlength=f.n + inst.n)
+    f.employees[:] = heads[: f.n] * float(ppa)
+    f.wage_bill[:] = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)[: f.n]
+    inst.researchers[:] = heads[f.n:] * float(ppa)
     f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
 
 
