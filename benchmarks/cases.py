@@ -6,8 +6,8 @@ Agents = alive firms + institutes + talent agents at the end of each quarter, av
 quarters; agent-steps/s = agents x quarters / seconds. The Boltzmann yardstick is timed the same
 way (build + run) with as many agents for as many steps.
 
-Peak memory is the peak resident set size (``ru_maxrss``) of a fresh child process that runs
-one case, so cases do not mix their peaks; MB = 10^6 bytes. The child runs with
+Peak memory is the peak resident set size (VmHWM, else ``ru_maxrss``) of a fresh child process
+that runs one case, so cases do not mix their peaks; MB = 10^6 bytes. The child runs with
 OMP/OPENBLAS/MKL/NUMEXPR threads = 1 and is pinned to one CPU (``sched_setaffinity``), so its
 time is a one-core figure.
 
@@ -107,20 +107,33 @@ def time_boltzmann(n: int, steps: int = QUARTERS, seed: int = 0) -> dict[str, fl
     return {"seconds": t2 - t0, "build_seconds": t1 - t0, "step_seconds": t2 - t1}
 
 
-def rss_mb() -> float:
-    """Current resident set size (MB) from /proc; NaN where unavailable."""
+def _status_mb(field: str) -> float:
+    """A memory line of /proc/self/status (kB) in MB; NaN where unavailable."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024 / 1e6
     except OSError:
         pass
     return float("nan")
 
 
+def rss_mb() -> float:
+    """Current resident set size (MB)."""
+    return _status_mb("VmRSS")
+
+
 def peak_rss_mb() -> float:
-    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    return kb * 1024 / 1e6
+    """Peak resident set size of this process (MB).
+
+    VmHWM (the high-water mark of this process's own address space) is used where /proc exists:
+    ``ru_maxrss`` survives exec on Linux, so a child started from a big parent (e.g. pytest after
+    running the city model in-process) would report the parent's peak.
+    """
+    hwm = _status_mb("VmHWM")
+    if hwm == hwm:
+        return hwm
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
 
 # ---------------------------------------------------------------------------------------------

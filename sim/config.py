@@ -58,7 +58,7 @@ class ScenarioConfig:
 @dataclass
 class ProductionParams:
     labour_elasticity: float = 0.6  # Cobb-Douglas labour share of VA capacity; China labour share ~0.5-0.6
-    target_utilisation: float = 0.85  # capacity utilisation firms plan for; China industry ~0.75-0.8
+    target_utilisation: float = 0.85  # utilisation firms plan for (15% headroom; assumption; NBS industrial utilisation ~0.75-0.78 is against engineering capacity)
     share_elasticity: float = 0.10  # per quarter market-share response to relative TFP gains (replicator dynamics)
     lost_share_rate: float = 0.2  # share of unmet final demand whose buyers move to rivals next quarter
     rationing_rounds: int = 6  # fixed-point rounds of supplier rationing propagation
@@ -69,7 +69,7 @@ class InnovationParams:
     knowledge_depreciation: float = 0.0375  # per quarter; 15%/yr R&D capital depreciation (Griliches)
     tfp_knowledge_elasticity: float = 0.10  # elasticity of TFP to own knowledge; Hall et al. 2010: 0.08-0.12
     breakthrough_rate: float = 2.0  # hazard scale: P(breakthrough/q) = 1-exp(-rate * R&D/sales)
-    breakthrough_size: float = 0.04  # mean log-TFP jump of a breakthrough
+    breakthrough_size: float = 0.04  # mean of the exponentially distributed log-TFP jump of a breakthrough
     spillover_rate: float = 0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~1/4 of own R&D at base
     spillover_distance_km: float = 15.0  # e-folding distance of knowledge spillovers; Jaffe et al. localisation
     cross_field_proximity: float = 0.2  # spillover weight between different industries (1 within)
@@ -119,12 +119,13 @@ class DemographyParams:
     young_exit_hazard: float = 0.10  # per year, firms younger than young_age_years
     mature_exit_hazard: float = 0.03  # per year
     young_age_years: float = 5.0
-    exit_size_elasticity: float = 0.3  # hazard scales with (employees / median)^-elasticity; large firms exit rarely
-    entrant_size: float = 0.05  # entrant output relative to the industry median firm
+    exit_size_elasticity: float = 0.5  # hazard scales with (employees / median)^-elasticity; the largest firms almost never exit
+    entrant_size: float = 0.2  # start-up employment relative to the industry's median firm (min. one talent agent)
     spinoff_rate: float = 0.004  # per institute-quarter at capability 1
     inward_investment_per_year: float = 12.0  # large inward investments per year (city scale)
     institute_creation_per_year: float = 85.0  # new carriers per year; 2019 observed (innovation_and_people.csv)
     relocation_rate: float = 0.01  # per year baseline probability of relocating
+    relocation_rent_elasticity: float = 1.0  # hazard scales with (district rent / city mean rent)^elasticity
     location_rent_elasticity: float = 1.5  # logit weight on -log(rent) in location choice
     location_space_weight: float = 1.0  # logit weight on log(free floor space)
     location_cluster_weight: float = 1.0  # logit weight on log(industry presence)
@@ -305,7 +306,7 @@ def validate(cfg: SimConfig) -> None:
     _check(sc.end_year <= 2035, "scenario.end_year", f"must be <= 2035, got {sc.end_year}")
     for q, v in sc.quarter_shocks.items():
         y, _ = parse_quarter(f"scenario.quarter_shocks.{q}", q)
-        _check(sc.start_year <= y <= sc.end_year, f"scenario.quarter_shocks.{q}", f"is outside the run {sc.start_year}-{sc.end_year}")
+        _check(y >= sc.start_year, f"scenario.quarter_shocks.{q}", f"is before the run starts ({sc.start_year})")
         _check(-1 < v < 10, f"scenario.quarter_shocks.{q}", f"must be a level deviation in (-1, 10), got {v}")
     _check_industry_keys(sc.import_availability, "scenario.import_availability")
     for k, v in sc.import_availability.items():

@@ -11,13 +11,15 @@ import pandas as pd
 
 from sim.ids import DISTRICTS, FIRM, INDUSTRIES, N_DIST, N_IND, NONE
 
-FIRM_FLOWS = {  # metric -> firm column
+# metric -> firm column. Flows are summed over the firms that produced in the quarter (including
+# those that exited at its end); stocks over the firms alive at the end of the quarter.
+FIRM_FLOWS = {
     "output": "output", "value_added": "value_added", "intermediate_inputs": "intermediate",
     "network_purchases": "interm_sei", "final_sales": "sales_final", "intermediate_sales": "sales_interm",
     "rd_spending": "rd_spending", "wage_bill": "wage_bill", "rent_paid": "rent", "profit": "profit",
-    "investment": "investment", "employment": "employees", "capital": "capital", "knowledge": "knowledge",
-    "capacity": "capacity", "vacancies": "vacancies",
+    "investment": "investment", "capacity": "capacity",
 }
+FIRM_STOCKS = {"employment": "employees", "capital": "capital", "knowledge": "knowledge", "vacancies": "vacancies"}
 DISTRICT_METRICS = ("rent", "floor_space", "floor_space_used")
 
 
@@ -37,11 +39,15 @@ class Recorder:
         self.quarters.append((year, q))
         a = f.alive
         key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
+        prod = w.last_production.rows if w.last_production is not None else np.flatnonzero(a)
+        pkey = f.industry[prod].astype(np.int64) * N_DIST + f.district[prod]
 
         def agg(values: np.ndarray | None, k=key) -> np.ndarray:
             return np.bincount(k, weights=values, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
 
         for metric, col in FIRM_FLOWS.items():
+            self._put(self.cells, metric, agg(f.col(col)[prod], pkey))
+        for metric, col in FIRM_STOCKS.items():
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
         for k in ("entries", "exits", "relocations", "spinoffs", "inward", "institutes_created"):

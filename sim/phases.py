@@ -16,7 +16,7 @@ from sim.economy.geography import location_utility, logit_probabilities, update_
 from sim.economy.production import produce, va_capacity
 from sim.ids import FIRM, INSTITUTE, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
 from sim.sampling import choose_rows, stochastic_round
-from sim.world import SupplierChooser, World, build_network
+from sim.world import SupplierChooser, World, build_network, draw_subfields
 
 
 def _cell(ind: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -293,7 +293,7 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     w.flows["spinoffs"] += _count(ind_p, dist_p)
     w.flows["inward"] += _count(ind_w, dist_w)
 
-    # new innovation carriers (organic creation; plan levers add more in sim.policy)
+    # new innovation carriers (organic creation at the observed 2019 rate)
     n_new = rng.poisson(p.institute_creation_per_year / 4.0 * w.cfg.scale.institute_fraction)
     create_institutes(w, n_new, quarter, rng)
 
@@ -339,9 +339,9 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     # size: start-ups and spin-offs small, inward investments large (talent agents)
     med_emp = np.array([np.median(f.employees[alive & (f.industry == i)]) if (alive & (f.industry == i)).any() else ppa
                         for i in range(N_IND)])
-    p90_emp = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
+    p97_emp = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
                         for i in range(N_IND)])
-    target = np.where(kind == INWARD, p90_emp[ind], pp.demography.entrant_size * 20 * med_emp[ind])
+    target = np.where(kind == INWARD, p97_emp[ind], pp.demography.entrant_size * med_emp[ind])
     agents = np.maximum(1, stochastic_round(target / ppa, rng))
     mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) \
         / np.maximum(np.bincount(f.industry[alive], minlength=N_IND), 1)
@@ -354,7 +354,7 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     share = cap_out * pp.production.target_utilisation / np.maximum(w.ext_demand[ind], 1e-9)
     rd_int = w.data.rd_intensity[ind] * rng.lognormal(0.0, 0.5, n) * np.where(kind == SPINOFF, 2.0, 1.0)
     wage_bill = L * w.wage_index[ind, dist]
-    rows = f.add(n, alive=True, industry=ind, subfield=_draw_subfield(w, ind, rng), district=dist, entry_kind=kind,
+    rows = f.add(n, alive=True, industry=ind, subfield=draw_subfields(w.data, ind, rng), district=dist, entry_kind=kind,
                  entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp,
                  knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
                  cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * pp.geography.floor_space_per_worker,
@@ -374,14 +374,6 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     return rows
 
 
-def _draw_subfield(w: World, ind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    d = w.data
-    cdf = np.zeros((N_IND, len(d.subfield_ids)))
-    for i in range(N_IND):
-        cdf[i, d.subfield_industry == i] = d.subfield_weight[d.subfield_industry == i]
-    return choose_rows(np.cumsum(cdf, axis=1), ind.astype(np.int64), rng).astype(np.int16)
-
-
 def create_institutes(w: World, n: int, quarter: int, rng: np.random.Generator, *, carrier_type: int | None = None,
                       field: np.ndarray | None = None, district: np.ndarray | None = None,
                       budget_multiplier: float = 1.0) -> np.ndarray:
@@ -394,7 +386,7 @@ def create_institutes(w: World, n: int, quarter: int, rng: np.random.Generator, 
     ifield = rng.choice(N_IND, size=n, p=fp) if field is None else np.asarray(field)
     idist = choose_rows(np.cumsum(d.location_share, axis=1), ifield, rng) if district is None else np.asarray(district)
     per = 1.0 / w.cfg.scale.institute_fraction
-    rows = inst.add(n, alive=True, field=ifield, subfield=_draw_subfield(w, ifield, rng), district=idist,
+    rows = inst.add(n, alive=True, field=ifield, subfield=draw_subfields(w.data, ifield, rng), district=idist,
                     carrier_type=itype, created_quarter=quarter, researchers=0.0,
                     target_researchers=d.carrier_researchers[itype] * per,
                     budget=d.carrier_budget[itype] / 4 * per * budget_multiplier,

@@ -89,6 +89,26 @@ def _place(sizes: np.ndarray, target_share: np.ndarray, rng: np.random.Generator
     return dist
 
 
+def draw_subfields(data: BaseData, industry: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A sub-field for each agent of the given industries, by the sub-fields' VA weights."""
+    w = np.zeros((N_IND, len(data.subfield_ids)))
+    w[data.subfield_industry, np.arange(len(data.subfield_ids))] = data.subfield_weight
+    return choose_rows(np.cumsum(w, axis=1), np.asarray(industry, dtype=np.int64), rng).astype(np.int16)
+
+
+def floor_space_for_sei(stock: np.ndarray, used: np.ndarray, occupancy: float, max_occupancy: float = 0.97) -> np.ndarray:
+    """Floor space (m2) open to SEI firms by district: proportional to the district's industrial
+    stock, but at least used / max_occupancy, scaled so city-wide occupancy equals ``occupancy``."""
+    from scipy.optimize import brentq
+
+    total = used.sum() / occupancy
+    floor = used / max_occupancy
+    if floor.sum() >= total:
+        return floor
+    s = brentq(lambda k: np.maximum(k * stock, floor).sum() - total, 0.0, total / max(stock.sum(), 1e-9) * 2 + 1.0)
+    return np.maximum(s * stock, floor)
+
+
 class SupplierChooser:
     """Draws suppliers of a given industry for customers in given districts: the supplier's
     district by distance decay times the industry's output there, then a firm in proportion to
@@ -151,16 +171,14 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     ind = np.repeat(np.arange(N_IND), n_ind).astype(np.int8)
     size = np.empty(len(ind))
     dist = np.empty(len(ind), dtype=np.int8)
-    sub = np.empty(len(ind), dtype=np.int16)
     for i in range(N_IND):
         m = ind == i
         s = _pareto_sizes(int(m.sum()), rng)
         size[m] = data.output_base_quarter[i] * s / s.sum()
         dist[m] = _place(size[m], data.location_share[i], rng)
-        subs = np.flatnonzero(data.subfield_industry == i)
-        sub[m] = rng.choice(subs, size=int(m.sum()), p=data.subfield_weight[subs])
     n = len(ind)
     alive = np.ones(n, bool)
+    sub = draw_subfields(data, ind, rng)
 
     # 2. network ----------------------------------------------------------------------------
     sup, cust, w = build_network(ind, dist, size, alive, data, rng, efold_km=p.demography.supplier_distance_km)
@@ -231,7 +249,7 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     field_p = np.sqrt(data.va_2018) / np.sqrt(data.va_2018).sum()
     ifield = rng.choice(N_IND, size=n_inst, p=field_p).astype(np.int8)
     idist = choose_rows(np.cumsum(data.location_share, axis=1), ifield, rng).astype(np.int8)
-    isub = np.array([rng.choice(np.flatnonzero(data.subfield_industry == f_)) for f_ in range(N_IND)])[ifield]
+    isub = draw_subfields(data, ifield, rng)
     per = 1.0 / cfg.scale.institute_fraction
     res_target = data.carrier_researchers[itype] * rng.lognormal(-0.125, 0.5, n_inst) * per
     i_agents = np.maximum(1, stochastic_round(res_target / ppa, rng))
@@ -269,11 +287,10 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     firm_w = talent.employer_kind == FIRM
     firms.col("wage_bill")[:] = np.bincount(talent.employer[firm_w], weights=talent.wage[firm_w] * ppa, minlength=n)
 
-    # floor space for SEI firms: the data's industrial stock, scaled to the base occupancy,
-    # and never below 105% of what base-year firms use in the district
+    # floor space for SEI firms: the data's industrial stock, scaled so that city-wide occupancy
+    # is the base occupancy, and never below what base-year firms use / 0.97 in a district
     used = np.bincount(dist, weights=floor, minlength=N_DIST)
-    space = data.floor_space * used.sum() / (p.geography.base_occupancy * data.floor_space.sum())
-    space = np.maximum(space, used * 1.05)
+    space = floor_space_for_sei(data.floor_space, used, p.geography.base_occupancy)
 
     world = World(cfg=cfg, data=data, firms=firms, institutes=institutes, talent=talent, links=links,
                   floor_space=space, rent=rent0, wage_index=wage_index, ext_demand=ext, ext_growth=np.ones(N_IND), ppa=ppa,

@@ -5,9 +5,10 @@ Assumptions (docs/ODD.md, "Demography"); rates are per year unless named per qua
 - Exit: a hazard that falls with age and size (young and small firms exit more often; Haltiwanger
   et al. 2013) plus exit on insolvency (finance).
 - Entry: start-ups arrive as a Poisson number proportional to each industry's firm stock; they
-  choose a district by a logit on rent, free floor space and industry presence (geography); a
-  district without free floor space receives no entrant. Spin-offs come from institutes in
-  proportion to their capability; large inward investments arrive at a fixed yearly rate.
+  and inward investments choose a district by a logit on rent, free floor space and industry
+  presence (geography); a district without free floor space receives none. Spin-offs come from
+  institutes in proportion to their capability and locate with their institute; large inward
+  investments (97th-percentile employment) arrive at a fixed yearly rate.
 - Relocation: a baseline hazard, higher where rent is above the city mean, to a district drawn
   from the same logit.
 - Rewiring: links to exited suppliers are replaced; a share of links is re-chosen each quarter.
@@ -44,5 +45,5 @@ def spinoff_count(capability: np.ndarray, alive: np.ndarray, p: DemographyParams
 def relocation_mask(rent_of_firm: np.ndarray, mean_rent: float, alive: np.ndarray, p: DemographyParams,
                     rng: np.random.Generator) -> np.ndarray:
     """Firms that decide to relocate this quarter: baseline hazard scaled by relative rent."""
-    rate = p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.location_rent_elasticity
+    rate = p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.relocation_rent_elasticity
     return alive & (rng.random(len(alive)) < np.clip(rate, 0, 0.5))

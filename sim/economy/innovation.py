@@ -7,7 +7,8 @@ Assumptions (docs/ODD.md, "Innovation"); knowledge is measured in yuan of R&D-eq
   weight exp(-distance / e-fold) and cross-field proximity; a firm absorbs a share of the pool
   reachable from its cell in proportion to its R&D (absorptive capacity, Cohen & Levinthal 1989).
 - TFP: dlog TFP = elasticity x dlog K (Hall, Mairesse & Mohnen 2010: 0.08-0.12) plus random
-  breakthroughs with hazard 1 - exp(-rate x R&D/sales) and a log-normal jump.
+  breakthroughs with hazard 1 - exp(-rate x R&D/sales) and an exponentially distributed
+  log-TFP jump (mean breakthrough_size).
 - Institutes turn budget into knowledge at their capability (0-1) and staffing; capability
   converges to 1 by learning, faster with larger budgets.
 """

@@ -10,10 +10,12 @@ Assumptions (docs/ODD.md, "Production"):
   capacity rations all its buyers pro rata; its customers move orders towards their other
   suppliers of that industry that can deliver; a customer short of an input produces less
   (min over inputs). This is iterated for a few rounds (Inoue & Todo 2019 style).
-- Orders to exited suppliers go to the customer's other suppliers of that industry (a customer
-  left with no supplier of an industry buys it outside the city until it rewires). What the
-  suppliers cannot deliver is made up on the spot market (imports, outside the network) only in
-  part (SPOT_SHARE), so a failed or short supplier lowers its customers' output until they rewire.
+- Links to exited suppliers are replaced at the end of the quarter of exit (demography), so
+  exits hurt customers only through lost capacity in between. A supplier that is alive but
+  cannot deliver (capacity lost, or short of inputs itself) rations its customers; they move
+  orders to their other suppliers of that industry, and what no supplier delivers is made up on
+  the spot market (imports, outside the network) only in part (SPOT_SHARE), so a failed supplier
+  lowers its customers' output.
 Accounting: output = final sales + intermediate sales + inventory change (the residual of the
 fixed-point rounds); VA = output - intermediate inputs; every yuan of intermediate sales is a yuan
 of some customer's network purchases, bought for its own production.
@@ -28,7 +30,7 @@ import scipy.sparse as sp
 
 from sim.ids import N_IND
 
-SPOT_SHARE = 0.5  # share of an undelivered input that the spot market makes up within the quarter (assumption)
+SPOT_SHARE = 0.7  # share of an undelivered input that the spot market makes up within the quarter (assumption)
 
 
 @dataclass

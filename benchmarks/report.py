@@ -1,0 +1,276 @@
+"""Run every benchmark case once, each in a fresh child process, and print (or write) a table.
+
+    python -m benchmarks.report                      # print the table
+    python -m benchmarks.report --write              # ... and write docs/benchmarks.md
+    python -m benchmarks.report --write --bench-json .benchmarks/bench.json
+                                                     # ... with a `make bench` JSON section
+
+Each child (see benchmarks.cases) runs with OMP/OPENBLAS/MKL/NUMEXPR threads = 1 and pinned to
+one CPU, so the seconds are one-core figures and the peak memory is that case's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from benchmarks import cases
+
+DOC = cases.ROOT / "docs" / "benchmarks.md"
+COLUMNS = ("case", "agents", "seconds", "agent-steps/s", "peak MB", "Boltzmann ratio")
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+def measure(pin: bool = True, log=print) -> dict:
+    sei: dict[tuple[str, str], dict] = {}
+    boltz: dict[str, dict] = {}
+    for scale in ("small", "city"):
+        for handles in cases.HANDLES:
+            log(f"  SEI {scale}, handles {handles} ...", file=sys.stderr)
+            sei[(scale, handles)] = cases.run_child("sei", scale=scale, handles=handles, pin=pin)
+        n = round(sei[(scale, "on")]["agents"])
+        log(f"  Boltzmann, {n:,} agents ...", file=sys.stderr)
+        boltz[scale] = cases.run_child("boltzmann", agents=n, pin=pin)
+        for handles in cases.HANDLES:
+            r = sei[(scale, handles)]
+            r["boltzmann_ratio"] = r["agent_steps_per_s"] / boltz[scale]["agent_steps_per_s"]
+    return {"sei": sei, "boltzmann": boltz, "pinned": pin}
+
+
+def rows(res: dict) -> list[list[str]]:
+    out = []
+    for scale in ("city", "small"):
+        for handles in cases.HANDLES:
+            r = res["sei"][(scale, handles)]
+            out.append([f"SEI {scale}, handles {handles}", f"{r['agents']:,.0f}", f"{r['seconds']:.3f}",
+                        f"{r['agent_steps_per_s']:,.0f}", f"{r['peak_rss_mb']:,.0f}", f"{r['boltzmann_ratio']:.2f}"])
+        b = res["boltzmann"][scale]
+        out.append([f"Boltzmann (Mesa), {scale} count", f"{b['agents']:,}", f"{b['seconds']:.3f}",
+                    f"{b['agent_steps_per_s']:,.0f}", f"{b['peak_rss_mb']:,.0f}", "1 (reference)"])
+    return out
+
+
+def scaling(res: dict) -> list[dict]:
+    out = []
+    for handles in cases.HANDLES:
+        c, s = res["sei"][("city", handles)], res["sei"][("small", handles)]
+        t, n = c["seconds"] / s["seconds"], c["agents"] / s["agents"]
+        out.append({"handles": handles, "time_ratio": t, "agent_ratio": n, "per_agent": t / n,
+                    "met": t / n <= cases.SCALING_LIMIT})
+    return out
+
+
+def targets(res: dict) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) rows."""
+    out = []
+    for scale, limit in cases.TARGET_SECONDS.items():
+        for handles in cases.HANDLES:
+            s = res["sei"][(scale, handles)]["seconds"]
+            out.append((f"{scale} build+run < {limit:g} s (one core), handles {handles}", f"{s:.3f} s",
+                        "met" if s < limit else "not met"))
+    for scale, limit in cases.TARGET_PEAK_MB.items():
+        for handles in cases.HANDLES:
+            m = res["sei"][(scale, handles)]["peak_rss_mb"]
+            out.append((f"{scale} peak memory < {limit / 1000:g} GB, handles {handles}", f"{m:,.0f} MB",
+                        "met" if m < limit else "not met"))
+    for sc in scaling(res):
+        out.append((f"10x agents at most 12x time (time ratio / agent ratio <= {cases.SCALING_LIMIT}), handles {sc['handles']}",
+                     f"{sc['time_ratio']:.2f} / {sc['agent_ratio']:.2f} = {sc['per_agent']:.2f}",
+                     "met" if sc["met"] else "not met"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine
+# ---------------------------------------------------------------------------------------------
+def _ver(pkg: str) -> str:
+    try:
+        return version(pkg)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=cases.ROOT, capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def machine(commit: str | None = None) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f"{kb * 1024 / 1e9:.1f} GB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    dirty = False
+    if commit is None:
+        commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+        dirty = bool(_git("status", "--porcelain", "--", "sim", "configs"))
+    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cpu": cpu, "memory": mem, "os": f"{platform.system()} {platform.release()}",
+            "python": platform.python_version(), "numpy": _ver("numpy"), "scipy": _ver("scipy"), "mesa": _ver("mesa"),
+            "commit": commit + (" (sim/ or configs/ modified)" if dirty else ""),
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+def text_table(res: dict) -> str:
+    body = [list(COLUMNS)] + rows(res)
+    w = [max(len(r[i]) for r in body) for i in range(len(COLUMNS))]
+    lines = ["  ".join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)) for r in body]
+    lines.insert(1, "  ".join("-" * x for x in w))
+    lines.append("")
+    for sc in scaling(res):
+        lines.append(f"scaling, handles {sc['handles']}: time city/small {sc['time_ratio']:.2f}, "
+                     f"agents city/small {sc['agent_ratio']:.2f}, ratio {sc['per_agent']:.2f} "
+                     f"(limit {cases.SCALING_LIMIT}: {'met' if sc['met'] else 'not met'})")
+    for t, m, v in targets(res):
+        lines.append(f"target {t}: {m} -> {v}")
+    pin = "pinned to one CPU, " if res["pinned"] else ""
+    lines.append(f"(one fresh child process per case, {pin}OMP/OPENBLAS/MKL/NUMEXPR threads = 1)")
+    return "\n".join(lines)
+
+
+def _md_table(head, body) -> list[str]:
+    right = [False] + [True] * (len(head) - 1)
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" if r else "---" for r in right) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in body]
+    return out
+
+
+def bench_json_section(path: Path) -> list[str]:
+    """Summarise a pytest-benchmark JSON (``make bench ARGS=--benchmark-json=PATH``)."""
+    data = json.loads(Path(path).read_text())
+    head = ["benchmark", "rounds", "min s", "mean s", "max s", "agents", "agent-steps/s (mean)",
+            "peak MB (child)", "Boltzmann ratio", "time ratio city/small", "agent ratio city/small"]
+    body = []
+
+    def f(v, fmt):
+        return fmt.format(v) if isinstance(v, (int, float)) else "–"
+
+    for b in data["benchmarks"]:
+        st, x = b["stats"], b.get("extra_info", {})
+        body.append([b["name"].removeprefix("test_"), str(st["rounds"]), f"{st['min']:.3f}", f"{st['mean']:.3f}",
+                     f"{st['max']:.3f}", f(x.get("agents"), "{:,.0f}"), f(x.get("agent_steps_per_s"), "{:,.0f}"),
+                     f(x.get("peak_rss_mb"), "{:,.0f}"), f(x.get("boltzmann_ratio"), "{:.2f}"),
+                     f(x.get("time_ratio_city_small"), "{:.2f}"), f(x.get("agent_ratio_city_small"), "{:.2f}")])
+    mi = data.get("machine_info", {})
+    when = data.get("datetime", "")[:16].replace("T", " ")
+    return ["## `make bench` (pytest-benchmark, in-process)", "",
+            f"Run {when} UTC, Python {mi.get('python_version', '?')}. In-process rounds after imports "
+            "(one thread per BLAS/OpenMP pool via benchmarks/conftest.py, process not pinned); peak MB is from "
+            "a fresh one-core child per case; the Boltzmann ratio compares in-process means.", "",
+            *_md_table(head, body), ""]
+
+
+def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
+    head_m = ["machine", ""]
+    mach = [["CPUs available (nproc)", str(m["nproc"])], ["CPU model", m["cpu"]], ["memory", m["memory"]],
+            ["OS", m["os"]], ["Python", m["python"]], ["numpy", m["numpy"]], ["scipy", m["scipy"]],
+            ["mesa", m["mesa"]], ["commit", m["commit"]], ["date", m["date"]]]
+    sc_rows = [[s["handles"], f"{s['time_ratio']:.2f}", f"{s['agent_ratio']:.2f}", f"{s['per_agent']:.2f}",
+                "met" if s["met"] else "not met"] for s in scaling(res)]
+    pin = "pinned to one CPU (`sched_setaffinity`) and " if res["pinned"] else ""
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m benchmarks.report --write`; every number below was measured on the machine",
+        "described here. Regenerate after changes to `sim/` (figures move with the model).",
+        "",
+        "## What is measured",
+        "",
+        "- **SEI build + run**: `SEIModel(cfg)` then `.run()` (2019Q1–2025Q4, 28 quarters). The config is made",
+        "  beforehand and imports are excluded. City = `to_config(None)`; small = `to_config(None, **{\"scale.name\":",
+        "  \"small\", \"scale.firm_fraction\": 0.1, \"scale.institute_fraction\": 0.1, \"scale.people_per_agent\": 250})`.",
+        "  Handles on = `SEIModel(cfg)` (one Mesa agent per row); off = `SEIModel(cfg, handles=False)`.",
+        "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
+        "  quarters; **agent-steps/s** = agents × 28 / seconds.",
+        "- **peak MB** = peak resident set size of the child process (`VmHWM` from /proc/self/status; not\n  `ru_maxrss`, which on Linux carries the parent's peak across exec), 1 MB = 10^6 bytes. It",
+        f"  includes the interpreter and imports (about {res['sei'][('city', 'on')]['rss_after_imports_mb']:.0f} MB"
+        " after imports in the child).",
+        "- **Boltzmann ratio** = SEI agent-steps/s ÷ agent-steps/s of a minimal Mesa Boltzmann wealth model",
+        "  (benchmarks/boltzmann.py: no grid, `shuffle_do(\"step\")`, partner drawn from a cached agent list),",
+        "  built and run for 28 steps with as many agents as the SEI model at that scale (the handles-on count).",
+        "  Above 1 means the SEI model processes agents faster than the yardstick.",
+        f"- Each case runs once in a fresh child process, {pin}with OMP_NUM_THREADS, OPENBLAS_NUM_THREADS,",
+        "  MKL_NUM_THREADS and NUMEXPR_NUM_THREADS set to 1: the seconds are one-core, cold-process figures.",
+        "",
+        "## Machine",
+        "",
+        *_md_table(head_m, mach),
+        "",
+        "## Results (`python -m benchmarks.report`)",
+        "",
+        *_md_table(list(COLUMNS[:2]) + ["seconds (1 core)"] + list(COLUMNS[3:]), rows(res)),
+        "",
+        "### Scaling (city vs small)",
+        "",
+        "Ten times the agents may cost at most twelve times the time, i.e. time ratio ÷ agent ratio ≤ 1.2.",
+        "",
+        *_md_table(["handles", "time city/small", "agents city/small", "time ratio ÷ agent ratio", "limit 1.2"], sc_rows),
+        "",
+        "### Targets (from the issue)",
+        "",
+        *_md_table(["target", "measured", "verdict"], [list(t) for t in targets(res)]),
+        "",
+    ]
+    if bench_json is not None:
+        lines += bench_json_section(bench_json)
+    lines += ["## How to run", "",
+              "```sh",
+              "make bench                                   # pytest-benchmark suite; extra_info table at the end",
+              "make bench ARGS=--benchmark-json=.benchmarks/bench.json",
+              "python -m benchmarks.report                  # one child process per case, prints the table",
+              "python -m benchmarks.report --write --bench-json .benchmarks/bench.json   # rewrite this file",
+              "```", "",
+              "`make test` does not collect `benchmarks/` (pytest `testpaths = [\"tests\"]`), and `--benchmark-only` in",
+              "the `bench` target overrides the `--benchmark-skip` in pyproject's `addopts`.",
+              "Rounds per case in `make bench`: environment variable `SEI_BENCH_ROUNDS` (default 3).", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--write", nargs="?", const=str(DOC), metavar="PATH",
+                    help=f"write the markdown report (default {DOC.relative_to(cases.ROOT)})")
+    ap.add_argument("--bench-json", type=Path, help="add a section from a pytest-benchmark JSON file")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the children to one CPU")
+    ap.add_argument("--json", type=Path, help="also dump the raw measurements as JSON")
+    ap.add_argument("--commit", help="label of the code measured (default: git HEAD, flagged if sim/ or configs/ differ)")
+    a = ap.parse_args(argv)
+    res = measure(pin=not a.no_pin)
+    print(text_table(res))
+    if a.json:
+        raw = {"sei": {f"{s}-handles_{h}": v for (s, h), v in res["sei"].items()}, "boltzmann": res["boltzmann"],
+               "machine": machine(a.commit)}
+        a.json.write_text(json.dumps(raw, indent=2))
+    if a.write:
+        path = Path(a.write)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown(res, machine(a.commit), a.bench_json))
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

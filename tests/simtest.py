@@ -1,0 +1,52 @@
+"""Shared helpers of the test suite (plain functions; fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import to_config
+from sim.model import SEIModel
+
+# scale=small spelled out as dotted keys (the same values as configs/scale/small.yaml)
+SMALL = {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1,
+         "scale.people_per_agent": 250}
+
+
+def small_config(seed: int = 0, **overrides):
+    """A validated small-scale config (history scenario unless overridden)."""
+    return to_config(None, seed=seed, **SMALL, **overrides)
+
+
+def small_model(seed: int = 0, *, handles: bool = False, **overrides) -> SEIModel:
+    return SEIModel(small_config(seed, **overrides), handles=handles)
+
+
+def production_of(world):
+    """(rows, result, supplier_rows, customer_rows) of the last quarter's production.
+
+    ``world.last_production`` is a record with these fields; an older form was the tuple
+    (rows, result), for which the link ends are not available (None)."""
+    lp = world.last_production
+    assert lp is not None, "no quarter has been produced yet"
+    if isinstance(lp, tuple):
+        rows, res = lp
+        return np.asarray(rows), res, None, None
+    return np.asarray(lp.rows), lp.result, np.asarray(lp.supplier_rows), np.asarray(lp.customer_rows)
+
+
+def alive_total(table, column: str) -> float:
+    return float(getattr(table, column)[table.alive].sum())
+
+
+def annual(ts, metric: str, year: int, by: str | None = None):
+    """Sum of a metric over one year (optionally by a column) from the tidy timeseries."""
+    d = ts[(ts["metric"] == metric) & (ts["year"] == year)]
+    if by is None:
+        return float(d["value"].sum())
+    return d.groupby(by, observed=True)["value"].sum()
+
+
+def at_quarter(ts, metric: str, quarter: str) -> float:
+    d = ts[(ts["metric"] == metric) & (ts["quarter"] == quarter)]
+    assert len(d), f"no rows for {metric} {quarter}"
+    return float(d["value"].sum())

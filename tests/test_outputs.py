@@ -1,0 +1,119 @@
+"""The run's outputs: the tidy timeseries and the run folder's manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim.phases
+from sim.ids import DISTRICTS, INDUSTRIES
+from sim.measure import DISTRICT_METRICS
+from sim.run import run as run_sim
+from simtest import small_config
+
+REQUIRED = ("output", "value_added", "firms", "employment", "rd_spending", "wage_bill", "entries", "exits")
+QUARTERS = [f"{y}Q{q}" for y in range(2019, 2026) for q in range(1, 5)]
+
+
+def test_columns(full_ts):
+    assert list(full_ts.columns) == ["quarter", "year", "industry", "district", "metric", "value"]
+    assert pd.api.types.is_float_dtype(full_ts["value"])
+    assert pd.api.types.is_integer_dtype(full_ts["year"])
+
+
+def test_ids(full_ts):
+    ts = full_ts
+    inds = set(ts["industry"].astype(str))
+    assert inds == set(INDUSTRIES) | {"ALL"}
+    assert set(ts.loc[ts["industry"].astype(str) == "ALL", "metric"].astype(str)) <= set(DISTRICT_METRICS)
+    assert not set(ts.loc[ts["industry"].astype(str) != "ALL", "metric"].astype(str)) & set(DISTRICT_METRICS)
+    dists = set(ts["district"].astype(str))
+    assert dists == set(DISTRICTS)
+    assert all(re.fullmatch(r"[a-z]+", d) for d in dists)
+
+
+def test_metrics(full_ts):
+    metrics = set(full_ts["metric"].astype(str))
+    missing = set(REQUIRED) - metrics
+    assert not missing
+
+
+def test_quarters_of_a_full_run(full_ts):
+    ts = full_ts
+    assert list(pd.unique(ts["quarter"].astype(str))) == QUARTERS
+    assert ts.groupby(ts["quarter"].astype(str))["year"].unique().map(lambda y: list(y)).to_dict() == \
+        {q: [int(q[:4])] for q in QUARTERS}
+    # one value per quarter x industry x district x metric, every cell present
+    key = ["quarter", "industry", "district", "metric"]
+    assert not ts.duplicated(key).any()
+    cell_metrics = ts[ts["industry"].astype(str) != "ALL"]
+    n_cell = cell_metrics["metric"].nunique()
+    assert len(cell_metrics) == 28 * len(INDUSTRIES) * len(DISTRICTS) * n_cell
+    n_dist = ts[ts["industry"].astype(str) == "ALL"]["metric"].nunique()
+    assert len(ts) - len(cell_metrics) == 28 * len(DISTRICTS) * n_dist
+
+
+def test_values_are_finite_and_money_non_negative(full_ts):
+    ts = full_ts
+    assert np.isfinite(ts["value"]).all()
+    for m in ("output", "value_added", "wage_bill", "rd_spending", "employment", "firms", "entries", "exits"):
+        v = ts.loc[ts["metric"] == m, "value"]
+        assert len(v) and (v >= 0).all(), m
+    # counts are whole numbers, people are whole talent agents
+    for m in ("firms", "entries", "exits"):
+        v = ts.loc[ts["metric"] == m, "value"]
+        assert (v == np.round(v)).all(), m
+    assert (ts.loc[ts["metric"] == "employment", "value"] % 250 == 0).all()
+
+
+def test_timeseries_agrees_with_the_firm_table(trace, full_ts):
+    m = trace[0]
+    f = m.world.firms
+    last = full_ts[full_ts["quarter"] == "2025Q4"]
+    by = last.groupby("metric", observed=True)["value"].sum()
+    assert by["firms"] == f.alive.sum()
+    assert by["employment"] == pytest.approx(f.employees[f.alive].sum(), rel=1e-12)
+    assert by["knowledge"] == pytest.approx(f.knowledge[f.alive].sum(), rel=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# The run folder
+# ---------------------------------------------------------------------------------------------
+def test_manifest_of_a_complete_run(written_runs):
+    d, res = written_runs[0]
+    man = json.loads((d / "manifest.json").read_text())
+    for k in ("seed", "version", "git_commit", "wall_time_s", "status"):
+        assert k in man, k
+    assert man["status"] == "complete"
+    assert man["seed"] == 0
+    assert isinstance(man["version"], str) and man["version"]
+    assert isinstance(man["git_commit"], str) and man["git_commit"]
+    assert isinstance(man["wall_time_s"], (int, float)) and man["wall_time_s"] >= 0
+    assert man == json.loads(json.dumps(res.manifest, default=str))
+    assert (d / "timeseries.parquet").exists()
+    assert not [p.name for p in d.iterdir() if p.name.endswith(".tmp")]  # no leftovers of atomic writes
+
+
+def test_crash_leaves_a_failed_manifest(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom in production")
+
+    monkeypatch.setattr(sim.phases, "production", boom)
+    with pytest.raises(RuntimeError, match="boom in production"):
+        run_sim(small_config(0, **{"scenario.end_year": 2020}), tmp_path, handles=False)
+    man = json.loads((tmp_path / "manifest.json").read_text())
+    assert man["status"] == "failed"
+    assert "boom in production" in man["error"] and "RuntimeError" in man["error"]
+    assert man["seed"] == 0 and "wall_time_s" in man
+    assert not (tmp_path / "timeseries.parquet").exists()
+
+
+def test_run_without_folder_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = run_sim(small_config(0, **{"scenario.end_year": 2019 + 1}), None, handles=False)
+    assert res.manifest["status"] == "complete"
+    assert list(tmp_path.iterdir()) == []
