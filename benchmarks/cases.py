@@ -36,8 +36,7 @@ QUARTERS = 28  # 2019Q1-2025Q4 with the default scenario
 
 SCALES: dict[str, dict[str, object]] = {
     "city": {},  # to_config(None): the defaults are city scale
-    "small": {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1,
-              "scale.people_per_agent": 250},
+    "small": {"scale": "small"},
 }
 HANDLES = {"on": True, "off": False}
 

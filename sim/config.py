@@ -34,6 +34,7 @@ class ScaleConfig:
     firm_fraction: float = 1.0  # share of the recorded firm population represented (1 = one agent per firm)
     institute_fraction: float = 1.0  # share of the ~1,877 innovation carriers represented
     people_per_agent: int = 25  # people per talent super-individual
+    talent_handles: bool = True  # also give every talent row a Mesa agent handle (costly at city scale)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class InnovationParams:
     spillover_rate: float = 0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~1/4 of own R&D at base
     spillover_distance_km: float = 15.0  # e-folding distance of knowledge spillovers; Jaffe et al. localisation
     cross_field_proximity: float = 0.2  # spillover weight between different industries (1 within)
+    public_knowledge_weight: float = 3.0  # weight of institute knowledge in the spillover pool (open science; firm knowledge partly appropriated; assumption)
     institute_knowledge_per_yuan: float = 1.0  # knowledge units per yuan of institute budget at capability 1
     capability_learning: float = 0.01  # per quarter convergence of institute capability to 1
     institute_budget_growth: float = 0.015  # per quarter; ~6%/yr growth of public research budgets
@@ -107,7 +109,7 @@ class FinanceParams:
     initial_leverage: float = 0.3  # base-year debt / capital
     depreciation: float = 0.02  # per quarter; ~8%/yr for equipment and structures mix
     payout_ratio: float = 0.3  # share of positive profit paid out
-    investment_speed: float = 0.5  # share of the capital gap closed per quarter
+    investment_speed: float = 0.1  # share of the capital gap closed per quarter (time to build: ~35%/yr; assumption)
     debt_repayment: float = 0.025  # per quarter (10-year amortisation)
     cash_buffer_quarters: float = 1.0  # cash kept back, in quarters of wage + rent bill
     rd_cost_share: float = 0.5  # share of R&D spending that is not already in the wage bill
@@ -138,7 +140,9 @@ class GeographyParams:
     rent_growth: float = 0.01  # per quarter trend; Shenzhen industrial rents ~+4%/yr (assumption)
     rent_occupancy_elasticity: float = 0.1  # per quarter rent change per unit of occupancy above target
     base_occupancy: float = 0.9  # city-wide base-year occupancy of floor space available to SEI firms (assumption)
-    floor_space_per_worker: float = 30.0  # m2 per employee; R&D office/light industry norm
+    floor_space_per_worker: float = 30.0  # m2 per employee at base-year rents; R&D office/light industry norm
+    space_rent_elasticity: float = 0.3  # floor space per worker ~ (rent / base rent)^-elasticity (assumption)
+    floor_space_growth: float = 0.03  # per year growth of floor space open to SEI firms (renewal, new building; assumption)
 
 
 @dataclass
@@ -339,6 +343,7 @@ def validate(cfg: SimConfig) -> None:
     _check(lab.retirement_age > 25, "params.labour.retirement_age", "must be > 25 years")
     _check_fractions(p.finance, "params.finance", ("leverage_cap", "initial_leverage", "depreciation", "payout_ratio",
                                                    "investment_speed", "debt_repayment", "rd_cost_share"))
+    _check(p.finance.leverage_cap < 1, "params.finance.leverage_cap", f"must be below 1, got {p.finance.leverage_cap}")
     _check(p.finance.initial_leverage <= p.finance.leverage_cap, "params.finance.initial_leverage", "must not exceed params.finance.leverage_cap")
     _check_fractions(p.geography, "params.geography", ("base_occupancy",))
     _check_fractions(p.demography, "params.demography", ("rewiring_rate",))

@@ -12,7 +12,9 @@ from sim.config import SimConfig, to_config
 from sim.measure import Recorder
 from sim.world import build_world
 
-STREAMS = ("build", "innovation", "labour", "production", "finance", "demography", "policy")
+# Named random streams; append new names at the end so existing streams keep their seeds.
+# "production" and "finance" are reserved (those mechanisms draw nothing yet).
+STREAMS = ("build", "innovation", "labour", "production", "finance", "demography", "policy", "institutes")
 
 
 def rng_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -26,6 +28,8 @@ class SEIModel(mesa.Model):
     """Shenzhen's strategic emerging industries, one step per quarter from scenario.start_year Q1."""
 
     def __init__(self, cfg: SimConfig | dict | None = None, *, handles: bool = True, **overrides):
+        """Build the base-year world. ``handles=False`` skips Mesa agent handles altogether (batch
+        runs); talent rows get handles only where ``scale.talent_handles`` is true."""
         cfg = cfg if isinstance(cfg, SimConfig) and not overrides else to_config(cfg, **overrides)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
@@ -35,13 +39,16 @@ class SEIModel(mesa.Model):
         self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
         self.handles = handles
         self._handles: dict[str, list] = {"firms": [], "institutes": [], "talent": []}
+        self._handle_kinds = [("firms", Firm), ("institutes", Institute)]
+        if cfg.scale.talent_handles:
+            self._handle_kinds.append(("talent", Talent))
         if handles:
             self._sync_handles()
 
     # -- Mesa handles --------------------------------------------------------------------------
     def _sync_handles(self, exited: dict[str, np.ndarray] | None = None) -> None:
         with self.suppress():  # the model uses no Mesa signals; skipping them makes handles cheaper
-            for name, cls in (("firms", Firm), ("institutes", Institute), ("talent", Talent)):
+            for name, cls in self._handle_kinds:
                 table = getattr(self.world, name)
                 lst = self._handles[name]
                 lst.extend(cls(self, row) for row in range(len(lst), table.n))
@@ -69,17 +76,17 @@ class SEIModel(mesa.Model):
         w, r = self.world, self.rngs
         w.quarter += 1
         w.reset_flows()
-        t_alive = w.talent.alive.copy() if self.handles else None
+        t_alive = w.talent.alive.copy() if self.handles and self.cfg.scale.talent_handles else None
         i_alive = w.institutes.alive.copy() if self.handles else None
         phases.environment(w, self.year, self.q)
         phases.innovation(w, r["innovation"])
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
         insolvent = phases.finance(w)
-        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"])
+        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"])
         self.recorder.record(w, self.year, self.q)
         if self.handles:
-            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)])
+            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else ()
             gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])
             self._sync_handles({"firms": exited, "talent": gone_t, "institutes": gone_i})
 

@@ -50,7 +50,8 @@ def innovation(w: World, rng: np.random.Generator) -> None:
                                                    inst.target_researchers, inst.alive, p)
     inst.knowledge[:], inst.knowledge_flow[:], inst.capability[:], inst.budget[:] = k_i, flow, cap, budget
     pool = inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
-        + inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive], inst.knowledge[inst.alive])
+        + p.public_knowledge_weight * inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive],
+                                                         inst.knowledge[inst.alive])
     reachable = w.spill_kernel @ pool
     spill = np.where(alive, inn.firm_spillovers(_cell(f.industry, f.district), rd, reachable, p), 0.0)
     k, tfp, _ = inn.update_firm_innovation(f.knowledge, f.tfp, rd, spill, f.output, p, rng)
@@ -74,6 +75,11 @@ def labour(w: World, rng: np.random.Generator) -> None:
     vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
     vac_f[~f.alive] = 0
     lay_f[~f.alive] = 0
+    # growth needs floor space: vacancies are scaled down where the district has no room for them
+    spw = space_per_worker(w)
+    need = np.bincount(f.district, weights=vac_f * ppa * spw[f.district], minlength=N_DIST)
+    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
+    vac_f = np.where(room[f.district] < 1.0, stochastic_round(vac_f * room[f.district], rng), vac_f)
     gap_i = inst.target_researchers - inst.researchers
     vac_i, lay_i = lab.vacancies_and_layoffs(gap_i, ppa, inst.alive, p, rng)
     vac_i[~inst.alive] = 0
@@ -157,6 +163,13 @@ def add_talent(w: World, counts: np.ndarray, rng: np.random.Generator) -> np.nda
     return rows
 
 
+def space_per_worker(w: World) -> np.ndarray:
+    """Floor space per employee by district (m2): the norm at base-year data rents, less where
+    rents have risen (firms economise on space; elasticity params.geography.space_rent_elasticity)."""
+    g = w.cfg.params.geography
+    return g.floor_space_per_worker * (w.rent / w.data.rent) ** (-g.space_rent_elasticity)
+
+
 def refresh_employment(w: World) -> None:
     """Derive employees, researchers, wages and wage bills from the talent table."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
@@ -176,7 +189,7 @@ def refresh_employment(w: World) -> None:
     f.employees[:] = heads[: f.n] * float(ppa)
     f.wage_bill[:] = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)[: f.n]
     inst.researchers[:] = heads[f.n:] * float(ppa)
-    f.floor_space[:] = f.employees * w.cfg.params.geography.floor_space_per_worker
+    f.floor_space[:] = f.employees * space_per_worker(w)[f.district]
 
 
 @dataclass
@@ -250,7 +263,8 @@ def finance(w: World) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator,
+               rng_institutes: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Exit, relocation, entry, new carriers, rewiring, rents. Returns (new firm rows, exited rows)."""
     f, inst, t, p = w.firms, w.institutes, w.talent, w.cfg.params.demography
     f.age[:] += np.where(f.alive, 1.0, 0.0)
@@ -264,53 +278,93 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     t.employer_kind[lost] = NONE
     t.employer[lost] = -1
 
-    # relocation
-    probs = _location_probs(w)
+    # relocation, only to a district with free floor space for the whole firm
+    probs, free = _location_probs(w)
     move = demo.relocation_mask(w.rent[f.district], float(w.rent.mean()), f.alive, p, rng)
     if move.any():
         rows = np.flatnonzero(move)
-        dest = choose_rows(np.cumsum(probs, axis=1), f.industry[rows].astype(np.int64), rng).astype(np.int8)
-        changed = dest != f.district[rows]
+        dest = _choose_district(probs, free, f.industry[rows], f.floor_space[rows], rng)
+        changed = (dest >= 0) & (dest != f.district[rows])
         w.flows["relocations"] += _count(f.industry[rows[changed]], dest[changed])
-        f.district[rows] = dest
+        f.district[rows[changed]] = dest[changed]
 
     # entry: start-ups, spin-offs, inward investment
     n_alive = np.bincount(f.industry[f.alive], minlength=N_IND)
     starts = demo.startup_counts(n_alive, p, rng)
     ind_s = np.repeat(np.arange(N_IND), starts)
-    dist_s = choose_rows(np.cumsum(probs, axis=1), ind_s, rng)
+    dist_s = _choose_district(probs, free, ind_s, np.zeros(len(ind_s)), rng)
     spin = demo.spinoff_count(inst.capability, inst.alive, p, rng)
     ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
     n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.cfg.scale.firm_fraction)
     size_w = np.maximum(w.ext_demand, 0) / w.ext_demand.sum()
     ind_w = rng.choice(N_IND, size=n_in, p=size_w)
-    dist_w = choose_rows(np.cumsum(probs, axis=1), ind_w, rng)
+    dist_w = _choose_district(probs, free, ind_w, _entrant_agents(w, ind_w, np.full(n_in, INWARD), rng) * w.ppa
+                              * w.cfg.params.geography.floor_space_per_worker, rng)
     kinds = np.concatenate([np.full(len(ind_s), STARTUP), np.full(len(ind_p), SPINOFF), np.full(n_in, INWARD)])
+    placed = np.concatenate([dist_s, dist_p, dist_w]) >= 0
     chooser = SupplierChooser(f.industry, f.district, np.where(f.alive, f.output + 1e-9, 0.0), f.alive,
                               w.data.distance_km, w.cfg.params.demography.supplier_distance_km)
-    new_rows = _enter(w, np.concatenate([ind_s, ind_p, ind_w]), np.concatenate([dist_s, dist_p, dist_w]),
-                      kinds, quarter, rng, chooser)
+    new_rows = _enter(w, np.concatenate([ind_s, ind_p, ind_w])[placed], np.concatenate([dist_s, dist_p, dist_w])[placed],
+                      kinds[placed], quarter, rng, chooser)
     w.flows["spinoffs"] += _count(ind_p, dist_p)
-    w.flows["inward"] += _count(ind_w, dist_w)
+    w.flows["inward"] += _count(ind_w[dist_w >= 0], dist_w[dist_w >= 0])
 
-    # new innovation carriers (organic creation at the observed 2019 rate)
-    n_new = rng.poisson(p.institute_creation_per_year / 4.0 * w.cfg.scale.institute_fraction)
-    create_institutes(w, n_new, quarter, rng)
+    # new innovation carriers (organic creation at the observed 2019 rate; own random stream)
+    n_new = rng_institutes.poisson(p.institute_creation_per_year / 4.0 * w.cfg.scale.institute_fraction)
+    create_institutes(w, n_new, quarter, rng_institutes)
 
     rewire(w, rng, chooser)
-    used = np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
-    w.rent = update_rent(w.rent, used, w.floor_space, w.occupancy_ref, w.cfg.params.geography)
     refresh_employment(w)
+    g = w.cfg.params.geography
+    w.rent = update_rent(w.rent, floor_used(w), w.floor_space, w.occupancy_ref, g)
+    w.floor_space = w.floor_space * (1.0 + g.floor_space_growth) ** 0.25
     return new_rows, exited
 
 
-def _location_probs(w: World) -> np.ndarray:
+def floor_used(w: World) -> np.ndarray:
+    """Floor space used by alive firms by district (m2)."""
     f = w.firms
-    used = np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
-    free = np.clip(w.floor_space - used, 0, None)
+    return np.bincount(f.district[f.alive], weights=f.floor_space[f.alive], minlength=N_DIST)
+
+
+def free_space(w: World) -> np.ndarray:
+    return np.clip(w.floor_space - floor_used(w), 0, None)
+
+
+def _location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
+    """Logit location probabilities [N_IND, N_DIST] and free floor space [N_DIST] (m2)."""
+    f = w.firms
+    free = free_space(w)
     out = _count(f.industry[f.alive], f.district[f.alive], f.output[f.alive])
     presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
-    return logit_probabilities(location_utility(w.rent, free, presence, w.cfg.params.demography))
+    return logit_probabilities(location_utility(w.rent, free, presence, w.cfg.params.demography)), free
+
+
+def _choose_district(probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need: np.ndarray,
+                     rng: np.random.Generator) -> np.ndarray:
+    """A district for each mover or entrant among those with at least ``need`` m2 free, by the
+    logit probabilities of its industry; -1 where no district has room."""
+    if len(ind) == 0:
+        return np.zeros(0, np.int64)
+    p = probs[np.asarray(ind, dtype=np.int64)] * (free[None, :] >= np.asarray(need)[:, None])
+    ok = p.sum(axis=1) > 0
+    out = np.full(len(ind), -1, np.int64)
+    if ok.any():
+        out[ok] = choose_rows(np.cumsum(p[ok] / p[ok].sum(axis=1, keepdims=True), axis=1), np.arange(int(ok.sum())), rng)
+    return out
+
+
+def _entrant_agents(w: World, ind: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Planned talent agents of entrants: start-ups and spin-offs entrant_size x the industry's
+    median firm, inward investments the industry's 97th-percentile firm (at least one agent)."""
+    f, ppa = w.firms, w.ppa
+    alive = f.alive
+    med = np.array([np.median(f.employees[alive & (f.industry == i)]) if (alive & (f.industry == i)).any() else ppa
+                    for i in range(N_IND)])
+    p97 = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
+                    for i in range(N_IND)])
+    target = np.where(kind == INWARD, p97[ind], w.cfg.params.demography.entrant_size * med[ind])
+    return np.maximum(1, stochastic_round(target / ppa, rng))
 
 
 def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarter: int,
@@ -327,7 +381,10 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     founder[s1] = a1
     rest = np.flatnonzero(founder < 0)
     if len(rest):
-        cand = np.flatnonzero(t.alive & (t.employer_kind == FIRM) & (t.skill >= 1))
+        # employed professionals, never the first-ranked agent of their firm (every firm keeps one)
+        at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+        keeps = lab.rank_within(t.employer[at_firm].astype(np.int64), rng) == 0
+        cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
         a2, s2 = lab.match(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
         founder[rest[s2]] = a2
     ok = founder >= 0
@@ -336,13 +393,7 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     if n == 0:
         return np.zeros(0, np.int64)
     alive = f.alive
-    # size: start-ups and spin-offs small, inward investments large (talent agents)
-    med_emp = np.array([np.median(f.employees[alive & (f.industry == i)]) if (alive & (f.industry == i)).any() else ppa
-                        for i in range(N_IND)])
-    p97_emp = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
-                        for i in range(N_IND)])
-    target = np.where(kind == INWARD, p97_emp[ind], pp.demography.entrant_size * med_emp[ind])
-    agents = np.maximum(1, stochastic_round(target / ppa, rng))
+    agents = _entrant_agents(w, ind, kind, rng)
     mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) \
         / np.maximum(np.bincount(f.industry[alive], minlength=N_IND), 1)
     tfp = np.exp(mean_log_tfp[ind] + rng.normal(-0.1, 0.3, n) + np.where(kind == SPINOFF, 0.1, 0.0))
@@ -357,7 +408,7 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     rows = f.add(n, alive=True, industry=ind, subfield=draw_subfields(w.data, ind, rng), district=dist, entry_kind=kind,
                  entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp,
                  knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
-                 cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * pp.geography.floor_space_per_worker,
+                 cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * space_per_worker(w)[dist],
                  capacity=cap_out, demand=cap_out * pp.production.target_utilisation)
     s = f.share
     s[:] = s / np.bincount(f.industry[f.alive], weights=s[f.alive], minlength=N_IND)[f.industry]

@@ -222,8 +222,8 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     wage_index = np.repeat((p.labour.base_wage * rel)[:, None], N_DIST, axis=1)
     mean_prem = float(np.dot(skill_prem, p.labour.skill_mix))
     wage_bill = L * wage_index[ind, dist] * mean_prem
-    floor = L * p.geography.floor_space_per_worker
     rent0 = data.rent * np.array([cfg.scenario.rent_multiplier.get(d, 1.0) for d in DISTRICTS])
+    floor = L * p.geography.floor_space_per_worker * (rent0 / data.rent)[dist] ** (-p.geography.space_rent_elasticity)
     rent_bill = floor * rent0[dist] * 3
     cash = p.finance.cash_buffer_quarters * (wage_bill + rent_bill) * rng.lognormal(0, 0.5, n)
 

@@ -7,14 +7,16 @@ import numpy as np
 from sim.config import to_config
 from sim.model import SEIModel
 
-# scale=small spelled out as dotted keys (the same values as configs/scale/small.yaml)
+# the sizes of scale=small spelled out as dotted keys (configs/scale/small.yaml also sets other
+# scale options, so the tests choose the config group itself)
 SMALL = {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1,
          "scale.people_per_agent": 250}
 
 
-def small_config(seed: int = 0, **overrides):
-    """A validated small-scale config (history scenario unless overridden)."""
-    return to_config(None, seed=seed, **SMALL, **overrides)
+def small_config(seed: int = 0, scenario: str | None = None, **overrides):
+    """A validated small-scale config (scale group 'small'; history scenario unless chosen)."""
+    groups = {"scale": "small"} if scenario is None else {"scale": "small", "scenario": scenario}
+    return to_config(None, seed=seed, **groups, **overrides)
 
 
 def small_model(seed: int = 0, *, handles: bool = False, **overrides) -> SEIModel:

@@ -68,10 +68,8 @@ def test_2019_value_added_by_industry_city_scale(city):
     assert abs(va_2019_by_industry(city[0]).sum() / load().va_2019.sum() - 1) < 0.02
 
 
-@pytest.mark.xfail(strict=True, reason="experiments/calibrate_demand.py:32 asks to_config for a 2019-only history "
-                   "run; since to_config composes the history scenario its 2020 quarter shocks lie outside the run "
-                   "and validation (config.py quarter_shocks check) refuses it, so the calibration cannot run")
 def test_calibration_script_can_simulate_2019():
+    """experiments/calibrate_demand.py runs the history scenario to 2019 only."""
     from experiments.calibrate_demand import simulated_va_2019
 
     trend = to_config(None).calibration.demand_trend

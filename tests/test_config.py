@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from sim.basedata import load
 from sim.config import ConfigError, SimConfig, to_config, validate
 from sim.ids import INDUSTRIES
 from sim.model import SEIModel
@@ -32,10 +31,14 @@ def test_default_config_is_valid():
     assert set(cfg.calibration.demand_trend) == set(INDUSTRIES)
 
 
-def test_small_scale_overrides_are_valid():
+def test_small_scale_overrides_are_valid_and_match_the_scale_group():
     cfg = to_config(None, seed=3, **SMALL)
     assert (cfg.seed, cfg.scale.name, cfg.scale.people_per_agent) == (3, "small", 250)
     assert cfg.scale.firm_fraction == pytest.approx(0.1)
+    group = to_config(None, seed=3, scale="small")
+    for key in SMALL:
+        name = key.split(".")[1]
+        assert getattr(group.scale, name) == getattr(cfg.scale, name), key
 
 
 BAD = [
@@ -88,7 +91,6 @@ def test_model_validates_before_building(monkeypatch):
     monkeypatch.setattr(sim.model, "build_world", no_build)
     with pytest.raises(ConfigError, match="scenario.rent_multiplier.atlantis"):
         SEIModel({"scenario": {"rent_multiplier": {"atlantis": 2.0}}}, handles=False)
-    load()  # the data themselves are fine
 
 
 # ---------------------------------------------------------------------------------------------

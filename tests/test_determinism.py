@@ -46,6 +46,7 @@ def test_different_seeds_give_different_results():
 def test_mesa_handles_track_alive_agents():
     m = small_model(3, handles=True, **{"scenario.end_year": 2020})
     w = m.world
+    assert m.cfg.scale.talent_handles  # small scale gives talent rows handles too
     assert len(m.agents_by_type[Firm]) == int(w.firms.alive.sum())
     exits = 0
     for _ in range(4):

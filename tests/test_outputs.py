@@ -114,6 +114,6 @@ def test_crash_leaves_a_failed_manifest(tmp_path, monkeypatch):
 
 def test_run_without_folder_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = run_sim(small_config(0, **{"scenario.end_year": 2019 + 1}), None, handles=False)
+    res = run_sim(small_config(0, **{"scenario.end_year": 2020}), None, handles=False)
     assert res.manifest["status"] == "complete"
     assert list(tmp_path.iterdir()) == []

@@ -3,7 +3,7 @@
 Assumptions (docs/ODD.md, "Finance"); all in yuan/quarter or yuan:
 - Operating profit = VA - wage bill - rent - interest - depreciation - non-wage R&D
   (taxes are not modelled). A share of positive profit is paid out.
-- Desired capital scales with desired capacity; gross investment closes a share of the gap
+- Desired capital scales with desired capacity; gross investment replaces depreciation and closes a share of the gap
   (investment_speed) and is financed from cash above a buffer, then by new debt up to
   leverage_cap x capital (collateral constraint); what cannot be financed is not invested.
 - Debt is amortised at debt_repayment per quarter; interest at interest_rate / 4.
@@ -42,10 +42,11 @@ def settle(*, value_added: np.ndarray, wage_bill: np.ndarray, rent: np.ndarray, 
     cash1 = cash + profit + depreciation - payout - repay
     debt1 = debt - repay
     k_dep = capital - depreciation
-    want = np.clip(p.investment_speed * (desired_capital - k_dep), 0, None)
+    want = np.clip(depreciation + p.investment_speed * (desired_capital - capital), 0, None)  # replacement + gap
     buffer = p.cash_buffer_quarters * (wage_bill + rent)
     own = np.clip(np.minimum(want, cash1 - buffer), 0, None)
-    headroom = np.clip(p.leverage_cap * (k_dep + want) - debt1, 0, None)
+    # new debt b must satisfy debt1 + b <= cap * (k_dep + own + b): the capital it buys counts
+    headroom = np.clip((p.leverage_cap * (k_dep + own) - debt1) / (1.0 - p.leverage_cap), 0, None)
     borrowed = np.minimum(want - own, headroom)
     inv = own + borrowed
     cash2 = cash1 - own

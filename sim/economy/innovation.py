@@ -3,7 +3,8 @@
 Assumptions (docs/ODD.md, "Innovation"); knowledge is measured in yuan of R&D-equivalent:
 - Firms spend rd_intensity x sales on R&D each quarter; knowledge K' = (1-delta) K + R&D + spillover
   (perpetual inventory, delta = 15%/yr, Griliches).
-- Knowledge pools by industry x district (firms and institutes) spill over to every cell with
+- Knowledge pools by industry x district (firms, and institutes with a larger weight: public
+  research is open, firm knowledge partly appropriated) spill over to every cell with
   weight exp(-distance / e-fold) and cross-field proximity; a firm absorbs a share of the pool
   reachable from its cell in proportion to its R&D (absorptive capacity, Cohen & Levinthal 1989).
 - TFP: dlog TFP = elasticity x dlog K (Hall, Mairesse & Mohnen 2010: 0.08-0.12) plus random

@@ -16,9 +16,11 @@ Assumptions (docs/ODD.md, "Production"):
   orders to their other suppliers of that industry, and what no supplier delivers is made up on
   the spot market (imports, outside the network) only in part (SPOT_SHARE), so a failed supplier
   lowers its customers' output.
-Accounting: output = final sales + intermediate sales + inventory change (the residual of the
-fixed-point rounds); VA = output - intermediate inputs; every yuan of intermediate sales is a yuan
-of some customer's network purchases, bought for its own production.
+Accounting: output = final sales + intermediate sales + inventory change (unsold output, the
+residual of the fixed-point rounds, >= 0); a firm short of output serves all its buyers the same
+share, so sales never exceed output; VA = output - intermediate inputs; every yuan of
+intermediate sales is a yuan of some customer's network purchases (the rest of its inputs come
+from the rest of the economy, imports and the spot market).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class ProductionResult:
     interm_sei: np.ndarray  # inputs bought from network suppliers
     sales_final: np.ndarray
     sales_interm: np.ndarray
-    inventory_change: np.ndarray  # output - sales (small: the residual of the fixed-point rounds)
+    inventory_change: np.ndarray  # output - sales >= 0 (unsold output: the residual of the fixed-point rounds)
     link_flow: np.ndarray  # yuan paid along each link (customer -> supplier)
     input_ratio: np.ndarray  # rho: share of planned output that inputs allow
 
@@ -144,15 +146,18 @@ def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, 
         x_dem = d + mat.set(coef * w_eff) @ xhat
         if converged:
             break
-    # purchases along links: each customer buys io[j,i] * xhat from suppliers of j, pro rata to w*r
-    wr = w_eff * _delivery_ratio(x_dem, cap)[sup]
-    tot = np.bincount(pair, weights=wr, minlength=n_pairs)[pair]
-    flow = coef * xhat[cust] * np.where(tot > 0, wr / np.where(tot > 0, tot, 1.0), 0.0)
+    # settlement: customers order io[j,i] * xhat along their links (order shares w_eff); every
+    # firm delivers the same share r = output / demanded output of all its orders, final and
+    # intermediate, so sales never exceed output; undelivered inputs are bought on the spot market
+    orders = coef * w_eff * xhat[cust]
+    demanded = d + np.bincount(sup, weights=orders, minlength=n)
+    output = xhat
+    r = np.divide(output, demanded, out=np.ones(n), where=demanded > 0).clip(max=1.0)
+    flow = orders * r[sup]
     sales_interm = np.bincount(sup, weights=flow, minlength=n)
     interm_sei = np.bincount(cust, weights=flow, minlength=n)
-    output = xhat
-    sales_final = np.clip(np.minimum(d, output - sales_interm), 0.0, None)
+    sales_final = d * r
     va = va_ratio[ind] * output
-    return ProductionResult(demand=x_dem, output=output, value_added=va, intermediate=output - va,
+    return ProductionResult(demand=demanded, output=output, value_added=va, intermediate=output - va,
                             interm_sei=interm_sei, sales_final=sales_final, sales_interm=sales_interm,
                             inventory_change=output - sales_final - sales_interm, link_flow=flow, input_ratio=rho)
