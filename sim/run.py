@@ -92,8 +92,9 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
         raise
     manifest.update(status="complete", wall_time_s=round(time.perf_counter() - t0, 3), build_time_s=round(t_build, 3),
                     finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    agents={"firms": int(model.world.firms.n), "institutes": int(model.world.institutes.n),
-                            "talent": int(model.world.talent.n)}, quarters=model.n_quarters)
+                    agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
+                    rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
+                    quarters=model.n_quarters)
     if out is not None:
         atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
         write_json(out / "manifest.json", manifest)
