@@ -15,6 +15,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.ids import DISTRICTS, INDUSTRIES
+from sim.policy.config import PolicyConfig
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 
@@ -178,6 +179,7 @@ class SimConfig:
     scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     params: EconomyParams = field(default_factory=EconomyParams)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
 
@@ -218,7 +220,7 @@ def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     return cfg
 
 
-CONFIG_GROUPS = ("scale", "scenario", "calibration")
+CONFIG_GROUPS = ("scale", "scenario", "calibration", "policy")
 
 
 def _nested(key: str, value: Any) -> dict:
@@ -322,6 +324,11 @@ def validate(cfg: SimConfig) -> None:
 
     for y in cfg.output.snapshot_years:
         _check(sc.start_year <= y <= sc.end_year, "output.snapshot_years", f"year {y} is outside the run {sc.start_year}-{sc.end_year}")
+
+    from sim.basedata import load
+    from sim.policy.validate import validate_policy
+
+    validate_policy(cfg.policy, sc.start_year, sc.end_year, load().subfield_ids, _check)
 
     _check_industry_keys(cfg.calibration.demand_trend, "calibration.demand_trend")
     missing = [i for i in INDUSTRIES if i not in cfg.calibration.demand_trend]

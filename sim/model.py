@@ -10,6 +10,7 @@ from sim import basedata, phases
 from sim.agents import Firm, Institute, Talent
 from sim.config import SimConfig, to_config
 from sim.measure import Recorder
+from sim.policy.apply import apply_policy, lever_rngs
 from sim.world import build_world
 
 # Named random streams; append new names at the end so existing streams keep their seeds.
@@ -34,6 +35,8 @@ class SEIModel(mesa.Model):
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.rngs = rng_streams(cfg.seed)
+        self.lever_rngs = lever_rngs(cfg.seed)
+        self.active_levers: list[str] = []
         self.world = build_world(cfg, basedata.load(), self.rngs["build"])
         self.recorder = Recorder()
         self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
@@ -79,6 +82,7 @@ class SEIModel(mesa.Model):
         t_alive = w.talent.alive.copy() if self.handles and self.cfg.scale.talent_handles else None
         i_alive = w.institutes.alive.copy() if self.handles else None
         phases.environment(w, self.year, self.q)
+        self.active_levers = apply_policy(w, self.year, self.q, self.lever_rngs)
         phases.innovation(w, r["innovation"])
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)

@@ -43,21 +43,26 @@ def environment(w: World, year: int, q: int) -> None:
 
 
 def innovation(w: World, rng: np.random.Generator) -> None:
-    f, inst, p = w.firms, w.institutes, w.cfg.params.innovation
+    f, inst, p, e = w.firms, w.institutes, w.cfg.params.innovation, w.effects
     alive = f.alive
-    rd = np.where(alive, f.rd_intensity * f.output, 0.0)
+    rd = np.where(alive, f.rd_intensity * f.output + e.rd_additionality * e.rd_grant, 0.0)
     k_i, flow, cap, budget = inn.update_institutes(inst.knowledge, inst.budget, inst.capability, inst.researchers,
-                                                   inst.target_researchers, inst.alive, p)
+                                                   inst.target_researchers, inst.alive, p, e.institute_budget,
+                                                   e.capability_learning_multiplier)
     inst.knowledge[:], inst.knowledge_flow[:], inst.capability[:], inst.budget[:] = k_i, flow, cap, budget
-    pool = inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
+    pool = e.firm_knowledge_spill_weight * inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
         + p.public_knowledge_weight * inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive],
                                                          inst.knowledge[inst.alive])
-    reachable = w.spill_kernel @ pool
-    spill = np.where(alive, inn.firm_spillovers(_cell(f.industry, f.district), rd, reachable, p), 0.0)
-    k, tfp, _ = inn.update_firm_innovation(f.knowledge, f.tfp, rd, spill, f.output, p, rng)
+    reachable = (w.spill_kernel @ pool) * e.spillover_multiplier
+    cell = _cell(f.industry, f.district)
+    spill = np.where(alive, inn.firm_spillovers(cell, rd, reachable, p), 0.0)
+    k, tfp, hit = inn.update_firm_innovation(f.knowledge, f.tfp, rd, spill, f.output, p, rng, e.breakthrough_multiplier)
     f.knowledge[:] = np.where(alive, k, f.knowledge)
-    f.tfp[:] = np.where(alive, tfp, f.tfp)
+    f.tfp[:] = np.where(alive, tfp * np.exp(e.tfp_gain), f.tfp)
     f.rd_spending[:] = rd
+    hit &= alive
+    f.last_breakthrough[hit] = w.quarter
+    w.flows["breakthroughs"] += _count(f.industry[hit], f.district[hit])
 
 
 def labour(w: World, rng: np.random.Generator) -> None:
@@ -65,7 +70,7 @@ def labour(w: World, rng: np.random.Generator) -> None:
     ppa, nf = w.ppa, w.firms.n
     t.age[:] += 0.25
     # training: employed technicians upgrade
-    up = t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate)
+    up = t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
     t.skill[up] = 1
 
     # labour demand of firms and institutes
@@ -94,7 +99,7 @@ def labour(w: World, rng: np.random.Generator) -> None:
 
     # leaving the city (out-migration, retirement)
     employed = t.alive & (t.employer_kind > NONE)
-    leave = t.alive & lab.leave_city(employed, t.age, p, rng)
+    leave = t.alive & lab.leave_city(employed, t.age, p, rng, w.effects.outmigration_multiplier[t.district])
     w.flows["outflow"] += _count(t.field[leave], t.district[leave]) * ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
@@ -136,6 +141,13 @@ def labour(w: World, rng: np.random.Generator) -> None:
     unfilled = (_count(f.industry, f.district, unfilled_f) + _count(inst.field, inst.district, unfilled_i)) * ppa
     new = lab.inflow_counts(stock, unfilled, ppa, p, rng)
     add_talent(w, new, rng)
+    # arrivals recruited by talent programmes (policy), a share of them senior
+    extra = rng.poisson(np.clip(w.effects.talent_inflow, 0, None) / ppa)
+    if extra.any():
+        rows = add_talent(w, extra, rng)
+        cells = np.repeat(np.arange(N_IND * N_DIST), extra.reshape(-1))
+        senior = rng.random(len(rows)) < w.effects.senior_share_inflow.reshape(-1)[cells]
+        t.skill[rows[senior]] = 2
 
     # wages and employment
     unemployed_cells = _count(t.field[t.alive & (t.employer_kind == NONE)], t.district[t.alive & (t.employer_kind == NONE)]) * ppa
@@ -220,7 +232,7 @@ def production(w: World, year: int, q: int) -> None:
     cap_all = firm_capacity(w)
     idx, sup, cust, wt = active_links(w)
     ind = f.industry[idx]
-    d = f.share[idx] * level[ind]
+    d = f.share[idx] * level[ind] * w.effects.demand_multiplier[idx] + w.effects.public_demand[idx]
     avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
     res = produce(ind=ind, capacity=cap_all[idx], final_demand=d, sup=sup, cust=cust, w=wt, io=w.data.io,
                   va_ratio=w.data.va_ratio, import_avail=avail, rounds=pp.rationing_rounds)
@@ -243,8 +255,9 @@ def production(w: World, year: int, q: int) -> None:
     rel = np.exp(gain - mean_gain[ind_all])
     d_all = np.zeros(f.n)
     d_all[idx] = d
+    pp_share = pp.share_elasticity * w.effects.share_elasticity_multiplier
     unmet = np.where(d_all > 0, np.clip(d_all - f.sales_final, 0, None) / np.where(d_all > 0, d_all, 1.0), 0.0)
-    s = np.where(alive, f.share * rel ** pp.share_elasticity * (1.0 - pp.lost_share_rate * unmet), 0.0)
+    s = np.where(alive, f.share * rel ** pp_share * (1.0 - pp.lost_share_rate * unmet), 0.0)
     f.share[:] = s / np.maximum(np.bincount(ind_all, weights=s, minlength=N_IND), 1e-300)[ind_all]
 
 
@@ -253,8 +266,10 @@ def finance(w: World) -> np.ndarray:
     cap = np.maximum(f.capacity, 1e-9)
     expected = f.demand * w.ext_growth[f.industry]
     factor = np.clip(expected / pp.production.target_utilisation / cap, 0.0, 4.0)
+    e = w.effects
     res = fin.settle(value_added=f.value_added, wage_bill=f.wage_bill, rent=f.rent, rd=f.rd_spending,
-                     capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance)
+                     capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance,
+                     transfers=e.firm_transfers(), leverage_bonus=e.leverage_bonus)
     alive = f.alive
     for name in ("profit", "investment", "capital", "debt", "cash", "interest"):
         col = f.col(name)
@@ -280,7 +295,8 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
 
     # relocation, only to a district with free floor space for the whole firm
     probs, free = _location_probs(w)
-    move = demo.relocation_mask(w.rent[f.district], float(w.rent.mean()), f.alive, p, rng)
+    move = demo.relocation_mask(w.rent[f.district], float(w.rent.mean()), f.alive, p, rng,
+                                w.effects.relocation_multiplier)
     if move.any():
         rows = np.flatnonzero(move)
         dest = _choose_district(probs, free, f.industry[rows], f.floor_space[rows], rng)
@@ -290,10 +306,13 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
 
     # entry: start-ups, spin-offs, inward investment
     n_alive = np.bincount(f.industry[f.alive], minlength=N_IND)
-    starts = demo.startup_counts(n_alive, p, rng)
-    ind_s = np.repeat(np.arange(N_IND), starts)
-    dist_s = _choose_district(probs, free, ind_s, np.zeros(len(ind_s)), rng)
-    spin = demo.spinoff_count(inst.capability, inst.alive, p, rng)
+    # start-ups per cell: the industry's rate spread by the location logit, times any policy multiplier
+    rate = (n_alive[:, None] * probs * w.effects.entry_multiplier).reshape(-1)
+    starts = demo.startup_counts(rate, p, rng)
+    cells = np.repeat(np.arange(N_IND * N_DIST), starts)
+    ind_s, dist_s = cells // N_DIST, cells % N_DIST
+    dist_s = np.where(free[dist_s] > 0, dist_s, -1)
+    spin = demo.spinoff_count(inst.capability * w.effects.spinoff_multiplier, inst.alive, p, rng)
     ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
     n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.cfg.scale.firm_fraction)
     size_w = np.maximum(w.ext_demand, 0) / w.ext_demand.sum()
@@ -337,7 +356,8 @@ def _location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
     free = free_space(w)
     out = _count(f.industry[f.alive], f.district[f.alive], f.output[f.alive])
     presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
-    return logit_probabilities(location_utility(w.rent, free, presence, w.cfg.params.demography)), free
+    u = location_utility(w.rent, free, presence, w.cfg.params.demography) + w.effects.location_bonus
+    return logit_probabilities(u), free
 
 
 def _choose_district(probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need: np.ndarray,
@@ -365,6 +385,16 @@ def _entrant_agents(w: World, ind: np.ndarray, kind: np.ndarray, rng: np.random.
                     for i in range(N_IND)])
     target = np.where(kind == INWARD, p97[ind], w.cfg.params.demography.entrant_size * med[ind])
     return np.maximum(1, stochastic_round(target / ppa, rng))
+
+
+def enter_firms(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Create entrant firms of the given industries, districts and entry kinds now (used by
+    levers such as major projects); returns their rows (some may not enter: no founder)."""
+    f = w.firms
+    chooser = SupplierChooser(f.industry, f.district, np.where(f.alive, f.output + 1e-9, 0.0), f.alive,
+                              w.data.distance_km, w.cfg.params.demography.supplier_distance_km)
+    return _enter(w, np.asarray(ind, dtype=np.int64), np.asarray(dist, dtype=np.int64), np.asarray(kind),
+                  w.quarter, rng, chooser)
 
 
 def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarter: int,
@@ -406,7 +436,7 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     rd_int = w.data.rd_intensity[ind] * rng.lognormal(0.0, 0.5, n) * np.where(kind == SPINOFF, 2.0, 1.0)
     wage_bill = L * w.wage_index[ind, dist]
     rows = f.add(n, alive=True, industry=ind, subfield=draw_subfields(w.data, ind, rng), district=dist, entry_kind=kind,
-                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp,
+                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp, last_breakthrough=-1000,
                  knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
                  cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * space_per_worker(w)[dist],
                  capacity=cap_out, demand=cap_out * pp.production.target_utilisation)

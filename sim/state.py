@@ -76,6 +76,7 @@ FIRM_SCHEMA = {
     "wage_bill": np.float64, "rent": np.float64, "rd_spending": np.float64, "profit": np.float64,
     "investment": np.float64, "interest": np.float64,
     "vacancies": np.int32,  # talent agents wanted
+    "last_breakthrough": np.int16,  # quarter index of the last breakthrough (-1000: none)
 }
 
 INSTITUTE_SCHEMA = {

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from sim.basedata import BaseData
 from sim.config import SimConfig
 from sim.economy.geography import decay
+from sim.policy.effects import PolicyEffects
 from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.economy.innovation import spillover_kernel
 from sim.ids import BASE, DISTRICTS, FIRM, INDUSTRIES, INSTITUTE, N_DIST, N_IND
@@ -55,13 +56,15 @@ class World:
     spill_kernel: np.ndarray  # [N_IND*N_DIST]^2 knowledge spillover weights
     industry_ids: tuple[str, ...] = INDUSTRIES
     last_production: object = None
+    effects: PolicyEffects | None = None  # this quarter's policy effects (neutral without levers)
     quarter: int = -1  # index of the last completed quarter (0 = first simulated quarter)
     flows: dict[str, np.ndarray] = field(default_factory=dict)  # this quarter's event counts
 
     def reset_flows(self) -> None:
         z = lambda: np.zeros((N_IND, N_DIST))  # noqa: E731
         self.flows = {k: z() for k in ("entries", "exits", "inflow", "outflow", "relocations",
-                                       "institutes_created", "spinoffs", "inward")}
+                                       "institutes_created", "spinoffs", "inward", "breakthroughs")}
+        self.effects = PolicyEffects(self.firms.n, self.institutes.n)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +235,8 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
               age=rng.gamma(2.0, 16.0, n), employees=L, capital=K, tfp=tfp, tfp_ref=tfp, knowledge=knowledge,
               rd_intensity=rd_int, cash=cash, debt=p.finance.initial_leverage * K, share=0.0, z=z,
               floor_space=floor, capacity=x / u0, demand=x, output=x, value_added=va, intermediate=x - va,
-              sales_final=F, sales_interm=x - F, wage_bill=wage_bill, rent=rent_bill, rd_spending=rd)
+              sales_final=F, sales_interm=x - F, wage_bill=wage_bill, rent=rent_bill, rd_spending=rd,
+              last_breakthrough=-1000)
     ext = np.bincount(ind, weights=F, minlength=N_IND)
     firms.col("share")[:] = F / ext[ind]
 

@@ -32,9 +32,10 @@ def exit_mask(age_q: np.ndarray, employees: np.ndarray, alive: np.ndarray, insol
     return alive & ((rng.random(len(alive)) < hazard) | insolvent)
 
 
-def startup_counts(firms_by_industry: np.ndarray, p: DemographyParams, rng: np.random.Generator) -> np.ndarray:
-    """Number of start-ups per industry this quarter."""
-    return rng.poisson(p.entry_rate / 4.0 * firms_by_industry)
+def startup_counts(firm_weight: np.ndarray, p: DemographyParams, rng: np.random.Generator) -> np.ndarray:
+    """Number of start-ups this quarter for each entry of ``firm_weight`` (a firm stock, or a
+    stock spread over districts by the location logit)."""
+    return rng.poisson(p.entry_rate / 4.0 * np.clip(firm_weight, 0, None))
 
 
 def spinoff_count(capability: np.ndarray, alive: np.ndarray, p: DemographyParams, rng: np.random.Generator) -> np.ndarray:
@@ -43,7 +44,7 @@ def spinoff_count(capability: np.ndarray, alive: np.ndarray, p: DemographyParams
 
 
 def relocation_mask(rent_of_firm: np.ndarray, mean_rent: float, alive: np.ndarray, p: DemographyParams,
-                    rng: np.random.Generator) -> np.ndarray:
+                    rng: np.random.Generator, multiplier: float = 1.0) -> np.ndarray:
     """Firms that decide to relocate this quarter: baseline hazard scaled by relative rent."""
-    rate = p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.relocation_rent_elasticity
+    rate = multiplier * p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.relocation_rent_elasticity
     return alive & (rng.random(len(alive)) < np.clip(rate, 0, 0.5))

@@ -45,25 +45,30 @@ def firm_spillovers(cell: np.ndarray, rd: np.ndarray, reachable: np.ndarray, p: 
 
 def update_firm_innovation(knowledge: np.ndarray, tfp: np.ndarray, rd: np.ndarray, spill: np.ndarray,
                            sales: np.ndarray, p: InnovationParams, rng: np.random.Generator,
+                           breakthrough_multiplier: np.ndarray | float = 1.0,
                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """New (knowledge, tfp, breakthrough mask) after one quarter of R&D and spillovers."""
+    """New (knowledge, tfp, breakthrough mask) after one quarter of R&D and spillovers.
+    ``breakthrough_multiplier`` scales the hazard (pilot-scale funding, regulatory pilots)."""
     k_new = (1.0 - p.knowledge_depreciation) * knowledge + rd + spill
     growth = np.log(np.maximum(k_new, 1e-9) / np.maximum(knowledge, 1e-9))
     intensity = np.where(sales > 0, rd / np.where(sales > 0, sales, 1.0), 0.0)
-    hit = rng.random(len(tfp)) < 1.0 - np.exp(-p.breakthrough_rate * intensity)
+    hit = rng.random(len(tfp)) < 1.0 - np.exp(-p.breakthrough_rate * intensity * breakthrough_multiplier)
     jump = np.where(hit, rng.exponential(p.breakthrough_size, len(tfp)), 0.0)
     tfp_new = tfp * np.exp(p.tfp_knowledge_elasticity * growth + jump)
     return k_new, tfp_new, hit
 
 
 def update_institutes(knowledge: np.ndarray, budget: np.ndarray, capability: np.ndarray, researchers: np.ndarray,
-                      target: np.ndarray, alive: np.ndarray, p: InnovationParams) -> tuple[np.ndarray, ...]:
-    """New (knowledge, knowledge_flow, capability, budget) of institutes after one quarter."""
+                      target: np.ndarray, alive: np.ndarray, p: InnovationParams, extra_budget: np.ndarray | float = 0.0,
+                      learning_multiplier: float = 1.0) -> tuple[np.ndarray, ...]:
+    """New (knowledge, knowledge_flow, capability, budget) of institutes after one quarter.
+    ``extra_budget`` (yuan this quarter) is spent on research like the own budget."""
     staffing = np.sqrt(np.clip(researchers / np.maximum(target, 1e-9), 0.0, 1.0))
-    flow = np.where(alive, p.institute_knowledge_per_yuan * capability * budget * staffing, 0.0)
+    spent = budget + extra_budget
+    flow = np.where(alive, p.institute_knowledge_per_yuan * capability * spent * staffing, 0.0)
     k_new = (1.0 - p.knowledge_depreciation) * knowledge + flow
-    mean_b = budget[alive].mean() if alive.any() else 1.0
-    learn = p.capability_learning * np.sqrt(budget / max(mean_b, 1e-9)) * staffing
+    mean_b = spent[alive].mean() if alive.any() else 1.0
+    learn = learning_multiplier * p.capability_learning * np.sqrt(spent / max(mean_b, 1e-9)) * staffing
     cap_new = np.where(alive, capability + np.minimum(learn, 1.0) * (1.0 - capability), capability)
     b_new = np.where(alive, budget * (1.0 + p.institute_budget_growth), budget)
     return k_new, flow, cap_new, b_new

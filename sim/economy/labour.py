@@ -103,9 +103,11 @@ def inflow_counts(stock: np.ndarray, unfilled: np.ndarray, ppa: int, p: LabourPa
     return rng.poisson(np.clip(people, 0, None) / ppa)
 
 
-def leave_city(employed: np.ndarray, age: np.ndarray, p: LabourParams, rng: np.random.Generator) -> np.ndarray:
-    """Mask of agents leaving the talent stock this quarter (out-migration or retirement)."""
-    rate = np.where(employed, p.outmigration_employed, p.outmigration_unemployed)
+def leave_city(employed: np.ndarray, age: np.ndarray, p: LabourParams, rng: np.random.Generator,
+               employed_multiplier: np.ndarray | float = 1.0) -> np.ndarray:
+    """Mask of agents leaving the talent stock this quarter (out-migration or retirement);
+    ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support)."""
+    rate = np.where(employed, p.outmigration_employed * employed_multiplier, p.outmigration_unemployed)
     return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
 
 

@@ -1,0 +1,10 @@
+"""access levers (to be filled in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class AccessConfig:
+    pass

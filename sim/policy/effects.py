@@ -1,0 +1,66 @@
+"""What the plan's levers do to the economy in one quarter, as neutral-by-default arrays.
+
+The policy phase (sim.policy.apply) fills a fresh PolicyEffects at the start of each quarter;
+the other phases read it. With every lever off all fields keep their neutral values, so
+`policy=no_plan` runs the economy of sim.economy untouched. Units: yuan per quarter for money,
+people per quarter for flows of people, multipliers are dimensionless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.ids import N_DIST, N_IND
+
+
+@dataclass
+class PolicyEffects:
+    n_firms: int
+    n_institutes: int
+    # firms (per firm row)
+    rd_grant: np.ndarray = field(init=False)  # yuan earmarked for R&D (adds to cash; rd_additionality of it to R&D)
+    rd_additionality: np.ndarray = field(init=False)  # share of rd_grant that adds to R&D spending (0-1)
+    cash_transfer: np.ndarray = field(init=False)  # yuan of non-repayable transfers (interest and rent subsidies, compensation)
+    equity: np.ndarray = field(init=False)  # yuan of public or publicly levered equity injected
+    leverage_bonus: np.ndarray = field(init=False)  # extra borrowing limit as a share of capital
+    public_demand: np.ndarray = field(init=False)  # yuan of public purchases of the firm's products
+    demand_multiplier: np.ndarray = field(init=False)  # multiplier on the firm's external demand
+    breakthrough_multiplier: np.ndarray = field(init=False)  # multiplier on the breakthrough hazard
+    tfp_gain: np.ndarray = field(init=False)  # log-TFP added this quarter (e.g. acquired technology)
+    # institutes (per institute row)
+    institute_budget: np.ndarray = field(init=False)  # yuan added to the institute's budget this quarter
+    # cells and districts
+    spillover_multiplier: np.ndarray = field(init=False)  # [N_IND*N_DIST] absorption of reachable knowledge
+    entry_multiplier: np.ndarray = field(init=False)  # [N_IND, N_DIST] start-up rate multiplier
+    location_bonus: np.ndarray = field(init=False)  # [N_IND, N_DIST] logit utility added for entry/relocation
+    talent_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] extra people arriving this quarter
+    senior_share_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] share of extra arrivals who are senior
+    outmigration_multiplier: np.ndarray = field(init=False)  # [N_DIST] on out-migration of employed talent
+    # city-wide scalars
+    training_rate_add: float = 0.0  # per quarter, added to params.labour.training_rate
+    capability_learning_multiplier: float = 1.0
+    spinoff_multiplier: float = 1.0
+    share_elasticity_multiplier: float = 1.0  # appropriability of innovation returns (IP protection)
+    firm_knowledge_spill_weight: float = 1.0  # weight of firm knowledge in the spillover pool (imitation)
+    relocation_multiplier: float = 1.0
+
+    def __post_init__(self) -> None:
+        n, m = self.n_firms, self.n_institutes
+        for name in ("rd_grant", "cash_transfer", "equity", "leverage_bonus", "public_demand", "tfp_gain"):
+            setattr(self, name, np.zeros(n))
+        self.rd_additionality = np.ones(n)
+        self.demand_multiplier = np.ones(n)
+        self.breakthrough_multiplier = np.ones(n)
+        self.institute_budget = np.zeros(m)
+        self.spillover_multiplier = np.ones(N_IND * N_DIST)
+        self.entry_multiplier = np.ones((N_IND, N_DIST))
+        self.location_bonus = np.zeros((N_IND, N_DIST))
+        self.talent_inflow = np.zeros((N_IND, N_DIST))
+        self.senior_share_inflow = np.zeros((N_IND, N_DIST))
+        self.outmigration_multiplier = np.ones(N_DIST)
+
+    def firm_transfers(self) -> np.ndarray:
+        """All public money reaching each firm's cash this quarter (yuan)."""
+        return self.rd_grant + self.cash_transfer + self.equity

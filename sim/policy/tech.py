@@ -1,0 +1,10 @@
+"""tech levers (to be filled in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class TechConfig:
+    pass
