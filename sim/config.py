@@ -35,7 +35,7 @@ class ScaleConfig:
     firm_fraction: float = 1.0  # share of the recorded firm population represented (1 = one agent per firm)
     institute_fraction: float = 1.0  # share of the ~1,877 innovation carriers represented
     people_per_agent: int = 25  # people per talent super-individual
-    talent_handles: bool = True  # also give every talent row a Mesa agent handle (costly at city scale)
+    talent_handles: bool = False  # also give every talent row a Mesa agent handle (costly at city scale)
 
 
 @dataclass
@@ -72,7 +72,7 @@ class InnovationParams:
     tfp_knowledge_elasticity: float = 0.10  # elasticity of TFP to own knowledge; Hall et al. 2010: 0.08-0.12
     breakthrough_rate: float = 2.0  # hazard scale: P(breakthrough/q) = 1-exp(-rate * R&D/sales)
     breakthrough_size: float = 0.04  # mean of the exponentially distributed log-TFP jump of a breakthrough
-    spillover_rate: float = 0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~1/4 of own R&D at base
+    spillover_rate: float = 0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~0.3 of own R&D at base
     spillover_distance_km: float = 15.0  # e-folding distance of knowledge spillovers; Jaffe et al. localisation
     cross_field_proximity: float = 0.2  # spillover weight between different industries (1 within)
     public_knowledge_weight: float = 3.0  # weight of institute knowledge in the spillover pool (open science; firm knowledge partly appropriated; assumption)

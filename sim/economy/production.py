@@ -134,8 +134,10 @@ def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, 
 
     x_dem = leontief_solve(mat.set(coef * w_eff), d)
     rho = np.ones(n)
+    xhat = np.minimum(x_dem, cap)
     for _ in range(max(1, rounds)):
-        r_sup = _delivery_ratio(x_dem, cap)[sup]
+        # each supplier delivers the share of its orders it can produce (capacity and inputs)
+        r_sup = _delivery_ratio(x_dem, xhat)[sup]
         got = np.bincount(pair, weights=w_eff * r_sup, minlength=n_pairs)
         rho_new = np.minimum(_min_by_customer(got + (1.0 - got) * SPOT_SHARE, pair_cust, n), avail_imp)
         converged = np.max(np.abs(rho_new - rho), initial=0.0) < 1e-3
