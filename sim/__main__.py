@@ -1,6 +1,11 @@
 """Command line: ``python -m sim [key=value ...]`` (a Hydra app; also the ``sei-sim`` script).
 
-Runs the configured scenario, writes the run folder (Hydra's output dir) and prints the summary.
+Runs the configured scenario as an ensemble of ``ensemble.size`` seeds (default 5, from ``seed``):
+each seed's run goes into ``<run folder>/seed_<seed>/``; prints the ensemble median of SEI value
+added by industry and the ensemble scorecard of the plan's targets, and writes
+``ensemble_scorecard.json``. With ``ensemble.size=1`` it is a single run written into the run
+folder itself (manifest.json, timeseries.parquet, scorecard.json ...) with its own scorecard.
+Exit status 1 if any seed failed (the others are still written and reported).
 """
 
 from __future__ import annotations
@@ -17,24 +22,61 @@ from sim.config import ConfigError, register_configs, to_config
 
 CONFIG_DIR = str(Path(__file__).resolve().parents[1] / "configs")
 log = logging.getLogger("sim")
+VA_TITLE = "SEI value added by industry, 100m yuan (亿元), current prices"
+
+
+def _single(sim_cfg, out: Path) -> None:
+    from sim.run import run
+    from sim.scorecard import format_run
+    from sim.summary import format_summary
+
+    res = run(sim_cfg, out)
+    if sim_cfg.output.print_summary:
+        print(format_summary(res.timeseries, f"Scenario '{sim_cfg.scenario.name}', scale '{sim_cfg.scale.name}', "
+                                             f"seed {sim_cfg.seed}: {VA_TITLE}"))
+        print()
+        print(format_run(res.scorecard))
+        print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
+
+
+def _ensemble(sim_cfg, out: Path) -> int:
+    from sim.ensemble import run_ensemble
+    from sim.scorecard import format_ensemble
+    from sim.summary import format_va_table
+
+    ens = run_ensemble(sim_cfg, out)
+    seeds = ens.seeds
+    label = f"seeds {seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    ok = len(ens.cards)
+    if sim_cfg.output.print_summary:
+        va = ens.va_median()
+        if va is not None:
+            print(format_va_table(va, f"Scenario '{sim_cfg.scenario.name}', policy '{ens.report['policy']}', scale "
+                                      f"'{sim_cfg.scale.name}', {label}: {VA_TITLE}, median of {ok} runs"))
+            print()
+        print(format_ensemble(ens.summary, ens.report["definitions"],
+                              f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target"))
+        print(f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
+              f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)")
+    for r in ens.failed:
+        print(f"error: seed {r.seed} failed: {r.error} (see {out / f'seed_{r.seed}' / 'manifest.json'})", file=sys.stderr)
+    return 1 if ens.failed else 0
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _app(cfg: DictConfig) -> None:
-    from sim.run import run
-    from sim.summary import format_summary
-
     try:
         sim_cfg = to_config(cfg)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     out = Path(HydraConfig.get().runtime.output_dir)
-    res = run(sim_cfg, out)
-    if sim_cfg.output.print_summary:
-        print(format_summary(res.timeseries, f"Scenario '{sim_cfg.scenario.name}', scale '{sim_cfg.scale.name}', seed {sim_cfg.seed}: "
-                             "SEI value added by industry, 100m yuan (亿元), current prices"))
-        print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
+    if sim_cfg.ensemble.size == 1:
+        _single(sim_cfg, out)
+    else:
+        code = _ensemble(sim_cfg, out)
+        if code:
+            raise SystemExit(code)
 
 
 def main() -> None:

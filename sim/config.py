@@ -63,7 +63,7 @@ class ProductionParams:
     target_utilisation: float = 0.85  # utilisation firms plan for (15% headroom; assumption; NBS industrial utilisation ~0.75-0.78 is against engineering capacity)
     share_elasticity: float = 0.10  # per quarter market-share response to relative TFP gains (replicator dynamics)
     lost_share_rate: float = 0.2  # share of unmet final demand whose buyers move to rivals next quarter
-    rationing_rounds: int = 6  # fixed-point rounds of supplier rationing propagation
+    rationing_rounds: int = 4  # at most this many fixed-point rounds of supplier rationing (stops earlier when |d rho| < 1e-3)
 
 
 @dataclass
@@ -126,7 +126,7 @@ class DemographyParams:
     entrant_size: float = 0.2  # start-up employment relative to the industry's median firm (min. one talent agent)
     spinoff_rate: float = 0.004  # per institute-quarter at capability 1
     inward_investment_per_year: float = 12.0  # large inward investments per year (city scale)
-    institute_creation_per_year: float = 85.0  # new carriers per year; 2019 observed (innovation_and_people.csv)
+    institute_creation_per_year: float = 60.0  # new carriers per year without the plan: 85 observed in 2019 (innovation_and_people.csv) less the 25/yr of policy.tech.new_carriers
     relocation_rate: float = 0.01  # per year baseline probability of relocating
     relocation_rent_elasticity: float = 1.0  # hazard scales with (district rent / city mean rent)^elasticity
     location_rent_elasticity: float = 1.5  # logit weight on -log(rent) in location choice
@@ -165,6 +165,66 @@ class CalibrationConfig:
     demand_trend: dict[str, float] = field(default_factory=lambda: {i: 0.10 for i in INDUSTRIES})
 
 
+# ---------------------------------------------------------------------------------------------
+# Targets and ensembles (group `targets`, node `ensemble`); the targets are declared in sim/targets.py
+# and explained in docs/targets.md
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class TargetSetting:
+    metric: str = ""  # a metric of sim.targets.METRICS
+    threshold: float = 0.0  # absolute, or relative to the target's reference year (sim/targets.py)
+
+
+def _default_target_settings() -> dict[str, TargetSetting]:
+    from sim.targets import default_settings
+
+    return default_settings()
+
+
+@dataclass
+class ClusterTargetsConfig:
+    measure: str = "output"  # output (产值, the plan's convention for cluster scale) or value_added
+    trillion_yuan: float = 1.0e12  # 万亿, yuan/year
+    hundred_billion_yuan: float = 1.0e11  # 千亿, yuan/year
+    # industry ids, sub-field ids (sim/data/subfields.csv) or the groups 'industries' / 'subfields'
+    trillion_clusters: list[str] = field(default_factory=lambda: ["industries", "subfields"])  # advantaged fields
+    hundred_billion_clusters: list[str] = field(default_factory=lambda: ["subfields"])  # frontier fields
+
+
+@dataclass
+class ZoneTargetsConfig:
+    min_output_yuan: float = 1.0e10  # 百亿, yuan/year of a district x industry zone
+    min_local_input_share: float = 0.2  # network purchases / intermediate inputs; full in-city SEI sourcing gives 0.21-0.34 by industry (io_coefficients.csv)
+
+
+@dataclass
+class FirmTargetsConfig:
+    global500_revenue_yuan: float = 1.5617e11  # Fortune Global 500 2018 entry, USD 23.6 bn x 6.6174 CNY/USD (2018 average)
+    large_revenue_yuan: float = 1.0e10  # 百亿 revenue: proxy of an internationally competitive firm (T20-FIRMS)
+
+
+@dataclass
+class InstituteTargetsConfig:
+    leading_capability: float = 0.95  # capability of a technology-leading institute (1 carrier in 2018; docs/targets.md)
+
+
+@dataclass
+class TargetsConfig:
+    name: str = "plan_2018"
+    plan_start: str = "2019Q1"  # carriers and projects are counted from this quarter
+    clusters: ClusterTargetsConfig = field(default_factory=ClusterTargetsConfig)
+    zones: ZoneTargetsConfig = field(default_factory=ZoneTargetsConfig)
+    firms: FirmTargetsConfig = field(default_factory=FirmTargetsConfig)
+    institutes: InstituteTargetsConfig = field(default_factory=InstituteTargetsConfig)
+    settings: dict[str, TargetSetting] = field(default_factory=_default_target_settings)
+
+
+@dataclass
+class EnsembleConfig:
+    size: int = 5  # runs with seeds seed, seed+1, ...; 1 = a single run in the run folder itself
+    workers: int = 0  # processes; 0 = one per core (at most size), in-process for small-scale runs (sim/ensemble.py)
+
+
 @dataclass
 class OutputConfig:
     write: bool = True  # write manifest.json and timeseries.parquet into the run folder
@@ -180,6 +240,8 @@ class SimConfig:
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     params: EconomyParams = field(default_factory=EconomyParams)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    targets: TargetsConfig = field(default_factory=TargetsConfig)
+    ensemble: EnsembleConfig = field(default_factory=EnsembleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
 
@@ -220,7 +282,7 @@ def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
     return cfg
 
 
-CONFIG_GROUPS = ("scale", "scenario", "calibration", "policy")
+CONFIG_GROUPS = ("scale", "scenario", "calibration", "policy", "targets")
 
 
 def _nested(key: str, value: Any) -> dict:
@@ -329,6 +391,11 @@ def validate(cfg: SimConfig) -> None:
     from sim.policy.validate import validate_policy
 
     validate_policy(cfg.policy, sc.start_year, sc.end_year, load().subfield_ids, _check)
+    from sim.targets import validate_targets
+
+    validate_targets(cfg.targets, load().subfield_ids, _check)
+    _check(cfg.ensemble.size >= 1, "ensemble.size", f"must be a whole number >= 1 (runs), got {cfg.ensemble.size}")
+    _check(cfg.ensemble.workers >= 0, "ensemble.workers", f"must be >= 0 (0 = one per core), got {cfg.ensemble.workers}")
 
     _check_industry_keys(cfg.calibration.demand_trend, "calibration.demand_trend")
     missing = [i for i in INDUSTRIES if i not in cfg.calibration.demand_trend]

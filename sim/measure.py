@@ -1,7 +1,11 @@
-"""Measurement: aggregates by industry x district x quarter, collected into one tidy table.
+"""Measurement: aggregates by industry x district x quarter, collected into one tidy table, plus
+what the target scorecard needs (sim/targets.py): output and value added by sub-field, the firms'
+annual revenue and the institutes' capability at each year end, and the base state.
 
 Money in yuan at current prices per quarter (flows) or at the end of the quarter (stocks);
-people in persons. District-only metrics (rent, floor space) use industry "ALL".
+people in persons. District-only metrics (rent, floor space) use industry "ALL". Counts of
+agents (firms, institutes, entries) are agent counts: at ``scale=small`` an agent stands for
+1 / fraction firms or carriers (the scorecard scales them; sim/targets.py).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.ids import DISTRICTS, FIRM, INDUSTRIES, N_DIST, N_IND, NONE
+from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
 # those that exited at its end); stocks over the firms alive at the end of the quarter.
@@ -21,19 +25,80 @@ FIRM_FLOWS = {
 }
 FIRM_STOCKS = {"employment": "employees", "capital": "capital", "knowledge": "knowledge", "vacancies": "vacancies"}
 DISTRICT_METRICS = ("rent", "floor_space", "floor_space_used")
+# world.flows keys recorded under another name; every other key (breakthroughs, spend_<lever> ...)
+# is recorded under its own name, with zeros in the quarters where it is absent
+FLOW_NAMES = {"inflow": "talent_inflow", "outflow": "talent_outflow"}
+SUBFIELD_METRICS = ("output", "value_added")
+SENIOR = 2  # talent skill level of senior talent
+
+
+def base_annual_factor(data) -> float:
+    """Annual flow of the base year per yuan of the base quarter: 4 / g^0.375, the inverse of how
+    basedata.va_base_quarter grows the 2018 average quarter to 2018Q4 (g = SEI VA 2019 / 2018)."""
+    return 4.0 / (data.va_2019.sum() / data.va_2018.sum()) ** 0.375
 
 
 class Recorder:
-    """Collects one [N_IND, N_DIST] array per metric per quarter; ``frame()`` makes the tidy table."""
+    """Collects one [N_IND, N_DIST] array per metric per quarter; ``frame()`` makes the tidy table.
 
-    def __init__(self) -> None:
+    Built with the world (``Recorder(world)``) it also keeps the base state (``base``), so the
+    scorecard can compare with the base year (2018)."""
+
+    def __init__(self, world=None) -> None:
         self.quarters: list[tuple[int, int]] = []
         self.cells: dict[str, list[np.ndarray]] = {}
         self.district: dict[str, list[np.ndarray]] = {}
+        self.sub: dict[str, list[np.ndarray]] = {m: [] for m in SUBFIELD_METRICS}
+        self.subfield_ids: tuple[str, ...] = ()
+        self.subfield_industry: np.ndarray = np.zeros(0, np.int64)
+        self.year_end: dict = {}  # year -> sim.targets.YearEnd
+        self.base: dict | None = None
+        self._revenue = np.zeros(0)  # each firm row's output so far this year, yuan
+        self._n_firms = 0  # firm rows at the last record (rows above are this quarter's entrants)
+        if world is not None:
+            self.record_base(world)
 
     def _put(self, store: dict, name: str, arr: np.ndarray) -> None:
-        store.setdefault(name, []).append(np.asarray(arr, dtype=float))
+        lst = store.setdefault(name, [])
+        t = len(self.quarters) - 1
+        if len(lst) < t:  # a flow that appears only now: zeros before
+            lst.extend(np.zeros_like(np.asarray(arr, dtype=float)) for _ in range(t - len(lst)))
+        lst.append(np.asarray(arr, dtype=float))
 
+    # -- the base state (end of the base year) ----------------------------------------------------
+    def record_base(self, w) -> None:
+        f, d = w.firms, w.data
+        self.subfield_ids = tuple(d.subfield_ids)
+        self.subfield_industry = np.asarray(d.subfield_industry, dtype=np.int64)
+        k = base_annual_factor(d)
+        a = f.alive
+        key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
+        cells = lambda col: np.bincount(key, weights=f.col(col)[a], minlength=N_IND * N_DIST).reshape(N_IND, N_DIST) * k  # noqa: E731
+        n_sub = len(self.subfield_ids)
+        year = w.cfg.scenario.start_year - 1
+        self.base = {
+            "year": year,
+            "industry": {"output": cells("output").sum(axis=1), "value_added": cells("value_added").sum(axis=1)},
+            "subfield": {m: np.bincount(f.subfield[a], weights=f.col(m)[a], minlength=n_sub) * k for m in SUBFIELD_METRICS},
+            "zone": {"output": cells("output"), "intermediate_inputs": cells("intermediate"),
+                     "network_purchases": cells("interm_sei")},
+            "va_annual": float(f.value_added[a].sum() * k),  # = the 2018 statistic (the base imposes it)
+        }
+        self.year_end[year] = self._year_end(w, f.output[a] * k)
+        self._n_firms = f.n
+
+    def _year_end(self, w, revenue: np.ndarray):
+        from sim.targets import YearEnd
+
+        f, inst, t = w.firms, w.institutes, w.talent
+        ia = inst.alive
+        return YearEnd(firm_revenue=np.asarray(revenue, dtype=float).copy(),
+                       institute_capability=inst.capability[ia].copy(),
+                       senior_talent=float(np.count_nonzero(t.alive & (t.skill == SENIOR)) * w.ppa),
+                       firm_knowledge=float(f.knowledge[f.alive].sum()),
+                       institute_knowledge=float(inst.knowledge[ia].sum()))
+
+    # -- every quarter --------------------------------------------------------------------------
     def record(self, w, year: int, q: int) -> None:
         f, inst, t = w.firms, w.institutes, w.talent
         self.quarters.append((year, q))
@@ -50,26 +115,59 @@ class Recorder:
         for metric, col in FIRM_STOCKS.items():
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
-        for k in ("entries", "exits", "relocations", "spinoffs", "inward", "institutes_created"):
-            self._put(self.cells, k, w.flows[k])
+        for k, v in w.flows.items():
+            v = np.asarray(v, dtype=float)
+            name = FLOW_NAMES.get(k, k)
+            if v.size == N_IND * N_DIST:
+                self._put(self.cells, name, v.reshape(N_IND, N_DIST))
+            elif v.shape == (N_DIST,):
+                self._put(self.district, name, v)
+            else:
+                raise ValueError(f"world.flows['{k}'] has shape {v.shape}; the recorder takes "
+                                 f"[{N_IND}, {N_DIST}] (industry x district) or [{N_DIST}] (district) arrays")
+        new = np.arange(self._n_firms, f.n)
+        inward = new[f.entry_kind[new] == INWARD]
+        self._put(self.cells, "inward_entries", agg(None, f.industry[inward].astype(np.int64) * N_DIST + f.district[inward]))
+        self._n_firms = f.n
         ia = inst.alive
         ikey = inst.field[ia].astype(np.int64) * N_DIST + inst.district[ia]
         self._put(self.cells, "institutes", agg(None, ikey))
+        lead = ia & (inst.capability >= w.cfg.targets.institutes.leading_capability)
+        self._put(self.cells, "leading_institutes", agg(None, inst.field[lead].astype(np.int64) * N_DIST + inst.district[lead]))
         self._put(self.cells, "researchers", agg(inst.researchers[ia], ikey))
         self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
         self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
         ta = t.alive
         tkey = t.field[ta].astype(np.int64) * N_DIST + t.district[ta]
         self._put(self.cells, "talent", agg(np.full(int(ta.sum()), float(w.ppa)), tkey))
+        sen = ta & (t.skill == SENIOR)
+        self._put(self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa)
         un = ta & (t.employer_kind == NONE)
         ukey = t.field[un].astype(np.int64) * N_DIST + t.district[un]
         self._put(self.cells, "unemployed", agg(np.full(int(un.sum()), float(w.ppa)), ukey))
-        self._put(self.cells, "talent_inflow", w.flows["inflow"])
-        self._put(self.cells, "talent_outflow", w.flows["outflow"])
         self._put(self.district, "rent", w.rent)
         self._put(self.district, "floor_space", w.floor_space)
         self._put(self.district, "floor_space_used", np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST))
+        # sub-fields and the firms' revenue of the year
+        n_sub = len(w.data.subfield_ids)
+        if not self.subfield_ids:
+            self.subfield_ids = tuple(w.data.subfield_ids)
+            self.subfield_industry = np.asarray(w.data.subfield_industry, dtype=np.int64)
+        sub = f.subfield[prod]
+        for m in SUBFIELD_METRICS:
+            self.sub[m].append(np.bincount(sub, weights=f.col(m)[prod], minlength=n_sub).astype(float))
+        if len(self._revenue) < f.n:
+            self._revenue = np.concatenate([self._revenue, np.zeros(f.n - len(self._revenue))])
+        self._revenue[prod] += f.output[prod]
+        if q == 4:
+            self.year_end[year] = self._year_end(w, self._revenue[: f.n][a])
+            self._revenue[:] = 0.0
+        for store in (self.cells, self.district):  # flows absent this quarter: zeros
+            for lst in store.values():
+                if len(lst) < len(self.quarters):
+                    lst.append(np.zeros_like(lst[-1]))
 
+    # -- tables ---------------------------------------------------------------------------------
     def frame(self) -> pd.DataFrame:
         """Tidy table: quarter, year, industry, district, metric, value."""
         T = len(self.quarters)
@@ -89,6 +187,23 @@ class Recorder:
                 "district": np.tile(DISTRICTS, T), "metric": name, "value": v.reshape(-1)}))
         df = pd.concat(parts, ignore_index=True)
         for c in ("quarter", "industry", "district", "metric"):
+            df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+    def subfield_frame(self) -> pd.DataFrame:
+        """Tidy table: quarter, year, industry, subfield, metric, value (output and value added of
+        the firms of each sub-field, yuan per quarter)."""
+        T, n = len(self.quarters), len(self.subfield_ids)
+        qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
+        years = np.array([y for y, _ in self.quarters])
+        ind = np.array(INDUSTRIES)[self.subfield_industry]
+        parts = [pd.DataFrame({"quarter": np.repeat(qlab, n), "year": np.repeat(years, n), "industry": np.tile(ind, T),
+                               "subfield": np.tile(np.array(self.subfield_ids), T), "metric": m,
+                               "value": np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0)})
+                 for m in SUBFIELD_METRICS]
+        df = pd.concat(parts, ignore_index=True)
+        for c in ("quarter", "industry", "subfield", "metric"):
             df[c] = df[c].astype("category")
         df["year"] = df["year"].astype("int16")
         return df

@@ -38,7 +38,7 @@ class SEIModel(mesa.Model):
         self.lever_rngs = lever_rngs(cfg.seed)
         self.active_levers: list[str] = []
         self.world = build_world(cfg, basedata.load(), self.rngs["build"])
-        self.recorder = Recorder()
+        self.recorder = Recorder(self.world)  # keeps the base state for the scorecard
         self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
         self.handles = handles
         self._handles: dict[str, list] = {"firms": [], "institutes": [], "talent": []}
@@ -89,6 +89,11 @@ class SEIModel(mesa.Model):
         insolvent = phases.finance(w)
         _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"])
         self.recorder.record(w, self.year, self.q)
+        if not self.cfg.scale.talent_handles:
+            # no handle refers to talent rows: drop those of people who left, once they are many
+            t = w.talent
+            if t.n and (~t.alive).sum() > 0.15 * t.n:
+                t.keep(t.alive)
         if self.handles:
             gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else ()
             gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])

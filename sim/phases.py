@@ -48,7 +48,7 @@ def innovation(w: World, rng: np.random.Generator) -> None:
     rd = np.where(alive, f.rd_intensity * f.output + e.rd_additionality * e.rd_grant, 0.0)
     k_i, flow, cap, budget = inn.update_institutes(inst.knowledge, inst.budget, inst.capability, inst.researchers,
                                                    inst.target_researchers, inst.alive, p, e.institute_budget,
-                                                   e.capability_learning_multiplier)
+                                                   e.capability_learning_multiplier * e.institute_learning_multiplier)
     inst.knowledge[:], inst.knowledge_flow[:], inst.capability[:], inst.budget[:] = k_i, flow, cap, budget
     pool = e.firm_knowledge_spill_weight * inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
         + p.public_knowledge_weight * inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive],
@@ -146,8 +146,13 @@ def labour(w: World, rng: np.random.Generator) -> None:
     if extra.any():
         rows = add_talent(w, extra, rng)
         cells = np.repeat(np.arange(N_IND * N_DIST), extra.reshape(-1))
-        senior = rng.random(len(rows)) < w.effects.senior_share_inflow.reshape(-1)[cells]
+        u = rng.random(len(rows))
+        s_sen = w.effects.senior_share_inflow.reshape(-1)[cells]
+        senior = u < s_sen
         t.skill[rows[senior]] = 2
+        # professionals (e.g. graduates, recruited teams): at least skill 1; same draw, no extra randomness
+        prof = ~senior & (u < s_sen + w.effects.professional_share_inflow.reshape(-1)[cells])
+        t.skill[rows[prof]] = np.maximum(t.skill[rows[prof]], 1)
 
     # wages and employment
     unemployed_cells = _count(t.field[t.alive & (t.employer_kind == NONE)], t.district[t.alive & (t.employer_kind == NONE)]) * ppa
@@ -312,7 +317,9 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
     dist_s = np.where(free[dist_s] > 0, dist_s, -1)
-    spin = demo.spinoff_count(inst.capability * w.effects.spinoff_multiplier, inst.alive, p, rng)
+    spin = demo.spinoff_count(inst.capability * w.effects.spinoff_multiplier
+                              * w.effects.spinoff_cell_multiplier[inst.field.astype(np.int64), inst.district.astype(np.int64)],
+                              inst.alive, p, rng)
     ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
     n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.cfg.scale.firm_fraction)
     size_w = np.maximum(w.ext_demand, 0) / w.ext_demand.sum()
@@ -374,17 +381,33 @@ def _choose_district(probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need:
     return out
 
 
+def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
+    """Median and 97th-percentile employment (people) of alive firms by industry, computed once
+    per quarter (entry, major projects and relocation share them)."""
+    f = w.firms
+    key = (w.quarter, f.n)
+    if w.cache.get("size_q_key") != key:
+        alive = np.flatnonzero(f.alive)
+        ind, emp = f.industry[alive], f.employees[alive]
+        order = np.lexsort((emp, ind))
+        ind, emp = ind[order], emp[order]
+        start = np.searchsorted(ind, np.arange(N_IND), side="left")
+        stop = np.searchsorted(ind, np.arange(N_IND), side="right")
+        med, p97 = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
+        for i in range(N_IND):  # seven industries
+            if stop[i] > start[i]:
+                med[i] = np.median(emp[start[i]:stop[i]])
+                p97[i] = np.quantile(emp[start[i]:stop[i]], 0.97)
+        w.cache["size_q_key"], w.cache["size_q"] = key, (med, p97)
+    return w.cache["size_q"]
+
+
 def _entrant_agents(w: World, ind: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Planned talent agents of entrants: start-ups and spin-offs entrant_size x the industry's
     median firm, inward investments the industry's 97th-percentile firm (at least one agent)."""
-    f, ppa = w.firms, w.ppa
-    alive = f.alive
-    med = np.array([np.median(f.employees[alive & (f.industry == i)]) if (alive & (f.industry == i)).any() else ppa
-                    for i in range(N_IND)])
-    p97 = np.array([np.quantile(f.employees[alive & (f.industry == i)], 0.97) if (alive & (f.industry == i)).any() else ppa
-                    for i in range(N_IND)])
+    med, p97 = industry_size_quantiles(w)
     target = np.where(kind == INWARD, p97[ind], w.cfg.params.demography.entrant_size * med[ind])
-    return np.maximum(1, stochastic_round(target / ppa, rng))
+    return np.maximum(1, stochastic_round(target / w.ppa, rng))
 
 
 def enter_firms(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:

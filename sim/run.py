@@ -1,4 +1,5 @@
-"""Run one simulation and write its folder: manifest.json and timeseries.parquet (atomically)."""
+"""Run one simulation and write its folder (atomically): manifest.json, timeseries.parquet,
+subfields.parquet (output and value added by sub-field) and scorecard.json (the plan's targets)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sim.config import SimConfig, as_dict
 from sim.ids import DISTRICTS, INDUSTRIES
 from sim.io import atomic_write, write_json
 from sim.model import SEIModel
+from sim.scorecard import run_scorecard
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +30,8 @@ class RunResult:
     model: SEIModel
     timeseries: pd.DataFrame
     manifest: dict
+    subfields: pd.DataFrame | None = None  # quarter, year, industry, subfield, metric, value
+    scorecard: dict | None = None  # sim.scorecard.run_scorecard
 
 
 def git_commit() -> str:
@@ -84,6 +88,8 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
             if out is not None and model.q == 4 and model.year in cfg.output.snapshot_years:
                 write_snapshot(model, out)
         ts = model.timeseries()
+        subfields = model.recorder.subfield_frame()
+        card = run_scorecard(cfg, model.recorder)
     except BaseException as exc:
         manifest.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
                         wall_time_s=round(time.perf_counter() - t0, 3))
@@ -94,8 +100,12 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
                     finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
                     rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
-                    quarters=model.n_quarters)
+                    quarters=model.n_quarters,
+                    targets_met=sum(r["met"] is True for r in card["targets"]),
+                    targets_evaluated=sum(r["met"] is not None for r in card["targets"]))
     if out is not None:
         atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+        atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
+        write_json(out / "scorecard.json", card)
         write_json(out / "manifest.json", manifest)
-    return RunResult(model=model, timeseries=ts, manifest=manifest)
+    return RunResult(model=model, timeseries=ts, manifest=manifest, subfields=subfields, scorecard=card)

@@ -51,6 +51,7 @@ class Table:
 
     def keep(self, mask: np.ndarray) -> None:
         """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
+        mask = np.array(mask, dtype=bool, copy=True)  # the mask may be a view of a column being compacted
         k = int(mask.sum())
         for name, arr in self._cols.items():
             arr[:k] = arr[: self.n][mask]

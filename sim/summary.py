@@ -22,7 +22,11 @@ def value_added_table(ts: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_summary(ts: pd.DataFrame, title: str = "") -> str:
-    tab = value_added_table(ts)
+    return format_va_table(value_added_table(ts), title)
+
+
+def format_va_table(tab: pd.DataFrame, title: str = "") -> str:
+    """The printed table of ``value_added_table`` (or an ensemble median of it) with the 2019 check."""
     lines = [title or "SEI value added by industry, 100m yuan (亿元), current prices"]
     lines.append(tab.round(0).astype(int).to_string())
     if 2019 in tab.columns:

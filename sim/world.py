@@ -57,6 +57,7 @@ class World:
     industry_ids: tuple[str, ...] = INDUSTRIES
     last_production: object = None
     effects: PolicyEffects | None = None  # this quarter's policy effects (neutral without levers)
+    cache: dict = field(default_factory=dict)  # per-quarter derived values (see phases.industry_size_quantiles)
     quarter: int = -1  # index of the last completed quarter (0 = first simulated quarter)
     flows: dict[str, np.ndarray] = field(default_factory=dict)  # this quarter's event counts
 

@@ -63,14 +63,16 @@ def written_runs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def runs_2021():
-    """Seed 0 small-scale history run to 2021Q4 (the baseline of several direction tests)."""
-    return small_model(0, **{"scenario.end_year": 2021}).run()
+    """Seed 0 small-scale history run to 2021Q4 without plan levers (the baseline of the
+    economy's direction tests: they test mechanisms, not measures)."""
+    return small_model(0, policy="no_plan", **{"scenario.end_year": 2021}).run()
 
 
 @pytest.fixture(scope="session")
 def runs_2023():
-    """Seeds 0-3, small-scale history runs to 2023Q4 (baselines of direction tests)."""
-    return {s: small_model(s, **{"scenario.end_year": 2023}).run() for s in range(4)}
+    """Seeds 0-3, small-scale history runs to 2023Q4 without plan levers (baselines of the
+    economy's direction tests)."""
+    return {s: small_model(s, policy="no_plan", **{"scenario.end_year": 2023}).run() for s in range(4)}
 
 
 @pytest.fixture

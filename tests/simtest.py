@@ -13,9 +13,14 @@ SMALL = {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fra
          "scale.people_per_agent": 250}
 
 
-def small_config(seed: int = 0, scenario: str | None = None, **overrides):
-    """A validated small-scale config (scale group 'small'; history scenario unless chosen)."""
-    groups = {"scale": "small"} if scenario is None else {"scale": "small", "scenario": scenario}
+def small_config(seed: int = 0, scenario: str | None = None, policy: str | None = None, **overrides):
+    """A validated small-scale config (scale group 'small'; history scenario and the default
+    policy unless chosen)."""
+    groups = {"scale": "small"}
+    if scenario is not None:
+        groups["scenario"] = scenario
+    if policy is not None:
+        groups["policy"] = policy
     return to_config(None, seed=seed, **groups, **overrides)
 
 

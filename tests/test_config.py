@@ -113,10 +113,11 @@ def test_cli_refuses_unknown_district_before_any_work(tmp_path):
 
 
 def test_cli_small_run_prints_summary_and_writes_run_folder(tmp_path):
+    """ensemble.size=1: the single run of before, written into the run folder itself."""
     import pandas as pd
 
     run_dir = tmp_path / "run"
-    p = cli("scale=small", "seed=7", f"hydra.run.dir={run_dir}")
+    p = cli("scale=small", "seed=7", "ensemble.size=1", f"hydra.run.dir={run_dir}")
     assert p.returncode == 0, p.stderr[-2000:]
     out = p.stdout
     assert "SEI value added by industry" in out

@@ -44,9 +44,9 @@ def test_different_seeds_give_different_results():
 
 
 def test_mesa_handles_track_alive_agents():
-    m = small_model(3, handles=True, **{"scenario.end_year": 2020})
+    m = small_model(3, handles=True, **{"scenario.end_year": 2020, "scale.talent_handles": True})
     w = m.world
-    assert m.cfg.scale.talent_handles  # small scale gives talent rows handles too
+    assert m.cfg.scale.talent_handles  # talent rows get handles on request
     assert len(m.agents_by_type[Firm]) == int(w.firms.alive.sum())
     exits = 0
     for _ in range(4):
@@ -55,13 +55,22 @@ def test_mesa_handles_track_alive_agents():
         assert len(m.agents_by_type[Firm]) == int(w.firms.alive.sum())
         assert len(m.agents_by_type[Institute]) == int(w.institutes.alive.sum())
         assert len(m.agents_by_type[Talent]) == int(w.talent.alive.sum())
+        assert all(w.talent.alive[h.row] for h in m.agents_by_type[Talent])
     assert exits > 0, "no firm exited: the test would not exercise handle removal"
     rows = sorted(h.row for h in m.agents_by_type[Firm])
     np.testing.assert_array_equal(rows, np.flatnonzero(w.firms.alive))
 
 
+def test_without_talent_handles_firms_still_have_handles():
+    m = small_model(3, handles=True, **{"scenario.end_year": 2019})
+    assert not m.cfg.scale.talent_handles
+    m.step()
+    assert len(m.agents_by_type[Firm]) == int(m.world.firms.alive.sum())
+    assert Talent not in m.agent_types
+
+
 def test_firm_handle_reads_and_writes_its_row():
-    m = small_model(3, handles=True, **{"scenario.end_year": 2020})
+    m = small_model(3, handles=True, **{"scenario.end_year": 2020, "scale.talent_handles": True})
     m.step()
     f = m.world.firms
     handles = list(m.agents_by_type[Firm])

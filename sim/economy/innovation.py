@@ -60,7 +60,7 @@ def update_firm_innovation(knowledge: np.ndarray, tfp: np.ndarray, rd: np.ndarra
 
 def update_institutes(knowledge: np.ndarray, budget: np.ndarray, capability: np.ndarray, researchers: np.ndarray,
                       target: np.ndarray, alive: np.ndarray, p: InnovationParams, extra_budget: np.ndarray | float = 0.0,
-                      learning_multiplier: float = 1.0) -> tuple[np.ndarray, ...]:
+                      learning_multiplier: np.ndarray | float = 1.0) -> tuple[np.ndarray, ...]:
     """New (knowledge, knowledge_flow, capability, budget) of institutes after one quarter.
     ``extra_budget`` (yuan this quarter) is spent on research like the own budget."""
     staffing = np.sqrt(np.clip(researchers / np.maximum(target, 1e-9), 0.0, 1.0))

@@ -31,13 +31,16 @@ class PolicyEffects:
     tfp_gain: np.ndarray = field(init=False)  # log-TFP added this quarter (e.g. acquired technology)
     # institutes (per institute row)
     institute_budget: np.ndarray = field(init=False)  # yuan added to the institute's budget this quarter
+    institute_learning_multiplier: np.ndarray = field(init=False)  # on the capability learning of that institute
     # cells and districts
     spillover_multiplier: np.ndarray = field(init=False)  # [N_IND*N_DIST] absorption of reachable knowledge
     entry_multiplier: np.ndarray = field(init=False)  # [N_IND, N_DIST] start-up rate multiplier
     location_bonus: np.ndarray = field(init=False)  # [N_IND, N_DIST] logit utility added for entry/relocation
     talent_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] extra people arriving this quarter
     senior_share_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] share of extra arrivals who are senior
+    professional_share_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] share who are professionals (skill 1)
     outmigration_multiplier: np.ndarray = field(init=False)  # [N_DIST] on out-migration of employed talent
+    spinoff_cell_multiplier: np.ndarray = field(init=False)  # [N_IND, N_DIST] on the spin-off hazard of institutes by field x district
     # city-wide scalars
     training_rate_add: float = 0.0  # per quarter, added to params.labour.training_rate
     capability_learning_multiplier: float = 1.0
@@ -54,13 +57,34 @@ class PolicyEffects:
         self.demand_multiplier = np.ones(n)
         self.breakthrough_multiplier = np.ones(n)
         self.institute_budget = np.zeros(m)
+        self.institute_learning_multiplier = np.ones(m)
         self.spillover_multiplier = np.ones(N_IND * N_DIST)
         self.entry_multiplier = np.ones((N_IND, N_DIST))
         self.location_bonus = np.zeros((N_IND, N_DIST))
         self.talent_inflow = np.zeros((N_IND, N_DIST))
         self.senior_share_inflow = np.zeros((N_IND, N_DIST))
+        self.professional_share_inflow = np.zeros((N_IND, N_DIST))
         self.outmigration_multiplier = np.ones(N_DIST)
+        self.spinoff_cell_multiplier = np.ones((N_IND, N_DIST))
+
+    def grow(self, n_firms: int, n_institutes: int) -> None:
+        """Extend the per-firm and per-institute arrays with neutral values after a lever added
+        firm or institute rows this quarter (e.g. new carriers), so that later phases see arrays of
+        the tables' lengths; the new rows get no effect unless a later lever sets one."""
+        df, di = max(n_firms - self.n_firms, 0), max(n_institutes - self.n_institutes, 0)
+        if df == 0 and di == 0:
+            return
+        if not _ROW_FIELDS:  # which arrays are per firm (length 2) or per institute (length 3) in a probe
+            probe = PolicyEffects(2, 3)
+            _ROW_FIELDS.extend(n for n in probe.__dataclass_fields__ if np.shape(getattr(probe, n)) in ((2,), (3,)))
+        fresh = PolicyEffects(df, di)
+        for name in _ROW_FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(fresh, name)]))
+        self.n_firms, self.n_institutes = self.n_firms + df, self.n_institutes + di
 
     def firm_transfers(self) -> np.ndarray:
         """All public money reaching each firm's cash this quarter (yuan)."""
         return self.rd_grant + self.cash_transfer + self.equity
+
+
+_ROW_FIELDS: list[str] = []  # names of the per-firm and per-institute arrays (filled on first use)

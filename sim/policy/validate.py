@@ -11,6 +11,9 @@ from sim.policy.base import LeverConfig, Targeting, quarter_index, validate_targ
 from sim.policy.registry import REGISTRY, lever_config
 
 
+PLAN_HORIZON_END = 2025 * 4 + 3  # 2025Q4, the plan's last target year
+
+
 def _walk_numbers(obj, key: str, check: Callable[[bool, str, str], None]) -> None:
     for f in fields(obj):
         v = getattr(obj, f.name)
@@ -49,7 +52,9 @@ def validate_policy(policy, start_year: int, end_year: int, subfield_ids: tuple[
         s, e = quarter_index(c.start), quarter_index(c.end)
         check(e >= s, f"{k}.end", f"({c.end}) is before {k}.start ({c.start})")
         if c.enabled:
-            check(e >= run_start and s <= run_end, f"{k}.start",
+            # a window must overlap the run; one that starts after a shortened run but within the
+            # plan's horizon (to 2025Q4) simply does not act in that run
+            check(e >= run_start and s <= max(run_end, PLAN_HORIZON_END), f"{k}.start",
                   f"window {c.start}-{c.end} lies outside the run {start_year}Q1-{end_year}Q4")
         _walk_numbers(c, k, check)
         _walk_targeting(c, k, subfield_ids, check)
