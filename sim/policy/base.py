@@ -153,11 +153,24 @@ class PolicyContext:
             return np.zeros(0, np.int64)
         z = (score[rows] - score[rows].mean()) / (score[rows].std() + 1e-12)
         noisy = z + self.rng.normal(0.0, 1.0, len(rows))
-        order = rows[np.argsort(-noisy)]
-        sme = f.employees[order] < SME_EMPLOYEES
+        sme = f.employees[rows] < SME_EMPLOYEES
         n_sme = min(int(np.ceil(sme_share * n_awards)), int(sme.sum()))
-        winners = np.concatenate([order[sme][:n_sme], order[~np.isin(order, order[sme][:n_sme])][: n_awards - n_sme]])
-        return winners[:n_awards]
+        sme_pos = np.flatnonzero(sme)
+        first = sme_pos[_top(noisy[sme_pos], n_sme)]  # the reserved SME awards
+        taken = np.zeros(len(rows), bool)
+        taken[first] = True
+        rest_pos = np.flatnonzero(~taken)
+        second = rest_pos[_top(noisy[rest_pos], n_awards - n_sme)]  # the open awards, SMEs included
+        return np.concatenate([rows[first], rows[second]])[:n_awards]
+
+
+def _top(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, best first (partial sort: applicant pools are large)."""
+    k = max(0, min(int(k), len(values)))
+    if k == 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
 
 
 def validate_targeting(t: Targeting, key: str, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]) -> None:
