@@ -20,7 +20,7 @@ from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
 FIRM_FLOWS = {
     "output": "output", "value_added": "value_added", "intermediate_inputs": "intermediate",
     "network_purchases": "interm_sei", "final_sales": "sales_final", "intermediate_sales": "sales_interm",
-    "rd_spending": "rd_spending", "wage_bill": "wage_bill", "rent_paid": "rent", "profit": "profit",
+    "rd_spending": "rd_spending", "wage_bill": "wage_paid", "rent_paid": "rent", "profit": "profit",
     "investment": "investment", "capacity": "capacity",
 }
 FIRM_STOCKS = {"employment": "employees", "capital": "capital", "knowledge": "knowledge", "vacancies": "vacancies"}

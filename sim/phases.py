@@ -276,6 +276,7 @@ def finance(w: World) -> np.ndarray:
                      capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance,
                      transfers=e.firm_transfers(), leverage_bonus=e.leverage_bonus)
     alive = f.alive
+    f.wage_paid[:] = np.where(alive, f.wage_bill, 0.0)  # the quarter's wage bill as settled (recorded as wage_bill)
     for name in ("profit", "investment", "capital", "debt", "cash", "interest"):
         col = f.col(name)
         col[:] = np.where(alive, getattr(res, name), col)

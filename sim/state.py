@@ -74,7 +74,7 @@ FIRM_SCHEMA = {
     # flows of the last quarter (yuan/quarter)
     "capacity": np.float64, "demand": np.float64, "output": np.float64, "value_added": np.float64,
     "intermediate": np.float64, "interm_sei": np.float64, "sales_final": np.float64, "sales_interm": np.float64,
-    "wage_bill": np.float64, "rent": np.float64, "rd_spending": np.float64, "profit": np.float64,
+    "wage_bill": np.float64, "wage_paid": np.float64, "rent": np.float64, "rd_spending": np.float64, "profit": np.float64,
     "investment": np.float64, "interest": np.float64,
     "vacancies": np.int32,  # talent agents wanted
     "last_breakthrough": np.int16,  # quarter index of the last breakthrough (-1000: none)
