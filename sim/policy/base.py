@@ -59,6 +59,11 @@ REGISTRY: dict[str, LeverSpec] = {}
 NOT_MODELLED: dict[str, str] = {}
 
 
+def award_capacity(c) -> float:
+    """Most a call of ``awards_per_year`` awards of at most ``max_award`` yuan disburses per year."""
+    return c.max_award * c.awards_per_year
+
+
 def lever(key: str, *, clauses: tuple[str, ...], channel: str, test: str, default_source: str,
           capacity: Callable[[Any], float] | None = None) -> Callable:
     """Register a lever function under its config key."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever
+from sim.policy.base import LeverConfig, PolicyContext, Targeting, award_capacity, lever
 from sim.sampling import stochastic_round
 
 TEST = "tests/test_levers_funding.py::"
@@ -91,6 +91,11 @@ def _institute_call(ctx: PolicyContext, eligible: np.ndarray, score: np.ndarray,
     return rows[np.argsort(-(z + ctx.rng.normal(0.0, 1.0, len(rows))))][:n_awards]
 
 
+def _award(ctx: PolicyContext, c, n_winners: int, ff: float) -> float:
+    """Yuan per award: the cap per represented firm, or the quarter's budget shared by the winners."""
+    return min(c.max_award / ff, ctx.quarter_budget(c.budget) / n_winners)
+
+
 def _growth_score(f) -> np.ndarray:
     """R&D intensity plus log TFP gain since base or entry: what reviewers and investors rank on."""
     return f.rd_intensity + np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))
@@ -110,16 +115,13 @@ class GrantsConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)
 
 
-def _grants_capacity(c: GrantsConfig) -> float:
-    return c.max_award * c.awards_per_year
-
 
 @lever("funding.grants", clauses=("M-FUND-1", "M-FUND-2"),
        channel="cash earmarked for R&D to winners of a competitive call scored on R&D intensity and TFP gains; "
                "R&D rises by additionality x grant",
        test=TEST + "test_grants_raise_rd_of_recipients",
        default_source="3e9 yuan/yr SEI special fund (2013, 2015 budget reports), half as grants (assumption)",
-       capacity=_grants_capacity)
+       capacity=award_capacity)
 def grants(ctx: PolicyContext, c: GrantsConfig) -> None:
     _open_account(ctx, "funding.grants")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -128,7 +130,7 @@ def grants(ctx: PolicyContext, c: GrantsConfig) -> None:
     winners = ctx.competitive_call(eligible, _growth_score(f), n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
-    award = min(c.max_award / ff, ctx.quarter_budget(c.budget) / len(winners))
+    award = _award(ctx, c, len(winners), ff)
     ctx.effects.rd_grant[winners] += award
     ctx.effects.rd_additionality[winners] = c.additionality
     ctx.spend("funding.grants", f.industry[winners], f.district[winners], np.full(len(winners), award))
@@ -151,16 +153,13 @@ class EquityConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)
 
 
-def _equity_capacity(c: EquityConfig) -> float:
-    return c.max_award * c.awards_per_year
-
 
 @lever("funding.equity", clauses=("M-FUND-1", "M-FUND-2"),
        channel="public equity stakes in winners of a competitive call (R&D intensity and TFP gains): cash, and a "
                "higher borrowing limit (the equity counts in the collateral base like capital)",
        test=TEST + "test_equity_raises_net_worth_and_investment_of_recipients",
        default_source="3e9 yuan/yr special fund; 9e8 as equity (assumption on the split)",
-       capacity=_equity_capacity)
+       capacity=award_capacity)
 def equity(ctx: PolicyContext, c: EquityConfig) -> None:
     _open_account(ctx, "funding.equity")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -168,7 +167,7 @@ def equity(ctx: PolicyContext, c: EquityConfig) -> None:
     winners = ctx.competitive_call(_firms(ctx, c.targeting), _growth_score(f), n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
-    award = np.full(len(winners), min(c.max_award / ff, ctx.quarter_budget(c.budget) / len(winners)))
+    award = np.full(len(winners), _award(ctx, c, len(winners), ff))
     _inject_equity(ctx, winners, award, c.collateral_weight)
     ctx.spend("funding.equity", f.industry[winners], f.district[winners], award)
 
@@ -372,9 +371,6 @@ class PilotFundConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)
 
 
-def _pilot_capacity(c: PilotFundConfig) -> float:
-    return c.max_award * c.awards_per_year
-
 
 @lever("funding.pilot_fund", clauses=("M-FUND-4",),
        channel="equity for pilot-scale production of firms with recent R&D success (cash, borrowing base) and a higher "
@@ -382,7 +378,7 @@ def _pilot_capacity(c: PilotFundConfig) -> float:
        test=TEST + "test_pilot_fund_raises_breakthroughs_of_recipients",
        default_source="assumption: 5e8 yuan/yr, 100 projects up to the 8e6 yuan cap Shenzhen sets for a pilot-base "
                       "project (2023)",
-       capacity=_pilot_capacity)
+       capacity=award_capacity)
 def pilot_fund(ctx: PolicyContext, c: PilotFundConfig) -> None:
     _open_account(ctx, "funding.pilot_fund")
     w, ff = ctx.world, _ff(ctx)
@@ -394,7 +390,7 @@ def pilot_fund(ctx: PolicyContext, c: PilotFundConfig) -> None:
     winners = ctx.competitive_call(eligible, np.log(np.maximum(ratio, 1e-9)), n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
-    award = np.full(len(winners), min(c.max_award / ff, ctx.quarter_budget(c.budget) / len(winners)))
+    award = np.full(len(winners), _award(ctx, c, len(winners), ff))
     _inject_equity(ctx, winners, award, c.collateral_weight)
     rd = np.maximum(f.rd_spending[winners], 1.0)
     ctx.effects.breakthrough_multiplier[winners] *= np.minimum(1.0 + c.effectiveness * award / rd,
@@ -467,9 +463,6 @@ class ProofOfConceptConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)  # industries = the carriers' fields; sub-fields and firm size do not apply
 
 
-def _poc_capacity(c: ProofOfConceptConfig) -> float:
-    return c.max_award * c.awards_per_year
-
 
 @lever("funding.proof_of_concept", clauses=("M-FUND-7",),
        channel="verification grants to innovation carriers: more institute spin-offs in the winners' cells "
@@ -477,7 +470,7 @@ def _poc_capacity(c: ProofOfConceptConfig) -> float:
        test=TEST + "test_proof_of_concept_raises_spinoffs",
        default_source="assumption: 1e8 yuan/yr, 50 grants up to the 5e6 yuan cap Shenzhen sets for a proof-of-concept "
                       "centre project (2023)",
-       capacity=_poc_capacity)
+       capacity=award_capacity)
 def proof_of_concept(ctx: PolicyContext, c: ProofOfConceptConfig) -> None:
     _open_account(ctx, "funding.proof_of_concept")
     w = ctx.world
