@@ -89,11 +89,7 @@ class SEIModel(mesa.Model):
         insolvent = phases.finance(w)
         _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"])
         self.recorder.record(w, self.year, self.q)
-        if not self.cfg.scale.talent_handles:
-            # no handle refers to talent rows: drop those of people who left, once they are many
-            t = w.talent
-            if t.n and (~t.alive).sum() > 0.15 * t.n:
-                t.keep(t.alive)
+
         if self.handles:
             gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else ()
             gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])

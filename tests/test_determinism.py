@@ -96,3 +96,10 @@ def test_rng_streams_are_independent_of_each_other():
     first = {k: g.random() for k, g in rng_streams(5).items()}
     assert len(set(first.values())) == len(first)
     assert first["labour"] != rng_streams(6)["labour"].random()
+
+
+def test_talent_handles_do_not_change_results():
+    cfg = {"scenario.end_year": 2020}
+    a = small_model(5, handles=True, **cfg, **{"scale.talent_handles": True}).run().timeseries()
+    b = small_model(5, handles=True, **cfg, **{"scale.talent_handles": False}).run().timeseries()
+    pd.testing.assert_frame_equal(a, b)
