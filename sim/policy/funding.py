@@ -157,7 +157,7 @@ class EquityConfig(LeverConfig):
 @lever("funding.equity", clauses=("M-FUND-1", "M-FUND-2"),
        channel="public equity stakes in winners of a competitive call (R&D intensity and TFP gains): cash, and a "
                "higher borrowing limit (the equity counts in the collateral base like capital)",
-       test=TEST + "test_equity_raises_net_worth_and_investment_of_recipients",
+       test=TEST + "test_equity_raises_net_worth_and_borrowing_base_of_recipients",
        default_source="3e9 yuan/yr special fund; 9e8 as equity (assumption on the split)",
        capacity=award_capacity)
 def equity(ctx: PolicyContext, c: EquityConfig) -> None:
