@@ -428,8 +428,4 @@ def as_dict(cfg: SimConfig) -> dict:
     return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)  # type: ignore[return-value]
 
 
-def from_hydra(cfg: DictConfig) -> SimConfig:
-    return to_config(cfg)
-
-
 __all__ = ["SimConfig", "ConfigError", "to_config", "validate", "register_configs", "parse_quarter", "DISTRICTS", "INDUSTRIES"]

@@ -29,15 +29,10 @@ def small_model(seed: int = 0, *, handles: bool = False, **overrides) -> SEIMode
 
 
 def production_of(world):
-    """(rows, result, supplier_rows, customer_rows) of the last quarter's production.
-
-    ``world.last_production`` is a record with these fields; an older form was the tuple
-    (rows, result), for which the link ends are not available (None)."""
+    """(rows, result, supplier_rows, customer_rows) of the last quarter's production
+    (``world.last_production``, a sim.phases.ProductionRecord)."""
     lp = world.last_production
     assert lp is not None, "no quarter has been produced yet"
-    if isinstance(lp, tuple):
-        rows, res = lp
-        return np.asarray(rows), res, None, None
     return np.asarray(lp.rows), lp.result, np.asarray(lp.supplier_rows), np.asarray(lp.customer_rows)
 
 

@@ -16,7 +16,6 @@ def _each(trace):
 
 def _positions(q):
     """Positions (in the production result) of each link's supplier and customer."""
-    assert q["supplier_rows"] is not None, "production record lacks the link ends"
     rows = q["rows"]
     return np.searchsorted(rows, q["supplier_rows"]), np.searchsorted(rows, q["customer_rows"])
 

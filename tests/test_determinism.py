@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-import pytest
 
 from sim.agents import Firm, Institute, Talent
 from simtest import small_model

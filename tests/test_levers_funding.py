@@ -71,7 +71,7 @@ def test_loan_subsidy_raises_cash_of_recipients():
     rows = _acted(on, off, "cash_transfer")
     assert len(rows) > 0
     # at most the subsidy share of this quarter's interest and the cap per firm
-    c, r = on.cfg.policy.funding.loan_subsidy, on.cfg.params.finance.interest_rate
+    c = on.cfg.policy.funding.loan_subsidy
     assert (e.cash_transfer[rows] <= c.cap_per_firm / 4 / on.cfg.scale.firm_fraction + 1e-6).all()
     assert _net_worth(on, rows) > _net_worth(off, rows)
     assert (f.employees[rows] * on.cfg.scale.firm_fraction <= c.max_employees).all()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import LabourParams
-from sim.ids import N_DIST, N_IND
+from sim.ids import N_DIST
 from sim.sampling import stochastic_round
 
 
@@ -136,4 +136,4 @@ def update_wage_index(wage_index: np.ndarray, unemployed: np.ndarray, labour_for
 
 
 __all__ = ["rank_within", "labour_gap", "vacancies_and_layoffs", "separations", "match", "cell_key",
-           "inflow_counts", "leave_city", "move_destinations", "update_wage_index", "N_IND"]
+           "inflow_counts", "leave_city", "move_destinations", "update_wage_index"]
