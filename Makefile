@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} (pyenv: see .python-version)"'
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[test]'
+	UV_COMPILE_BYTECODE=1 $(BIN)/uv pip install -q --python $(BIN)/python -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 run: $(STAMP)

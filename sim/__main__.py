@@ -16,6 +16,7 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, register_configs, to_config
@@ -63,15 +64,39 @@ def _ensemble(sim_cfg, out: Path) -> int:
     return 1 if ens.failed else 0
 
 
+def _sweep_job(sim_cfg, out: Path, hc) -> None:
+    from sim.sweep import run_job
+
+    rec = run_job(sim_cfg, out, list(hc.overrides.task), hc.job.num)
+    what = " ".join(hc.overrides.task) or "(defaults)"
+    if rec["status"] == "failed":
+        log.error("job %s (%s) failed: %s", hc.job.num, what, "; ".join(str(e["error"]) for e in rec["failed"]))
+    else:
+        log.info("job %s (%s): %s, %d run(s), %.1f s", hc.job.num, what, rec["status"], len(rec["seeds"]), rec["wall_time_s"])
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _app(cfg: DictConfig) -> None:
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
     try:
         sim_cfg = to_config(cfg)
     except ConfigError as exc:
+        if multirun:  # recorded as this job's failure; the sweep goes on
+            from sim.sweep import JOB_FILE
+            from sim.io import write_json
+
+            write_json(Path(hc.runtime.output_dir) / JOB_FILE, {"job": hc.job.num, "overrides": list(hc.overrides.task),
+                                                                "status": "failed", "seeds": [],
+                                                                "failed": [{"seed": None, "error": str(exc)}]})
+            log.error("job %s failed: %s", hc.job.num, exc)
+            return
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    out = Path(HydraConfig.get().runtime.output_dir)
-    if sim_cfg.ensemble.size == 1:
+    out = Path(hc.runtime.output_dir)
+    if multirun:
+        _sweep_job(sim_cfg, out, hc)
+    elif sim_cfg.ensemble.size == 1:
         _single(sim_cfg, out)
     else:
         code = _ensemble(sim_cfg, out)
@@ -80,8 +105,12 @@ def _app(cfg: DictConfig) -> None:
 
 
 def main() -> None:
+    from sim.sweep import LAST_SWEEP
+
     register_configs()
     _app()
+    if LAST_SWEEP.get("counts", {}).get("failed"):  # a sweep with failed jobs: the others are written
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

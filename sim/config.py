@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict
@@ -93,7 +93,7 @@ class LabourParams:
     skill_premium: list[float] = field(default_factory=lambda: [0.75, 1.0, 2.5])  # technician, professional, senior
     skill_mix: list[float] = field(default_factory=lambda: [0.55, 0.38, 0.07])  # base-year shares by skill
     inmigration_response: float = 0.5  # in-migrants per unfilled vacancy (Harris-Todaro)
-    inflow_base: float = 0.01  # per quarter graduates + migrants as share of talent stock
+    inflow_base: float = 0.01  # per quarter graduates + migrants as share of talent stock (calibration/default.yaml fits 0.0128)
     outmigration_unemployed: float = 0.10  # per quarter
     outmigration_employed: float = 0.005  # per quarter
     retirement_age: float = 60.0  # years
@@ -118,7 +118,7 @@ class FinanceParams:
 
 @dataclass
 class DemographyParams:
-    entry_rate: float = 0.20  # start-ups per year as share of firm stock; NHTE count grew 14.4k->17k in 2019
+    entry_rate: float = 0.20  # start-ups per year as share of firm stock; NHTE count grew 14.4k->17k in 2019 (calibration/default.yaml fits 0.2305)
     young_exit_hazard: float = 0.10  # per year, firms younger than young_age_years
     mature_exit_hazard: float = 0.03  # per year
     young_age_years: float = 5.0
@@ -126,7 +126,7 @@ class DemographyParams:
     entrant_size: float = 0.2  # start-up employment relative to the industry's median firm (min. one talent agent)
     spinoff_rate: float = 0.004  # per institute-quarter at capability 1
     inward_investment_per_year: float = 12.0  # large inward investments per year (city scale)
-    institute_creation_per_year: float = 60.0  # new carriers per year without the plan: 85 observed in 2019 (innovation_and_people.csv) less the 25/yr of policy.tech.new_carriers
+    institute_creation_per_year: float = 60.0  # new carriers per year without the plan: 85 observed in 2019 (innovation_and_people.csv) less the 25/yr of policy.tech.new_carriers (calibration/default.yaml fits 69.2)
     relocation_rate: float = 0.01  # per year baseline probability of relocating
     relocation_rent_elasticity: float = 1.0  # hazard scales with (district rent / city mean rent)^elasticity
     location_rent_elasticity: float = 1.5  # logit weight on -log(rent) in location choice
@@ -158,7 +158,8 @@ class EconomyParams:
 
 @dataclass
 class CalibrationConfig:
-    """Fitted values (group `calibration`); see experiments/calibrate_demand.py."""
+    """Fitted values (group `calibration`): the demand trends; configs/calibration/default.yaml
+    also sets the fitted free parameters under ``params`` (experiments/calibrate.py, docs/calibration.md)."""
 
     name: str = "default"
     # Nominal trend growth of external demand per year by industry, fitted to 2019 VA.
@@ -425,7 +426,9 @@ def validate(cfg: SimConfig) -> None:
 
 
 def as_dict(cfg: SimConfig) -> dict:
-    return OmegaConf.to_container(OmegaConf.structured(cfg), resolve=True)  # type: ignore[return-value]
+    """The config as plain dicts and lists (the same as OmegaConf's container of it, ~500x faster:
+    it is hashed for every run's manifest and scorecard)."""
+    return asdict(cfg)
 
 
 __all__ = ["SimConfig", "ConfigError", "to_config", "validate", "register_configs", "parse_quarter", "DISTRICTS", "INDUSTRIES"]

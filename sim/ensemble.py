@@ -100,32 +100,52 @@ def resolve_workers(workers: int, n_runs: int, firm_fraction: float = 1.0) -> in
     return max(1, min(int(workers), n_runs))
 
 
-def run_seed(cfg: SimConfig, seed: int, out_dir: Path | None) -> SeedResult:
-    """Run ``cfg`` with ``seed`` (into ``out_dir/seed_<seed>`` if given); never raises on a crash of
-    the model: the result says "failed" with the error (and so does the seed's manifest)."""
-    from sim.run import run
+def run_seed(cfg: SimConfig, seed: int, out_dir: Path | None, meta: dict | None = None, *,
+             resume: bool = True) -> SeedResult:
+    """Run ``cfg`` with ``seed`` into ``out_dir/seed_<seed>`` (if ``out_dir`` is given); see run_folder."""
+    c = replace(cfg, seed=seed)
+    return run_folder(c, seed_dir(out_dir, seed) if out_dir is not None else None, meta, resume=resume)
+
+
+def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resume: bool = True) -> SeedResult:
+    """Run ``cfg`` (into folder ``d`` if given); never raises on a crash of the model: the result
+    says "failed" with the error (and so does the run's manifest). With ``resume`` a complete run
+    of the same config already in ``d`` is read, not rerun (``manifest["resumed"]`` is True)."""
+    from sim.run import completed, run
     from sim.summary import value_added_table
 
-    c = replace(cfg, seed=seed)
-    d = seed_dir(out_dir, seed) if out_dir is not None else None
+    done = completed(cfg, d) if resume else None
+    if done is not None:
+        return load_seed(d, done)
     try:
-        res = run(c, d, handles=False)
+        res = run(cfg, d, handles=False, meta=meta)
     except Exception as exc:
-        manifest = {"seed": seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
+        manifest = {"seed": cfg.seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
                     "traceback": traceback.format_exc()}
         if d is not None and (d / "manifest.json").exists():
             manifest = json.loads((d / "manifest.json").read_text())
-        return SeedResult(seed=seed, status="failed", manifest=manifest, error=manifest.get("error"))
-    return SeedResult(seed=seed, status="complete", manifest=res.manifest, scorecard=res.scorecard,
+        return SeedResult(seed=cfg.seed, status="failed", manifest=manifest, error=manifest.get("error"))
+    return SeedResult(seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard,
                       va_table=value_added_table(res.timeseries))
 
 
-def _run_seed_job(job: tuple[SimConfig, int, Path | None]) -> SeedResult:
+def load_seed(d: Path, manifest: dict) -> SeedResult:
+    """The result of a complete run from its folder (resumed sweeps and ensembles)."""
+    from sim.summary import value_added_table
+
+    annual = pd.read_parquet(d / "annual.parquet")
+    by_industry = annual[(annual["district"] == "ALL") & (annual["industry"] != "ALL")]
+    return SeedResult(seed=int(manifest["seed"]), status="complete", manifest={**manifest, "resumed": True},
+                      scorecard=json.loads((d / "scorecard.json").read_text()), va_table=value_added_table(by_industry))
+
+
+def _run_seed_job(job: tuple) -> SeedResult:
+    """job = (cfg, seed, out_dir) or (cfg, seed, out_dir, meta)."""
     return run_seed(*job)
 
 
-def run_many(jobs: list[tuple[SimConfig, int, Path | None]], workers: int) -> list[SeedResult]:
-    """Run (cfg, seed, out_dir) jobs, in order, in-process (workers = 1) or in a process pool."""
+def run_many(jobs: list[tuple], workers: int) -> list[SeedResult]:
+    """Run (cfg, seed, out_dir[, meta]) jobs, in order, in-process (workers = 1) or in a process pool."""
     if workers <= 1 or len(jobs) <= 1:
         return [_run_seed_job(j) for j in jobs]
     saved = {v: os.environ.get(v) for v in THREAD_VARS}
@@ -135,7 +155,7 @@ def run_many(jobs: list[tuple[SimConfig, int, Path | None]], workers: int) -> li
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
             futures = [ex.submit(_run_seed_job, j) for j in jobs]
             out = []
-            for (cfg, seed, _), fut in zip(jobs, futures):
+            for (cfg, seed, *_), fut in zip(jobs, futures):
                 try:
                     out.append(fut.result())
                 except Exception as exc:  # the worker process itself died (e.g. out of memory)
@@ -151,14 +171,14 @@ def run_many(jobs: list[tuple[SimConfig, int, Path | None]], workers: int) -> li
 
 
 def run_ensemble(cfg: SimConfig, out_dir: Path | None = None, *, workers: int | None = None,
-                 seeds: list[int] | None = None) -> EnsembleResult:
+                 seeds: list[int] | None = None, meta: dict | None = None) -> EnsembleResult:
     """Run the ensemble of ``cfg`` (seeds from ``cfg.seed``, ``cfg.ensemble.size`` of them, unless
     ``seeds`` is given) and, with ``out_dir``, write every seed's folder and the ensemble files."""
     t0 = time.perf_counter()
     seeds = ensemble_seeds(cfg) if seeds is None else list(seeds)
     n_workers = resolve_workers(cfg.ensemble.workers if workers is None else workers, len(seeds), cfg.scale.firm_fraction)
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None
-    results = run_many([(cfg, s, out) for s in seeds], n_workers)
+    results = run_many([(cfg, s, out, meta) for s in seeds], n_workers)
     return finish_ensemble(cfg, results, n_workers, time.perf_counter() - t0, out)
 
 
@@ -186,4 +206,4 @@ def finish_ensemble(cfg: SimConfig, results: list[SeedResult], workers: int, wal
     return res
 
 
-__all__ = ["run_ensemble", "finish_ensemble", "run_seed", "run_many", "resolve_workers", "ensemble_seeds", "EnsembleResult", "SeedResult"]
+__all__ = ["run_ensemble", "finish_ensemble", "run_seed", "run_folder", "load_seed", "run_many", "resolve_workers", "ensemble_seeds", "EnsembleResult", "SeedResult"]

@@ -29,6 +29,13 @@ DISTRICT_METRICS = ("rent", "floor_space", "floor_space_used")
 # is recorded under its own name, with zeros in the quarters where it is absent
 FLOW_NAMES = {"inflow": "talent_inflow", "outflow": "talent_outflow"}
 SUBFIELD_METRICS = ("output", "value_added")
+# Levels at the end of the quarter (a year's value is its last quarter's); every other metric is a
+# flow per quarter (a year's value is the sum of its quarters). ``rent`` is a price (yuan per m2 per
+# quarter) and has no city total.
+STOCK_METRICS = frozenset(FIRM_STOCKS) | {"firms", "institutes", "leading_institutes", "researchers",
+                                         "institute_knowledge", "talent", "senior_talent", "unemployed",
+                                         "floor_space", "floor_space_used", "rent"}
+PRICE_METRICS = frozenset({"rent"})
 SENIOR = 2  # talent skill level of senior talent
 
 
@@ -96,7 +103,8 @@ class Recorder:
                        institute_capability=inst.capability[ia].copy(),
                        senior_talent=float(np.count_nonzero(t.alive & (t.skill == SENIOR)) * w.ppa),
                        firm_knowledge=float(f.knowledge[f.alive].sum()),
-                       institute_knowledge=float(inst.knowledge[ia].sum()))
+                       institute_knowledge=float(inst.knowledge[ia].sum()),
+                       firm_rows=np.flatnonzero(f.alive))
 
     # -- every quarter --------------------------------------------------------------------------
     def record(self, w, year: int, q: int) -> None:
@@ -187,6 +195,44 @@ class Recorder:
                 "district": np.tile(DISTRICTS, T), "metric": name, "value": v.reshape(-1)}))
         df = pd.concat(parts, ignore_index=True)
         for c in ("quarter", "industry", "district", "metric"):
+            df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+    def annual_frame(self) -> pd.DataFrame:
+        """Tidy annual table: year, industry, district, metric, value. Flows are summed over the
+        year's quarters, stocks taken at its last quarter (STOCK_METRICS). Rows by industry have
+        district "ALL", rows by district have industry "ALL", and (ALL, ALL) is the city total
+        (none for prices such as rent). Small (~9k rows a run): what sweeps gather."""
+        years = np.array([y for y, _ in self.quarters])
+        uy, first = np.unique(years, return_index=True)
+        last = np.r_[first[1:], len(years)] - 1
+        parts = []
+
+        def add(industry, district, metric, v):  # v: [n_years, n_rows]
+            n = v.shape[1]
+            parts.append(pd.DataFrame({"year": np.repeat(uy, n), "industry": np.tile(industry, len(uy)),
+                                       "district": np.tile(district, len(uy)), "metric": metric, "value": v.reshape(-1)}))
+
+        def by_year(name, arrs):
+            v = np.stack(arrs)
+            return v[last] if name in STOCK_METRICS else np.add.reduceat(v, first, axis=0)
+
+        for name, arrs in self.cells.items():
+            v = by_year(name, arrs)  # [Y, N_IND, N_DIST]
+            add(np.array(INDUSTRIES), np.full(N_IND, "ALL"), name, v.sum(axis=2))
+            add(np.full(N_DIST, "ALL"), np.array(DISTRICTS), name, v.sum(axis=1))
+            add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=(1, 2))[:, None])
+        for name, arrs in self.district.items():
+            v = by_year(name, arrs)  # [Y, N_DIST]
+            add(np.full(N_DIST, "ALL"), np.array(DISTRICTS), name, v)
+            if name not in PRICE_METRICS:
+                add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=1)[:, None])
+        if not parts:
+            return pd.DataFrame({"year": pd.Series(dtype="int16"), "industry": pd.Categorical([]),
+                                 "district": pd.Categorical([]), "metric": pd.Categorical([]), "value": pd.Series(dtype=float)})
+        df = pd.concat(parts, ignore_index=True)
+        for c in ("industry", "district", "metric"):
             df[c] = df[c].astype("category")
         df["year"] = df["year"].astype("int16")
         return df

@@ -1,5 +1,11 @@
-"""Run one simulation and write its folder (atomically): manifest.json, timeseries.parquet,
-subfields.parquet (output and value added by sub-field) and scorecard.json (the plan's targets)."""
+"""Run one simulation and write its folder (atomically): manifest.json, timeseries.parquet
+(quarterly, industry x district), annual.parquet (by year: industry, district and city totals; what
+sweeps gather), subfields.parquet (output and value added by sub-field), scorecard.json and
+stylized_facts.json (sim.validation: PASS / WARN / FAIL per stylized fact).
+
+A folder whose manifest says "complete" for the same config (``config_hash``) and whose files are
+all there is a finished run: ``completed(cfg, out)`` finds it, so an interrupted sweep resumes
+without rerunning it (``run(..., resume=True)``)."""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from sim.ids import DISTRICTS, INDUSTRIES
 from sim.io import atomic_write, write_json
 from sim.model import SEIModel
 from sim.scorecard import run_scorecard
+from sim.validation import check_run
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +39,8 @@ class RunResult:
     manifest: dict
     subfields: pd.DataFrame | None = None  # quarter, year, industry, subfield, metric, value
     scorecard: dict | None = None  # sim.scorecard.run_scorecard
+    stylized_facts: list[dict] | None = None  # sim.validation.check_run: PASS / WARN / FAIL per fact
+    annual: pd.DataFrame | None = None  # sim.measure.Recorder.annual_frame
 
 
 def git_commit() -> str:
@@ -42,8 +51,35 @@ def git_commit() -> str:
         return "unknown"
 
 
+RUN_FILES = ("manifest.json", "timeseries.parquet", "annual.parquet", "subfields.parquet", "scorecard.json",
+             "stylized_facts.json")
+# config nodes that do not change a run's results (how many seeds or workers, what is printed)
+NOT_HASHED = ("ensemble",)
+
+
 def config_hash(cfg: SimConfig) -> str:
-    return hashlib.sha256(json.dumps(as_dict(cfg), sort_keys=True).encode()).hexdigest()[:16]
+    """Identity of a run's results: the hash of its whole config (seed included) except NOT_HASHED
+    and output.print_summary."""
+    d = {k: v for k, v in as_dict(cfg).items() if k not in NOT_HASHED}
+    d["output"] = {k: v for k, v in d.get("output", {}).items() if k != "print_summary"}
+    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def completed(cfg: SimConfig, out_dir: Path | None) -> dict | None:
+    """The manifest of a complete run of ``cfg`` in ``out_dir`` (every file of RUN_FILES and the
+    snapshots present), or None: then the run has to be (re)done."""
+    if out_dir is None:
+        return None
+    out = Path(out_dir)
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("status") != "complete" or manifest.get("config_hash") != config_hash(cfg):
+        return None
+    years = [y for y in cfg.output.snapshot_years if cfg.scenario.start_year <= y <= cfg.scenario.end_year]
+    needed = list(RUN_FILES) + [f"{k}_{y}.parquet" for y in years for k in ("firms", "network")]
+    return manifest if all((out / f).is_file() for f in needed) else None
 
 
 def firm_table(model: SEIModel) -> pd.DataFrame:
@@ -67,15 +103,17 @@ def write_snapshot(model: SEIModel, out: Path) -> None:
     atomic_write(out / f"network_{year}.parquet", lambda p: link_flows(model.world).to_parquet(p, index=False))
 
 
-def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) -> RunResult:
+def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, meta: dict | None = None) -> RunResult:
     """Build and run the model; if ``out_dir`` is given write its outputs there.
 
     The manifest is written first with status "running" and last with "complete"; a crash leaves
-    status "failed" with the error, so a sweep can tell complete runs from broken ones.
+    status "failed" with the error, so a sweep can tell complete runs from broken ones. ``meta``
+    (e.g. the Hydra overrides of a sweep job) is stored in the manifest as it is.
     """
     manifest = {"seed": cfg.seed, "version": sim.__version__, "git_commit": git_commit(),
                 "config_hash": config_hash(cfg), "scale": cfg.scale.name, "scenario": cfg.scenario.name,
-                "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "status": "running"}
+                "policy": cfg.policy.name, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "status": "running", **(meta or {})}
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None
     if out is not None:
         write_json(out / "manifest.json", manifest)
@@ -88,8 +126,10 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
             if out is not None and model.q == 4 and model.year in cfg.output.snapshot_years:
                 write_snapshot(model, out)
         ts = model.timeseries()
+        annual = model.recorder.annual_frame()
         subfields = model.recorder.subfield_frame()
         card = run_scorecard(cfg, model.recorder)
+        facts = check_run(model)
     except BaseException as exc:
         manifest.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
                         wall_time_s=round(time.perf_counter() - t0, 3))
@@ -102,10 +142,14 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True) ->
                     rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
                     quarters=model.n_quarters,
                     targets_met=sum(r["met"] is True for r in card["targets"]),
-                    targets_evaluated=sum(r["met"] is not None for r in card["targets"]))
+                    targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
+                    stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")})
     if out is not None:
         atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+        atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
         atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
         write_json(out / "scorecard.json", card)
+        write_json(out / "stylized_facts.json", facts)
         write_json(out / "manifest.json", manifest)
-    return RunResult(model=model, timeseries=ts, manifest=manifest, subfields=subfields, scorecard=card)
+    return RunResult(model=model, timeseries=ts, manifest=manifest, subfields=subfields, scorecard=card, annual=annual,
+                     stylized_facts=facts)

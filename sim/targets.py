@@ -149,6 +149,9 @@ class YearEnd:
     senior_talent: float  # people
     firm_knowledge: float  # yuan-equivalent, alive firms
     institute_knowledge: float  # yuan-equivalent, alive institutes
+    # stable row id of each firm alive at the year end, in the order of firm_revenue (firm growth
+    # rates between year ends: sim.validation)
+    firm_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass

@@ -117,3 +117,45 @@ def test_run_without_folder_writes_nothing(tmp_path, monkeypatch):
     res = run_sim(small_config(0, **{"scenario.end_year": 2020}), None, handles=False)
     assert res.manifest["status"] == "complete"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_annual_table_adds_up_to_the_quarterly_timeseries(trace, full_ts):
+    """Flows are the sums of the year's quarters, stocks its last quarter; industry rows, district
+    rows and the city total are three views of the same cells."""
+    from sim.measure import STOCK_METRICS
+
+    annual = trace[0].recorder.annual_frame()
+    ts = full_ts
+    for metric in ("value_added", "output", "employment", "firms", "talent", "floor_space"):
+        q = ts[ts["metric"] == metric]
+        if metric in STOCK_METRICS:
+            q = q[q["quarter"].astype(str).str.endswith("Q4")]
+        by_ind = q.groupby(["year", "industry"], observed=True)["value"].sum()
+        by_dist = q.groupby(["year", "district"], observed=True)["value"].sum()
+        a = annual[annual["metric"] == metric].set_index(["year", "industry", "district"])["value"]
+        for (y, i), v in by_ind.items():
+            if i != "ALL":
+                assert a[(y, i, "ALL")] == pytest.approx(v, rel=1e-12), (metric, y, i)
+        for (y, d), v in by_dist.items():
+            assert a[(y, "ALL", d)] == pytest.approx(v, rel=1e-12), (metric, y, d)
+        for y, v in q.groupby("year")["value"].sum().items():
+            assert a[(y, "ALL", "ALL")] == pytest.approx(v, rel=1e-12), (metric, y)
+    # rent is a price: by district only, no city total
+    rent = annual[annual["metric"] == "rent"]
+    assert len(rent) and (rent["industry"] == "ALL").all() and not (rent["district"] == "ALL").any()
+
+
+def test_a_complete_run_is_found_for_its_own_config_only(written_runs):
+    from dataclasses import replace
+
+    from sim.run import RUN_FILES, completed
+
+    d, res = written_runs[0]
+    cfg = small_config(0)
+    assert all((d / f).is_file() for f in RUN_FILES)
+    assert completed(cfg, d)["config_hash"] == res.manifest["config_hash"]
+    assert completed(replace(cfg, seed=1), d) is None  # another config: rerun
+    # ensemble settings and printing do not change results, so they do not change the identity
+    assert completed(replace(cfg, ensemble=replace(cfg.ensemble, workers=3)), d) is not None
+    facts = json.loads((d / "stylized_facts.json").read_text())
+    assert {r["status"] for r in facts} <= {"PASS", "WARN", "FAIL"} and len(facts) >= 5

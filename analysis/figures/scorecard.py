@@ -1,0 +1,65 @@
+"""Figure 3: the target scorecard as a heatmap, scenario x target, coloured by the probability
+of meeting the target (share of seeds), with the Wilson interval in each cell."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import style as st
+from analysis.figures._common import SOURCE, as_results, attach, complete, scale_text, scenarios, seeds_text
+from analysis.stats import CONFIDENCE, attainment
+
+
+def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "en", targets=None):
+    """Heatmap of P(target met) per scenario (rows) and target (columns, the plan's order).
+
+    Cells: P(met) and below it the Wilson ``level`` interval; a cell with no evaluated run is
+    grey. ``fig.plot_data``: ``attainment`` (analysis.stats.attainment) and ``matrix`` (the
+    plotted P(met), scenarios x targets)."""
+    res = complete(as_results(results))
+    name, lab, present, _ = scenarios(res, by)
+    runs = res.runs.copy()
+    runs[name] = lab.to_numpy()
+    from analysis.results import Results
+
+    att = attainment(Results(runs, res.annual, res.scorecards), name, level=level, targets=targets)
+    order_t = list(dict.fromkeys(att["target"]))
+    mat = att.pivot(index=name, columns="target", values="p_met").reindex(index=present, columns=order_t)
+    lo = att.pivot(index=name, columns="target", values="ci_low").reindex(index=present, columns=order_t)
+    hi = att.pivot(index=name, columns="target", values="ci_high").reindex(index=present, columns=order_t)
+    with st.style(lang) as lang:
+        h = 1.2 + 0.32 * len(present)
+        fig = st.figure(st.WIDTH_DOUBLE, max(2.2, h))
+        ax = fig.subplots()
+        cmap = __import__("matplotlib").colormaps[st.SEQUENTIAL].with_extremes(bad="#E0E0E0")
+        im = ax.imshow(np.ma.masked_invalid(mat.to_numpy(float)), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+        for i in range(mat.shape[0]):
+            for j in range(mat.shape[1]):
+                p = mat.iat[i, j]
+                if pd.isna(p):
+                    ax.text(j, i, "n/a", ha="center", va="center", fontsize=5.5, color="#555555")
+                    continue
+                col = "black" if p > 0.6 else "white"
+                ax.text(j, i - 0.12, f"{p:.2f}", ha="center", va="center", fontsize=6, color=col, fontweight="bold")
+                ax.text(j, i + 0.22, f"[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]", ha="center", va="center", fontsize=4.5,
+                        color=col)
+        ax.set_xticks(range(len(order_t)), order_t, rotation=40, ha="right")
+        ax.set_yticks(range(len(present)), [str(s) for s in present])
+        ax.set_xlabel(st.t("target", lang))
+        ax.set_ylabel(f"{st.t('scenario', lang)} ({name})")
+        ax.grid(False)
+        ax.spines[:].set_visible(False)
+        ax.set_title(st.t("heat_title", lang))
+        cb = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
+        cb.set_label(st.t("p_met", lang))
+        cap = (f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: share of seeds meeting the "
+               f"target (sim/targets.py rules, targets config plan_2018 unless overridden) and its Wilson {level:.0%} "
+               "interval; n/a: no run could evaluate it. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the "
+               "run's last year; several are declared proxies (docs/targets.md).")
+        st.caption(fig, cap)
+    attach(fig, attainment=att, matrix=mat)
+    return fig
+
+
+__all__ = ["fig_scorecard"]

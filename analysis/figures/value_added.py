@@ -1,0 +1,112 @@
+"""Figure 1: SEI value added by industry, 2018-2025, with ensemble bands, the observed 2018-2019
+points, and the plan's cluster thresholds (万亿 / 千亿) on the scale the targets use."""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+
+from analysis import style as st
+from analysis.figures._common import SOURCE, attach, band_stats, pick, scale_text, seeds_text, series
+from sim.ids import INDUSTRIES
+
+
+def observed_value_added() -> pd.DataFrame:
+    """The statistics the model starts from: industry, year (2018, 2019), value_added (yuan/year)
+    from sim.basedata (2018 by industry = the 2018 total split by 2019 shares)."""
+    from sim.basedata import load
+
+    bd = load()
+    rows = [{"industry": ind, "year": y, "value_added": float(v[k])}
+            for y, v in ((2018, bd.va_2018), (2019, bd.va_2019)) for k, ind in enumerate(INDUSTRIES)]
+    return pd.DataFrame(rows)
+
+
+def cluster_definitions(targets=None) -> dict:
+    """The cluster measure and thresholds (sim.targets.definitions) of ``targets`` (a targets
+    config node), default: the default config's (configs/targets/plan_2018.yaml)."""
+    from sim.targets import definitions
+
+    if targets is None:
+        from sim.config import to_config
+
+        targets = to_config(None).targets
+    return definitions(targets)
+
+
+def log_axis(ax) -> None:
+    """Log y axis with plain-number ticks at 1, 2, 5 x 10^k (readable at print size)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def fig_value_added(results, scenario=None, by=None, *, band=(10, 90), lang: str = "en", targets=None,
+                    industries=INDUSTRIES):
+    """SEI value added by industry (left) and the clusters' scale with the plan's thresholds
+    (right), median over the runs of one scenario with a percentile band.
+
+    results: ``Results`` or sweep folder(s). scenario / by: which runs (default: the plan as
+    enacted, see ``_common.pick``). band: percentiles of the band. targets: a targets config
+    node for the thresholds (default config's). Units: 100m yuan (亿元) per year, current prices.
+    ``fig.plot_data``: ``value_added`` and ``cluster`` (industry, year, n, median, lo, hi, mean in
+    yuan/year), ``observed`` (yuan/year), ``thresholds`` (yuan/year)."""
+    from analysis.figures._common import as_results
+
+    res, name, label = pick(as_results(results), scenario, by)
+    defs = cluster_definitions(targets)
+    measure = defs["cluster_measure"]
+    bad = [i for i in industries if i not in INDUSTRIES]
+    if bad:
+        raise ValueError(f"industries: unknown {bad}; allowed: {list(INDUSTRIES)}")
+    obs = observed_value_added()
+    with st.style(lang) as lang:
+        fig = st.figure(st.WIDTH_DOUBLE, 3.6)
+        gs = fig.add_gridspec(2, 2, height_ratios=[1, 0.2])
+        ax1, ax2 = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1])
+        tabs = {}
+        for ax, metric in ((ax1, "value_added"), (ax2, measure)):
+            parts = []
+            for ind in industries:
+                b = band_stats(series(res, metric, ind), band).assign(industry=ind)
+                parts.append(b)
+                sty = st.industry_style(ind)
+                y = b["year"].to_numpy()
+                ax.fill_between(y, b["lo"] / st.YUAN_UNIT, b["hi"] / st.YUAN_UNIT, color=sty["color"], alpha=0.18, lw=0)
+                ax.plot(y, b["median"] / st.YUAN_UNIT, color=sty["color"], ls=sty["linestyle"],
+                        label=st.industry_name(ind, lang))
+            tabs[metric] = pd.concat(parts, ignore_index=True)
+        for ind in industries:
+            o = obs[obs["industry"] == ind]
+            ax1.scatter(o["year"], o["value_added"] / st.YUAN_UNIT, color=st.industry_style(ind)["color"],
+                        marker=st.industry_style(ind)["marker"], edgecolor="black", linewidth=0.4, s=16, zorder=3)
+        ax1.scatter([], [], marker="o", facecolor="white", edgecolor="black", s=16, label=st.t("observed", lang))
+        thr = {"trillion": defs["trillion_yuan"], "hundredbn": defs["hundred_billion_yuan"]}
+        for key, ls in (("trillion", "-"), ("hundredbn", "--")):
+            ax2.axhline(thr[key] / st.YUAN_UNIT, color="black", ls=ls, lw=0.9, label=st.t(key, lang))
+        for ax in (ax1, ax2):
+            log_axis(ax)
+            ax.set_xlabel(st.t("year", lang))
+            ax.set_xlim(2017.6, max(2025, int(tabs["value_added"]["year"].max())) + 0.4)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax1.set_ylabel(st.t("va_unit", lang))
+        ax2.set_ylabel(st.t("output_unit", lang) if measure == "output" else st.t("va_unit", lang))
+        ax1.set_title(f"(a) {st.t('va_title', lang)}")
+        ax2.set_title(f"(b) {st.t('cluster_title', lang, measure=st.t(measure, lang))}")
+        h1, l1 = ax1.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        st.legend_axes(fig, gs[1, :], h1 + h2[-2:], l1 + l2[-2:], ncol=4)
+        cap = (f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. Lines: median over "
+               f"runs; bands: {band[0]}-{band[1]}th percentiles. Markers in (a): statistics (sim/data/sei_value_added.csv; "
+               "2018 by industry = the 2018 total split by 2019 shares). (b): clusters are measured by "
+               f"{measure} (targets config); trillion-yuan clusters count over industries and sub-fields, "
+               "hundred-billion clusters over the named sub-fields (docs/targets.md). Log scales; 100m yuan = 1e8 yuan per year, current prices.")
+        st.caption(fig, cap)
+    attach(fig, value_added=tabs["value_added"], cluster=tabs[measure].assign(measure=measure), observed=obs,
+           thresholds=pd.DataFrame({"threshold": list(thr), "yuan": list(thr.values())}))
+    fig.scenario = (name, label)
+    return fig
+
+
+__all__ = ["fig_value_added", "observed_value_added", "cluster_definitions"]

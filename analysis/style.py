@@ -1,0 +1,262 @@
+"""One style for every figure of the project: print-size fonts, a colour-blind-safe palette, units
+in axis labels, a caption line (source and scenario), and PNG (300 dpi) / PDF / SVG output.
+
+- Palette: Okabe & Ito (2008), safe for the common colour-vision deficiencies; industries also
+  get their own line style and marker so the figures read in greyscale. Sequential maps: cividis.
+- Sizes: figure widths for journal columns (88 mm single, 180 mm double), 8-9 pt text.
+- Money: 100 million yuan (亿元, the unit of Shenzhen's statistics), current prices; ``YUAN_UNIT``
+  is the divisor from the model's yuan.
+- Language: labels in English (``lang="en"``); ``lang="zh"`` puts them in Chinese when a CJK font
+  is installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang,
+  ...), and otherwise warns (``CJKFontWarning``) and falls back to English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+import warnings
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+
+from sim.ids import INDUSTRIES
+from sim.io import atomic_write
+
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+             "grey": "#999999"}
+# industries: colour, line style and marker (redundant coding for greyscale print)
+INDUSTRY_STYLE = {
+    "IND-IT": (OKABE_ITO["blue"], "-", "o"),
+    "IND-EQP": (OKABE_ITO["orange"], "--", "s"),
+    "IND-GREEN": (OKABE_ITO["bluish_green"], "-.", "^"),
+    "IND-BIO": (OKABE_ITO["reddish_purple"], ":", "D"),
+    "IND-DIGI": (OKABE_ITO["sky_blue"], "-", "v"),
+    "IND-MAT": (OKABE_ITO["vermillion"], "--", "P"),
+    "IND-SEA": ("#B8A800", "-.", "X"),  # Okabe-Ito yellow darkened for lines on white
+    "ALL": (OKABE_ITO["black"], "-", "o"),
+}
+# scenarios with a fixed colour; others take SCENARIO_CYCLE in order
+SCENARIO_COLORS = {"plan_2018": OKABE_ITO["blue"], "no_plan": OKABE_ITO["vermillion"], "none": OKABE_ITO["blue"],
+                   "history": OKABE_ITO["blue"], "steady": OKABE_ITO["bluish_green"]}
+SCENARIO_CYCLE = [OKABE_ITO[k] for k in ("orange", "bluish_green", "reddish_purple", "sky_blue", "black", "grey",
+                                         "blue", "vermillion")]
+SEQUENTIAL = "cividis"
+FORMATS = ("png", "pdf", "svg")
+DPI = 300
+MM = 1 / 25.4
+WIDTH_SINGLE = 88 * MM  # inches
+WIDTH_DOUBLE = 180 * MM
+YUAN_UNIT = 1e8  # 100m yuan (亿元)
+LANGS = ("en", "zh")
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC", "Noto Serif CJK SC",
+             "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
+             "Microsoft YaHei", "PingFang SC", "Heiti SC", "STHeiti", "Sarasa Gothic SC", "AR PL UMing CN",
+             "AR PL UKai CN", "Droid Sans Fallback")
+
+RC = {
+    "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "xtick.labelsize": 7, "ytick.labelsize": 7,
+    "legend.fontsize": 7, "legend.title_fontsize": 7, "legend.frameon": False, "axes.spines.top": False,
+    "axes.spines.right": False, "axes.grid": True, "grid.color": "#DDDDDD", "grid.linewidth": 0.5,
+    "axes.axisbelow": True, "lines.linewidth": 1.4, "lines.markersize": 4, "axes.prop_cycle":
+    mpl.cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue",
+                                             "vermillion", "black")]),
+    "figure.dpi": 100, "savefig.dpi": DPI, "savefig.bbox": "tight", "savefig.pad_inches": 0.03,
+    "pdf.fonttype": 42, "ps.fonttype": 42,  # TrueType fonts embedded (journals ask for it)
+    "svg.fonttype": "path", "image.cmap": SEQUENTIAL, "axes.titlelocation": "left", "axes.titleweight": "bold",
+}
+
+
+class CJKFontWarning(UserWarning):
+    """lang='zh' was asked for but no CJK font is installed: labels fall back to English."""
+
+
+def cjk_font() -> str | None:
+    """The name of an installed font with Chinese glyphs (first of CJK_FONTS found), else None."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for n in CJK_FONTS:
+        if n in names:
+            return n
+    for n in sorted(names):  # any other CJK family matplotlib knows
+        if "CJK" in n or "Han Sans" in n or "WenQuanYi" in n:
+            return n
+    return None
+
+
+def resolve_lang(lang: str) -> str:
+    """The language the labels will use: ``lang`` ("en" or "zh"); "zh" without a CJK font warns
+    (CJKFontWarning) and gives "en"."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: '{lang}' is not supported; allowed: {', '.join(LANGS)}")
+    if lang == "zh" and cjk_font() is None:
+        warnings.warn("lang='zh': no CJK font found by matplotlib (install e.g. fonts-noto-cjk or fonts-wqy-zenhei and "
+                      "clear the matplotlib font cache); labels fall back to English", CJKFontWarning, stacklevel=3)
+        return "en"
+    return lang
+
+
+@contextlib.contextmanager
+def style(lang: str = "en"):
+    """Context in which figures are drawn with the project style (rcParams); yields the language
+    actually used (see ``resolve_lang``)."""
+    eff = resolve_lang(lang)
+    rc = dict(RC)
+    if eff == "zh":
+        rc["font.family"] = "sans-serif"
+        rc["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+        rc["axes.unicode_minus"] = False
+    with mpl.rc_context(rc):
+        yield eff
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels
+# ---------------------------------------------------------------------------------------------
+INDUSTRY_NAMES = {
+    "en": {"IND-IT": "New-generation IT", "IND-EQP": "High-end equipment", "IND-GREEN": "Green & low-carbon",
+           "IND-BIO": "Biomedicine", "IND-DIGI": "Digital economy", "IND-MAT": "New materials",
+           "IND-SEA": "Marine economy", "ALL": "All seven SEI"},
+    "zh": {"IND-IT": "新一代信息技术", "IND-EQP": "高端装备制造", "IND-GREEN": "绿色低碳", "IND-BIO": "生物医药",
+           "IND-DIGI": "数字经济", "IND-MAT": "新材料", "IND-SEA": "海洋经济", "ALL": "七大战略性新兴产业"},
+}
+TEXT = {
+    "year": ("Year", "年份"),
+    "va_unit": ("Value added (100m yuan)", "增加值（亿元）"),
+    "output_unit": ("Output (100m yuan)", "产值（亿元）"),
+    "va_diff_unit": ("Difference in value added (100m yuan)", "增加值差异（亿元）"),
+    "va_effect_2025": ("Effect on SEI value added in {year} (100m yuan)", "对{year}年战略性新兴产业增加值的影响（亿元）"),
+    "spend_unit": ("Public spending (100m yuan/year)", "财政投入（亿元/年）"),
+    "va_per_yuan": ("Value added per yuan spent (yuan/yuan)", "每元财政投入带来的增加值（元/元）"),
+    "observed": ("Statistics (2018-2019)", "统计数据（2018-2019年）"),
+    "median": ("Median", "中位数"),
+    "band": ("{lo}-{hi}% band", "{lo}-{hi}%区间"),
+    "trillion": ("Trillion-yuan cluster threshold", "万亿级产业集群门槛"),
+    "hundredbn": ("100bn-yuan cluster threshold", "千亿级产业集群门槛"),
+    "p_met": ("P(target met)", "达成目标的概率"),
+    "target": ("Target", "目标"),
+    "scenario": ("Scenario", "情景"),
+    "lever_group": ("Lever group removed from the plan", "从规划中移除的措施组"),
+    "va_title": ("Value added by industry", "各产业增加值"),
+    "cluster_title": ("{measure} and cluster thresholds", "{measure}与集群门槛"),
+    "fan_title": ("SEI value added, all seven industries", "七大产业增加值合计"),
+    "diff_title": ("Paired difference vs {base}", "与{base}的配对差异"),
+    "heat_title": ("Probability of meeting the plan's targets", "规划目标达成概率"),
+    "forest_title": ("Effect of each lever group (plan - plan without the group)", "各措施组的作用（规划 - 去除该组的规划）"),
+    "district_title": ("{metric} by district, {year}", "各区{metric}，{year}年"),
+    "growth_title": ("Growth of {metric} by district, {y0}-{y1}", "各区{metric}增长，{y0}-{y1}年"),
+    "growth_unit": ("Growth per year (%)", "年均增长（%）"),
+    "network_title": ("Supply-chain flows between industries, {year}", "产业间供应链流量，{year}年"),
+    "degree_title": ("Firm degree distribution, {year}", "企业度分布，{year}年"),
+    "degree": ("Degree (number of links)", "度（连接数）"),
+    "ccdf": ("P(degree >= k)", "P(度 >= k)"),
+    "in_degree": ("In-degree (suppliers)", "入度（供应商数）"),
+    "out_degree": ("Out-degree (customers)", "出度（客户数）"),
+    "budget_title": ("Public money by lever group", "各措施组的财政投入"),
+    "vapy_title": ("Value added per yuan of public money", "每元财政投入的增加值"),
+    "per_year": ("Same year", "当年"),
+    "cumulative": ("Cumulative from 2019", "2019年起累计"),
+    "no_snapshot": ("No network snapshot in these runs\n(run with output.snapshot_years=[{year}])",
+                    "这些运行没有网络快照\n（运行时设 output.snapshot_years=[{year}]）"),
+    "no_baseline": ("no no_plan runs in this sweep:\nshown is total VA / spending (not an effect)",
+                    "本组运行无 no_plan 情景：\n图为增加值总额/财政投入（非政策效果）"),
+    "output": ("Output", "产值"),
+    "value_added": ("Value added", "增加值"),
+    "employment": ("Employment", "就业"),
+    "firms": ("Firms", "企业数"),
+}
+DISTRICT_NAMES_EN = {"futian": "Futian", "luohu": "Luohu", "nanshan": "Nanshan", "yantian": "Yantian", "baoan": "Bao'an",
+                     "longgang": "Longgang", "longhua": "Longhua", "pingshan": "Pingshan", "guangming": "Guangming",
+                     "dapeng": "Dapeng", "shenshan": "Shen-Shan"}
+DISTRICT_NAMES_ZH = {"futian": "福田", "luohu": "罗湖", "nanshan": "南山", "yantian": "盐田", "baoan": "宝安",
+                     "longgang": "龙岗", "longhua": "龙华", "pingshan": "坪山", "guangming": "光明", "dapeng": "大鹏",
+                     "shenshan": "深汕"}
+
+
+def t(key: str, lang: str = "en", **fmt) -> str:
+    """The label ``key`` in ``lang`` (en | zh), formatted with ``fmt``."""
+    en, zh = TEXT[key]
+    return (zh if lang == "zh" else en).format(**fmt)
+
+
+def industry_name(ind: str, lang: str = "en") -> str:
+    return INDUSTRY_NAMES["zh" if lang == "zh" else "en"].get(ind, ind)
+
+
+def district_name(d: str, lang: str = "en") -> str:
+    return (DISTRICT_NAMES_ZH if lang == "zh" else DISTRICT_NAMES_EN).get(d, d)
+
+
+def scenario_colors(labels) -> dict:
+    """A colour per scenario label: SCENARIO_COLORS where fixed, else the Okabe-Ito cycle."""
+    labels = list(dict.fromkeys(labels))
+    out = {lab: SCENARIO_COLORS[lab] for lab in labels if lab in SCENARIO_COLORS}
+    if len(set(out.values())) < len(out):  # e.g. plan_2018 and none together: keep the first
+        seen = {}
+        out = {lab: c for lab, c in out.items() if seen.setdefault(c, lab) == lab}
+    k = 0
+    for lab in labels:
+        if lab not in out:
+            free = [c for c in SCENARIO_CYCLE if c not in out.values()] or SCENARIO_CYCLE
+            out[lab] = free[k % len(free)] if free is SCENARIO_CYCLE else free[0]
+            k += 1
+    return {lab: out[lab] for lab in labels}
+
+
+def industry_style(ind: str) -> dict:
+    c, ls, m = INDUSTRY_STYLE.get(ind, (OKABE_ITO["grey"], "-", "o"))
+    return {"color": c, "linestyle": ls, "marker": m}
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: caption and output
+# ---------------------------------------------------------------------------------------------
+def figure(width: float = WIDTH_DOUBLE, height: float = 3.0, **kw):
+    """A figure with constrained layout at a journal width (inches; WIDTH_SINGLE / WIDTH_DOUBLE)."""
+    return plt.figure(figsize=(width, height), layout="constrained", **kw)
+
+
+def legend_axes(fig, spec, handles, labels, ncol: int = 4, **kw):
+    """A legend in its own (invisible) axes at ``spec`` (a gridspec slot, e.g. a bottom row), so
+    the layout keeps it clear of the axes and the caption."""
+    lax = fig.add_subplot(spec)
+    lax.axis("off")
+    leg = lax.legend(handles, labels, loc="center", ncol=ncol, handlelength=2.4, **kw)
+    return leg
+
+
+def caption(fig, text: str, width_chars: int | None = None, fontsize: float = 6.5) -> str:
+    """Put ``text`` (source, scenario, units, notes) as a caption under the figure (wrapped to its
+    width); the text is kept as ``fig.caption`` for tests and reuse."""
+    w_in = fig.get_size_inches()[0]
+    width_chars = width_chars or max(40, int(w_in * 72 / (fontsize * 0.55)))
+    wrapped = "\n".join(textwrap.fill(p, width_chars) for p in text.split("\n"))
+    # below the figure area: savefig(bbox_inches="tight") and the notebook display include it
+    # below the figure area: savefig(bbox_inches="tight") and the notebook display include it
+    fig.text(0.005, -0.01, wrapped, ha="left", va="top", fontsize=fontsize, color="#333333")
+    fig.caption = text
+    return wrapped
+
+
+def save(fig, out_dir, name: str, formats=FORMATS, dpi: int = DPI) -> list[Path]:
+    """Write ``fig`` as ``<out_dir>/<name>.<fmt>`` for each format (png at ``dpi``), atomically;
+    returns the paths. Metadata: no creation date (reproducible files)."""
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"formats: {bad} not supported; allowed: {', '.join(FORMATS)}")
+    out = []
+    meta = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+            "svg": {"Date": None, "Creator": None}}
+    for fmt in formats:
+        path = Path(out_dir) / f"{name}.{fmt}"
+        atomic_write(path, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, metadata=meta[fmt],
+                                                              bbox_inches="tight", pad_inches=0.04))
+        out.append(path)
+    return out
+
+
+__all__ = ["OKABE_ITO", "INDUSTRY_STYLE", "SEQUENTIAL", "FORMATS", "DPI", "WIDTH_SINGLE", "WIDTH_DOUBLE", "YUAN_UNIT",
+           "CJKFontWarning", "cjk_font", "resolve_lang", "style", "t", "industry_name", "district_name",
+           "scenario_colors", "industry_style", "figure", "legend_axes", "caption", "save", "INDUSTRIES"]

@@ -1,0 +1,212 @@
+"""Run a named experiment (configs/experiment/<name>.yaml) as a Hydra sweep, then print its summary.
+
+    python -m experiments.<name> [--scale small] [--seeds N] [--launcher basic|joblib|ray|...]
+                                 [--out DIR] [--summary-only] [key=value ...]
+
+The sweep is ``python -m sim -m +experiment=<name>`` (a subprocess, so every launcher works as on
+the command line) into ``multirun/<name>/<scale>/`` unless ``--out`` is given. Rerunning the same
+command resumes: complete runs are kept, the rest run. The summary reads the gathered tables
+(``analysis.results.load``) and prints paired differences over common seeds (analysis.stats).
+Money in 100m yuan (亿元) in the printed tables; the tables in ``results/`` are in yuan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from sim.basedata import YUAN_PER_100M
+
+OUTCOME_YEARS = (2020, 2025)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    doc: str
+    summarise: Callable[[object], str]
+
+
+def _yi(x: float) -> str:
+    return f"{x / YUAN_PER_100M:,.0f}"
+
+
+def _pct(x: float) -> str:
+    return "-" if pd.isna(x) else f"{100 * x:+.1f}%"
+
+
+def _paired_table(res, by, baseline, years=OUTCOME_YEARS, title: str = "") -> str:
+    """Paired differences of SEI value added (all industries) against ``baseline`` per year."""
+    from analysis.stats import paired_differences
+
+    lines = [title] if title else []
+    for y in years:
+        col = f"value_added.ALL.{y}"
+        if col not in res.runs.columns:
+            continue
+        d = paired_differences(res, col, by, baseline)
+        name = d.columns[0]
+        lines.append(f"SEI value added {y}, 100m yuan (亿元): each scenario minus '{baseline}', paired on seed "
+                     f"(mean and 95% t interval)")
+        lines.append(f"  {'scenario':<22}{'pairs':>6}{'baseline':>10}{'scenario':>10}{'difference':>12}"
+                     f"{'95% CI':>22}{'relative':>10}{'95% CI':>20}")
+        for _, r in d.iterrows():
+            lines.append(f"  {str(r[name]):<22}{r['n_pairs']:>6}{_yi(r['mean_baseline']):>10}{_yi(r['mean']):>10}"
+                         f"{_yi(r['diff']):>12}{'[' + _yi(r['diff_lo']) + ', ' + _yi(r['diff_hi']) + ']':>22}"
+                         f"{_pct(r['rel_diff']):>10}{'[' + _pct(r['rel_lo']) + ', ' + _pct(r['rel_hi']) + ']':>20}")
+    return "\n".join(lines)
+
+
+def _attainment_table(res, by) -> str:
+    """Probability of meeting each quantitative target per scenario (share of runs)."""
+    from analysis.stats import attainment
+
+    a = attainment(res, by)
+    a = a[a["kind"] == "quantitative"]
+    if a.empty:
+        return ""
+    name = a.columns[0]
+    w = a.pivot_table(index="target", columns=name, values="p_met", sort=False)
+    return "Probability of meeting each quantitative target (share of runs)\n" + w.round(2).to_string()
+
+
+def _spend_table(res, by) -> str:
+    """Public spending of the plan's levers per year, mean per scenario (100m yuan/year)."""
+    cols = [c for c in res.runs.columns if c.startswith("spend_total.ALL.")]
+    if not cols:
+        return ""
+    t = res.runs.groupby(by, sort=False)[cols].mean() / YUAN_PER_100M
+    t.columns = [c.rsplit(".", 1)[-1] for c in t.columns]
+    return "Public spending of the plan's levers, 100m yuan/year (mean over runs)\n" + t.round(0).to_string()
+
+
+def _industry_table(res, by, baseline, year: int = 2025) -> str:
+    """Paired differences of SEI value added in ``year`` by industry (relative, with 95% t intervals)."""
+    from analysis.stats import paired_differences
+    from sim.ids import INDUSTRIES
+
+    rows = []
+    for ind in (*INDUSTRIES, "ALL"):
+        col = f"value_added.{ind}.{year}"
+        if col not in res.runs.columns:
+            return ""
+        d = paired_differences(res, col, by, baseline)
+        for _, r in d.iterrows():
+            rows.append({"scenario": r[d.columns[0]], "industry": ind, "pairs": r["n_pairs"],
+                         baseline: round(r["mean_baseline"] / YUAN_PER_100M), "effect": round(r["diff"] / YUAN_PER_100M),
+                         "effect %": _pct(r["rel_diff"]), "95% CI": f"[{_pct(r['rel_lo'])}, {_pct(r['rel_hi'])}]"})
+    t = pd.DataFrame(rows)
+    return (f"SEI value added {year} by industry, each scenario minus '{baseline}' paired on seed; 100m yuan (亿元)\n"
+            + t.to_string(index=False))
+
+
+def summarise_policy(baseline: str, by_industry: bool = False) -> Callable:
+    def f(res) -> str:
+        return "\n\n".join(s for s in (_paired_table(res, "policy", baseline),
+                                       _industry_table(res, "policy", baseline) if by_industry else "",
+                                       _spend_table(res, "policy"), _attainment_table(res, "policy")) if s)
+    return f
+
+
+def summarise_ablation(res) -> str:
+    from analysis.stats import lever_effects
+
+    parts = []
+    for y in OUTCOME_YEARS:
+        col = f"value_added.ALL.{y}"
+        if col not in res.runs.columns:
+            continue
+        e = lever_effects(res, outcome=col)
+        parts.append(f"Effect of each lever group on SEI value added {y} = plan - plan without the group, paired on "
+                     f"seed; 100m yuan (亿元), 95% t interval; per yuan = effect / the group's spending to {y}")
+        lines = [f"  {'group':<12}{'pairs':>6}{'effect':>10}{'95% CI':>22}{'relative':>10}{'spend':>10}{'VA per yuan':>12}"]
+        for _, r in e.iterrows():
+            lines.append(f"  {r['group']:<12}{r['n_pairs']:>6}{_yi(r['effect']):>10}"
+                         f"{'[' + _yi(r['effect_lo']) + ', ' + _yi(r['effect_hi']) + ']':>22}{_pct(r['rel_effect']):>10}"
+                         f"{'-' if pd.isna(r['spend']) else _yi(r['spend']):>10}"
+                         f"{'-' if pd.isna(r['effect_per_yuan']) else format(r['effect_per_yuan'], '.2f'):>12}")
+        parts.append("\n".join(lines))
+    return "\n".join(parts)
+
+
+def summarise_shocks(res) -> str:
+    parts = []
+    for pol in dict.fromkeys(res.runs["policy"]):
+        sub = res.runs[res.runs["policy"] == pol]
+        parts.append(_paired_table(sub, "scenario", "history", title=f"[policy {pol}] each shock against history"))
+    for sc in dict.fromkeys(res.runs["scenario"]):
+        sub = res.runs[res.runs["scenario"] == sc]
+        if sub["policy"].nunique() > 1:
+            parts.append(_paired_table(sub, "policy", "no_plan", title=f"[scenario {sc}] the plan's effect"))
+    return "\n\n".join(parts)
+
+
+EXPERIMENTS = {
+    "plan_vs_no_plan": Experiment("plan_vs_no_plan", "plan_2018 vs no_plan, paired seeds", summarise_policy("no_plan", by_industry=True)),
+    "lever_ablation": Experiment("lever_ablation", "the plan minus one lever group at a time", summarise_ablation),
+    "budget_mix": Experiment("budget_mix", "the special fund split differently across its four modes",
+                             lambda res: "\n\n".join(s for s in (_paired_table(res, "budget_mix", "plan"),
+                                                                 _spend_table(res, "budget_mix")) if s)),
+    "principles": Experiment("principles", "one scenario per principle of the plan, against no_plan",
+                             summarise_policy("no_plan")),
+    "shocks": Experiment("shocks", "history vs steady demand vs an IC import cut, with and without the plan",
+                         summarise_shocks),
+}
+
+
+def sweep_command(name: str, scale: str, out: Path, seeds: int | None, launcher: str | None,
+                  extra: list[str]) -> list[str]:
+    cmd = [sys.executable, "-m", "sim", "-m", f"+experiment={name}", f"scale={scale}", f"hydra.sweep.dir={out}"]
+    if seeds is not None:
+        cmd.append(f"seed=range(0,{seeds})")
+    if launcher:
+        cmd.append(f"hydra/launcher={launcher}")
+    return cmd + list(extra)
+
+
+def main(name: str, argv: list[str] | None = None) -> int:
+    exp = EXPERIMENTS[name]
+    ap = argparse.ArgumentParser(prog=f"python -m experiments.{name}", description=f"{name}: {exp.doc}. " + __doc__.split("\n")[0])
+    ap.add_argument("--scale", default="city", choices=("city", "small"))
+    ap.add_argument("--seeds", type=int, help="seeds 0..N-1 for every scenario (default: the experiment's)")
+    ap.add_argument("--launcher", help="Hydra launcher: joblib (default), basic, ray, submitit_local, submitit_slurm")
+    ap.add_argument("--out", type=Path, help="sweep folder (default multirun/<name>/<scale>)")
+    ap.add_argument("--summary-only", action="store_true", help="do not run: summarise the sweep folder as it is")
+    ap.add_argument("overrides", nargs="*", help="more overrides for every run, e.g. scenario.end_year=2022")
+    args = ap.parse_args(argv)
+    if args.seeds is not None and args.seeds < 2:
+        ap.error(f"--seeds: at least 2 for paired intervals, got {args.seeds}")
+    out = args.out or Path("multirun") / name / args.scale
+    code = 0
+    if not args.summary_only:
+        cmd = sweep_command(name, args.scale, out, args.seeds, args.launcher, args.overrides)
+        print("$ " + " ".join(cmd[2:] if cmd[0] == sys.executable else cmd), file=sys.stderr, flush=True)
+        code = subprocess.call(cmd)
+        if code not in (0, 1):  # 1: some runs failed, the others are summarised
+            return code
+    from analysis.results import load
+
+    res = load(out)
+    failed = res.runs[res.runs["status"] != "complete"]
+    res = res.complete()
+    if res.runs.empty:
+        print(f"error: no complete runs in {out}", file=sys.stderr)
+        return code or 1
+    print(f"{name}: {exp.doc}; {len(res.runs)} complete runs in {out}"
+          + (f" ({len(failed)} failed: see {out / 'sweep.json'})" if len(failed) else ""))
+    print()
+    print(exp.summarise(res))
+    return code
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("name", choices=sorted(EXPERIMENTS))
+    ns, rest = ap.parse_known_args()
+    raise SystemExit(main(ns.name, rest))

@@ -1,0 +1,11 @@
+"""Validation of the model against stylized facts (``stylized``: the statistics; ``facts``: the
+checks applied to a run) and, in analysis/hindcast.py, against observed series (docs/validation.md)."""
+
+from sim.validation.facts import (
+    check_run,
+    evaluate_facts,
+    format_facts,
+    inputs_from_model,
+)
+
+__all__ = ["check_run", "evaluate_facts", "format_facts", "inputs_from_model"]
