@@ -57,8 +57,10 @@ def compare(specs: list[str], *, seeds: int = 5, first_seed: int = 0, scale: str
     return [finish_ensemble(c, results[k * n:(k + 1) * n], n_workers, wall, d) for k, (c, d) in enumerate(zip(cfgs, dirs))]
 
 
-def paired_differences(base: EnsembleResult, other: EnsembleResult) -> dict[str, float | None]:
-    """Per target, the median over seeds of other's value - base's value (seeds complete in both)."""
+def median_paired_differences(base: EnsembleResult, other: EnsembleResult) -> dict[str, float | None]:
+    """Per target, the median over seeds of other's value - base's value (seeds complete in both);
+    a robust summary for the printed table. For means with t intervals on sweep results use
+    analysis.stats.paired_differences."""
     a = {r.seed: r.scorecard for r in base.results if r.status == "complete"}
     b = {r.seed: r.scorecard for r in other.results if r.status == "complete"}
     out = {}
@@ -73,7 +75,7 @@ def table(specs: list[str], ens: list[EnsembleResult]) -> pd.DataFrame:
     """Tidy comparison: one row per configuration x target."""
     recs = []
     for k, (spec, e) in enumerate(zip(specs, ens)):
-        diff = paired_differences(ens[0], e) if k else {}
+        diff = median_paired_differences(ens[0], e) if k else {}
         for s in e.summary:
             recs.append({"config": k, "overrides": spec, **{c: s[c] for c in (
                 "id", "year", "kind", "metric", "rule", "evaluated", "met", "p_met", "ci_low", "ci_high",
@@ -86,7 +88,7 @@ def format_comparison(specs: list[str], ens: list[EnsembleResult]) -> str:
     head = ["target", "year", "kind"]
     for k, L in enumerate(letters):
         head += [f"{L}: P(met) [95% CI]", f"{L}: value"] + ([f"{L}-A (paired)"] if k else [])
-    diffs = [paired_differences(ens[0], e) if k else {} for k, e in enumerate(ens)]
+    diffs = [median_paired_differences(ens[0], e) if k else {} for k, e in enumerate(ens)]
     rows = []
     for i, t in enumerate(TARGETS):
         s0 = ens[0].summary[i]

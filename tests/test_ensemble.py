@@ -91,12 +91,12 @@ def test_a_failing_seed_is_reported_and_the_others_survive(short_cfg, tmp_path, 
 
 def test_compare_pairs_seeds():
     """The same configuration twice: every paired difference is zero; a different scenario differs."""
-    from analysis.compare import compare, format_comparison, paired_differences
+    from analysis.compare import compare, format_comparison, median_paired_differences
 
     specs = ["scenario=history", "", "scenario=steady"]
     ens = compare(specs, seeds=2, first_seed=1, scale="small", common=["scenario.end_year=2020"], workers=1)
     assert [e.seeds for e in ens] == [[1, 2]] * 3
-    same = paired_differences(ens[0], ens[1])
+    same = median_paired_differences(ens[0], ens[1])
     assert all(v == 0 for v in same.values() if v is not None)
     assert same["T20-CARRIERS"] == 0
     assert ens[2].cfg.scenario.name == "steady"
