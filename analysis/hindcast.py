@@ -9,7 +9,7 @@ Observations: any CSV in the schema of sim/data and /work/shared/data: the long 
 indicator, value, optional industry, unit), ``sei_value_added.csv`` (value_added_100m_yuan by
 industry, with its ``definition``) or ``city_gdp.csv``. Rows whose year is not a whole year
 (``2018H1``, blank) are listed as skipped. Each observed indicator is compared through the declared
-``MAPPING`` (indicator -> model metric, how it is aggregated, unit); indicators without a mapping
+``MAPPING`` (indicator -> metric of the runs' annual tables, unit); indicators without a mapping
 are listed as not simulated.
 
 Metrics per indicator over the compared (industry, year) points, using the ensemble median as the
@@ -49,17 +49,18 @@ import pandas as pd
 
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write, write_json
+from sim.measure import STOCK_METRICS
 
 ALL = "ALL"
 
 
 @dataclass(frozen=True)
 class Mapping:
-    """How an observed indicator is read from the model's timeseries (metric rows summed over
-    districts, and over industries for ALL)."""
+    """How an observed indicator is read from a run's annual table (``annual.parquet``,
+    sim.measure.Recorder.annual_frame: flows summed over the year, stocks at its last quarter; the
+    district totals by industry, and their sum over industries for ALL)."""
 
-    metric: str  # timeseries metric
-    how: str  # "sum": annual sum of quarterly flows (complete years); "q4": the year-end (Q4) stock
+    metric: str  # annual-table metric
     unit: str  # unit of the compared values (the observed unit must start with it)
     factor: float = 1.0  # model value x factor = compared unit (e.g. 1e-8: yuan -> 100m yuan)
     weight: str | None = None  # "firm" | "institute": agents x 1 / scale fraction (agents -> firms, carriers)
@@ -70,22 +71,22 @@ class Mapping:
 
 MAPPING: dict[str, Mapping] = {
     "sei_value_added": Mapping(
-        "value_added", "sum", "100m yuan", 1e-8, by_industry=True, where={"definition": "2018 plan's seven industries"},
+        "value_added", "100m yuan", 1e-8, by_industry=True, where={"definition": "2018 plan's seven industries"},
         note="SEI value added by industry and total, current prices; rows of the older 7+4 definition are excluded"),
     "national_high_tech_enterprises": Mapping(
-        "firms", "q4", "firms", weight="firm",
+        "firms", "firms", weight="firm",
         note="firm agents alive at the year end x firms per agent; the statistic counts certified national high-tech "
              "enterprises (cumulative, certificates last three years), the model's firms are the SEI firm population "
              "it is built from (14,400 in 2018)"),
     "innovation_carriers": Mapping(
-        "institutes", "q4", "carriers", weight="institute",
+        "institutes", "carriers", weight="institute",
         note="institute agents at the year end x carriers per agent (2018: 1,877 = 1,688 + 189 by construction); "
              "the 2019 statistic's scope appears wider than 2017's (innovation_and_people.csv)"),
     "innovation_carriers_new": Mapping(
-        "institutes_created", "sum", "carriers", weight="institute",
+        "institutes_created", "carriers", weight="institute",
         note="carriers created in the year (organic and lever-made) x carriers per agent"),
     "rd_expenditure": Mapping(
-        "rd_spending", "sum", "100m yuan", 1e-8,
+        "rd_spending", "100m yuan", 1e-8,
         note="R&D of the model's SEI firms; the statistic is the whole city's R&D (all sectors, public research "
              "included): the model covers ~85% of it in 2018 by construction (sim/data/README.md)"),
 }
@@ -171,24 +172,16 @@ def split_observations(obs: pd.DataFrame, mapping: dict[str, Mapping] = MAPPING)
 # ---------------------------------------------------------------------------------------------
 # Simulated series
 # ---------------------------------------------------------------------------------------------
-def simulated_series(ts: pd.DataFrame, weights: dict[str, float], mapping: dict[str, Mapping] = MAPPING) -> pd.DataFrame:
-    """Annual values (indicator, industry, year, value) of one run's tidy timeseries for every
-    mapped indicator, by industry and ALL, in the compared units."""
-    quarters = ts[["year", "quarter"]].drop_duplicates()
-    n_q = quarters.groupby("year").size()
-    complete = set(n_q[n_q == 4].index)
+def simulated_series(annual: pd.DataFrame, weights: dict[str, float], mapping: dict[str, Mapping] = MAPPING) -> pd.DataFrame:
+    """Annual values (indicator, industry, year, value) of one run's annual table for every mapped
+    indicator, by industry and ALL, in the compared units."""
+    by_ind = annual[(annual["district"] == "ALL") & annual["industry"].isin(INDUSTRIES)]
     out = []
     for ind, m in mapping.items():
-        d = ts[ts["metric"] == m.metric]
+        d = by_ind[by_ind["metric"] == m.metric]
         if d.empty:
             continue
-        if m.how == "q4":
-            d = d[d["quarter"].astype(str).str.endswith("Q4")]
-        elif m.how != "sum":
-            raise ValueError(f"MAPPING['{ind}'].how must be 'sum' or 'q4', got '{m.how}'")
-        d = d[d["year"].isin(complete)]
         tab = d.groupby(["industry", "year"], observed=True)["value"].sum().reset_index()
-        tab = tab[tab["industry"].isin(INDUSTRIES)]
         total = tab.groupby("year", as_index=False)["value"].sum().assign(industry=ALL)
         tab = pd.concat([tab, total], ignore_index=True)
         w = weights[m.weight] if m.weight else 1.0
@@ -207,13 +200,13 @@ def ensemble_bands(series: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def read_runs(run_dir: Path) -> tuple[list[pd.DataFrame], dict[str, float], dict]:
-    """Timeseries of every complete run of an ensemble folder (seed_*/timeseries.parquet, or a single
-    run's timeseries.parquet), the agent weights (firms and carriers per agent) and a description."""
+    """Annual tables of every complete run of an ensemble folder (seed_*/annual.parquet, or a single
+    run's annual.parquet), the agent weights (firms and carriers per agent) and a description."""
     run_dir = Path(run_dir)
-    seeds = sorted(run_dir.glob("seed_*/timeseries.parquet"))
-    files = seeds or sorted(run_dir.glob("timeseries.parquet"))
+    seeds = sorted(run_dir.glob("seed_*/annual.parquet"))
+    files = seeds or sorted(run_dir.glob("annual.parquet"))
     if not files:
-        raise FileNotFoundError(f"--runs {run_dir}: no seed_*/timeseries.parquet or timeseries.parquet")
+        raise FileNotFoundError(f"--runs {run_dir}: no seed_*/annual.parquet or annual.parquet")
     manifests = [json.loads((f.parent / "manifest.json").read_text()) if (f.parent / "manifest.json").exists() else {}
                  for f in files]
     keep = [(f, m) for f, m in zip(files, manifests) if m.get("status", "complete") == "complete"]
@@ -377,7 +370,7 @@ def plot(points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibrati
         yrs = np.concatenate([b["year"].to_numpy(), o["year"].to_numpy(), [calibration_end]])
         ax.set_xlim(yrs.min() - 0.7, yrs.max() + 0.7)
         ax.set_title(f"{ind}\n{industry}", fontsize=8)
-        ax.set_ylabel(MAPPING[ind].unit + ("/yr" if MAPPING[ind].how == "sum" else " (year end)"), fontsize=8)
+        ax.set_ylabel(MAPPING[ind].unit + (" (year end)" if MAPPING[ind].metric in STOCK_METRICS else "/yr"), fontsize=8)
         ax.set_xlabel("year", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -412,9 +405,9 @@ def hindcast(observed: list[Path], runs: Path | None = None, seeds: int | None =
         else:
             tmp = tempfile.TemporaryDirectory(prefix="hindcast_")
             runs = run_seeds(seeds, scale, first_seed, list(sets), Path(tmp.name))
-    tss, weights, info = read_runs(Path(runs))
-    series = [simulated_series(ts, weights) for ts in tss]
-    first_year = int(min(ts["year"].min() for ts in tss))
+    tables, weights, info = read_runs(Path(runs))
+    series = [simulated_series(a, weights) for a in tables]
+    first_year = int(min(a["year"].min() for a in tables))
     if tmp is not None:
         tmp.cleanup()
     cal_end = first_year if calibration_end is None else int(calibration_end)
@@ -449,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--observed", nargs="+", required=True, type=Path, help="observation CSV file(s)")
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--runs", type=Path, help="an ensemble folder (seed_*/timeseries.parquet) or a single run folder")
+    src.add_argument("--runs", type=Path, help="an ensemble folder (seed_*/annual.parquet) or a single run folder")
     src.add_argument("--seeds", type=int, help="run this many seeds of the configured scenario (default history)")
     ap.add_argument("--scale", default="small", choices=("small", "city"), help="scale of the runs with --seeds")
     ap.add_argument("--seed", type=int, default=0, help="first seed with --seeds")

@@ -60,10 +60,12 @@ def test_naive_forecast_and_series():
     assert hc.naive_forecast(y, v, 2020, fit_until=2018)[0] == pytest.approx(121 * 1.1 ** 2)
     assert hc.naive_forecast(y, v, 2018, fit_until=2017) == pytest.approx((121.0, 2016, 2017))
     assert np.isnan(hc.naive_forecast(y[:1], v[:1], 2019, fit_until=2018)[0])
-    ts = pd.DataFrame({"quarter": [f"2019Q{q}" for q in range(1, 5)] * 2, "year": 2019,
-                       "industry": ["IND-IT"] * 4 + ["IND-BIO"] * 4, "district": "futian", "metric": "firms",
-                       "value": [1.0, 2.0, 3.0, 4.0, 10.0, 10.0, 10.0, 20.0]})
-    s = hc.simulated_series(ts, {"firm": 10.0, "institute": 1.0}).set_index("industry")["value"]
+    # an annual table (sim.measure.Recorder.annual_frame): firms are a stock, read at Q4 (4 and 20);
+    # the by-district rows must not be counted again
+    annual = pd.DataFrame({"year": 2019, "industry": ["IND-IT", "IND-BIO", "ALL", "ALL"],
+                           "district": ["ALL", "ALL", "futian", "ALL"], "metric": "firms",
+                           "value": [4.0, 20.0, 24.0, 24.0]})
+    s = hc.simulated_series(annual, {"firm": 10.0, "institute": 1.0}).set_index("industry")["value"]
     assert s["IND-IT"] == 40.0 and s["ALL"] == 240.0  # Q4 stock x 10 firms per agent
 
 
@@ -74,5 +76,5 @@ def test_bad_input_is_named(tmp_path):
         hc.read_observations([bad])
     with pytest.raises(ValueError, match="--runs"):
         hc.hindcast([bad])
-    with pytest.raises(FileNotFoundError, match="timeseries"):
+    with pytest.raises(FileNotFoundError, match="annual.parquet"):
         hc.read_runs(tmp_path)
