@@ -64,10 +64,10 @@ def _ensemble(sim_cfg, out: Path) -> int:
     return 1 if ens.failed else 0
 
 
-def _sweep_job(sim_cfg, out: Path, hc) -> None:
+def _sweep_job(cfg: DictConfig, out: Path, hc) -> None:
     from sim.sweep import run_job
 
-    rec = run_job(sim_cfg, out, list(hc.overrides.task), hc.job.num)
+    rec = run_job(cfg, out, list(hc.overrides.task), hc.job.num)
     what = " ".join(hc.overrides.task) or "(defaults)"
     if rec["status"] == "failed":
         log.error("job %s (%s) failed: %s", hc.job.num, what, "; ".join(str(e["error"]) for e in rec["failed"]))
@@ -78,25 +78,16 @@ def _sweep_job(sim_cfg, out: Path, hc) -> None:
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")
 def _app(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
-    multirun = hc.mode == RunMode.MULTIRUN
+    out = Path(hc.runtime.output_dir)
+    if hc.mode == RunMode.MULTIRUN:  # a bad config or a crash is this job's failure; the sweep goes on
+        _sweep_job(cfg, out, hc)
+        return
     try:
         sim_cfg = to_config(cfg)
     except ConfigError as exc:
-        if multirun:  # recorded as this job's failure; the sweep goes on
-            from sim.sweep import JOB_FILE
-            from sim.io import write_json
-
-            write_json(Path(hc.runtime.output_dir) / JOB_FILE, {"job": hc.job.num, "overrides": list(hc.overrides.task),
-                                                                "status": "failed", "seeds": [],
-                                                                "failed": [{"seed": None, "error": str(exc)}]})
-            log.error("job %s failed: %s", hc.job.num, exc)
-            return
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    out = Path(hc.runtime.output_dir)
-    if multirun:
-        _sweep_job(sim_cfg, out, hc)
-    elif sim_cfg.ensemble.size == 1:
+    if sim_cfg.ensemble.size == 1:
         _single(sim_cfg, out)
     else:
         code = _ensemble(sim_cfg, out)

@@ -112,7 +112,6 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
     says "failed" with the error (and so does the run's manifest). With ``resume`` a complete run
     of the same config already in ``d`` is read, not rerun (``manifest["resumed"]`` is True)."""
     from sim.run import completed, run
-    from sim.summary import value_added_table
 
     done = completed(cfg, d) if resume else None
     if done is not None:
@@ -126,17 +125,21 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
             manifest = json.loads((d / "manifest.json").read_text())
         return SeedResult(seed=cfg.seed, status="failed", manifest=manifest, error=manifest.get("error"))
     return SeedResult(seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard,
-                      va_table=value_added_table(res.timeseries))
+                      va_table=_va_table(res.annual))
+
+
+def _va_table(annual: pd.DataFrame) -> pd.DataFrame:
+    """sim.summary.value_added_table from a run's annual table (its industry rows)."""
+    from sim.summary import value_added_table
+
+    return value_added_table(annual[(annual["district"] == "ALL") & (annual["industry"] != "ALL")])
 
 
 def load_seed(d: Path, manifest: dict) -> SeedResult:
     """The result of a complete run from its folder (resumed sweeps and ensembles)."""
-    from sim.summary import value_added_table
-
-    annual = pd.read_parquet(d / "annual.parquet")
-    by_industry = annual[(annual["district"] == "ALL") & (annual["industry"] != "ALL")]
     return SeedResult(seed=int(manifest["seed"]), status="complete", manifest={**manifest, "resumed": True},
-                      scorecard=json.loads((d / "scorecard.json").read_text()), va_table=value_added_table(by_industry))
+                      scorecard=json.loads((d / "scorecard.json").read_text()),
+                      va_table=_va_table(pd.read_parquet(d / "annual.parquet")))
 
 
 def _run_seed_job(job: tuple) -> SeedResult:

@@ -24,6 +24,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from sim.config import ConfigError, compose, to_config
 from sim.io import write_json
 
 log = logging.getLogger("sim.sweep")
@@ -33,16 +34,19 @@ SWEEP_FILE = "sweep.json"
 LAST_SWEEP: dict[str, Any] = {}
 
 
-def run_job(sim_cfg, out: Path, overrides: list[str], job_num: int | None = None) -> dict:
-    """Run one job of a sweep into ``out``; never raises for a failing model run. Returns (and
-    writes as ``job.json``) its status record."""
+def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) -> dict:
+    """Run one job of a sweep (``cfg``: its composed DictConfig or a SimConfig) into ``out``; never
+    raises for a bad config or a failing model run. Returns (and writes as ``job.json``) its status
+    record."""
     from sim.ensemble import run_ensemble, run_folder
 
     t0 = time.perf_counter()
     meta = {"overrides": list(overrides), "job": job_num}
     rec: dict[str, Any] = {"job": job_num, "overrides": list(overrides), "seeds": [],
                            "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    sim_cfg = None
     try:
+        sim_cfg = to_config(cfg)
         if sim_cfg.ensemble.size == 1:
             results = [run_folder(sim_cfg, out, meta)]
         else:
@@ -55,7 +59,8 @@ def run_job(sim_cfg, out: Path, overrides: list[str], job_num: int | None = None
                    failed=[{"seed": r.seed, "error": r.error} for r in failed],
                    status="failed" if failed else ("skipped" if len(resumed) == len(results) else "complete"))
     except Exception as exc:  # a config or set-up error of this job: record it, let the sweep go on
-        rec.update(status="failed", failed=[{"seed": getattr(sim_cfg, "seed", None), "error": f"{type(exc).__name__}: {exc}"}])
+        rec.update(status="failed", failed=[{"seed": getattr(sim_cfg, "seed", None), "error": str(exc) if isinstance(
+            exc, ConfigError) else f"{type(exc).__name__}: {exc}"}])
     rec.update(wall_time_s=round(time.perf_counter() - t0, 3),
                finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     write_json(out / JOB_FILE, rec)
@@ -107,8 +112,6 @@ def covering_jobs(jobs: list[list[str]]) -> list[int]:
 
 def validate_jobs(jobs: list[list[str]]) -> list[str]:
     """Compose and validate the covering jobs' configs; the errors, each naming the job."""
-    from sim.config import ConfigError, compose, to_config
-
     errors = []
     for k in covering_jobs(jobs):
         try:
