@@ -42,8 +42,16 @@ def build_configs(specs: list[str], scale: str | None, common: list[str], seed: 
     return out
 
 
-def compare(specs: list[str], *, seeds: int = 5, first_seed: int = 0, scale: str | None = None,
-            common: list[str] = (), workers: int = 0, out_dir: Path | None = None) -> list[EnsembleResult]:
+def compare(
+    specs: list[str],
+    *,
+    seeds: int = 5,
+    first_seed: int = 0,
+    scale: str | None = None,
+    common: list[str] = (),
+    workers: int = 0,
+    out_dir: Path | None = None,
+) -> list[EnsembleResult]:
     """Run every configuration with seeds first_seed .. first_seed+seeds-1; one ensemble result each."""
     cfgs = build_configs(specs, scale, list(common), first_seed)
     seed_list = list(range(first_seed, first_seed + seeds))
@@ -54,7 +62,9 @@ def compare(specs: list[str], *, seeds: int = 5, first_seed: int = 0, scale: str
     results = run_many(jobs, n_workers)
     wall = time.perf_counter() - t0
     n = len(seed_list)
-    return [finish_ensemble(c, results[k * n:(k + 1) * n], n_workers, wall, d) for k, (c, d) in enumerate(zip(cfgs, dirs))]
+    return [
+        finish_ensemble(c, results[k * n : (k + 1) * n], n_workers, wall, d) for k, (c, d) in enumerate(zip(cfgs, dirs))
+    ]
 
 
 def median_paired_differences(base: EnsembleResult, other: EnsembleResult) -> dict[str, float | None]:
@@ -65,8 +75,11 @@ def median_paired_differences(base: EnsembleResult, other: EnsembleResult) -> di
     b = {r.seed: r.scorecard for r in other.results if r.status == "complete"}
     out = {}
     for i, t in enumerate(TARGETS):
-        d = [b[s]["targets"][i]["value"] - a[s]["targets"][i]["value"] for s in a if s in b
-             and a[s]["targets"][i]["value"] is not None and b[s]["targets"][i]["value"] is not None]
+        d = [
+            b[s]["targets"][i]["value"] - a[s]["targets"][i]["value"]
+            for s in a
+            if s in b and a[s]["targets"][i]["value"] is not None and b[s]["targets"][i]["value"] is not None
+        ]
         out[t.id] = float(np.median(d)) if d else None
     return out
 
@@ -77,9 +90,32 @@ def table(specs: list[str], ens: list[EnsembleResult]) -> pd.DataFrame:
     for k, (spec, e) in enumerate(zip(specs, ens)):
         diff = median_paired_differences(ens[0], e) if k else {}
         for s in e.summary:
-            recs.append({"config": k, "overrides": spec, **{c: s[c] for c in (
-                "id", "year", "kind", "metric", "rule", "evaluated", "met", "p_met", "ci_low", "ci_high",
-                "value_median", "value_p10", "value_p90", "margin_median")}, "paired_diff_median": diff.get(s["id"])})
+            recs.append(
+                {
+                    "config": k,
+                    "overrides": spec,
+                    **{
+                        c: s[c]
+                        for c in (
+                            "id",
+                            "year",
+                            "kind",
+                            "metric",
+                            "rule",
+                            "evaluated",
+                            "met",
+                            "p_met",
+                            "ci_low",
+                            "ci_high",
+                            "value_median",
+                            "value_p10",
+                            "value_p90",
+                            "margin_median",
+                        )
+                    },
+                    "paired_diff_median": diff.get(s["id"]),
+                }
+            )
     return pd.DataFrame(recs)
 
 
@@ -101,13 +137,23 @@ def format_comparison(specs: list[str], ens: list[EnsembleResult]) -> str:
     right = {i for i, h in enumerate(head) if h.endswith("value") or h.endswith("(paired)")}
     seeds = ens[0].seeds
     n_ok = [len(e.cards) for e in ens]
-    lines = [f"Plan targets side by side: {len(seeds)} paired seeds ({seeds[0]}-{seeds[-1]}), scale "
-             f"'{ens[0].cfg.scale.name}'; complete runs: " + ", ".join(f"{L} {n}" for L, n in zip(letters, n_ok))]
-    lines += [f"  {L} = {spec or '(defaults)'}  [policy '{e.report['policy']}', scenario '{e.report['scenario']}', "
-              f"targets '{e.cfg.targets.name}']" for L, spec, e in zip(letters, specs, ens)]
+    lines = [
+        f"Plan targets side by side: {len(seeds)} paired seeds ({seeds[0]}-{seeds[-1]}), scale "
+        f"'{ens[0].cfg.scale.name}'; complete runs: " + ", ".join(f"{L} {n}" for L, n in zip(letters, n_ok))
+    ]
+    lines += [
+        f"  {L} = {spec or '(defaults)'}  [policy '{e.report['policy']}', scenario '{e.report['scenario']}', "
+        f"targets '{e.cfg.targets.name}']"
+        for L, spec, e in zip(letters, specs, ens)
+    ]
     lines.append(_table(head, rows, right))
-    lines.append(footnote("value: median over seeds; X-A: median of the paired (same-seed) differences of the value. "
-                          "* long-term target, read at the run's last year. Definitions of A: ", ens[0].report["definitions"]))
+    lines.append(
+        footnote(
+            "value: median over seeds; X-A: median of the paired (same-seed) differences of the value. "
+            "* long-term target, read at the run's last year. Definitions of A: ",
+            ens[0].report["definitions"],
+        )
+    )
     for L, e in zip(letters, ens):
         for r in e.failed:
             lines.append(f"warning: {L} seed {r.seed} failed: {r.error}")
@@ -115,15 +161,35 @@ def format_comparison(specs: list[str], ens: list[EnsembleResult]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.compare", description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("configs", nargs="+", help='configurations: Hydra overrides in quotes, e.g. "policy=no_plan"; "" = defaults')
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.compare",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument(
+        "configs", nargs="+", help='configurations: Hydra overrides in quotes, e.g. "policy=no_plan"; "" = defaults'
+    )
     ap.add_argument("--seeds", type=int, default=5, help="seeds per configuration (default 5)")
     ap.add_argument("--first-seed", type=int, default=0, help="first seed (default 0)")
-    ap.add_argument("--scale", default=None, help="scale group for every configuration (city | small; default: config default, city)")
-    ap.add_argument("--set", dest="common", action="append", default=[], metavar="KEY=VALUE",
-                    help="override applied to every configuration (repeatable)")
-    ap.add_argument("--workers", type=int, default=0, help="processes (0 = one per core, in-process at small scale); results do not depend on it")
+    ap.add_argument(
+        "--scale",
+        default=None,
+        help="scale group for every configuration (city | small; default: config default, city)",
+    )
+    ap.add_argument(
+        "--set",
+        dest="common",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override applied to every configuration (repeatable)",
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes (0 = one per core, in-process at small scale); results do not depend on it",
+    )
     ap.add_argument("--out", type=Path, default=None, help="write the runs and comparison.csv into this folder")
     a = ap.parse_args(argv)
     if len(a.configs) < 2:
@@ -131,8 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     if a.seeds < 1:
         ap.error("--seeds must be >= 1")
     try:
-        ens = compare(a.configs, seeds=a.seeds, first_seed=a.first_seed, scale=a.scale, common=a.common,
-                      workers=a.workers, out_dir=a.out)
+        ens = compare(
+            a.configs,
+            seeds=a.seeds,
+            first_seed=a.first_seed,
+            scale=a.scale,
+            common=a.common,
+            workers=a.workers,
+            out_dir=a.out,
+        )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

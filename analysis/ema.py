@@ -99,10 +99,15 @@ def load_sample(folder: str | Path) -> SampleData:
     d = Path(folder)
     missing = [n for n in ("sample.parquet", "outcomes.parquet", "design.json") if not (d / n).exists()]
     if missing:
-        raise FileNotFoundError(f"{d} is not a finished sample of experiments.sensitivity (missing: {', '.join(missing)}); "
-                                f"make one with: python -m experiments.sensitivity --method sobol --factors levers --out {d}")
-    return SampleData(pd.read_parquet(d / "sample.parquet"), pd.read_parquet(d / "outcomes.parquet"),
-                      json.loads((d / "design.json").read_text()))
+        raise FileNotFoundError(
+            f"{d} is not a finished sample of experiments.sensitivity (missing: {', '.join(missing)}); "
+            f"make one with: python -m experiments.sensitivity --method sobol --factors levers --out {d}"
+        )
+    return SampleData(
+        pd.read_parquet(d / "sample.parquet"),
+        pd.read_parquet(d / "outcomes.parquet"),
+        json.loads((d / "design.json").read_text()),
+    )
 
 
 def _ids(frame: pd.DataFrame) -> np.ndarray:
@@ -166,11 +171,17 @@ class PrimResult:
 
     def format(self) -> str:
         st = self.trajectory.iloc[self.chosen]
-        lines = [(f"PRIM: cases of interest = {self.outcome} >= {self.threshold:g}: {self.n_interest} of {self.n} points "
-                  f"(base rate {self.n_interest / self.n:.2f})"),
-                 (f"box {self.chosen} of the peeling trajectory: coverage {st['coverage']:.2f}, density {st['density']:.2f}, "
-                  f"mass {st['mass']:.2f}, restricted dimensions {int(st['res_dim'])}"
-                  + (f" (dropped as not significant: {', '.join(self.dropped)})" if self.dropped else ""))]
+        lines = [
+            (
+                f"PRIM: cases of interest = {self.outcome} >= {self.threshold:g}: {self.n_interest} of {self.n} points "
+                f"(base rate {self.n_interest / self.n:.2f})"
+            ),
+            (
+                f"box {self.chosen} of the peeling trajectory: coverage {st['coverage']:.2f}, density {st['density']:.2f}, "
+                f"mass {st['mass']:.2f}, restricted dimensions {int(st['res_dim'])}"
+                + (f" (dropped as not significant: {', '.join(self.dropped)})" if self.dropped else "")
+            ),
+        ]
         if len(self.box):
             lines.append(self.box.to_string(float_format=lambda v: f"{v:.3g}"))
         else:
@@ -178,9 +189,17 @@ class PrimResult:
         return "\n".join(lines)
 
 
-def run_prim(experiments: pd.DataFrame, outcomes: dict[str, np.ndarray], outcome: str = DEFAULT_OUTCOME,
-             threshold: float = DEFAULT_THRESHOLD, columns: list[str] | None = None, min_coverage: float = 0.5,
-             alpha: float = 0.05, peel_alpha: float = 0.05, mass_min: float = 0.05) -> PrimResult:
+def run_prim(
+    experiments: pd.DataFrame,
+    outcomes: dict[str, np.ndarray],
+    outcome: str = DEFAULT_OUTCOME,
+    threshold: float = DEFAULT_THRESHOLD,
+    columns: list[str] | None = None,
+    min_coverage: float = 0.5,
+    alpha: float = 0.05,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> PrimResult:
     """PRIM (ema_workbench.analysis.prim.Prim) on ``columns`` of ``experiments`` (default: the
     lever columns, ``lever_*``) with cases of interest ``outcomes[outcome] >= threshold``.
     Reports the densest box of the first peeling trajectory with coverage >= ``min_coverage``,
@@ -200,9 +219,11 @@ def run_prim(experiments: pd.DataFrame, outcomes: dict[str, np.ndarray], outcome
     y = np.asarray(outcomes[outcome], float) >= threshold
     k, n = int(y.sum()), len(y)
     if k == 0 or k == n:
-        raise ValueError(f"{'no' if k == 0 else 'every'} point has {outcome} >= {threshold:g}: nothing to discover; "
-                         f"choose another --threshold (range of {outcome}: {np.min(outcomes[outcome]):g} to "
-                         f"{np.max(outcomes[outcome]):g})")
+        raise ValueError(
+            f"{'no' if k == 0 else 'every'} point has {outcome} >= {threshold:g}: nothing to discover; "
+            f"choose another --threshold (range of {outcome}: {np.min(outcomes[outcome]):g} to "
+            f"{np.max(outcomes[outcome]):g})"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         p = prim.Prim(experiments[cols].reset_index(drop=True), y, peel_alpha=peel_alpha, mass_min=mass_min)
@@ -232,8 +253,9 @@ def run_prim(experiments: pd.DataFrame, outcomes: dict[str, np.ndarray], outcome
     return PrimResult(outcome, threshold, n, k, traj, chosen, lims, limits.T, dropped)
 
 
-def feature_scores(experiments: pd.DataFrame, outcomes: dict[str, np.ndarray], names: list[str],
-                   columns: list[str] | None = None) -> pd.DataFrame:
+def feature_scores(
+    experiments: pd.DataFrame, outcomes: dict[str, np.ndarray], names: list[str], columns: list[str] | None = None
+) -> pd.DataFrame:
     """Extra-trees feature scores (ema_workbench.analysis.feature_scoring.get_feature_scores_all)
     of ``columns`` (default: every uncertainty and lever) for the outcomes ``names``."""
     require_ema()
@@ -249,8 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.ema", description=__doc__.split("\n\n")[0])
     ap.add_argument("--sample", required=True, help="folder of python -m experiments.sensitivity")
     ap.add_argument("--outcome", default=DEFAULT_OUTCOME, help="outcome defining the cases of interest")
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="cases of interest: outcome >= threshold")
-    ap.add_argument("--min-coverage", type=float, default=0.5, help="report the densest box with at least this coverage")
+    ap.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD, help="cases of interest: outcome >= threshold"
+    )
+    ap.add_argument(
+        "--min-coverage", type=float, default=0.5, help="report the densest box with at least this coverage"
+    )
     ap.add_argument("--alpha", type=float, default=0.05, help="drop restrictions with a quasi-p value at or above this")
     ap.add_argument("--out", default=None, help="output folder (default SAMPLE/ema)")
     a = ap.parse_args(argv)
@@ -260,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         names = ema_names(data)
         outcome = names.get(a.outcome, a.outcome)
         if outcome not in outs:
-            raise KeyError(f"--outcome '{a.outcome}' is unknown; allowed: {', '.join(k for k in names if names[k] in outs)}")
+            raise KeyError(
+                f"--outcome '{a.outcome}' is unknown; allowed: {', '.join(k for k in names if names[k] in outs)}"
+            )
         require_ema()
     except (FileNotFoundError, KeyError, ImportError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -278,9 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     fs_names = [n for n in (names.get("va_2025"), outcome) if n in outs]
     fs = feature_scores(exp, outs, list(dict.fromkeys(fs_names)))
     atomic_write(out / "feature_scores.csv", lambda p: fs.to_csv(p, index_label="factor"))
-    print(f"{len(exp)} experiments ({sum(c.startswith('lever_') for c in exp.columns)} levers, "
-          f"{exp.shape[1] - 3 - sum(c.startswith('lever_') for c in exp.columns)} uncertainties), {len(outs)} outcomes "
-          f"-> {out / 'results.tar.gz'}")
+    print(
+        f"{len(exp)} experiments ({sum(c.startswith('lever_') for c in exp.columns)} levers, "
+        f"{exp.shape[1] - 3 - sum(c.startswith('lever_') for c in exp.columns)} uncertainties), {len(outs)} outcomes "
+        f"-> {out / 'results.tar.gz'}"
+    )
     print(res.format())
     print("\nfeature scores (extra trees):")
     print(fs.sort_values(fs.columns[-1], ascending=False).to_string(float_format=lambda v: f"{v:.3f}"))

@@ -28,9 +28,15 @@ from experiments.sweep import EXPERIMENTS as _NAMED
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = tuple(_NAMED)  # the named experiments of configs/experiment/
 # which gallery figure is drawn from which example experiment
-GALLERY = {"01_value_added": "plan_vs_no_plan", "02_scenarios": "principles", "03_scorecard": "principles",
-           "04_levers": "lever_ablation", "05_districts": "plan_vs_no_plan", "06_network": "plan_vs_no_plan",
-           "07_budget": "plan_vs_no_plan"}
+GALLERY = {
+    "01_value_added": "plan_vs_no_plan",
+    "02_scenarios": "principles",
+    "03_scorecard": "principles",
+    "04_levers": "lever_ablation",
+    "05_districts": "plan_vs_no_plan",
+    "06_network": "plan_vs_no_plan",
+    "07_budget": "plan_vs_no_plan",
+}
 GALLERY_DPI = 150
 
 
@@ -41,8 +47,15 @@ def _check(name: str, seeds: int) -> None:
         raise ValueError(f"seeds: at least 1, got {seeds}")
 
 
-def sweep_command(name: str, out: Path, seeds: int = 3, scale: str = "small", extra=(), launcher: str | None = None,
-                  python: str = sys.executable) -> list[str]:
+def sweep_command(
+    name: str,
+    out: Path,
+    seeds: int = 3,
+    scale: str = "small",
+    extra=(),
+    launcher: str | None = None,
+    python: str = sys.executable,
+) -> list[str]:
     """The ``python -m sim -m +experiment=<name>`` command line of a named experiment."""
     from experiments.sweep import sweep_command as command
 
@@ -64,8 +77,16 @@ def experiment_jobs(name: str, seeds: int = 3, scale: str = "small", extra=()) -
     return expand([*sweeper_params(params), f"+experiment={name}", f"scale={scale}", *extra])
 
 
-def run_experiment(name: str, out, seeds: int = 3, scale: str = "small", extra=(), launcher: str | None = None,
-                   quiet: bool = True, mode: str = "inprocess"):
+def run_experiment(
+    name: str,
+    out,
+    seeds: int = 3,
+    scale: str = "small",
+    extra=(),
+    launcher: str | None = None,
+    quiet: bool = True,
+    mode: str = "inprocess",
+):
     """Run the named experiment (configs/experiment/<name>.yaml) into ``out`` with seeds
     0..seeds-1 (common random numbers across its scenarios) and return its gathered tables
     (analysis.results.load). ``extra``: more overrides, e.g. ``["output.snapshot_years=[2025]"]``.
@@ -121,9 +142,14 @@ def keep_tables(sweep: Path, dest: Path, snapshot_year: int | None = None) -> li
     return files
 
 
-def build(seeds: int = 3, work: Path | None = None, example_dir: Path = ROOT / "docs" / "example",
-          figures_dir: Path = ROOT / "docs" / "figures", experiments=("plan_vs_no_plan", "principles", "lever_ablation",
-                                                                      "budget_mix"), mode: str = "inprocess") -> dict:
+def build(
+    seeds: int = 3,
+    work: Path | None = None,
+    example_dir: Path = ROOT / "docs" / "example",
+    figures_dir: Path = ROOT / "docs" / "figures",
+    experiments=("plan_vs_no_plan", "principles", "lever_ablation", "budget_mix"),
+    mode: str = "inprocess",
+) -> dict:
     """Run the example sweeps into ``work``, keep their tables in ``example_dir`` and draw the
     gallery into ``figures_dir`` (PNG, GALLERY_DPI). Returns {figure: path}."""
     import matplotlib
@@ -137,8 +163,13 @@ def build(seeds: int = 3, work: Path | None = None, example_dir: Path = ROOT / "
     work = Path(work or tempfile.mkdtemp(prefix="sei-example-"))
     for name in experiments:
         t0 = time.perf_counter()
-        run_experiment(name, work / name, seeds, extra=["output.snapshot_years=[2025]"] if name == "plan_vs_no_plan" else (),
-                       mode=mode)
+        run_experiment(
+            name,
+            work / name,
+            seeds,
+            extra=["output.snapshot_years=[2025]"] if name == "plan_vs_no_plan" else (),
+            mode=mode,
+        )
         keep_tables(work / name, example_dir / name, 2025 if name == "plan_vs_no_plan" else None)
         print(f"{name}: {time.perf_counter() - t0:.0f} s -> {example_dir / name}")
     out = {}
@@ -155,11 +186,17 @@ def build(seeds: int = 3, work: Path | None = None, example_dir: Path = ROOT / "
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis.example", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=3, help="seeds per scenario (default 3)")
-    ap.add_argument("--work", type=Path, default=None, help="folder for the sweeps' run folders (default: a temp folder)")
+    ap.add_argument(
+        "--work", type=Path, default=None, help="folder for the sweeps' run folders (default: a temp folder)"
+    )
     ap.add_argument("--example-dir", type=Path, default=ROOT / "docs" / "example")
     ap.add_argument("--figures-dir", type=Path, default=ROOT / "docs" / "figures")
-    ap.add_argument("--mode", default="inprocess", choices=["inprocess", "hydra"],
-                    help="run the sweeps in this process (default) or as Hydra multiruns (python -m sim -m ...)")
+    ap.add_argument(
+        "--mode",
+        default="inprocess",
+        choices=["inprocess", "hydra"],
+        help="run the sweeps in this process (default) or as Hydra multiruns (python -m sim -m ...)",
+    )
     a = ap.parse_args(argv)
     build(a.seeds, a.work, a.example_dir, a.figures_dir, mode=a.mode)
     return 0

@@ -71,24 +71,41 @@ class Mapping:
 
 MAPPING: dict[str, Mapping] = {
     "sei_value_added": Mapping(
-        "value_added", "100m yuan", 1e-8, by_industry=True, where={"definition": "2018 plan's seven industries"},
-        note="SEI value added by industry and total, current prices; rows of the older 7+4 definition are excluded"),
+        "value_added",
+        "100m yuan",
+        1e-8,
+        by_industry=True,
+        where={"definition": "2018 plan's seven industries"},
+        note="SEI value added by industry and total, current prices; rows of the older 7+4 definition are excluded",
+    ),
     "national_high_tech_enterprises": Mapping(
-        "firms", "firms", weight="firm",
+        "firms",
+        "firms",
+        weight="firm",
         note="firm agents alive at the year end x firms per agent; the statistic counts certified national high-tech "
-             "enterprises (cumulative, certificates last three years), the model's firms are the SEI firm population "
-             "it is built from (14,400 in 2018)"),
+        "enterprises (cumulative, certificates last three years), the model's firms are the SEI firm population "
+        "it is built from (14,400 in 2018)",
+    ),
     "innovation_carriers": Mapping(
-        "institutes", "carriers", weight="institute",
+        "institutes",
+        "carriers",
+        weight="institute",
         note="institute agents at the year end x carriers per agent (2018: 1,877 = 1,688 + 189 by construction); "
-             "the 2019 statistic's scope appears wider than 2017's (innovation_and_people.csv)"),
+        "the 2019 statistic's scope appears wider than 2017's (innovation_and_people.csv)",
+    ),
     "innovation_carriers_new": Mapping(
-        "institutes_created", "carriers", weight="institute",
-        note="carriers created in the year (organic and lever-made) x carriers per agent"),
+        "institutes_created",
+        "carriers",
+        weight="institute",
+        note="carriers created in the year (organic and lever-made) x carriers per agent",
+    ),
     "rd_expenditure": Mapping(
-        "rd_spending", "100m yuan", 1e-8,
+        "rd_spending",
+        "100m yuan",
+        1e-8,
         note="R&D of the model's SEI firms; the statistic is the whole city's R&D (all sectors, public research "
-             "included): the model covers ~85% of it in 2018 by construction (sim/data/README.md)"),
+        "included): the model covers ~85% of it in 2018 by construction (sim/data/README.md)",
+    ),
 }
 
 
@@ -106,22 +123,48 @@ def read_observations(paths: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
         cols = set(raw.columns)
         if "value_added_100m_yuan" in cols:
             _need(raw, p, ("year", "industry", "value_added_100m_yuan"))
-            df = pd.DataFrame({"year": raw["year"], "indicator": "sei_value_added", "industry": raw["industry"],
-                               "value": raw["value_added_100m_yuan"], "unit": "100m yuan",
-                               "definition": raw.get("definition", "")})
+            df = pd.DataFrame(
+                {
+                    "year": raw["year"],
+                    "indicator": "sei_value_added",
+                    "industry": raw["industry"],
+                    "value": raw["value_added_100m_yuan"],
+                    "unit": "100m yuan",
+                    "definition": raw.get("definition", ""),
+                }
+            )
         elif "gdp_100m_yuan_bulletin" in cols:
             _need(raw, p, ("year", "gdp_100m_yuan_bulletin"))
-            parts = [pd.DataFrame({"year": raw["year"], "indicator": name, "industry": ALL, "value": raw[col],
-                                   "unit": "100m yuan", "definition": ""})
-                     for name, col in (("city_gdp_bulletin", "gdp_100m_yuan_bulletin"),
-                                       ("city_gdp_revised", "gdp_100m_yuan_revised")) if col in cols]
+            parts = [
+                pd.DataFrame(
+                    {
+                        "year": raw["year"],
+                        "indicator": name,
+                        "industry": ALL,
+                        "value": raw[col],
+                        "unit": "100m yuan",
+                        "definition": "",
+                    }
+                )
+                for name, col in (
+                    ("city_gdp_bulletin", "gdp_100m_yuan_bulletin"),
+                    ("city_gdp_revised", "gdp_100m_yuan_revised"),
+                )
+                if col in cols
+            ]
             df = pd.concat(parts, ignore_index=True)
         else:
             _need(raw, p, ("year", "indicator", "value"))
-            df = pd.DataFrame({"year": raw["year"], "indicator": raw["indicator"],
-                               "industry": raw["industry"].replace("", ALL) if "industry" in cols else ALL,
-                               "value": raw["value"], "unit": raw["unit"] if "unit" in cols else "",
-                               "definition": raw["definition"] if "definition" in cols else ""})
+            df = pd.DataFrame(
+                {
+                    "year": raw["year"],
+                    "indicator": raw["indicator"],
+                    "industry": raw["industry"].replace("", ALL) if "industry" in cols else ALL,
+                    "value": raw["value"],
+                    "unit": raw["unit"] if "unit" in cols else "",
+                    "definition": raw["definition"] if "definition" in cols else "",
+                }
+            )
         df["file"] = p.name
         whole = df["year"].str.fullmatch(r"\d{4}")
         skipped.append(df[~whole].assign(reason="year is not a whole year"))
@@ -142,7 +185,9 @@ def _need(raw: pd.DataFrame, path: Path, cols: tuple[str, ...]) -> None:
         raise ValueError(f"--observed {path}: missing column(s) {missing}; the file has {list(raw.columns)}")
 
 
-def split_observations(obs: pd.DataFrame, mapping: dict[str, Mapping] = MAPPING) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def split_observations(
+    obs: pd.DataFrame, mapping: dict[str, Mapping] = MAPPING
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """(rows to compare, rows of mapped indicators excluded with the reason, indicators not simulated)."""
     not_sim = sorted(set(obs["indicator"]) - set(mapping))
     keep, excluded = [], []
@@ -172,7 +217,9 @@ def split_observations(obs: pd.DataFrame, mapping: dict[str, Mapping] = MAPPING)
 # ---------------------------------------------------------------------------------------------
 # Simulated series
 # ---------------------------------------------------------------------------------------------
-def simulated_series(annual: pd.DataFrame, weights: dict[str, float], mapping: dict[str, Mapping] = MAPPING) -> pd.DataFrame:
+def simulated_series(
+    annual: pd.DataFrame, weights: dict[str, float], mapping: dict[str, Mapping] = MAPPING
+) -> pd.DataFrame:
     """Annual values (indicator, industry, year, value) of one run's annual table for every mapped
     indicator, by industry and ALL, in the compared units."""
     by_ind = annual[(annual["district"] == "ALL") & annual["industry"].isin(INDUSTRIES)]
@@ -195,8 +242,16 @@ def ensemble_bands(series: list[pd.DataFrame]) -> pd.DataFrame:
     """Median, 10%, 90%, min and max over runs of each (indicator, industry, year)."""
     d = pd.concat([s.assign(run=k) for k, s in enumerate(series)], ignore_index=True)
     g = d.groupby(["indicator", "industry", "year"])["value"]
-    return pd.DataFrame({"sim_median": g.median(), "sim_p10": g.quantile(0.1), "sim_p90": g.quantile(0.9),
-                         "sim_min": g.min(), "sim_max": g.max(), "runs": g.size()}).reset_index()
+    return pd.DataFrame(
+        {
+            "sim_median": g.median(),
+            "sim_p10": g.quantile(0.1),
+            "sim_p90": g.quantile(0.9),
+            "sim_min": g.min(),
+            "sim_max": g.max(),
+            "runs": g.size(),
+        }
+    ).reset_index()
 
 
 def read_runs(run_dir: Path) -> tuple[list[pd.DataFrame], dict[str, float], dict]:
@@ -207,8 +262,10 @@ def read_runs(run_dir: Path) -> tuple[list[pd.DataFrame], dict[str, float], dict
     files = seeds or sorted(run_dir.glob("annual.parquet"))
     if not files:
         raise FileNotFoundError(f"--runs {run_dir}: no seed_*/annual.parquet or annual.parquet")
-    manifests = [json.loads((f.parent / "manifest.json").read_text()) if (f.parent / "manifest.json").exists() else {}
-                 for f in files]
+    manifests = [
+        json.loads((f.parent / "manifest.json").read_text()) if (f.parent / "manifest.json").exists() else {}
+        for f in files
+    ]
     keep = [(f, m) for f, m in zip(files, manifests) if m.get("status", "complete") == "complete"]
     if not keep:
         raise ValueError(f"--runs {run_dir}: no run has status 'complete'")
@@ -217,8 +274,13 @@ def read_runs(run_dir: Path) -> tuple[list[pd.DataFrame], dict[str, float], dict
     if len(scale) > 1:
         raise ValueError(f"--runs {run_dir}: runs of different scales {sorted(map(str, scale))}")
     weights = _weights(run_dir, next(iter(scale)))
-    info = {"runs": len(keep), "seeds": [m.get("seed") for _, m in keep], "scenario": sorted(map(str, scenario)),
-            "scale": next(iter(scale)), "folder": str(run_dir)}
+    info = {
+        "runs": len(keep),
+        "seeds": [m.get("seed") for _, m in keep],
+        "scenario": sorted(map(str, scenario)),
+        "scale": next(iter(scale)),
+        "folder": str(run_dir),
+    }
     return [pd.read_parquet(f) for f, _ in keep], weights, info
 
 
@@ -279,8 +341,14 @@ def compare(obs: pd.DataFrame, bands: pd.DataFrame, calibration_end: int) -> pd.
         y = int(p["year"])
         fit_until = calibration_end if y > calibration_end else y - 1
         nv, a, b = naive_forecast(ys, vs, y, fit_until)
-        rows.append({**p.to_dict(), "sample": "out" if y > calibration_end else "in", "naive": nv,
-                     "naive_fit_years": f"{a}-{b}" if a >= 0 else ""})
+        rows.append(
+            {
+                **p.to_dict(),
+                "sample": "out" if y > calibration_end else "in",
+                "naive": nv,
+                "naive_fit_years": f"{a}-{b}" if a >= 0 else "",
+            }
+        )
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -296,29 +364,69 @@ def metrics(points: pd.DataFrame) -> pd.DataFrame:
     out = []
     for (ind, sample), d in points.groupby(["indicator", "sample"]):
         nv = d[d["naive"].notna()]
-        out.append({"indicator": ind, "sample": sample, "points": len(d), "years": f"{d.year.min()}-{d.year.max()}",
-                    "mape": d["err_pct"].abs().mean(), "bias": d["err_pct"].mean(), "in_band_10_90": d["in_band"].mean(),
-                    "naive_points": len(nv), "naive_mape": nv["naive_err_pct"].abs().mean() if len(nv) else np.nan,
-                    "naive_bias": nv["naive_err_pct"].mean() if len(nv) else np.nan,
-                    "model_mape_naive_pts": nv["err_pct"].abs().mean() if len(nv) else np.nan,
-                    "unit": MAPPING[ind].unit})
+        out.append(
+            {
+                "indicator": ind,
+                "sample": sample,
+                "points": len(d),
+                "years": f"{d.year.min()}-{d.year.max()}",
+                "mape": d["err_pct"].abs().mean(),
+                "bias": d["err_pct"].mean(),
+                "in_band_10_90": d["in_band"].mean(),
+                "naive_points": len(nv),
+                "naive_mape": nv["naive_err_pct"].abs().mean() if len(nv) else np.nan,
+                "naive_bias": nv["naive_err_pct"].mean() if len(nv) else np.nan,
+                "model_mape_naive_pts": nv["err_pct"].abs().mean() if len(nv) else np.nan,
+                "unit": MAPPING[ind].unit,
+            }
+        )
     return pd.DataFrame(out)
 
 
-def format_report(met: pd.DataFrame, points: pd.DataFrame, not_sim: list[str], excluded: pd.DataFrame,
-                  skipped: pd.DataFrame, info: dict) -> str:
-    lines = [(f"Hindcast: {info.get('runs')} runs (seeds {info.get('seeds')}), scenario {info.get('scenario')}, "
-              f"scale {info.get('scale')}; calibration end {info.get('calibration_end')}")]
+def format_report(
+    met: pd.DataFrame,
+    points: pd.DataFrame,
+    not_sim: list[str],
+    excluded: pd.DataFrame,
+    skipped: pd.DataFrame,
+    info: dict,
+) -> str:
+    lines = [
+        (
+            f"Hindcast: {info.get('runs')} runs (seeds {info.get('seeds')}), scenario {info.get('scenario')}, "
+            f"scale {info.get('scale')}; calibration end {info.get('calibration_end')}"
+        )
+    ]
     if not met.empty:
         t = met.copy()
         for c in ("mape", "bias", "naive_mape", "naive_bias", "model_mape_naive_pts"):
             sign = "+" if c.endswith("bias") else ""
             t[c] = t[c].map(lambda v, s=sign: "n/a" if pd.isna(v) else f"{v:{s}.1f}")
         t["in_band_10_90"] = t["in_band_10_90"].map(lambda v: f"{v:.2f}")
-        lines += [("error metrics (percent; model = ensemble median; naive = compound growth through the last two "
-                   "observed years, see --help):"), t.to_string(index=False), "", "points:"]
-        p = points[["indicator", "industry", "year", "value", "sim_median", "sim_p10", "sim_p90", "err_pct", "naive",
-                    "naive_fit_years", "naive_err_pct"]].copy()
+        lines += [
+            (
+                "error metrics (percent; model = ensemble median; naive = compound growth through the last two "
+                "observed years, see --help):"
+            ),
+            t.to_string(index=False),
+            "",
+            "points:",
+        ]
+        p = points[
+            [
+                "indicator",
+                "industry",
+                "year",
+                "value",
+                "sim_median",
+                "sim_p10",
+                "sim_p90",
+                "err_pct",
+                "naive",
+                "naive_fit_years",
+                "naive_err_pct",
+            ]
+        ].copy()
         lines.append(p.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     else:
         lines.append("no observed point falls in a simulated year")
@@ -331,15 +439,21 @@ def format_report(met: pd.DataFrame, points: pd.DataFrame, not_sim: list[str], e
         g = excluded.groupby(["indicator", "reason"]).size()
         lines.append("excluded rows of mapped indicators: " + "; ".join(f"{i}: {n} ({r})" for (i, r), n in g.items()))
     if len(skipped):
-        lines.append("skipped rows: " + "; ".join(f"{r['file']} {r['indicator']} year '{r['year']}' ({r['reason']})"
-                                                  for _, r in skipped.iterrows()))
+        lines.append(
+            "skipped rows: "
+            + "; ".join(
+                f"{r['file']} {r['indicator']} year '{r['year']}' ({r['reason']})" for _, r in skipped.iterrows()
+            )
+        )
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
 # Figure
 # ---------------------------------------------------------------------------------------------
-def plot(points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibration_end: int, out_base: Path) -> list[Path]:
+def plot(
+    points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibration_end: int, out_base: Path
+) -> list[Path]:
     """Observed vs simulated per series (median, 10-90% and min-max bands, naive forecast) as PNG and PDF."""
     import matplotlib
 
@@ -360,8 +474,15 @@ def plot(points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibrati
         ax.fill_between(b["year"], b["sim_min"], b["sim_max"], color="tab:blue", alpha=0.12, label="min-max")
         ax.fill_between(b["year"], b["sim_p10"], b["sim_p90"], color="tab:blue", alpha=0.3, label="10-90%")
         ax.plot(b["year"], b["sim_median"], "-o", color="tab:blue", ms=3, label="model median")
-        ax.errorbar(b["year"], b["sim_median"], yerr=[b["sim_median"] - b["sim_p10"], b["sim_p90"] - b["sim_median"]],
-                    fmt="none", ecolor="tab:blue", capsize=3, lw=1)  # the 10-90% band, visible for a single year
+        ax.errorbar(
+            b["year"],
+            b["sim_median"],
+            yerr=[b["sim_median"] - b["sim_p10"], b["sim_p90"] - b["sim_median"]],
+            fmt="none",
+            ecolor="tab:blue",
+            capsize=3,
+            lw=1,
+        )  # the 10-90% band, visible for a single year
         ax.plot(o["year"], o["value"], "ks", ms=4, label="observed")
         nv = p[p["naive"].notna()]
         if len(nv):
@@ -370,11 +491,13 @@ def plot(points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibrati
         yrs = np.concatenate([b["year"].to_numpy(), o["year"].to_numpy(), [calibration_end]])
         ax.set_xlim(yrs.min() - 0.7, yrs.max() + 0.7)
         ax.set_title(f"{ind}\n{industry}", fontsize=8)
-        ax.set_ylabel(MAPPING[ind].unit + (" (year end)" if MAPPING[ind].metric in STOCK_METRICS else "/yr"), fontsize=8)
+        ax.set_ylabel(
+            MAPPING[ind].unit + (" (year end)" if MAPPING[ind].metric in STOCK_METRICS else "/yr"), fontsize=8
+        )
         ax.set_xlabel("year", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in list(axes.flat)[len(series):]:
+    for ax in list(axes.flat)[len(series) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=6, loc="best")
     fig.suptitle(f"Observed vs simulated (dotted line: end of calibration, {calibration_end})", fontsize=9)
@@ -387,9 +510,16 @@ def plot(points: pd.DataFrame, bands: pd.DataFrame, obs: pd.DataFrame, calibrati
 
 
 # ---------------------------------------------------------------------------------------------
-def hindcast(observed: list[Path], runs: Path | None = None, seeds: int | None = None, scale: str = "small",
-             first_seed: int = 0, sets: list[str] = (), out: Path | None = None,
-             calibration_end: int | None = None) -> dict:
+def hindcast(
+    observed: list[Path],
+    runs: Path | None = None,
+    seeds: int | None = None,
+    scale: str = "small",
+    first_seed: int = 0,
+    sets: list[str] = (),
+    out: Path | None = None,
+    calibration_end: int | None = None,
+) -> dict:
     """Compare observations with an ensemble (read from ``runs`` or run with ``seeds``); with ``out``
     write the tables and the figure. Returns metrics, points and the lists of what was not compared."""
     if (runs is None) == (seeds is None):
@@ -418,38 +548,66 @@ def hindcast(observed: list[Path], runs: Path | None = None, seeds: int | None =
     compared = set(points["indicator"]) if len(points) else set()
     info["mapped_without_points"] = sorted(set(obs["indicator"]) - compared)
     text = format_report(met, points, not_sim, excluded, skipped, info)
-    result = {"info": info, "metrics": met, "points": points, "not_simulated": not_sim, "excluded": excluded,
-              "skipped": skipped, "report": text, "files": []}
+    result = {
+        "info": info,
+        "metrics": met,
+        "points": points,
+        "not_simulated": not_sim,
+        "excluded": excluded,
+        "skipped": skipped,
+        "report": text,
+        "files": [],
+    }
     if out is not None:
         out = Path(out)
         atomic_write(out / "hindcast_points.csv", lambda p: points.to_csv(p, index=False))
         atomic_write(out / "hindcast_metrics.csv", lambda p: met.to_csv(p, index=False))
-        write_json(out / "hindcast.json", {
-            "info": info, "calibration_end": cal_end, "metrics": met.to_dict(orient="records"),
-            "mapping": {k: {**vars(m), "where": dict(m.where)} for k, m in MAPPING.items()},
-            "not_simulated": not_sim,
-            "excluded": excluded[["file", "indicator", "industry", "year", "reason"]].to_dict(orient="records") if len(excluded) else [],
-            "skipped": skipped[["file", "indicator", "year", "reason"]].to_dict(orient="records") if len(skipped) else [],
-            "naive": "value(Y) = obs(b) x (obs(b)/obs(a))^((Y-b)/(b-a)); a<b the last two observed years <= calibration "
-                     "end for Y after it, < Y for Y up to it"})
+        write_json(
+            out / "hindcast.json",
+            {
+                "info": info,
+                "calibration_end": cal_end,
+                "metrics": met.to_dict(orient="records"),
+                "mapping": {k: {**vars(m), "where": dict(m.where)} for k, m in MAPPING.items()},
+                "not_simulated": not_sim,
+                "excluded": excluded[["file", "indicator", "industry", "year", "reason"]].to_dict(orient="records")
+                if len(excluded)
+                else [],
+                "skipped": skipped[["file", "indicator", "year", "reason"]].to_dict(orient="records")
+                if len(skipped)
+                else [],
+                "naive": "value(Y) = obs(b) x (obs(b)/obs(a))^((Y-b)/(b-a)); a<b the last two observed years <= calibration "
+                "end for Y after it, < Y for Y up to it",
+            },
+        )
         result["files"] = [out / "hindcast_points.csv", out / "hindcast_metrics.csv", out / "hindcast.json"]
         result["files"] += plot(points, bands, obs, cal_end, out / "hindcast")
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.hindcast", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.hindcast", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--observed", nargs="+", required=True, type=Path, help="observation CSV file(s)")
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--runs", type=Path, help="an ensemble folder (seed_*/annual.parquet) or a single run folder")
     src.add_argument("--seeds", type=int, help="run this many seeds of the configured scenario (default history)")
     ap.add_argument("--scale", default="small", choices=("small", "city"), help="scale of the runs with --seeds")
     ap.add_argument("--seed", type=int, default=0, help="first seed with --seeds")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="Hydra override for the runs with --seeds, e.g. --set scenario.end_year=2021 (repeatable)")
-    ap.add_argument("--calibration-end", type=int, default=None,
-                    help="last in-sample year (default: the first simulated year, 2019)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Hydra override for the runs with --seeds, e.g. --set scenario.end_year=2021 (repeatable)",
+    )
+    ap.add_argument(
+        "--calibration-end",
+        type=int,
+        default=None,
+        help="last in-sample year (default: the first simulated year, 2019)",
+    )
     ap.add_argument("--out", type=Path, help="folder for tables and the figure (and the runs with --seeds)")
     a = ap.parse_args(argv)
     bad = [s for s in a.set if not re.fullmatch(r"[+~]?[\w.]+=.*", s)]
@@ -458,8 +616,16 @@ def main(argv: list[str] | None = None) -> int:
     from sim.config import ConfigError
 
     try:
-        res = hindcast(a.observed, runs=a.runs, seeds=a.seeds, scale=a.scale, first_seed=a.seed, sets=a.set,
-                       out=a.out, calibration_end=a.calibration_end)
+        res = hindcast(
+            a.observed,
+            runs=a.runs,
+            seeds=a.seeds,
+            scale=a.scale,
+            first_seed=a.seed,
+            sets=a.set,
+            out=a.out,
+            calibration_end=a.calibration_end,
+        )
     except (ValueError, FileNotFoundError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

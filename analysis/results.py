@@ -36,12 +36,33 @@ from sim.io import atomic_write
 
 RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
-HEADLINE_METRICS = ("value_added", "output", "employment", "rd_spending", "firms", "entries", "exits", "institutes",
-                    "talent", "spend_total")
+HEADLINE_METRICS = (
+    "value_added",
+    "output",
+    "employment",
+    "rd_spending",
+    "firms",
+    "entries",
+    "exits",
+    "institutes",
+    "talent",
+    "spend_total",
+)
 DISTRICT_METRICS = ("value_added", "output", "employment", "firms", "floor_space", "floor_space_used", "rent")
 CHOICE_COLUMNS = ("scale", "scenario", "policy")
-RUN_COLUMNS = ("run_id", "root", "job", "seed", "status", "error", "wall_time_s", "config_hash", "scale", "scenario",
-               "policy")
+RUN_COLUMNS = (
+    "run_id",
+    "root",
+    "job",
+    "seed",
+    "status",
+    "error",
+    "wall_time_s",
+    "config_hash",
+    "scale",
+    "scenario",
+    "policy",
+)
 
 
 @dataclass
@@ -61,7 +82,7 @@ class Results:
         """Override columns that take more than one value across the runs (seed excluded)."""
         return [c for c in self.override_columns if self.runs[c].nunique(dropna=False) > 1]
 
-    def complete(self) -> "Results":
+    def complete(self) -> Results:
         """Only the complete runs."""
         ok = self.runs.loc[self.runs["status"] == "complete", "run_id"]
         keep = lambda df: df[df["run_id"].isin(ok)].reset_index(drop=True)  # noqa: E731
@@ -90,7 +111,9 @@ def find_runs(root: Path) -> list[Path]:
 
 
 def _natural_key(p: Path) -> tuple:
-    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for part in p.parts for x in [part.removeprefix("seed_")])
+    return tuple(
+        (0, int(x), "") if x.isdigit() else (1, 0, x) for part in p.parts for x in [part.removeprefix("seed_")]
+    )
 
 
 def parse_overrides(overrides: list[str]) -> dict:
@@ -123,10 +146,19 @@ def _run_row(root: Path, d: Path, prefix: str) -> tuple[dict, dict | None]:
     rel = "." if rel == "" else rel
     run_id = f"{prefix}{rel}" if prefix else rel
     job = d.parent if d.name.startswith("seed_") and d.parent != root.parent else d
-    row = {"run_id": run_id, "root": str(root), "job": (job.relative_to(root).as_posix() or "."),
-           "seed": manifest.get("seed"), "status": manifest.get("status", "unknown"), "error": manifest.get("error"),
-           "wall_time_s": manifest.get("wall_time_s"), "config_hash": manifest.get("config_hash"),
-           "scale": manifest.get("scale"), "scenario": manifest.get("scenario"), "policy": manifest.get("policy")}
+    row = {
+        "run_id": run_id,
+        "root": str(root),
+        "job": (job.relative_to(root).as_posix() or "."),
+        "seed": manifest.get("seed"),
+        "status": manifest.get("status", "unknown"),
+        "error": manifest.get("error"),
+        "wall_time_s": manifest.get("wall_time_s"),
+        "config_hash": manifest.get("config_hash"),
+        "scale": manifest.get("scale"),
+        "scenario": manifest.get("scenario"),
+        "policy": manifest.get("policy"),
+    }
     row.update(parse_overrides(manifest.get("overrides", [])))
     card = None
     if row["status"] == "complete" and (d / "scorecard.json").is_file():
@@ -148,7 +180,9 @@ def _read_annual(files: list[Path], run_ids: list[str]) -> pd.DataFrame:
             owners.append(np.full(b.record_batch.num_rows, index[b.fragment.path], dtype=np.int32))
     tab = pa.Table.from_batches(batches).unify_dictionaries().combine_chunks()
     df = tab.to_pandas()  # dictionary columns come out as categoricals
-    df.insert(0, "run_id", pd.Categorical.from_codes(np.concatenate(owners), categories=pd.Index(run_ids, dtype=object)))
+    df.insert(
+        0, "run_id", pd.Categorical.from_codes(np.concatenate(owners), categories=pd.Index(run_ids, dtype=object))
+    )
     return df
 
 
@@ -201,8 +235,14 @@ def _scorecard_frame(cards: dict[str, dict]) -> pd.DataFrame:
 def _scorecard_wide(sc: pd.DataFrame) -> pd.DataFrame:
     if sc.empty:
         return pd.DataFrame(index=pd.Index([], name="run_id"))
-    w = sc.pivot_table(index="run_id", columns="target", values=["value", "met", "margin"], aggfunc="first",
-                       observed=True, dropna=False)
+    w = sc.pivot_table(
+        index="run_id",
+        columns="target",
+        values=["value", "met", "margin"],
+        aggfunc="first",
+        observed=True,
+        dropna=False,
+    )
     w.columns = [f"{t}.{v}" for v, t in w.columns]
     order = [f"{t}.{v}" for t in dict.fromkeys(sc["target"]) for v in ("value", "met", "margin")]
     return w[[c for c in order if c in w.columns]]
@@ -266,17 +306,22 @@ def load(roots) -> Results:
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
         out = r / RESULTS_DIR
-        res = (Results(*(pd.read_parquet(out / f"{n}.parquet") for n in TABLES)) if not _stale(r, out)
-               else gather(r, write=True))
+        res = (
+            Results(*(pd.read_parquet(out / f"{n}.parquet") for n in TABLES))
+            if not _stale(r, out)
+            else gather(r, write=True)
+        )
         res.runs["root"] = str(r)
         if len(roots) > 1:
             res = _prefixed(res, f"{r.name}/")
         parts.append(res)
     if len(parts) == 1:
         return parts[0]
-    return Results(pd.concat([p.runs for p in parts], ignore_index=True),
-                   _concat_categorical([p.annual for p in parts]) if any(len(p.annual) for p in parts) else parts[0].annual,
-                   pd.concat([p.scorecards for p in parts], ignore_index=True))
+    return Results(
+        pd.concat([p.runs for p in parts], ignore_index=True),
+        _concat_categorical([p.annual for p in parts]) if any(len(p.annual) for p in parts) else parts[0].annual,
+        pd.concat([p.scorecards for p in parts], ignore_index=True),
+    )
 
 
 def _prefixed(res: Results, prefix: str) -> Results:
@@ -291,8 +336,10 @@ def _prefixed(res: Results, prefix: str) -> Results:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m analysis.results",
-                                 description="Gather run/sweep folders into results/{runs,annual,scorecards}.parquet")
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.results",
+        description="Gather run/sweep folders into results/{runs,annual,scorecards}.parquet",
+    )
     ap.add_argument("roots", nargs="+", type=Path, help="run, ensemble or sweep folders")
     ap.add_argument("--out", type=Path, help="where to write the tables (default <root>/results for one root)")
     args = ap.parse_args(argv)
@@ -305,8 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         save(res, args.out)
     where = args.out or args.roots[0] / RESULTS_DIR
     st = res.runs["status"].value_counts().to_dict() if len(res.runs) else {}
-    print(f"{len(res.runs)} runs ({', '.join(f'{v} {k}' for k, v in st.items()) or 'none'}); swept: "
-          f"{', '.join(res.swept) or 'nothing'}; tables in {where}")
+    print(
+        f"{len(res.runs)} runs ({', '.join(f'{v} {k}' for k, v in st.items()) or 'none'}); swept: "
+        f"{', '.join(res.swept) or 'nothing'}; tables in {where}"
+    )
     return 0
 
 

@@ -93,8 +93,14 @@ def scenario_labels(runs, by: str | Sequence[str] | None = None) -> tuple[str, p
     from analysis.results import RUN_COLUMNS
 
     skip = set(RUN_COLUMNS) - {"scenario", "policy"}
-    varying = [c for c in df.columns if c not in skip and not _is_series(c) and not c.startswith(NOT_SCENARIO)
-               and ok[c].astype(str).nunique(dropna=False) > 1]
+    varying = [
+        c
+        for c in df.columns
+        if c not in skip
+        and not _is_series(c)
+        and not c.startswith(NOT_SCENARIO)
+        and ok[c].astype(str).nunique(dropna=False) > 1
+    ]
     if not varying:
         return "scenario", pd.Series("all", index=df.index, name="scenario")
     order = [c for c in EXPERIMENT_COLUMNS if c in varying] + [c for c in varying if c not in EXPERIMENT_COLUMNS]
@@ -150,8 +156,14 @@ def _check_level(level: float) -> None:
         raise ValueError(f"level: a confidence level strictly between 0 and 1, got {level!r}")
 
 
-def paired_differences(runs, outcome: str, by: str | Sequence[str], baseline=None, pair_on: str | Sequence[str] = "seed",
-                       level: float = CONFIDENCE) -> pd.DataFrame:
+def paired_differences(
+    runs,
+    outcome: str,
+    by: str | Sequence[str],
+    baseline=None,
+    pair_on: str | Sequence[str] = "seed",
+    level: float = CONFIDENCE,
+) -> pd.DataFrame:
     """Mean difference of ``outcome`` between each scenario and ``baseline``, paired on ``pair_on``.
 
     runs: ``Results`` or its ``runs`` table (complete runs are used). outcome: a numeric column
@@ -172,8 +184,10 @@ def paired_differences(runs, outcome: str, by: str | Sequence[str], baseline=Non
     _check_level(level)
     df = _runs_of(runs)
     _require(df, [outcome], "outcome")
-    if not pd.api.types.is_numeric_dtype(df[outcome]) and not df[outcome].dropna().map(
-            lambda v: isinstance(v, (int, float, np.number, bool))).all():
+    if (
+        not pd.api.types.is_numeric_dtype(df[outcome])
+        and not df[outcome].dropna().map(lambda v: isinstance(v, (int, float, np.number, bool))).all()
+    ):
         raise TypeError(f"outcome: column '{outcome}' is not numeric")
     p_all = pairs(df, outcome, by, baseline, pair_on)
     name, baseline = p_all.attrs["by"], p_all.attrs["baseline"]
@@ -192,17 +206,51 @@ def paired_differences(runs, outcome: str, by: str | Sequence[str], baseline=Non
         p = np.nan
         if len(diff) >= 2 and np.std(diff) > 0:
             p = float(stats.ttest_1samp(diff, 0.0).pvalue)
-        rows.append({name: s, "outcome": outcome, "baseline": baseline, "n_pairs": len(diff),
-                     "mean_baseline": float(b.mean()) if len(b) else np.nan, "mean": float(o.mean()) if len(o) else np.nan,
-                     "diff": m, "diff_lo": lo, "diff_hi": hi, "rel_diff": rm, "rel_lo": rlo, "rel_hi": rhi,
-                     "p_value": p, "level": level})
-    cols = [name, "outcome", "baseline", "n_pairs", "mean_baseline", "mean", "diff", "diff_lo", "diff_hi", "rel_diff",
-            "rel_lo", "rel_hi", "p_value", "level"]
+        rows.append(
+            {
+                name: s,
+                "outcome": outcome,
+                "baseline": baseline,
+                "n_pairs": len(diff),
+                "mean_baseline": float(b.mean()) if len(b) else np.nan,
+                "mean": float(o.mean()) if len(o) else np.nan,
+                "diff": m,
+                "diff_lo": lo,
+                "diff_hi": hi,
+                "rel_diff": rm,
+                "rel_lo": rlo,
+                "rel_hi": rhi,
+                "p_value": p,
+                "level": level,
+            }
+        )
+    cols = [
+        name,
+        "outcome",
+        "baseline",
+        "n_pairs",
+        "mean_baseline",
+        "mean",
+        "diff",
+        "diff_lo",
+        "diff_hi",
+        "rel_diff",
+        "rel_lo",
+        "rel_hi",
+        "p_value",
+        "level",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
-def pairs(runs, outcome: str, by: str | Sequence[str], baseline=None, pair_on: str | Sequence[str] = "seed",
-          extra: Sequence[str] = ()) -> pd.DataFrame:
+def pairs(
+    runs,
+    outcome: str,
+    by: str | Sequence[str],
+    baseline=None,
+    pair_on: str | Sequence[str] = "seed",
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
     """The matched pairs behind ``paired_differences``: one row per scenario (other than the
     baseline) x pair key, with ``<by>``, the ``pair_on`` columns, ``baseline_value``, ``value``
     and ``diff`` (value - baseline_value) of ``outcome``, and for each column of ``extra`` its
@@ -226,8 +274,10 @@ def pairs(runs, outcome: str, by: str | Sequence[str], baseline=None, pair_on: s
     dup = d.duplicated(["_label", *pair_cols], keep=False)
     if dup.any():
         ex = d[dup].iloc[0]
-        raise ValueError(f"pair_on: several runs share {name}={ex['_label']!r} and {dict(ex[pair_cols])}; pair on more "
-                         f"columns (e.g. pair_on=['seed', <another swept column>]) or select the runs first")
+        raise ValueError(
+            f"pair_on: several runs share {name}={ex['_label']!r} and {dict(ex[pair_cols])}; pair on more "
+            f"columns (e.g. pair_on=['seed', <another swept column>]) or select the runs first"
+        )
     base = d[d["_label"] == baseline].drop(columns="_label").set_index(pair_cols)
     other = d[d["_label"] != baseline].set_index(pair_cols)
     j = other.merge(base, left_index=True, right_index=True, how="inner", suffixes=("", "_baseline")).reset_index()
@@ -246,14 +296,21 @@ def pairs(runs, outcome: str, by: str | Sequence[str], baseline=None, pair_on: s
     return out.sort_values(name, key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
-def paired_series(runs, metric: str, by: str | Sequence[str], baseline=None, industry: str = "ALL",
-                  years: Sequence[int] | None = None, pair_on: str | Sequence[str] = "seed",
-                  level: float = CONFIDENCE) -> pd.DataFrame:
+def paired_series(
+    runs,
+    metric: str,
+    by: str | Sequence[str],
+    baseline=None,
+    industry: str = "ALL",
+    years: Sequence[int] | None = None,
+    pair_on: str | Sequence[str] = "seed",
+    level: float = CONFIDENCE,
+) -> pd.DataFrame:
     """``paired_differences`` of the headline series ``<metric>.<industry>.<year>`` for every year
     (or ``years``), stacked with a ``year`` column: the paired effect over time."""
     df = _runs_of(runs)
     pre = f"{metric}.{industry}."
-    avail = sorted(int(c[len(pre):]) for c in df.columns if c.startswith(pre) and c[len(pre):].isdigit())
+    avail = sorted(int(c[len(pre) :]) for c in df.columns if c.startswith(pre) and c[len(pre) :].isdigit())
     if not avail:
         raise KeyError(f"metric/industry: no columns '{pre}<year>' in the runs table (headline metrics only)")
     years = avail if years is None else list(years)
@@ -267,8 +324,9 @@ def paired_series(runs, metric: str, by: str | Sequence[str], baseline=None, ind
 # ---------------------------------------------------------------------------------------------
 # Target attainment
 # ---------------------------------------------------------------------------------------------
-def attainment(results, by: str | Sequence[str] | None = None, level: float = CONFIDENCE,
-               targets: Sequence[str] | None = None) -> pd.DataFrame:
+def attainment(
+    results, by: str | Sequence[str] | None = None, level: float = CONFIDENCE, targets: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Probability of meeting each target of the plan, per scenario, with its Wilson interval.
 
     results: ``Results`` (its ``scorecards`` table is joined with the scenario labels of its
@@ -291,18 +349,25 @@ def attainment(results, by: str | Sequence[str] | None = None, level: float = CO
     else:
         lab = labels(runs, by)
         name = lab.name
-    if hasattr(results, "scorecards") and len(getattr(results, "scorecards")):
+    if hasattr(results, "scorecards") and len(results.scorecards):
         sc = results.scorecards
         sc = sc[sc["run_id"].isin(runs["run_id"])]
         lab_by_run = pd.Series(lab.to_numpy(), index=runs["run_id"].astype(str).to_numpy())
-        long = pd.DataFrame({"label": sc["run_id"].astype(str).map(lab_by_run).to_numpy(), "target": sc["target"].to_numpy(),
-                             "met": sc["met"].to_numpy()})
+        long = pd.DataFrame(
+            {
+                "label": sc["run_id"].astype(str).map(lab_by_run).to_numpy(),
+                "target": sc["target"].to_numpy(),
+                "met": sc["met"].to_numpy(),
+            }
+        )
     else:
         ids = [t.id for t in TARGETS if f"{t.id}.met" in runs.columns]
         if not ids:
             raise KeyError("results: no scorecards table and no '<target>.met' columns in the runs table")
-        long = pd.concat([pd.DataFrame({"label": lab.to_numpy(), "target": t, "met": runs[f"{t}.met"].to_numpy()})
-                          for t in ids], ignore_index=True)
+        long = pd.concat(
+            [pd.DataFrame({"label": lab.to_numpy(), "target": t, "met": runs[f"{t}.met"].to_numpy()}) for t in ids],
+            ignore_index=True,
+        )
     long = long[long["label"].notna()]
     known = [t.id for t in TARGETS]
     if targets is not None:
@@ -320,11 +385,25 @@ def attainment(results, by: str | Sequence[str] | None = None, level: float = CO
             k, n = int(ev.sum()), len(ev)
             lo, hi = wilson_interval(k, n, level)
             tgt = TARGET_BY_ID.get(t)
-            rows.append({name: s, "target": t, "year": tgt.year if tgt else None, "kind": tgt.kind if tgt else None,
-                         "runs": len(m), "evaluated": n, "met": k, "p_met": k / n if n else np.nan,
-                         "ci_low": np.nan if lo is None else lo, "ci_high": np.nan if hi is None else hi, "level": level})
-    out = pd.DataFrame(rows, columns=[name, "target", "year", "kind", "runs", "evaluated", "met", "p_met", "ci_low",
-                                      "ci_high", "level"])
+            rows.append(
+                {
+                    name: s,
+                    "target": t,
+                    "year": tgt.year if tgt else None,
+                    "kind": tgt.kind if tgt else None,
+                    "runs": len(m),
+                    "evaluated": n,
+                    "met": k,
+                    "p_met": k / n if n else np.nan,
+                    "ci_low": np.nan if lo is None else lo,
+                    "ci_high": np.nan if hi is None else hi,
+                    "level": level,
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[name, "target", "year", "kind", "runs", "evaluated", "met", "p_met", "ci_low", "ci_high", "level"],
+    )
     out["year"] = out["year"].astype("Int64")  # missing: a long-term target (read at the run's last year)
     return out
 
@@ -343,12 +422,18 @@ def spend_group(metric: str) -> str | None:
     """The lever group of a ``spend_<group>_<lever>`` metric (None for other metrics and spend_total)."""
     if not metric.startswith("spend_"):
         return None
-    g = metric[len("spend_"):].split("_", 1)[0]
+    g = metric[len("spend_") :].split("_", 1)[0]
     return g if g in lever_groups() else None
 
 
-def lever_effects(results, outcome: str = "value_added.ALL.2025", column: str = "ablation", full="none",
-                  pair_on: str | Sequence[str] = "seed", level: float = CONFIDENCE) -> pd.DataFrame:
+def lever_effects(
+    results,
+    outcome: str = "value_added.ALL.2025",
+    column: str = "ablation",
+    full="none",
+    pair_on: str | Sequence[str] = "seed",
+    level: float = CONFIDENCE,
+) -> pd.DataFrame:
     """The effect of each lever group from the ablation experiment, paired by seed.
 
     The ablation experiment runs the plan (``<column> = full``) and, for each lever group g, the
@@ -377,16 +462,49 @@ def lever_effects(results, outcome: str = "value_added.ALL.2025", column: str = 
         g = r[column]
         eff = -r["diff"]
         sp = spend.get(g, np.nan)
-        rows.append({"group": g, "n_pairs": r["n_pairs"], "mean_full": r["mean_baseline"], "mean_without": r["mean"],
-                     "effect": eff, "effect_lo": -r["diff_hi"], "effect_hi": -r["diff_lo"], "rel_effect": -r["rel_diff"],
-                     "rel_lo": -r["rel_hi"], "rel_hi": -r["rel_lo"], "p_value": r["p_value"], "spend": sp,
-                     "effect_per_yuan": eff / sp if sp and np.isfinite(sp) and sp > 0 else np.nan,
-                     "outcome": outcome, "level": level})
-    out = pd.DataFrame(rows, columns=["group", "n_pairs", "mean_full", "mean_without", "effect", "effect_lo", "effect_hi",
-                                      "rel_effect", "rel_lo", "rel_hi", "p_value", "spend", "effect_per_yuan", "outcome",
-                                      "level"])
+        rows.append(
+            {
+                "group": g,
+                "n_pairs": r["n_pairs"],
+                "mean_full": r["mean_baseline"],
+                "mean_without": r["mean"],
+                "effect": eff,
+                "effect_lo": -r["diff_hi"],
+                "effect_hi": -r["diff_lo"],
+                "rel_effect": -r["rel_diff"],
+                "rel_lo": -r["rel_hi"],
+                "rel_hi": -r["rel_lo"],
+                "p_value": r["p_value"],
+                "spend": sp,
+                "effect_per_yuan": eff / sp if sp and np.isfinite(sp) and sp > 0 else np.nan,
+                "outcome": outcome,
+                "level": level,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "group",
+            "n_pairs",
+            "mean_full",
+            "mean_without",
+            "effect",
+            "effect_lo",
+            "effect_hi",
+            "rel_effect",
+            "rel_lo",
+            "rel_hi",
+            "p_value",
+            "spend",
+            "effect_per_yuan",
+            "outcome",
+            "level",
+        ],
+    )
     rank = {g: k for k, g in enumerate(groups)}
-    return out.sort_values("group", key=lambda s: s.map(lambda g: rank.get(g, len(rank))), kind="stable").reset_index(drop=True)
+    return out.sort_values("group", key=lambda s: s.map(lambda g: rank.get(g, len(rank))), kind="stable").reset_index(
+        drop=True
+    )
 
 
 def _group_spend(results, runs: pd.DataFrame, column: str, full, outcome: str) -> dict:
@@ -422,5 +540,18 @@ def budget_by_group(annual: pd.DataFrame, run_ids=None) -> pd.DataFrame:
     return t
 
 
-__all__ = ["CONFIDENCE", "labels", "scenario_labels", "default_baseline", "t_interval", "pairs", "paired_differences",
-           "paired_series", "attainment", "lever_groups", "spend_group", "lever_effects", "budget_by_group"]
+__all__ = [
+    "CONFIDENCE",
+    "labels",
+    "scenario_labels",
+    "default_baseline",
+    "t_interval",
+    "pairs",
+    "paired_differences",
+    "paired_series",
+    "attainment",
+    "lever_groups",
+    "spend_group",
+    "lever_effects",
+    "budget_by_group",
+]

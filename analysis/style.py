@@ -25,9 +25,17 @@ from matplotlib import font_manager
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 
-OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
-             "grey": "#999999"}
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
 # industries: colour, line style and marker (redundant coding for greyscale print)
 INDUSTRY_STYLE = {
     "IND-IT": (OKABE_ITO["blue"], "-", "o"),
@@ -40,10 +48,17 @@ INDUSTRY_STYLE = {
     "ALL": (OKABE_ITO["black"], "-", "o"),
 }
 # scenarios with a fixed colour; others take SCENARIO_CYCLE in order
-SCENARIO_COLORS = {"plan_2018": OKABE_ITO["blue"], "no_plan": OKABE_ITO["vermillion"], "none": OKABE_ITO["blue"],
-                   "history": OKABE_ITO["blue"], "steady": OKABE_ITO["bluish_green"]}
-SCENARIO_CYCLE = [OKABE_ITO[k] for k in ("orange", "bluish_green", "reddish_purple", "sky_blue", "black", "grey",
-                                         "blue", "vermillion")]
+SCENARIO_COLORS = {
+    "plan_2018": OKABE_ITO["blue"],
+    "no_plan": OKABE_ITO["vermillion"],
+    "none": OKABE_ITO["blue"],
+    "history": OKABE_ITO["blue"],
+    "steady": OKABE_ITO["bluish_green"],
+}
+SCENARIO_CYCLE = [
+    OKABE_ITO[k]
+    for k in ("orange", "bluish_green", "reddish_purple", "sky_blue", "black", "grey", "blue", "vermillion")
+]
 SEQUENTIAL = "cividis"
 FORMATS = ("png", "pdf", "svg")
 DPI = 300
@@ -52,21 +67,60 @@ WIDTH_SINGLE = 88 * MM  # inches
 WIDTH_DOUBLE = 180 * MM
 YUAN_UNIT = 1e8  # 100m yuan (亿元)
 LANGS = ("en", "zh")
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC", "Noto Serif CJK SC",
-             "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
-             "Microsoft YaHei", "PingFang SC", "Heiti SC", "STHeiti", "Sarasa Gothic SC", "AR PL UMing CN",
-             "AR PL UKai CN", "Droid Sans Fallback")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans SC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "STHeiti",
+    "Sarasa Gothic SC",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+)
 
 RC = {
-    "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "xtick.labelsize": 7, "ytick.labelsize": 7,
-    "legend.fontsize": 7, "legend.title_fontsize": 7, "legend.frameon": False, "axes.spines.top": False,
-    "axes.spines.right": False, "axes.grid": True, "grid.color": "#DDDDDD", "grid.linewidth": 0.5,
-    "axes.axisbelow": True, "lines.linewidth": 1.4, "lines.markersize": 4, "axes.prop_cycle":
-    mpl.cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue",
-                                             "vermillion", "black")]),
-    "figure.dpi": 100, "savefig.dpi": DPI, "savefig.bbox": "tight", "savefig.pad_inches": 0.03,
-    "pdf.fonttype": 42, "ps.fonttype": 42,  # TrueType fonts embedded (journals ask for it)
-    "svg.fonttype": "path", "image.cmap": SEQUENTIAL, "axes.titlelocation": "left", "axes.titleweight": "bold",
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.title_fontsize": 7,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.5,
+    "axes.axisbelow": True,
+    "lines.linewidth": 1.4,
+    "lines.markersize": 4,
+    "axes.prop_cycle": mpl.cycler(
+        color=[
+            OKABE_ITO[k]
+            for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "black")
+        ]
+    ),
+    "figure.dpi": 100,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.03,
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,  # TrueType fonts embedded (journals ask for it)
+    "svg.fonttype": "path",
+    "image.cmap": SEQUENTIAL,
+    "axes.titlelocation": "left",
+    "axes.titleweight": "bold",
 }
 
 
@@ -92,8 +146,12 @@ def resolve_lang(lang: str) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang: '{lang}' is not supported; allowed: {', '.join(LANGS)}")
     if lang == "zh" and cjk_font() is None:
-        warnings.warn("lang='zh': no CJK font found by matplotlib (install e.g. fonts-noto-cjk or fonts-wqy-zenhei and "
-                      "clear the matplotlib font cache); labels fall back to English", CJKFontWarning, stacklevel=3)
+        warnings.warn(
+            "lang='zh': no CJK font found by matplotlib (install e.g. fonts-noto-cjk or fonts-wqy-zenhei and "
+            "clear the matplotlib font cache); labels fall back to English",
+            CJKFontWarning,
+            stacklevel=3,
+        )
         return "en"
     return lang
 
@@ -116,18 +174,36 @@ def style(lang: str = "en"):
 # Labels
 # ---------------------------------------------------------------------------------------------
 INDUSTRY_NAMES = {
-    "en": {"IND-IT": "New-generation IT", "IND-EQP": "High-end equipment", "IND-GREEN": "Green & low-carbon",
-           "IND-BIO": "Biomedicine", "IND-DIGI": "Digital economy", "IND-MAT": "New materials",
-           "IND-SEA": "Marine economy", "ALL": "All seven SEI"},
-    "zh": {"IND-IT": "新一代信息技术", "IND-EQP": "高端装备制造", "IND-GREEN": "绿色低碳", "IND-BIO": "生物医药",
-           "IND-DIGI": "数字经济", "IND-MAT": "新材料", "IND-SEA": "海洋经济", "ALL": "七大战略性新兴产业"},
+    "en": {
+        "IND-IT": "New-generation IT",
+        "IND-EQP": "High-end equipment",
+        "IND-GREEN": "Green & low-carbon",
+        "IND-BIO": "Biomedicine",
+        "IND-DIGI": "Digital economy",
+        "IND-MAT": "New materials",
+        "IND-SEA": "Marine economy",
+        "ALL": "All seven SEI",
+    },
+    "zh": {
+        "IND-IT": "新一代信息技术",
+        "IND-EQP": "高端装备制造",
+        "IND-GREEN": "绿色低碳",
+        "IND-BIO": "生物医药",
+        "IND-DIGI": "数字经济",
+        "IND-MAT": "新材料",
+        "IND-SEA": "海洋经济",
+        "ALL": "七大战略性新兴产业",
+    },
 }
 TEXT = {
     "year": ("Year", "年份"),
     "va_unit": ("Value added (100m yuan)", "增加值（亿元）"),
     "output_unit": ("Output (100m yuan)", "产值（亿元）"),
     "va_diff_unit": ("Difference in value added (100m yuan)", "增加值差异（亿元）"),
-    "va_effect_2025": ("Effect on SEI value added in {year} (100m yuan)", "对{year}年战略性新兴产业增加值的影响（亿元）"),
+    "va_effect_2025": (
+        "Effect on SEI value added in {year} (100m yuan)",
+        "对{year}年战略性新兴产业增加值的影响（亿元）",
+    ),
     "spend_unit": ("Public spending (100m yuan/year)", "财政投入（亿元/年）"),
     "va_per_yuan": ("Value added per yuan spent (yuan/yuan)", "每元财政投入带来的增加值（元/元）"),
     "observed": ("Statistics (2018-2019)", "统计数据（2018-2019年）"),
@@ -144,7 +220,10 @@ TEXT = {
     "fan_title": ("SEI value added, all seven industries", "七大产业增加值合计"),
     "diff_title": ("Paired difference vs {base}", "与{base}的配对差异"),
     "heat_title": ("Probability of meeting the plan's targets", "规划目标达成概率"),
-    "forest_title": ("Effect of each lever group (plan - plan without the group)", "各措施组的作用（规划 - 去除该组的规划）"),
+    "forest_title": (
+        "Effect of each lever group (plan - plan without the group)",
+        "各措施组的作用（规划 - 去除该组的规划）",
+    ),
     "district_title": ("{metric} by district, {year}", "各区{metric}，{year}年"),
     "growth_title": ("Growth of {metric} by district, {y0}-{y1}", "各区{metric}增长，{y0}-{y1}年"),
     "growth_unit": ("Growth per year (%)", "年均增长（%）"),
@@ -158,21 +237,45 @@ TEXT = {
     "vapy_title": ("Value added per yuan of public money", "每元财政投入的增加值"),
     "per_year": ("Same year", "当年"),
     "cumulative": ("Cumulative from 2019", "2019年起累计"),
-    "no_snapshot": ("No network snapshot in these runs\n(run with output.snapshot_years=[{year}])",
-                    "这些运行没有网络快照\n（运行时设 output.snapshot_years=[{year}]）"),
-    "no_baseline": ("no no_plan runs in this sweep:\nshown is total VA / spending (not an effect)",
-                    "本组运行无 no_plan 情景：\n图为增加值总额/财政投入（非政策效果）"),
+    "no_snapshot": (
+        "No network snapshot in these runs\n(run with output.snapshot_years=[{year}])",
+        "这些运行没有网络快照\n（运行时设 output.snapshot_years=[{year}]）",
+    ),
+    "no_baseline": (
+        "no no_plan runs in this sweep:\nshown is total VA / spending (not an effect)",
+        "本组运行无 no_plan 情景：\n图为增加值总额/财政投入（非政策效果）",
+    ),
     "output": ("Output", "产值"),
     "value_added": ("Value added", "增加值"),
     "employment": ("Employment", "就业"),
     "firms": ("Firms", "企业数"),
 }
-DISTRICT_NAMES_EN = {"futian": "Futian", "luohu": "Luohu", "nanshan": "Nanshan", "yantian": "Yantian", "baoan": "Bao'an",
-                     "longgang": "Longgang", "longhua": "Longhua", "pingshan": "Pingshan", "guangming": "Guangming",
-                     "dapeng": "Dapeng", "shenshan": "Shen-Shan"}
-DISTRICT_NAMES_ZH = {"futian": "福田", "luohu": "罗湖", "nanshan": "南山", "yantian": "盐田", "baoan": "宝安",
-                     "longgang": "龙岗", "longhua": "龙华", "pingshan": "坪山", "guangming": "光明", "dapeng": "大鹏",
-                     "shenshan": "深汕"}
+DISTRICT_NAMES_EN = {
+    "futian": "Futian",
+    "luohu": "Luohu",
+    "nanshan": "Nanshan",
+    "yantian": "Yantian",
+    "baoan": "Bao'an",
+    "longgang": "Longgang",
+    "longhua": "Longhua",
+    "pingshan": "Pingshan",
+    "guangming": "Guangming",
+    "dapeng": "Dapeng",
+    "shenshan": "Shen-Shan",
+}
+DISTRICT_NAMES_ZH = {
+    "futian": "福田",
+    "luohu": "罗湖",
+    "nanshan": "南山",
+    "yantian": "盐田",
+    "baoan": "宝安",
+    "longgang": "龙岗",
+    "longhua": "龙华",
+    "pingshan": "坪山",
+    "guangming": "光明",
+    "dapeng": "大鹏",
+    "shenshan": "深汕",
+}
 
 
 def t(key: str, lang: str = "en", **fmt) -> str:
@@ -247,16 +350,44 @@ def save(fig, out_dir, name: str, formats=FORMATS, dpi: int = DPI) -> list[Path]
     if bad:
         raise ValueError(f"formats: {bad} not supported; allowed: {', '.join(FORMATS)}")
     out = []
-    meta = {"png": {"Software": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
-            "svg": {"Date": None, "Creator": None}}
+    meta = {
+        "png": {"Software": None},
+        "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+        "svg": {"Date": None, "Creator": None},
+    }
     for fmt in formats:
         path = Path(out_dir) / f"{name}.{fmt}"
-        atomic_write(path, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, metadata=meta[fmt],
-                                                              bbox_inches="tight", pad_inches=0.04))
+        atomic_write(
+            path,
+            lambda p, fmt=fmt: fig.savefig(
+                p, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches="tight", pad_inches=0.04
+            ),
+        )
         out.append(path)
     return out
 
 
-__all__ = ["OKABE_ITO", "INDUSTRY_STYLE", "SEQUENTIAL", "FORMATS", "DPI", "WIDTH_SINGLE", "WIDTH_DOUBLE", "YUAN_UNIT",
-           "CJKFontWarning", "cjk_font", "resolve_lang", "style", "t", "industry_name", "district_name",
-           "scenario_colors", "industry_style", "figure", "legend_axes", "caption", "save", "INDUSTRIES"]
+__all__ = [
+    "OKABE_ITO",
+    "INDUSTRY_STYLE",
+    "SEQUENTIAL",
+    "FORMATS",
+    "DPI",
+    "WIDTH_SINGLE",
+    "WIDTH_DOUBLE",
+    "YUAN_UNIT",
+    "CJKFontWarning",
+    "cjk_font",
+    "resolve_lang",
+    "style",
+    "t",
+    "industry_name",
+    "district_name",
+    "scenario_colors",
+    "industry_style",
+    "figure",
+    "legend_axes",
+    "caption",
+    "save",
+    "INDUSTRIES",
+]

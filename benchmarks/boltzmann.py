@@ -16,7 +16,7 @@ import mesa
 class MoneyAgent(mesa.Agent):
     """An agent with some wealth; ``index`` is its position in the model's cached agent list."""
 
-    def __init__(self, model: "BoltzmannWealth", index: int):
+    def __init__(self, model: BoltzmannWealth, index: int):
         super().__init__(model)
         self.index = index
         self.wealth = 1
@@ -42,7 +42,7 @@ class BoltzmannWealth(mesa.Model):
     def step(self) -> None:
         self.agents.shuffle_do("step")
 
-    def run(self, steps: int) -> "BoltzmannWealth":
+    def run(self, steps: int) -> BoltzmannWealth:
         for _ in range(steps):
             self.step()
         return self

@@ -45,8 +45,13 @@ TARGET_SECONDS = {"city": 3.0, "small": 0.5}
 TARGET_PEAK_MB = {"city": 1500.0}  # 1.5 GB
 SCALING_LIMIT = 1.2  # 10x the agents may cost at most 12x the time: time ratio / agent ratio <= 1.2
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-               "VECLIB_MAXIMUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,8 +75,11 @@ def mean_agents(model) -> float:
     import numpy as np
 
     cells = model.recorder.cells
-    per_q = (np.array([a.sum() for a in cells["firms"]]) + np.array([a.sum() for a in cells["institutes"]])
-             + np.array([a.sum() for a in cells["talent"]]) / model.world.ppa)  # talent cells count people
+    per_q = (
+        np.array([a.sum() for a in cells["firms"]])
+        + np.array([a.sum() for a in cells["institutes"]])
+        + np.array([a.sum() for a in cells["talent"]]) / model.world.ppa
+    )  # talent cells count people
     return float(per_q.mean())
 
 
@@ -79,9 +87,11 @@ def agent_counts(model) -> dict[str, float]:
     import numpy as np
 
     cells, ppa = model.recorder.cells, model.world.ppa
-    return {"firms": float(np.mean([a.sum() for a in cells["firms"]])),
-            "institutes": float(np.mean([a.sum() for a in cells["institutes"]])),
-            "talent": float(np.mean([a.sum() for a in cells["talent"]]) / ppa)}
+    return {
+        "firms": float(np.mean([a.sum() for a in cells["firms"]])),
+        "institutes": float(np.mean([a.sum() for a in cells["institutes"]])),
+        "talent": float(np.mean([a.sum() for a in cells["talent"]]) / ppa),
+    }
 
 
 def time_sei(scale: str, handles: bool) -> tuple[float, object]:
@@ -145,8 +155,15 @@ def one_core_env() -> dict[str, str]:
     return env
 
 
-def run_child(kind: str, *, scale: str | None = None, handles: str | None = None, agents: int | None = None,
-              pin: bool = True, timeout: float = 600) -> dict:
+def run_child(
+    kind: str,
+    *,
+    scale: str | None = None,
+    handles: str | None = None,
+    agents: int | None = None,
+    pin: bool = True,
+    timeout: float = 600,
+) -> dict:
     """Run one case in a fresh interpreter with one thread (and one CPU); return its JSON result."""
     cmd = [sys.executable, "-m", "benchmarks.cases", kind]
     if scale is not None:
@@ -188,21 +205,38 @@ def _child(argv: list[str] | None = None) -> dict:
     import sim.model  # noqa: F401
     from benchmarks import boltzmann  # noqa: F401
 
-    res: dict = {"kind": a.kind, "pinned_cpu": cpu, "threads": {v: os.environ.get(v) for v in THREAD_VARS[:2]},
-                 "rss_after_imports_mb": rss_mb()}
+    res: dict = {
+        "kind": a.kind,
+        "pinned_cpu": cpu,
+        "threads": {v: os.environ.get(v) for v in THREAD_VARS[:2]},
+        "rss_after_imports_mb": rss_mb(),
+    }
     if a.kind == "sei":
         seconds, model = time_sei(a.scale, HANDLES[a.handles])
         peak = peak_rss_mb()  # read before anything else allocates
         n = mean_agents(model)
-        res.update(scale=a.scale, handles=a.handles, seconds=seconds, agents=n, agent_counts=agent_counts(model),
-                   quarters=model.n_quarters, agent_steps_per_s=n * model.n_quarters / seconds,
-                   mesa_agents_end=len(model.agents), peak_rss_mb=peak)
+        res.update(
+            scale=a.scale,
+            handles=a.handles,
+            seconds=seconds,
+            agents=n,
+            agent_counts=agent_counts(model),
+            quarters=model.n_quarters,
+            agent_steps_per_s=n * model.n_quarters / seconds,
+            mesa_agents_end=len(model.agents),
+            peak_rss_mb=peak,
+        )
     else:
         if not a.agents:
             ap.error("boltzmann needs --agents")
         t = time_boltzmann(a.agents)
-        res.update(agents=a.agents, steps=QUARTERS, **t, agent_steps_per_s=a.agents * QUARTERS / t["seconds"],
-                   peak_rss_mb=peak_rss_mb())
+        res.update(
+            agents=a.agents,
+            steps=QUARTERS,
+            **t,
+            agent_steps_per_s=a.agents * QUARTERS / t["seconds"],
+            peak_rss_mb=peak_rss_mb(),
+        )
     return res
 
 

@@ -17,7 +17,7 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -51,11 +51,27 @@ def rows(res: dict) -> list[list[str]]:
     for scale in ("city", "small"):
         for handles in cases.HANDLES:
             r = res["sei"][(scale, handles)]
-            out.append([f"SEI {scale}, handles {handles}", f"{r['agents']:,.0f}", f"{r['seconds']:.3f}",
-                        f"{r['agent_steps_per_s']:,.0f}", f"{r['peak_rss_mb']:,.0f}", f"{r['boltzmann_ratio']:.2f}"])
+            out.append(
+                [
+                    f"SEI {scale}, handles {handles}",
+                    f"{r['agents']:,.0f}",
+                    f"{r['seconds']:.3f}",
+                    f"{r['agent_steps_per_s']:,.0f}",
+                    f"{r['peak_rss_mb']:,.0f}",
+                    f"{r['boltzmann_ratio']:.2f}",
+                ]
+            )
         b = res["boltzmann"][scale]
-        out.append([f"Boltzmann (Mesa), {scale} count", f"{b['agents']:,}", f"{b['seconds']:.3f}",
-                    f"{b['agent_steps_per_s']:,.0f}", f"{b['peak_rss_mb']:,.0f}", "1 (reference)"])
+        out.append(
+            [
+                f"Boltzmann (Mesa), {scale} count",
+                f"{b['agents']:,}",
+                f"{b['seconds']:.3f}",
+                f"{b['agent_steps_per_s']:,.0f}",
+                f"{b['peak_rss_mb']:,.0f}",
+                "1 (reference)",
+            ]
+        )
     return out
 
 
@@ -64,8 +80,15 @@ def scaling(res: dict) -> list[dict]:
     for handles in cases.HANDLES:
         c, s = res["sei"][("city", handles)], res["sei"][("small", handles)]
         t, n = c["seconds"] / s["seconds"], c["agents"] / s["agents"]
-        out.append({"handles": handles, "time_ratio": t, "agent_ratio": n, "per_agent": t / n,
-                    "met": t / n <= cases.SCALING_LIMIT})
+        out.append(
+            {
+                "handles": handles,
+                "time_ratio": t,
+                "agent_ratio": n,
+                "per_agent": t / n,
+                "met": t / n <= cases.SCALING_LIMIT,
+            }
+        )
     return out
 
 
@@ -75,17 +98,31 @@ def targets(res: dict) -> list[tuple[str, str, str]]:
     for scale, limit in cases.TARGET_SECONDS.items():
         for handles in cases.HANDLES:
             s = res["sei"][(scale, handles)]["seconds"]
-            out.append((f"{scale} build+run < {limit:g} s (one core), handles {handles}", f"{s:.3f} s",
-                        "met" if s < limit else "not met"))
+            out.append(
+                (
+                    f"{scale} build+run < {limit:g} s (one core), handles {handles}",
+                    f"{s:.3f} s",
+                    "met" if s < limit else "not met",
+                )
+            )
     for scale, limit in cases.TARGET_PEAK_MB.items():
         for handles in cases.HANDLES:
             m = res["sei"][(scale, handles)]["peak_rss_mb"]
-            out.append((f"{scale} peak memory < {limit / 1000:g} GB, handles {handles}", f"{m:,.0f} MB",
-                        "met" if m < limit else "not met"))
+            out.append(
+                (
+                    f"{scale} peak memory < {limit / 1000:g} GB, handles {handles}",
+                    f"{m:,.0f} MB",
+                    "met" if m < limit else "not met",
+                )
+            )
     for sc in scaling(res):
-        out.append((f"10x agents at most 12x time (time ratio / agent ratio <= {cases.SCALING_LIMIT}), handles {sc['handles']}",
-                     f"{sc['time_ratio']:.2f} / {sc['agent_ratio']:.2f} = {sc['per_agent']:.2f}",
-                     "met" if sc["met"] else "not met"))
+        out.append(
+            (
+                f"10x agents at most 12x time (time ratio / agent ratio <= {cases.SCALING_LIMIT}), handles {sc['handles']}",
+                f"{sc['time_ratio']:.2f} / {sc['agent_ratio']:.2f} = {sc['per_agent']:.2f}",
+                "met" if sc["met"] else "not met",
+            )
+        )
     return out
 
 
@@ -117,7 +154,7 @@ def machine(commit: str | None = None) -> dict:
         pass
     mem = ""
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
         mem = f"{kb * 1024 / 1e9:.1f} GB"
     except (OSError, StopIteration, ValueError):
         pass
@@ -125,11 +162,18 @@ def machine(commit: str | None = None) -> dict:
     if commit is None:
         commit = _git("rev-parse", "--short", "HEAD") or "unknown"
         dirty = bool(_git("status", "--porcelain", "--", "sim", "configs"))
-    return {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "cpu": cpu, "memory": mem, "os": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "numpy": _ver("numpy"), "scipy": _ver("scipy"), "mesa": _ver("mesa"),
-            "commit": commit + (" (sim/ or configs/ modified)" if dirty else ""),
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "numpy": _ver("numpy"),
+        "scipy": _ver("scipy"),
+        "mesa": _ver("mesa"),
+        "commit": commit + (" (sim/ or configs/ modified)" if dirty else ""),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,9 +186,11 @@ def text_table(res: dict) -> str:
     lines.insert(1, "  ".join("-" * x for x in w))
     lines.append("")
     for sc in scaling(res):
-        lines.append(f"scaling, handles {sc['handles']}: time city/small {sc['time_ratio']:.2f}, "
-                     f"agents city/small {sc['agent_ratio']:.2f}, ratio {sc['per_agent']:.2f} "
-                     f"(limit {cases.SCALING_LIMIT}: {'met' if sc['met'] else 'not met'})")
+        lines.append(
+            f"scaling, handles {sc['handles']}: time city/small {sc['time_ratio']:.2f}, "
+            f"agents city/small {sc['agent_ratio']:.2f}, ratio {sc['per_agent']:.2f} "
+            f"(limit {cases.SCALING_LIMIT}: {'met' if sc['met'] else 'not met'})"
+        )
     for t, m, v in targets(res):
         lines.append(f"target {t}: {m} -> {v}")
     pin = "pinned to one CPU, " if res["pinned"] else ""
@@ -162,8 +208,19 @@ def _md_table(head, body) -> list[str]:
 def bench_json_section(path: Path) -> list[str]:
     """Summarise a pytest-benchmark JSON (``make bench ARGS=--benchmark-json=PATH``)."""
     data = json.loads(Path(path).read_text())
-    head = ["benchmark", "rounds", "min s", "mean s", "max s", "agents", "agent-steps/s (mean)",
-            "peak MB (child)", "Boltzmann ratio", "time ratio city/small", "agent ratio city/small"]
+    head = [
+        "benchmark",
+        "rounds",
+        "min s",
+        "mean s",
+        "max s",
+        "agents",
+        "agent-steps/s (mean)",
+        "peak MB (child)",
+        "Boltzmann ratio",
+        "time ratio city/small",
+        "agent ratio city/small",
+    ]
     body = []
 
     def f(v, fmt):
@@ -171,26 +228,59 @@ def bench_json_section(path: Path) -> list[str]:
 
     for b in data["benchmarks"]:
         st, x = b["stats"], b.get("extra_info", {})
-        body.append([b["name"].removeprefix("test_"), str(st["rounds"]), f"{st['min']:.3f}", f"{st['mean']:.3f}",
-                     f"{st['max']:.3f}", f(x.get("agents"), "{:,.0f}"), f(x.get("agent_steps_per_s"), "{:,.0f}"),
-                     f(x.get("peak_rss_mb"), "{:,.0f}"), f(x.get("boltzmann_ratio"), "{:.2f}"),
-                     f(x.get("time_ratio_city_small"), "{:.2f}"), f(x.get("agent_ratio_city_small"), "{:.2f}")])
+        body.append(
+            [
+                b["name"].removeprefix("test_"),
+                str(st["rounds"]),
+                f"{st['min']:.3f}",
+                f"{st['mean']:.3f}",
+                f"{st['max']:.3f}",
+                f(x.get("agents"), "{:,.0f}"),
+                f(x.get("agent_steps_per_s"), "{:,.0f}"),
+                f(x.get("peak_rss_mb"), "{:,.0f}"),
+                f(x.get("boltzmann_ratio"), "{:.2f}"),
+                f(x.get("time_ratio_city_small"), "{:.2f}"),
+                f(x.get("agent_ratio_city_small"), "{:.2f}"),
+            ]
+        )
     mi = data.get("machine_info", {})
     when = data.get("datetime", "")[:16].replace("T", " ")
-    return ["## `make bench` (pytest-benchmark, in-process)", "",
-            f"Run {when} UTC, Python {mi.get('python_version', '?')}. In-process rounds after imports "
-            "(one thread per BLAS/OpenMP pool via benchmarks/conftest.py, process not pinned); peak MB is from "
-            "a fresh one-core child per case; the Boltzmann ratio compares in-process means.", "",
-            *_md_table(head, body), ""]
+    return [
+        "## `make bench` (pytest-benchmark, in-process)",
+        "",
+        f"Run {when} UTC, Python {mi.get('python_version', '?')}. In-process rounds after imports "
+        "(one thread per BLAS/OpenMP pool via benchmarks/conftest.py, process not pinned); peak MB is from "
+        "a fresh one-core child per case; the Boltzmann ratio compares in-process means.",
+        "",
+        *_md_table(head, body),
+        "",
+    ]
 
 
 def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
     head_m = ["machine", ""]
-    mach = [["CPUs available (nproc)", str(m["nproc"])], ["CPU model", m["cpu"]], ["memory", m["memory"]],
-            ["OS", m["os"]], ["Python", m["python"]], ["numpy", m["numpy"]], ["scipy", m["scipy"]],
-            ["mesa", m["mesa"]], ["commit", m["commit"]], ["date", m["date"]]]
-    sc_rows = [[s["handles"], f"{s['time_ratio']:.2f}", f"{s['agent_ratio']:.2f}", f"{s['per_agent']:.2f}",
-                "met" if s["met"] else "not met"] for s in scaling(res)]
+    mach = [
+        ["CPUs available (nproc)", str(m["nproc"])],
+        ["CPU model", m["cpu"]],
+        ["memory", m["memory"]],
+        ["OS", m["os"]],
+        ["Python", m["python"]],
+        ["numpy", m["numpy"]],
+        ["scipy", m["scipy"]],
+        ["mesa", m["mesa"]],
+        ["commit", m["commit"]],
+        ["date", m["date"]],
+    ]
+    sc_rows = [
+        [
+            s["handles"],
+            f"{s['time_ratio']:.2f}",
+            f"{s['agent_ratio']:.2f}",
+            f"{s['per_agent']:.2f}",
+            "met" if s["met"] else "not met",
+        ]
+        for s in scaling(res)
+    ]
     pin = "pinned to one CPU (`sched_setaffinity`) and " if res["pinned"] else ""
     lines = [
         "# Benchmarks",
@@ -201,8 +291,8 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "## What is measured",
         "",
         "- **SEI build + run**: `SEIModel(cfg)` then `.run()` (2019Q1–2025Q4, 28 quarters). The config is made",
-        "  beforehand and imports are excluded. City = `to_config(None)`; small = `to_config(None, **{\"scale.name\":",
-        "  \"small\", \"scale.firm_fraction\": 0.1, \"scale.institute_fraction\": 0.1, \"scale.people_per_agent\": 250})`.",
+        '  beforehand and imports are excluded. City = `to_config(None)`; small = `to_config(None, **{"scale.name":',
+        '  "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1, "scale.people_per_agent": 250})`.',
         "  Handles on = `SEIModel(cfg)` (one Mesa agent per row); off = `SEIModel(cfg, handles=False)`.",
         "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
         "  quarters; **agent-steps/s** = agents × 28 / seconds.",
@@ -210,7 +300,7 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         f"  includes the interpreter and imports (about {res['sei'][('city', 'on')]['rss_after_imports_mb']:.0f} MB"
         " after imports in the child).",
         "- **Boltzmann ratio** = SEI agent-steps/s ÷ agent-steps/s of a minimal Mesa Boltzmann wealth model",
-        "  (benchmarks/boltzmann.py: no grid, `shuffle_do(\"step\")`, partner drawn from a cached agent list),",
+        '  (benchmarks/boltzmann.py: no grid, `shuffle_do("step")`, partner drawn from a cached agent list),',
         "  built and run for 28 steps with as many agents as the SEI model at that scale (the handles-on count).",
         "  Above 1 means the SEI model processes agents faster than the yardstick.",
         f"- Each case runs once in a fresh child process, {pin}",
@@ -229,7 +319,9 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "",
         "Ten times the agents may cost at most twelve times the time, i.e. time ratio ÷ agent ratio ≤ 1.2.",
         "",
-        *_md_table(["handles", "time city/small", "agents city/small", "time ratio ÷ agent ratio", "limit 1.2"], sc_rows),
+        *_md_table(
+            ["handles", "time city/small", "agents city/small", "time ratio ÷ agent ratio", "limit 1.2"], sc_rows
+        ),
         "",
         "### Targets (from the issue)",
         "",
@@ -238,33 +330,48 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
     ]
     if bench_json is not None:
         lines += bench_json_section(bench_json)
-    lines += ["## How to run", "",
-              "```sh",
-              "make bench                                   # pytest-benchmark suite; extra_info table at the end",
-              "make bench ARGS=--benchmark-json=.benchmarks/bench.json",
-              "python -m benchmarks.report                  # one child process per case, prints the table",
-              "python -m benchmarks.report --write --bench-json .benchmarks/bench.json   # rewrite this file",
-              "```", "",
-              "`make test` does not collect `benchmarks/` (pytest `testpaths = [\"tests\"]`), and `--benchmark-only` in",
-              "the `bench` target overrides the `--benchmark-skip` in pyproject's `addopts`.",
-              "Rounds per case in `make bench`: environment variable `SEI_BENCH_ROUNDS` (default 3).", ""]
+    lines += [
+        "## How to run",
+        "",
+        "```sh",
+        "make bench                                   # pytest-benchmark suite; extra_info table at the end",
+        "make bench ARGS=--benchmark-json=.benchmarks/bench.json",
+        "python -m benchmarks.report                  # one child process per case, prints the table",
+        "python -m benchmarks.report --write --bench-json .benchmarks/bench.json   # rewrite this file",
+        "```",
+        "",
+        '`make test` does not collect `benchmarks/` (pytest `testpaths = ["tests"]`), and `--benchmark-only` in',
+        "the `bench` target overrides the `--benchmark-skip` in pyproject's `addopts`.",
+        "Rounds per case in `make bench`: environment variable `SEI_BENCH_ROUNDS` (default 3).",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--write", nargs="?", const=str(DOC), metavar="PATH",
-                    help=f"write the markdown report (default {DOC.relative_to(cases.ROOT)})")
+    ap.add_argument(
+        "--write",
+        nargs="?",
+        const=str(DOC),
+        metavar="PATH",
+        help=f"write the markdown report (default {DOC.relative_to(cases.ROOT)})",
+    )
     ap.add_argument("--bench-json", type=Path, help="add a section from a pytest-benchmark JSON file")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the children to one CPU")
     ap.add_argument("--json", type=Path, help="also dump the raw measurements as JSON")
-    ap.add_argument("--commit", help="label of the code measured (default: git HEAD, flagged if sim/ or configs/ differ)")
+    ap.add_argument(
+        "--commit", help="label of the code measured (default: git HEAD, flagged if sim/ or configs/ differ)"
+    )
     a = ap.parse_args(argv)
     res = measure(pin=not a.no_pin)
     print(text_table(res))
     if a.json:
-        raw = {"sei": {f"{s}-handles_{h}": v for (s, h), v in res["sei"].items()}, "boltzmann": res["boltzmann"],
-               "machine": machine(a.commit)}
+        raw = {
+            "sei": {f"{s}-handles_{h}": v for (s, h), v in res["sei"].items()},
+            "boltzmann": res["boltzmann"],
+            "machine": machine(a.commit),
+        }
         a.json.write_text(json.dumps(raw, indent=2))
     if a.write:
         path = Path(a.write)

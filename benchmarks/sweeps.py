@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,9 +30,19 @@ DOC = ROOT / "docs" / "benchmarks-sweeps.md"
 
 def sweep_seconds(n_runs: int, workers: int, scale: str, where: Path) -> float:
     """Wall time of one joblib sweep of ``n_runs`` single runs on ``workers`` processes."""
-    cmd = [sys.executable, "-m", "sim", "-m", f"scale={scale}", f"seed=range(0,{n_runs})", "ensemble.size=1",
-           "hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}", f"hydra.sweep.dir={where}",
-           "output.print_summary=false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim",
+        "-m",
+        f"scale={scale}",
+        f"seed=range(0,{n_runs})",
+        "ensemble.size=1",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={workers}",
+        f"hydra.sweep.dir={where}",
+        "output.print_summary=false",
+    ]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     dt = time.perf_counter() - t0
@@ -83,28 +93,47 @@ def measure(sweeps: dict[str, int], n_gather: list[int]) -> dict:
 
 
 def markdown(r: dict) -> str:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    return "\n".join([
-        "# Sweep benchmarks", "",
-        f"Measured {when} on {platform.machine()} with {r['cores']} cores, Python {platform.python_version()}, by "
-        "`python -m benchmarks.sweeps --write` (this file is generated). Wall times of the whole command, Python "
-        "start-up, the joblib workers' start-up and the final gathering of the results included.", "",
-        "| measure | value |", "|---|---:|",
-        *(line for scale, x in r["sweeps"].items() for line in (
-            f"| sweep of {x['n_runs']} `scale={scale}` runs, 1 worker | {x['seconds_1']:.1f} s = "
-            f"{x['runs_per_min_1']:.1f} runs/min |",
-            f"| the same sweep, 2 workers | {x['seconds_2']:.1f} s = {x['runs_per_min_2']:.1f} runs/min |",
-            f"| speed-up, 2 workers vs 1 (issue 5 expects at least 1.7 on 2 cores) | {x['speedup']:.2f} |")),
-        *(line for n, (g, ld) in r["gather"].items() for line in (
-            f"| `analysis.results.gather` of {n:,} small runs (and writing results/) | {g:.2f} s |",
-            f"| `analysis.results.load` of the same, from results/ | {ld:.2f} s |")), "",
-        "Gathering reads every run's manifest.json and scorecard.json and all annual.parquet files in one "
-        "pyarrow dataset scan, so its time grows linearly with the runs; the end of every sweep does it once. "
-        "`load` then reads the three gathered parquet files (when no run changed since they were written).", "",
-        "The speed-up is lower for small runs because each sweep has fixed costs that do not shrink with more "
-        "workers: Python and Hydra start-up (~2 s), the start of each joblib worker (imports, ~2 s) and "
-        "the final gathering; the rest is per job (composing and validating its config, ~0.2 s, and "
-        "writing its files) and runs in parallel.", ""])
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    return "\n".join(
+        [
+            "# Sweep benchmarks",
+            "",
+            f"Measured {when} on {platform.machine()} with {r['cores']} cores, Python {platform.python_version()}, by "
+            "`python -m benchmarks.sweeps --write` (this file is generated). Wall times of the whole command, Python "
+            "start-up, the joblib workers' start-up and the final gathering of the results included.",
+            "",
+            "| measure | value |",
+            "|---|---:|",
+            *(
+                line
+                for scale, x in r["sweeps"].items()
+                for line in (
+                    f"| sweep of {x['n_runs']} `scale={scale}` runs, 1 worker | {x['seconds_1']:.1f} s = "
+                    f"{x['runs_per_min_1']:.1f} runs/min |",
+                    f"| the same sweep, 2 workers | {x['seconds_2']:.1f} s = {x['runs_per_min_2']:.1f} runs/min |",
+                    f"| speed-up, 2 workers vs 1 (issue 5 expects at least 1.7 on 2 cores) | {x['speedup']:.2f} |",
+                )
+            ),
+            *(
+                line
+                for n, (g, ld) in r["gather"].items()
+                for line in (
+                    f"| `analysis.results.gather` of {n:,} small runs (and writing results/) | {g:.2f} s |",
+                    f"| `analysis.results.load` of the same, from results/ | {ld:.2f} s |",
+                )
+            ),
+            "",
+            "Gathering reads every run's manifest.json and scorecard.json and all annual.parquet files in one "
+            "pyarrow dataset scan, so its time grows linearly with the runs; the end of every sweep does it once. "
+            "`load` then reads the three gathered parquet files (when no run changed since they were written).",
+            "",
+            "The speed-up is lower for small runs because each sweep has fixed costs that do not shrink with more "
+            "workers: Python and Hydra start-up (~2 s), the start of each joblib worker (imports, ~2 s) and "
+            "the final gathering; the rest is per job (composing and validating its config, ~0.2 s, and "
+            "writing its files) and runs in parallel.",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,9 +42,12 @@ def _scaling(info: dict, handles: str) -> None:
         return
     t_ratio = info["mean_s"] / small["mean_s"]
     n_ratio = info["agents"] / small["agents"]
-    info.update(time_ratio_city_small=t_ratio, agent_ratio_city_small=n_ratio,
-                scaling_cost_per_agent_ratio=t_ratio / n_ratio,
-                scaling_target_met=bool(t_ratio / n_ratio <= cases.SCALING_LIMIT))
+    info.update(
+        time_ratio_city_small=t_ratio,
+        agent_ratio_city_small=n_ratio,
+        scaling_cost_per_agent_ratio=t_ratio / n_ratio,
+        scaling_target_met=bool(t_ratio / n_ratio <= cases.SCALING_LIMIT),
+    )
 
 
 @pytest.mark.parametrize(("scale", "handles"), SEI_CASES, ids=[f"{s}-handles_{h}" for s, h in SEI_CASES])
@@ -69,17 +72,33 @@ def test_sei_build_and_run(benchmark, scale, handles):
     gc.collect()
     st = benchmark.stats.stats
     info = benchmark.extra_info
-    info.update(scale=scale, handles=handles, quarters=quarters, agents=n, agent_counts=counts,
-                rounds=ROUNDS, min_s=st.min, mean_s=st.mean,
-                agent_steps_per_s=n * quarters / st.mean, agent_steps_per_s_best=n * quarters / st.min)
+    info.update(
+        scale=scale,
+        handles=handles,
+        quarters=quarters,
+        agents=n,
+        agent_counts=counts,
+        rounds=ROUNDS,
+        min_s=st.min,
+        mean_s=st.mean,
+        agent_steps_per_s=n * quarters / st.mean,
+        agent_steps_per_s_best=n * quarters / st.min,
+    )
     # Peak memory and a one-core time from a fresh, single-threaded, one-CPU child process.
     child = cases.run_child("sei", scale=scale, handles=handles)
-    info.update(peak_rss_mb=child["peak_rss_mb"], rss_after_imports_mb=child["rss_after_imports_mb"],
-                child_seconds=child["seconds"], child_agent_steps_per_s=child["agent_steps_per_s"])
+    info.update(
+        peak_rss_mb=child["peak_rss_mb"],
+        rss_after_imports_mb=child["rss_after_imports_mb"],
+        child_seconds=child["seconds"],
+        child_agent_steps_per_s=child["agent_steps_per_s"],
+    )
     target_s = cases.TARGET_SECONDS.get(scale)
     if target_s is not None:
-        info.update(target_s=target_s, target_s_met_mean=bool(st.mean < target_s),
-                    target_s_met_child=bool(child["seconds"] < target_s))
+        info.update(
+            target_s=target_s,
+            target_s_met_mean=bool(st.mean < target_s),
+            target_s_met_child=bool(child["seconds"] < target_s),
+        )
     target_mb = cases.TARGET_PEAK_MB.get(scale)
     if target_mb is not None:
         info.update(target_peak_mb=target_mb, target_peak_mb_met=bool(child["peak_rss_mb"] < target_mb))
@@ -106,8 +125,9 @@ def test_boltzmann_same_agents(benchmark, scale):
     st = benchmark.stats.stats
     rate = n * cases.QUARTERS / st.mean
     info = benchmark.extra_info
-    info.update(scale=scale, agents=n, steps=cases.QUARTERS, rounds=ROUNDS, min_s=st.min, mean_s=st.mean,
-                agent_steps_per_s=rate)
+    info.update(
+        scale=scale, agents=n, steps=cases.QUARTERS, rounds=ROUNDS, min_s=st.min, mean_s=st.mean, agent_steps_per_s=rate
+    )
     for handles in cases.HANDLES:
         sei = _sei.get((scale, handles))
         if sei is not None:

@@ -82,7 +82,7 @@ class Moment:
 
     @property
     def weight(self) -> float:
-        return 1.0 / self.tolerance ** 2 if self.role == "target" else 0.0
+        return 1.0 / self.tolerance**2 if self.role == "target" else 0.0
 
 
 def _indicator(name: str, year: int) -> dict[str, str]:
@@ -97,7 +97,9 @@ def _new_carriers_2019() -> float:
     r = _indicator("innovation_carriers", 2019)
     m = re.search(r"(\d+) new that year", r["unit"])
     if not m:
-        raise ValueError("innovation_and_people.csv: the 2019 innovation_carriers row no longer states 'N new that year'")
+        raise ValueError(
+            "innovation_and_people.csv: the 2019 innovation_carriers row no longer states 'N new that year'"
+        )
     return float(m.group(1))
 
 
@@ -114,45 +116,128 @@ def moments() -> tuple[Moment, ...]:
     d = load()
     out: list[Moment] = []
     for k, i in enumerate(INDUSTRIES):
-        out.append(Moment(f"va_2018_{i}", d.va_2018[k] / YUAN_PER_100M, 1e-4 * d.va_2018[k] / YUAN_PER_100M, "100m yuan", "base",
-                          "sei_value_added.csv: 2018 total split by the 2019 composition (sim/basedata.py)",
-                          "imposed by the base year: any deviation is a bug"))
+        out.append(
+            Moment(
+                f"va_2018_{i}",
+                d.va_2018[k] / YUAN_PER_100M,
+                1e-4 * d.va_2018[k] / YUAN_PER_100M,
+                "100m yuan",
+                "base",
+                "sei_value_added.csv: 2018 total split by the 2019 composition (sim/basedata.py)",
+                "imposed by the base year: any deviation is a bug",
+            )
+        )
     rounding = "imposed; 0.5% because agents are whole (at scale=small one agent stands for 10)"
-    out.append(Moment("firms_2018", d.nhte_2018, 0.005 * d.nhte_2018, "firms", "base",
-                      "innovation_and_people.csv: 14,400 national high-tech enterprises (2018)", rounding))
-    out.append(Moment("carriers_2018", d.carriers_2018, 0.005 * d.carriers_2018, "carriers", "base",
-                      "innovation_and_people.csv: 1,688 (2017) + 189 new (2018)", rounding))
+    out.append(
+        Moment(
+            "firms_2018",
+            d.nhte_2018,
+            0.005 * d.nhte_2018,
+            "firms",
+            "base",
+            "innovation_and_people.csv: 14,400 national high-tech enterprises (2018)",
+            rounding,
+        )
+    )
+    out.append(
+        Moment(
+            "carriers_2018",
+            d.carriers_2018,
+            0.005 * d.carriers_2018,
+            "carriers",
+            "base",
+            "innovation_and_people.csv: 1,688 (2017) + 189 new (2018)",
+            rounding,
+        )
+    )
     for k, i in enumerate(INDUSTRIES):
         v = d.va_2019[k] / YUAN_PER_100M
-        out.append(Moment(f"va_2019_{i}", v, 0.02 * v, "100m yuan", "target", "sei_value_added.csv: 2019 statistical bulletin",
-                          "2%: first releases of SEI VA are revised by ~0.5-1% (2018: 8.5% -> 9.1% growth, sei_value_added.csv) plus seed noise"))
+        out.append(
+            Moment(
+                f"va_2019_{i}",
+                v,
+                0.02 * v,
+                "100m yuan",
+                "target",
+                "sei_value_added.csv: 2019 statistical bulletin",
+                "2%: first releases of SEI VA are revised by ~0.5-1% (2018: 8.5% -> 9.1% growth, sei_value_added.csv) plus seed noise",
+            )
+        )
     g = d.va_2019.sum() / d.va_2018.sum() - 1
-    out.append(Moment("va_growth_2019_ALL", 100 * g, 1.0, "% nominal", "derived",
-                      "sei_value_added.csv: 10155.51 / 9155.18 (levels; the published 8.8% is at constant prices)",
-                      "1 pt; implied by the seven VA levels, so not weighted again"))
+    out.append(
+        Moment(
+            "va_growth_2019_ALL",
+            100 * g,
+            1.0,
+            "% nominal",
+            "derived",
+            "sei_value_added.csv: 10155.51 / 9155.18 (levels; the published 8.8% is at constant prices)",
+            "1 pt; implied by the seven VA levels, so not weighted again",
+        )
+    )
     nhte19 = float(_indicator("national_high_tech_enterprises", 2019)["value"])
-    out.append(Moment("firms_2019", nhte19, 0.05 * nhte19, "firms", "target",
-                      "innovation_and_people.csv: 'more than 17000' national high-tech enterprises (2019; M, one journal article)",
-                      "5%: a rounded 'more than' figure from one secondary source"))
+    out.append(
+        Moment(
+            "firms_2019",
+            nhte19,
+            0.05 * nhte19,
+            "firms",
+            "target",
+            "innovation_and_people.csv: 'more than 17000' national high-tech enterprises (2019; M, one journal article)",
+            "5%: a rounded 'more than' figure from one secondary source",
+        )
+    )
     new = _new_carriers_2019()
-    out.append(Moment("carriers_new_2019", new, 2 * np.sqrt(new), "carriers", "target",
-                      "innovation_and_people.csv: 85 new innovation carriers in 2019 (H; scope wider than 2017)",
-                      "2 x Poisson sd of a count of 85 (~18): creation is a rare-event count"))
+    out.append(
+        Moment(
+            "carriers_new_2019",
+            new,
+            2 * np.sqrt(new),
+            "carriers",
+            "target",
+            "innovation_and_people.csv: 85 new innovation carriers in 2019 (H; scope wider than 2017)",
+            "2 x Poisson sd of a count of 85 (~18): creation is a rare-event count",
+        )
+    )
     p18 = float(_indicator("population", 2018)["value"])
     p19 = float(_indicator("population", 2019)["value"])
-    out.append(Moment("talent_growth_2019", 100 * (p19 / p18 - 1), 2.0, "%", "target",
-                      "innovation_and_people.csv: resident population 1302.66 -> 1343.88 (10k), a proxy for SEI talent growth",
-                      "2 pt: a proxy (SEI talent is a quarter of residents); population grew 3.9-5.0%/yr in 2016-18"))
+    out.append(
+        Moment(
+            "talent_growth_2019",
+            100 * (p19 / p18 - 1),
+            2.0,
+            "%",
+            "target",
+            "innovation_and_people.csv: resident population 1302.66 -> 1343.88 (10k), a proxy for SEI talent growth",
+            "2 pt: a proxy (SEI talent is a quarter of residents); population grew 3.9-5.0%/yr in 2016-18",
+        )
+    )
     rd18 = float(_indicator("rd_expenditure", 2018)["value"])
     rd19 = float(_indicator("rd_expenditure", 2019)["value"])
-    out.append(Moment("rd_growth_2019", 100 * (rd19 / rd18 - 1), 5.0, "%", "info",
-                      "innovation_and_people.csv: city R&D 'more than 1000' (2018, M) -> 1328 (2019, H) 100m yuan",
-                      "not fitted: the 2018 figure is a rounded lower bound and city-wide; model R&D follows sales at fixed intensities "
-                      "and no free parameter moves it"))
-    out.append(Moment("va_growth_2019_IND-DIGI", 100 * _sei_growth(2019, "IND-DIGI"), 2.0, "%", "info",
-                      "sei_value_added.csv: digital economy +18% in 2019 (H)",
-                      "not fitted: the base year splits 2018 VA by the 2019 composition (sim/basedata.py), so every industry grows "
-                      "by the same 10.9% in 2019 once its 2019 level is matched"))
+    out.append(
+        Moment(
+            "rd_growth_2019",
+            100 * (rd19 / rd18 - 1),
+            5.0,
+            "%",
+            "info",
+            "innovation_and_people.csv: city R&D 'more than 1000' (2018, M) -> 1328 (2019, H) 100m yuan",
+            "not fitted: the 2018 figure is a rounded lower bound and city-wide; model R&D follows sales at fixed intensities "
+            "and no free parameter moves it",
+        )
+    )
+    out.append(
+        Moment(
+            "va_growth_2019_IND-DIGI",
+            100 * _sei_growth(2019, "IND-DIGI"),
+            2.0,
+            "%",
+            "info",
+            "sei_value_added.csv: digital economy +18% in 2019 (H)",
+            "not fitted: the base year splits 2018 VA by the 2019 composition (sim/basedata.py), so every industry grows "
+            "by the same 10.9% in 2019 once its 2019 level is matched",
+        )
+    )
     return tuple(out)
 
 
@@ -185,7 +270,9 @@ def run_statistics(seed: int, scale: str, calibration: str, values: tuple[tuple[
     k = base_annual_factor(w.data)
     f, inst = w.firms, w.institutes
     base = {
-        "firms": f.alive.sum() * fw, "carriers": inst.alive.sum() * iw, "talent": w.talent.alive.sum() * w.ppa,
+        "firms": f.alive.sum() * fw,
+        "carriers": inst.alive.sum() * iw,
+        "talent": w.talent.alive.sum() * w.ppa,
         "rd": (f.rd_spending[f.alive].sum() + inst.budget[inst.alive].sum()) * k,
     }
     va18 = m.recorder.base["industry"]["value_added"]
@@ -224,7 +311,7 @@ class Simulator:
         self._pool: Executor | None = None
         self.runs = 0
 
-    def __enter__(self) -> "Simulator":
+    def __enter__(self) -> Simulator:
         if self.workers > 1:
             for v in THREAD_VARS:  # one BLAS thread per spawned worker
                 os.environ.setdefault(v, "1")
@@ -255,10 +342,24 @@ def fit_table(stats: dict[str, float]) -> pd.DataFrame:
         err = s - m.observed
         z = err / m.tolerance
         status = "info" if m.role == "info" else ("PASS" if abs(err) <= m.tolerance else "FAIL")
-        rows.append({"moment": m.id, "role": m.role, "unit": m.unit, "simulated": s, "observed": m.observed,
-                     "error": err, "error_pct": 100 * err / m.observed if m.observed else np.nan,
-                     "tolerance": m.tolerance, "weight": m.weight, "contribution": m.weight * err ** 2, "status": status,
-                     "source": m.source, "why_tolerance": m.why_tolerance, "z": z})
+        rows.append(
+            {
+                "moment": m.id,
+                "role": m.role,
+                "unit": m.unit,
+                "simulated": s,
+                "observed": m.observed,
+                "error": err,
+                "error_pct": 100 * err / m.observed if m.observed else np.nan,
+                "tolerance": m.tolerance,
+                "weight": m.weight,
+                "contribution": m.weight * err**2,
+                "status": status,
+                "source": m.source,
+                "why_tolerance": m.why_tolerance,
+                "z": z,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -276,7 +377,9 @@ def trend_keys() -> list[str]:
     return [f"calibration.demand_trend.{i}" for i in INDUSTRIES]
 
 
-def solve_trends(sim: Simulator, outer: dict[str, float], start: dict[str, float]) -> tuple[dict[str, float], dict[str, float], int]:
+def solve_trends(
+    sim: Simulator, outer: dict[str, float], start: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float], int]:
     """Inner step: demand trends (per year, by industry) that make simulated 2019 VA match the data
     for the outer parameters ``outer``: fixed-point iteration on log(1 + trend) from ``start``,
     stopping when every industry is within INNER_TOL; returns the run with the smallest largest
@@ -317,17 +420,29 @@ class Evaluation:
     wall_s: float
 
     def row(self) -> dict:
-        return {"eval": self.n, "phase": self.phase, "objective": self.objective, "va_objective": va_objective(self.stats),
-                "inner_runs": self.inner_runs, "wall_s": round(self.wall_s, 2),
-                **self.outer, **{f"calibration.demand_trend.{i}": v for i, v in self.trends.items()},
-                **{f"sim.{k}": v for k, v in self.stats.items()}}
+        return {
+            "eval": self.n,
+            "phase": self.phase,
+            "objective": self.objective,
+            "va_objective": va_objective(self.stats),
+            "inner_runs": self.inner_runs,
+            "wall_s": round(self.wall_s, 2),
+            **self.outer,
+            **{f"calibration.demand_trend.{i}": v for i, v in self.trends.items()},
+            **{f"sim.{k}": v for k, v in self.stats.items()},
+        }
 
 
 class Calibration:
     """The MSM search over ``params`` (FreeParam) for one simulator; keeps every evaluation."""
 
-    def __init__(self, sim: Simulator, params: tuple[FreeParam, ...], start_trends: dict[str, float],
-                 start_values: dict[str, float]) -> None:
+    def __init__(
+        self,
+        sim: Simulator,
+        params: tuple[FreeParam, ...],
+        start_trends: dict[str, float],
+        start_values: dict[str, float],
+    ) -> None:
         self.sim, self.params = sim, params
         self.start_trends = dict(start_trends)
         self.start_values = dict(start_values)
@@ -347,13 +462,18 @@ class Calibration:
             return self._seen[key]
         t0 = time.perf_counter()
         trends, stats, runs = solve_trends(self.sim, values, self.start_trends)
-        ev = Evaluation(len(self.history), phase, dict(values), trends, stats, objective(stats), runs, time.perf_counter() - t0)
+        ev = Evaluation(
+            len(self.history), phase, dict(values), trends, stats, objective(stats), runs, time.perf_counter() - t0
+        )
         self.history.append(ev)
         self._seen[key] = ev
         best = min(e.objective for e in self.history)
-        print(f"  [{ev.n:3d} {phase:5s}] J = {ev.objective:9.3f} (VA part {va_objective(stats):7.3f}; best {best:8.3f}; "
-              f"{runs} run(s)/seed, {ev.wall_s:.1f} s)  " + " ".join(f"{k.split('.')[-1]}={v:.4g}" for k, v in values.items()),
-              flush=True)
+        print(
+            f"  [{ev.n:3d} {phase:5s}] J = {ev.objective:9.3f} (VA part {va_objective(stats):7.3f}; best {best:8.3f}; "
+            f"{runs} run(s)/seed, {ev.wall_s:.1f} s)  "
+            + " ".join(f"{k.split('.')[-1]}={v:.4g}" for k, v in values.items()),
+            flush=True,
+        )
         return ev
 
     def best(self) -> Evaluation:
@@ -382,9 +502,16 @@ class Calibration:
             return self.evaluate(self.to_values(u), "local").objective
 
         d = len(self.params)
-        simplex = np.vstack([x0] + [np.clip(x0 + 0.15 * np.eye(d)[k] * (1 if x0[k] < 0.85 else -1), 0, 1) for k in range(d)])
-        minimize(f, x0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * d,
-                 options={"maxfev": max_evals, "initial_simplex": simplex, "xatol": 0.01, "fatol": 0.05})
+        simplex = np.vstack(
+            [x0] + [np.clip(x0 + 0.15 * np.eye(d)[k] * (1 if x0[k] < 0.85 else -1), 0, 1) for k in range(d)]
+        )
+        minimize(
+            f,
+            x0,
+            method="Nelder-Mead",
+            bounds=[(0.0, 1.0)] * d,
+            options={"maxfev": max_evals, "initial_simplex": simplex, "xatol": 0.01, "fatol": 0.05},
+        )
 
     def history_frame(self) -> pd.DataFrame:
         return pd.DataFrame([e.row() for e in self.history])
@@ -407,17 +534,24 @@ def _nest(values: dict[str, float]) -> dict:
 def yaml_text(name: str, ev: Evaluation, command: str, fit: pd.DataFrame, params: tuple[FreeParam, ...]) -> str:
     """The calibration option: a Hydra config with package _global_ (it sets calibration.* and params.*)."""
     tgt = fit[fit.role == "target"]
-    lines = [
-        "# @package _global_",
-        f"# Fitted by experiments/calibrate.py on {date.today().isoformat()} (method of simulated moments; docs/calibration.md):",
-        f"#   {command}",
-        f"# objective J = {ev.objective:.3f} (sum of squared errors / tolerance over {len(tgt)} targeted moments); fit per moment:",
-    ] + [f"#   {r.moment}: simulated {r.simulated:.6g}, observed {r.observed:.6g} ({r.error_pct:+.2f}%), tolerance {r.tolerance:.4g}"
-         for r in tgt.itertuples()] + [
-        "calibration:",
-        f"  name: {name}",
-        "  demand_trend:  # nominal growth of external demand per year at the 2018-19 reference drivers; solved to match 2019 VA",
-    ] + [f"    {i}: {ev.trends[i]:.5f}" for i in INDUSTRIES]
+    lines = (
+        [
+            "# @package _global_",
+            f"# Fitted by experiments/calibrate.py on {date.today().isoformat()} (method of simulated moments; docs/calibration.md):",
+            f"#   {command}",
+            f"# objective J = {ev.objective:.3f} (sum of squared errors / tolerance over {len(tgt)} targeted moments); fit per moment:",
+        ]
+        + [
+            f"#   {r.moment}: simulated {r.simulated:.6g}, observed {r.observed:.6g} ({r.error_pct:+.2f}%), tolerance {r.tolerance:.4g}"
+            for r in tgt.itertuples()
+        ]
+        + [
+            "calibration:",
+            f"  name: {name}",
+            "  demand_trend:  # nominal growth of external demand per year at the 2018-19 reference drivers; solved to match 2019 VA",
+        ]
+        + [f"    {i}: {ev.trends[i]:.5f}" for i in INDUSTRIES]
+    )
     nested = _nest({p.key: ev.outer[p.key] for p in params})
     why = {p.key: p for p in params}
     if nested:
@@ -447,7 +581,9 @@ def format_fit(fit: pd.DataFrame) -> str:
     return show.to_string(index=False, float_format=lambda v: f"{v:.6g}")
 
 
-def current_values(calibration: str, scale: str, params: tuple[FreeParam, ...]) -> tuple[dict[str, float], dict[str, float]]:
+def current_values(
+    calibration: str, scale: str, params: tuple[FreeParam, ...]
+) -> tuple[dict[str, float], dict[str, float]]:
     """(free parameter values, demand trends) of a calibration option."""
     from functools import reduce
 
@@ -464,16 +600,28 @@ def check(calibration: str, scale: str, seeds: list[int], workers: int) -> tuple
     return fit, bool((fit.status != "FAIL").all())
 
 
-def calibrate(name: str, scale: str, seeds: list[int], n_lhs: int, n_local: int, workers: int,
-              start: str = "default", lhs_seed: int = 0, command: str = "") -> tuple[Calibration, pd.DataFrame, Path]:
+def calibrate(
+    name: str,
+    scale: str,
+    seeds: list[int],
+    n_lhs: int,
+    n_local: int,
+    workers: int,
+    start: str = "default",
+    lhs_seed: int = 0,
+    command: str = "",
+) -> tuple[Calibration, pd.DataFrame, Path]:
     """Run the search and write the yaml, the history and the fit; returns (calibration, fit, yaml path)."""
     params = calibrated_params() if (n_lhs > 0 or n_local > 0) else ()
     values0, trends0 = current_values(start, scale, calibrated_params())
     t0 = time.perf_counter()
     with Simulator(scale, seeds, start, workers) as sim:
         cal = Calibration(sim, params, trends0, values0)
-        print(f"calibrating {[p.key for p in params] or 'demand trends only'} at scale={scale}, seeds {seeds}, "
-              f"{sim.workers} worker(s), starting from calibration={start}", flush=True)
+        print(
+            f"calibrating {[p.key for p in params] or 'demand trends only'} at scale={scale}, seeds {seeds}, "
+            f"{sim.workers} worker(s), starting from calibration={start}",
+            flush=True,
+        )
         cal.evaluate({p.key: values0[p.key] for p in params}, "start")
         cal.latin_hypercube(n_lhs, lhs_seed)
         cal.local(n_local)
@@ -486,32 +634,47 @@ def calibrate(name: str, scale: str, seeds: list[int], n_lhs: int, n_local: int,
     write_frame(OUT_DIR / name / "history.parquet", hist)
     path = CONFIG_DIR / f"{name}.yaml"
     write_text(path, yaml_text(name, best, command or f"python -m experiments.calibrate --name {name}", fit, params))
-    print(f"\nbest evaluation {best.n} ({best.phase}): J = {best.objective:.3f}; {len(cal.history)} evaluations, "
-          f"{runs} runs, {time.perf_counter() - t0:.0f} s")
+    print(
+        f"\nbest evaluation {best.n} ({best.phase}): J = {best.objective:.3f}; {len(cal.history)} evaluations, "
+        f"{runs} runs, {time.perf_counter() - t0:.0f} s"
+    )
     return cal, fit, path
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="\n".join(__doc__.splitlines()[-3:]))
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[-3:]),
+    )
     ap.add_argument("--name", default="msm", help="write configs/calibration/NAME.yaml and outputs/calibration/NAME/")
     ap.add_argument("--scale", choices=SCALES, default="city")
-    ap.add_argument("--seeds", type=int, nargs="+", default=None, help="seeds of every evaluation (default: 0 1; --check: 0 1 2)")
+    ap.add_argument(
+        "--seeds", type=int, nargs="+", default=None, help="seeds of every evaluation (default: 0 1; --check: 0 1 2)"
+    )
     ap.add_argument("--lhs", type=int, default=32, help="Latin hypercube points (0: none)")
     ap.add_argument("--local", type=int, default=40, help="Nelder-Mead evaluations after the hypercube (0: none)")
     ap.add_argument("--lhs-seed", type=int, default=0)
-    ap.add_argument("--workers", type=int, default=2, help="processes per evaluation (at most one per seed; 1 = in-process)")
-    ap.add_argument("--start", default="default", help="calibration option to start from (its trends warm-start the inner solve)")
-    ap.add_argument("--check", action="store_true", help="only print the fit per moment of --calibration, exit 1 on a FAIL")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="processes per evaluation (at most one per seed; 1 = in-process)"
+    )
+    ap.add_argument(
+        "--start", default="default", help="calibration option to start from (its trends warm-start the inner solve)"
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="only print the fit per moment of --calibration, exit 1 on a FAIL"
+    )
     ap.add_argument("--calibration", default="default", help="with --check: the calibration option to check")
     a = ap.parse_args(argv)
     if a.check:
         seeds = a.seeds or [0, 1, 2]
         t0 = time.perf_counter()
         fit, ok = check(a.calibration, a.scale, seeds, a.workers)
-        print(f"calibration={a.calibration}, scale={a.scale}, seeds {seeds} (mean), runs to {END_YEAR}; "
-              f"J = {objective(dict(zip(fit.moment, fit.simulated))):.3f} (2019 VA moments: "
-              f"{va_objective(dict(zip(fit.moment, fit.simulated))):.3f}), {time.perf_counter() - t0:.1f} s")
+        print(
+            f"calibration={a.calibration}, scale={a.scale}, seeds {seeds} (mean), runs to {END_YEAR}; "
+            f"J = {objective(dict(zip(fit.moment, fit.simulated))):.3f} (2019 VA moments: "
+            f"{va_objective(dict(zip(fit.moment, fit.simulated))):.3f}), {time.perf_counter() - t0:.1f} s"
+        )
         print(format_fit(fit))
         print("all moments within tolerance" if ok else "some moments outside their tolerance (FAIL)")
         return 0 if ok else 1
@@ -519,7 +682,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m experiments.calibrate " + " ".join(sys.argv[1:] if argv is None else argv)
     _, fit, path = calibrate(a.name, a.scale, seeds, a.lhs, a.local, a.workers, a.start, a.lhs_seed, command)
     print(format_fit(fit))
-    print(f"wrote {path}, {CONFIG_DIR / a.name}.history.csv, {CONFIG_DIR / a.name}.fit.csv and {OUT_DIR / a.name}/history.parquet")
+    print(
+        f"wrote {path}, {CONFIG_DIR / a.name}.history.csv, {CONFIG_DIR / a.name}.fit.csv and {OUT_DIR / a.name}/history.parquet"
+    )
     return 0
 
 

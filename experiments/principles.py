@@ -1,6 +1,6 @@
 """The `principles` experiment (configs/experiment/principles.yaml): run its sweep, then print its summary.
 
-    python -m experiments.principles [--scale small] [--seeds N] [--launcher L] [--out DIR] [key=value ...]
+python -m experiments.principles [--scale small] [--seeds N] [--launcher L] [--out DIR] [key=value ...]
 """
 
 from experiments.sweep import main

@@ -98,8 +98,17 @@ def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
     from sim.policy.intensity import GROUPS
 
     out = [Factor(p.key, "param", float(p.low), float(p.high), p.unit, p.why) for p in FREE_PARAMS]
-    out += [Factor(f"levers.{g}", "lever", float(lever_range[0]), float(lever_range[1]), "x plan intensity",
-                   "sim/policy/intensity.py: 0 = group off, 1 = plan_2018") for g in GROUPS]
+    out += [
+        Factor(
+            f"levers.{g}",
+            "lever",
+            float(lever_range[0]),
+            float(lever_range[1]),
+            "x plan intensity",
+            "sim/policy/intensity.py: 0 = group off, 1 = plan_2018",
+        )
+        for g in GROUPS
+    ]
     return out
 
 
@@ -108,12 +117,16 @@ def select_factors(spec: str, lever_range: tuple[float, float] = LEVER_RANGE) ->
     order of ``all_factors``); ConfigError names an unknown token and the allowed ones."""
     lo, hi = lever_range
     if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi):
-        raise ConfigError(f"--lever-range {lo:g},{hi:g} is not allowed; allowed: 0 <= low < high (multiples of the plan)")
+        raise ConfigError(
+            f"--lever-range {lo:g},{hi:g} is not allowed; allowed: 0 <= low < high (multiples of the plan)"
+        )
     every = all_factors(lever_range)
     names = {f.name for f in every}
     tokens = [t.strip() for t in spec.split(",") if t.strip()]
     if not tokens:
-        raise ConfigError(f"--factors is empty; allowed: {', '.join(FACTOR_SETS)} or factor names ({', '.join(sorted(names))})")
+        raise ConfigError(
+            f"--factors is empty; allowed: {', '.join(FACTOR_SETS)} or factor names ({', '.join(sorted(names))})"
+        )
     wanted: set[str] = set()
     for t in tokens:
         if t in FACTOR_SETS:
@@ -121,11 +134,15 @@ def select_factors(spec: str, lever_range: tuple[float, float] = LEVER_RANGE) ->
         elif t in names:
             wanted.add(t)
         else:
-            raise ConfigError(f"--factors: '{t}' is unknown; allowed: {', '.join(FACTOR_SETS)} or factor names "
-                              f"({', '.join(f.name for f in every)})")
+            raise ConfigError(
+                f"--factors: '{t}' is unknown; allowed: {', '.join(FACTOR_SETS)} or factor names "
+                f"({', '.join(f.name for f in every)})"
+            )
     out = [f for f in every if f.name in wanted]
     if len(out) < 2:
-        raise ConfigError(f"--factors must select at least 2 factors (SALib), got {len(out)}: {', '.join(f.name for f in out)}")
+        raise ConfigError(
+            f"--factors must select at least 2 factors (SALib), got {len(out)}: {', '.join(f.name for f in out)}"
+        )
     return out
 
 
@@ -262,8 +279,11 @@ def run_outcomes(result, year: int = YEAR) -> dict[str, float]:
     return out
 
 
-OUTCOME_UNITS = {"va_2025": "100m yuan (亿元), 2025 SEI value added", "quant_met_share": "share of quantitative targets met (0-1)",
-                 "quant_met_share_2025": "share of the 2025 quantitative targets met (0-1)"}
+OUTCOME_UNITS = {
+    "va_2025": "100m yuan (亿元), 2025 SEI value added",
+    "quant_met_share": "share of quantitative targets met (0-1)",
+    "quant_met_share_2025": "share of the 2025 quantitative targets met (0-1)",
+}
 
 
 def outcome_unit(name: str) -> str:
@@ -286,8 +306,11 @@ def point_means(runs: pd.DataFrame) -> pd.DataFrame:
     """Seed means per sample point (``runs``: one row per point x seed with run_outcomes columns)
     of every outcome, quant_met_share and quant_met_share_2025 included (``with_shares``)."""
     runs = with_shares(runs)
-    cols = [c for c in runs.columns if c in ("va_2025", "quant_met_share", "quant_met_share_2025")
-            or c.startswith(("rel_margin_", "met_"))]
+    cols = [
+        c
+        for c in runs.columns
+        if c in ("va_2025", "quant_met_share", "quant_met_share_2025") or c.startswith(("rel_margin_", "met_"))
+    ]
     means = runs.groupby("point_id")[cols].mean()
     means["n_seeds"] = runs.groupby("point_id").size()
     return means.reset_index()
@@ -331,8 +354,15 @@ def elementary_effects(X: np.ndarray, y: np.ndarray, factors: Sequence[Factor]) 
     return ee
 
 
-def seed_noise(runs: pd.DataFrame, outcomes: pd.DataFrame, names: Sequence[str], seeds: Sequence[int],
-               method: str, X: np.ndarray | None = None, factors: Sequence[Factor] = ()) -> pd.DataFrame:
+def seed_noise(
+    runs: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    names: Sequence[str],
+    seeds: Sequence[int],
+    method: str,
+    X: np.ndarray | None = None,
+    factors: Sequence[Factor] = (),
+) -> pd.DataFrame:
     """How much of each outcome is seed noise, from the spread between the seeds of each point:
     ``seed_sd`` (standard deviation of one run around its point's mean, pooled over the distinct
     points) and ``noise_var_share``: the variance of the noise that common random numbers do not
@@ -355,9 +385,11 @@ def seed_noise(runs: pd.DataFrame, outcomes: pd.DataFrame, names: Sequence[str],
             var_within = float(distinct.groupby("point_hash")[n].var(ddof=1).mean())
             Y = distinct.pivot_table(index="point_hash", columns="seed", values=n).dropna().to_numpy(float)
             resid = Y - Y.mean(axis=1, keepdims=True) - Y.mean(axis=0, keepdims=True) + Y.mean()
-            var_eps = float((resid ** 2).sum()) / max((Y.shape[0] - 1) * (Y.shape[1] - 1), 1)
+            var_eps = float((resid**2).sum()) / max((Y.shape[0] - 1) * (Y.shape[1] - 1), 1)
             total = float(outcomes[n].var(ddof=1))
-            rec.update(seed_sd=math.sqrt(var_within), noise_var_share=var_eps / n_seeds / total if total > 0 else np.nan)
+            rec.update(
+                seed_sd=math.sqrt(var_within), noise_var_share=var_eps / n_seeds / total if total > 0 else np.nan
+            )
             if method == "morris" and X is not None:
                 ees = []
                 for s in seeds:
@@ -377,14 +409,23 @@ def _print(msg: str) -> None:
     print(msg, flush=True)
 
 
-def run_points(cfgs: list[SimConfig], hashes: list[str], seeds: Sequence[int], workers: int, cache: Path | None,
-               chunk: int = 200, log=None) -> pd.DataFrame:
+def run_points(
+    cfgs: list[SimConfig],
+    hashes: list[str],
+    seeds: Sequence[int],
+    workers: int,
+    cache: Path | None,
+    chunk: int = 200,
+    log=None,
+) -> pd.DataFrame:
     """Outcomes of every (point, seed) run, one row each; rows already in ``cache`` (runs.parquet,
     same point hash and seed) are reused, new rows are appended to it after every chunk of runs."""
     from sim.ensemble import run_many
 
     log = log or _print
-    done = pd.read_parquet(cache) if cache is not None and cache.exists() else pd.DataFrame(columns=["point_hash", "seed"])
+    done = (
+        pd.read_parquet(cache) if cache is not None and cache.exists() else pd.DataFrame(columns=["point_hash", "seed"])
+    )
     have = set(zip(done["point_hash"], done["seed"].astype(int)))
     first = {h: i for i, h in reversed(list(enumerate(hashes)))}  # identical points run once
     todo = [(i, s) for h, i in sorted(first.items(), key=lambda x: x[1]) for s in seeds if (h, int(s)) not in have]
@@ -394,7 +435,7 @@ def run_points(cfgs: list[SimConfig], hashes: list[str], seeds: Sequence[int], w
     new_rows: list[dict] = []
     failed: list[str] = []
     for k in range(0, len(todo), max(1, chunk)):
-        part = todo[k:k + chunk]
+        part = todo[k : k + chunk]
         results = run_many([(cfgs[i], s, None) for i, s in part], workers)
         rows = []
         for (i, s), r in zip(part, results):
@@ -410,7 +451,9 @@ def run_points(cfgs: list[SimConfig], hashes: list[str], seeds: Sequence[int], w
         el = time.perf_counter() - t0
         log(f"  {n}/{len(todo)} runs, {el:.0f} s elapsed, ~{el / n * (len(todo) - n):.0f} s to go")
     if failed:
-        raise RuntimeError(f"{len(failed)} runs failed (complete runs are kept in {cache}):\n  " + "\n  ".join(failed[:10]))
+        raise RuntimeError(
+            f"{len(failed)} runs failed (complete runs are kept in {cache}):\n  " + "\n  ".join(failed[:10])
+        )
     allrows = pd.concat([done, pd.DataFrame(new_rows)], ignore_index=True) if cache is None else done
     allrows = allrows.drop_duplicates(["point_hash", "seed"], keep="last")
     index = {(h, int(s)) for h in hashes for s in seeds}
@@ -421,8 +464,15 @@ def run_points(cfgs: list[SimConfig], hashes: list[str], seeds: Sequence[int], w
 # ---------------------------------------------------------------------------------------------
 # Indices
 # ---------------------------------------------------------------------------------------------
-def indices(method: str, factors: Sequence[Factor], X: np.ndarray, outcomes: pd.DataFrame, names: Sequence[str],
-            seed: int = 0, noise: pd.DataFrame | None = None) -> pd.DataFrame:
+def indices(
+    method: str,
+    factors: Sequence[Factor],
+    X: np.ndarray,
+    outcomes: pd.DataFrame,
+    names: Sequence[str],
+    seed: int = 0,
+    noise: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Morris (mu*, its bootstrap CI half-width, mu, sigma) or Sobol (S1, ST and CI half-widths)
     per outcome and factor, ranked within each outcome by mu* or ST (rank 1 = most influential);
     with ``noise`` (seed_noise) its columns are added and, for Morris, ``above_noise`` (mu* minus
@@ -434,19 +484,31 @@ def indices(method: str, factors: Sequence[Factor], X: np.ndarray, outcomes: pd.
         if method == "morris":
             from SALib.analyze import morris
 
-            si = morris.analyze(problem, X, y, num_resamples=1000, conf_level=CONF_LEVEL, num_levels=NUM_LEVELS, seed=seed)
+            si = morris.analyze(
+                problem, X, y, num_resamples=1000, conf_level=CONF_LEVEL, num_levels=NUM_LEVELS, seed=seed
+            )
             cols = {"mu_star": si["mu_star"], "mu_star_conf": si["mu_star_conf"], "mu": si["mu"], "sigma": si["sigma"]}
             key = "mu_star"
         else:
             from SALib.analyze import sobol
 
-            si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=1000, conf_level=CONF_LEVEL, seed=seed)
+            si = sobol.analyze(
+                problem, y, calc_second_order=False, num_resamples=1000, conf_level=CONF_LEVEL, seed=seed
+            )
             cols = {"ST": si["ST"], "ST_conf": si["ST_conf"], "S1": si["S1"], "S1_conf": si["S1_conf"]}
             key = "ST"
-        df = pd.DataFrame({"outcome": name, "unit": outcome_unit(name), "factor": [f.name for f in factors],
-                           "label": [f.label for f in factors], "kind": [f.kind for f in factors],
-                           "low": [f.low for f in factors], "high": [f.high for f in factors],
-                           **{c: np.asarray(v, float) for c, v in cols.items()}})
+        df = pd.DataFrame(
+            {
+                "outcome": name,
+                "unit": outcome_unit(name),
+                "factor": [f.name for f in factors],
+                "label": [f.label for f in factors],
+                "kind": [f.kind for f in factors],
+                "low": [f.low for f in factors],
+                "high": [f.high for f in factors],
+                **{c: np.asarray(v, float) for c, v in cols.items()},
+            }
+        )
         top = df[key].abs().max()
         df[f"{key}_rel"] = df[key] / top if top > 0 else 0.0
         df = df.sort_values(key, ascending=False, kind="stable")
@@ -475,10 +537,18 @@ def format_ranking(ix: pd.DataFrame, method: str, primary: str = "va_2025") -> s
     lines.append(t.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     if "seed_sd" in p.columns and np.isfinite(p["seed_sd"].iloc[0]):
         r = p.iloc[0]
-        extra = (f"; mu* from noise alone ~ {r['mu_star_noise']:.3g}, {int(p['above_noise'].sum())} of {len(p)} factors "
-                 "clearly above it (mu* - CI > noise)") if method == "morris" else ""
-        lines.append(f"seed noise: sd of one run {r['seed_sd']:.3g}; the noise common random numbers do not cancel is "
-                     f"{r['noise_var_share']:.0%} of the variance of the seed means over the sample{extra}")
+        extra = (
+            (
+                f"; mu* from noise alone ~ {r['mu_star_noise']:.3g}, {int(p['above_noise'].sum())} of {len(p)} factors "
+                "clearly above it (mu* - CI > noise)"
+            )
+            if method == "morris"
+            else ""
+        )
+        lines.append(
+            f"seed noise: sd of one run {r['seed_sd']:.3g}; the noise common random numbers do not cancel is "
+            f"{r['noise_var_share']:.0%} of the variance of the seed means over the sample{extra}"
+        )
     wide = ix.pivot_table(index="label", columns="outcome", values=f"{key}_rel", sort=False)
     wide = wide[[c for c in dict.fromkeys(ix.outcome)]]
     wide = wide.loc[wide.mean(axis=1).sort_values(ascending=False).index]
@@ -509,16 +579,39 @@ def plot_indices(ix: pd.DataFrame, method: str, title: str, base: Path) -> list[
         colors = [OKABE_ITO[c] for c in d.kind]
         hatches = ["//" if c == "lever" else "" for c in d.kind]
         if method == "morris":
-            bars = ax.barh(ypos, d.mu_star, xerr=d.mu_star_conf, color=colors, edgecolor="black", linewidth=0.4,
-                           error_kw={"elinewidth": 0.8, "capsize": 2})
+            bars = ax.barh(
+                ypos,
+                d.mu_star,
+                xerr=d.mu_star_conf,
+                color=colors,
+                edgecolor="black",
+                linewidth=0.4,
+                error_kw={"elinewidth": 0.8, "capsize": 2},
+            )
             xlabel = "μ* (per full factor range)"
             if "mu_star_noise" in d.columns and np.isfinite(d["mu_star_noise"].iloc[0]):
                 ax.axvline(d["mu_star_noise"].iloc[0], color="#CC79A7", linestyle="--", linewidth=1.0)
         else:
-            bars = ax.barh(ypos + 0.2, d.ST, height=0.4, xerr=d.ST_conf, color=colors, edgecolor="black", linewidth=0.4,
-                           error_kw={"elinewidth": 0.8, "capsize": 2})
-            ax.barh(ypos - 0.2, d.S1, height=0.4, xerr=d.S1_conf, color="white", edgecolor=colors, linewidth=1.0,
-                    error_kw={"elinewidth": 0.8, "capsize": 2})
+            bars = ax.barh(
+                ypos + 0.2,
+                d.ST,
+                height=0.4,
+                xerr=d.ST_conf,
+                color=colors,
+                edgecolor="black",
+                linewidth=0.4,
+                error_kw={"elinewidth": 0.8, "capsize": 2},
+            )
+            ax.barh(
+                ypos - 0.2,
+                d.S1,
+                height=0.4,
+                xerr=d.S1_conf,
+                color="white",
+                edgecolor=colors,
+                linewidth=1.0,
+                error_kw={"elinewidth": 0.8, "capsize": 2},
+            )
             ax.axvline(0, color="black", linewidth=0.5)
             xlabel = "ST (filled), S1 (open); share of variance"
         for b, h in zip(bars, hatches):
@@ -530,12 +623,20 @@ def plot_indices(ix: pd.DataFrame, method: str, title: str, base: Path) -> list[
         ax.set_xlabel(xlabel, fontsize=7)
         ax.tick_params(axis="x", labelsize=7)
         ax.grid(axis="x", linewidth=0.3, alpha=0.6)
-    for ax in list(axes.flat)[len(outs):]:
+    for ax in list(axes.flat)[len(outs) :]:
         ax.axis("off")
     kinds = set(ix["kind"])
-    handles = [h for k, h in (("param", Patch(facecolor=OKABE_ITO["param"], edgecolor="black", label="free parameter")),
-                              ("lever", Patch(facecolor=OKABE_ITO["lever"], edgecolor="black", hatch="//",
-                                              label="lever group intensity"))) if k in kinds]
+    handles = [
+        h
+        for k, h in (
+            ("param", Patch(facecolor=OKABE_ITO["param"], edgecolor="black", label="free parameter")),
+            (
+                "lever",
+                Patch(facecolor=OKABE_ITO["lever"], edgecolor="black", hatch="//", label="lever group intensity"),
+            ),
+        )
+        if k in kinds
+    ]
     if method == "morris" and "mu_star_noise" in ix.columns and ix["mu_star_noise"].notna().any():
         from matplotlib.lines import Line2D
 
@@ -598,16 +699,19 @@ def run_study(study: Study, out: Path, log=None) -> dict:
     out = Path(out)
     factors = list(study.factors)
     X = draw_sample(study.method, factors, study.n, study.sample_seed)
-    base = to_config(None, scale=study.scale, **{"scenario.end_year": YEAR, "output.write": False,
-                                                   "output.print_summary": False})
+    base = to_config(
+        None, scale=study.scale, **{"scenario.end_year": YEAR, "output.write": False, "output.print_summary": False}
+    )
     ovs = [point_overrides(factors, row) for row in X]
     cfgs = [apply_overrides(base, o) for o in ovs]  # every point validated before any run
     version = model_version()
     digest = config_digest(base)
     hashes = [point_hash(o, digest, YEAR, version) for o in ovs]
     workers = resolve(study.workers, len(cfgs) * len(study.seeds))
-    log(f"{study.method}: {len(factors)} factors, {len(X)} sample points x {len(study.seeds)} seeds = "
-        f"{len(X) * len(study.seeds)} runs at scale={study.scale} to {YEAR} on {workers} worker(s)")
+    log(
+        f"{study.method}: {len(factors)} factors, {len(X)} sample points x {len(study.seeds)} seeds = "
+        f"{len(X) * len(study.seeds)} runs at scale={study.scale} to {YEAR} on {workers} worker(s)"
+    )
     sample = pd.DataFrame(X, columns=[f.name for f in factors])
     sample.insert(0, "point_id", np.arange(len(X)))
     sample.insert(1, "point_hash", hashes)
@@ -627,30 +731,64 @@ def run_study(study: Study, out: Path, log=None) -> dict:
     noise = seed_noise(runs, outcomes, names, study.seeds, study.method, X, factors)
     ix = indices(study.method, factors, X, outcomes, names, seed=study.sample_seed, noise=noise)
     atomic_write(out / "indices.csv", lambda p: ix.to_csv(p, index=False))
-    title = (f"{study.method.capitalize()} {'screening' if study.method == 'morris' else 'indices'}, scale={study.scale}, "
-             f"{len(X)} points x {len(study.seeds)} seeds (seed means), outcomes in {YEAR}; bars: {int(CONF_LEVEL * 100)}% CI")
+    title = (
+        f"{study.method.capitalize()} {'screening' if study.method == 'morris' else 'indices'}, scale={study.scale}, "
+        f"{len(X)} points x {len(study.seeds)} seeds (seed means), outcomes in {YEAR}; bars: {int(CONF_LEVEL * 100)}% CI"
+    )
     figs = plot_indices(ix, study.method, title, out / f"sensitivity_{study.method}")
-    design = {"method": study.method, "scale": study.scale, "seeds": list(study.seeds), "n": study.n,
-              "n_label": "trajectories" if study.method == "morris" else "base samples", "num_levels": NUM_LEVELS,
-              "points": len(X), "runs": len(X) * len(study.seeds), "sample_seed": study.sample_seed, "year": YEAR,
-              "workers": workers, "factors": [asdict(f) for f in factors], "analysed": names, "skipped": skipped,
-              "base_config_digest": digest, "model_version": version, "runs_in_cache_before": cached, "run_time_s": round(t_run, 1), "wall_time_s": round(time.perf_counter() - t0, 1),
-              "files": ["design.json", "sample.parquet", "runs.parquet", "outcomes.parquet", "indices.csv"] + [p.name for p in figs],
-              "command": " ".join(["python -m experiments.sensitivity"] + sys.argv[1:]) if sys.argv and "sensitivity" in sys.argv[0] else ""}
+    design = {
+        "method": study.method,
+        "scale": study.scale,
+        "seeds": list(study.seeds),
+        "n": study.n,
+        "n_label": "trajectories" if study.method == "morris" else "base samples",
+        "num_levels": NUM_LEVELS,
+        "points": len(X),
+        "runs": len(X) * len(study.seeds),
+        "sample_seed": study.sample_seed,
+        "year": YEAR,
+        "workers": workers,
+        "factors": [asdict(f) for f in factors],
+        "analysed": names,
+        "skipped": skipped,
+        "base_config_digest": digest,
+        "model_version": version,
+        "runs_in_cache_before": cached,
+        "run_time_s": round(t_run, 1),
+        "wall_time_s": round(time.perf_counter() - t0, 1),
+        "files": ["design.json", "sample.parquet", "runs.parquet", "outcomes.parquet", "indices.csv"]
+        + [p.name for p in figs],
+        "command": " ".join(["python -m experiments.sensitivity"] + sys.argv[1:])
+        if sys.argv and "sensitivity" in sys.argv[0]
+        else "",
+    }
     write_json(out / "design.json", design)
-    return {"indices": ix, "outcomes": outcomes, "sample": sample, "design": design, "skipped": skipped, "figures": figs}
+    return {
+        "indices": ix,
+        "outcomes": outcomes,
+        "sample": sample,
+        "design": design,
+        "skipped": skipped,
+        "figures": figs,
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m experiments.sensitivity", description=__doc__.split("\n\n")[0])
     ap.add_argument("--method", default="morris", help=f"one of: {', '.join(METHODS)}")
     ap.add_argument("--scale", default="small", help=f"one of: {', '.join(SCALES)}")
-    ap.add_argument("--seeds", type=int, default=2, help="runs per sample point (seeds seed0 .. seed0+n-1, common to all points)")
+    ap.add_argument(
+        "--seeds", type=int, default=2, help="runs per sample point (seeds seed0 .. seed0+n-1, common to all points)"
+    )
     ap.add_argument("--seed0", type=int, default=0, help="first seed")
     ap.add_argument("--trajectories", type=int, default=None, help="Morris trajectories (default 10)")
     ap.add_argument("--samples", type=int, default=None, help="Sobol base samples, a power of 2 (default 64)")
     ap.add_argument("--factors", default="params,levers", help="params, levers and/or factor names, comma-separated")
-    ap.add_argument("--lever-range", default=f"{LEVER_RANGE[0]:g},{LEVER_RANGE[1]:g}", help="low,high multiple of the plan (default 0,2)")
+    ap.add_argument(
+        "--lever-range",
+        default=f"{LEVER_RANGE[0]:g},{LEVER_RANGE[1]:g}",
+        help="low,high multiple of the plan (default 0,2)",
+    )
     ap.add_argument("--sample-seed", type=int, default=12345, help="seed of the SALib design")
     ap.add_argument("--workers", type=int, default=0, help="processes (0 = one per core)")
     ap.add_argument("--chunk", type=int, default=200, help="runs between writes of the run cache")
@@ -667,12 +805,23 @@ def study_from_args(a: argparse.Namespace) -> Study:
         lo, hi = (float(x) for x in a.lever_range.split(","))
     except ValueError:
         raise ConfigError(f"--lever-range '{a.lever_range}' must be two numbers 'low,high'") from None
-    n = (a.trajectories if a.trajectories is not None else 10) if a.method == "morris" else (a.samples if a.samples is not None else 64)
+    n = (
+        (a.trajectories if a.trajectories is not None else 10)
+        if a.method == "morris"
+        else (a.samples if a.samples is not None else 64)
+    )
     if a.seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {a.seeds}")
-    s = Study(method=a.method, scale=a.scale, seeds=tuple(range(a.seed0, a.seed0 + a.seeds)), n=n,
-              factors=tuple(select_factors(a.factors, (lo, hi))) if a.method in METHODS else (),
-              sample_seed=a.sample_seed, workers=a.workers, chunk=a.chunk)
+    s = Study(
+        method=a.method,
+        scale=a.scale,
+        seeds=tuple(range(a.seed0, a.seed0 + a.seeds)),
+        n=n,
+        factors=tuple(select_factors(a.factors, (lo, hi))) if a.method in METHODS else (),
+        sample_seed=a.sample_seed,
+        workers=a.workers,
+        chunk=a.chunk,
+    )
     s.check()
     return s
 
@@ -690,8 +839,10 @@ def main(argv: list[str] | None = None) -> int:
     for n, why in res["skipped"].items():
         print(f"not analysed: {n}: {why}")
     d = res["design"]
-    print(f"\n{d['runs']} runs in {d['run_time_s']} s ({d['wall_time_s']} s in all) on {d['workers']} worker(s); "
-          f"files in {a.out}: {', '.join(d['files'])}")
+    print(
+        f"\n{d['runs']} runs in {d['run_time_s']} s ({d['wall_time_s']} s in all) on {d['workers']} worker(s); "
+        f"files in {a.out}: {', '.join(d['files'])}"
+    )
     return 0
 
 

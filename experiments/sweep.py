@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -52,14 +52,20 @@ def _paired_table(res, by, baseline, years=OUTCOME_YEARS, title: str = "") -> st
             continue
         d = paired_differences(res, col, by, baseline)
         name = d.columns[0]
-        lines.append(f"SEI value added {y}, 100m yuan (亿元): each scenario minus '{baseline}', paired on seed "
-                     f"(mean and 95% t interval)")
-        lines.append(f"  {'scenario':<22}{'pairs':>6}{'baseline':>10}{'scenario':>10}{'difference':>12}"
-                     f"{'95% CI':>22}{'relative':>10}{'95% CI':>20}")
+        lines.append(
+            f"SEI value added {y}, 100m yuan (亿元): each scenario minus '{baseline}', paired on seed "
+            f"(mean and 95% t interval)"
+        )
+        lines.append(
+            f"  {'scenario':<22}{'pairs':>6}{'baseline':>10}{'scenario':>10}{'difference':>12}"
+            f"{'95% CI':>22}{'relative':>10}{'95% CI':>20}"
+        )
         for _, r in d.iterrows():
-            lines.append(f"  {str(r[name]):<22}{r['n_pairs']:>6}{_yi(r['mean_baseline']):>10}{_yi(r['mean']):>10}"
-                         f"{_yi(r['diff']):>12}{'[' + _yi(r['diff_lo']) + ', ' + _yi(r['diff_hi']) + ']':>22}"
-                         f"{_pct(r['rel_diff']):>10}{'[' + _pct(r['rel_lo']) + ', ' + _pct(r['rel_hi']) + ']':>20}")
+            lines.append(
+                f"  {str(r[name]):<22}{r['n_pairs']:>6}{_yi(r['mean_baseline']):>10}{_yi(r['mean']):>10}"
+                f"{_yi(r['diff']):>12}{'[' + _yi(r['diff_lo']) + ', ' + _yi(r['diff_hi']) + ']':>22}"
+                f"{_pct(r['rel_diff']):>10}{'[' + _pct(r['rel_lo']) + ', ' + _pct(r['rel_hi']) + ']':>20}"
+            )
     return "\n".join(lines)
 
 
@@ -98,19 +104,37 @@ def _industry_table(res, by, baseline, year: int = 2025) -> str:
             return ""
         d = paired_differences(res, col, by, baseline)
         for _, r in d.iterrows():
-            rows.append({"scenario": r[d.columns[0]], "industry": ind, "pairs": r["n_pairs"],
-                         baseline: round(r["mean_baseline"] / YUAN_PER_100M), "effect": round(r["diff"] / YUAN_PER_100M),
-                         "effect %": _pct(r["rel_diff"]), "95% CI": f"[{_pct(r['rel_lo'])}, {_pct(r['rel_hi'])}]"})
+            rows.append(
+                {
+                    "scenario": r[d.columns[0]],
+                    "industry": ind,
+                    "pairs": r["n_pairs"],
+                    baseline: round(r["mean_baseline"] / YUAN_PER_100M),
+                    "effect": round(r["diff"] / YUAN_PER_100M),
+                    "effect %": _pct(r["rel_diff"]),
+                    "95% CI": f"[{_pct(r['rel_lo'])}, {_pct(r['rel_hi'])}]",
+                }
+            )
     t = pd.DataFrame(rows)
-    return (f"SEI value added {year} by industry, each scenario minus '{baseline}' paired on seed; 100m yuan (亿元)\n"
-            + t.to_string(index=False))
+    return (
+        f"SEI value added {year} by industry, each scenario minus '{baseline}' paired on seed; 100m yuan (亿元)\n"
+        + t.to_string(index=False)
+    )
 
 
 def summarise_policy(baseline: str, by_industry: bool = False) -> Callable:
     def f(res) -> str:
-        return "\n\n".join(s for s in (_paired_table(res, "policy", baseline),
-                                       _industry_table(res, "policy", baseline) if by_industry else "",
-                                       _spend_table(res, "policy"), _attainment_table(res, "policy")) if s)
+        return "\n\n".join(
+            s
+            for s in (
+                _paired_table(res, "policy", baseline),
+                _industry_table(res, "policy", baseline) if by_industry else "",
+                _spend_table(res, "policy"),
+                _attainment_table(res, "policy"),
+            )
+            if s
+        )
+
     return f
 
 
@@ -123,14 +147,20 @@ def summarise_ablation(res) -> str:
         if col not in res.runs.columns:
             continue
         e = lever_effects(res, outcome=col)
-        parts.append(f"Effect of each lever group on SEI value added {y} = plan - plan without the group, paired on "
-                     f"seed; 100m yuan (亿元), 95% t interval; per yuan = effect / the group's spending to {y}")
-        lines = [f"  {'group':<12}{'pairs':>6}{'effect':>10}{'95% CI':>22}{'relative':>10}{'spend':>10}{'VA per yuan':>12}"]
+        parts.append(
+            f"Effect of each lever group on SEI value added {y} = plan - plan without the group, paired on "
+            f"seed; 100m yuan (亿元), 95% t interval; per yuan = effect / the group's spending to {y}"
+        )
+        lines = [
+            f"  {'group':<12}{'pairs':>6}{'effect':>10}{'95% CI':>22}{'relative':>10}{'spend':>10}{'VA per yuan':>12}"
+        ]
         for _, r in e.iterrows():
-            lines.append(f"  {r['group']:<12}{r['n_pairs']:>6}{_yi(r['effect']):>10}"
-                         f"{'[' + _yi(r['effect_lo']) + ', ' + _yi(r['effect_hi']) + ']':>22}{_pct(r['rel_effect']):>10}"
-                         f"{'-' if pd.isna(r['spend']) else _yi(r['spend']):>10}"
-                         f"{'-' if pd.isna(r['effect_per_yuan']) else format(r['effect_per_yuan'], '.2f'):>12}")
+            lines.append(
+                f"  {r['group']:<12}{r['n_pairs']:>6}{_yi(r['effect']):>10}"
+                f"{'[' + _yi(r['effect_lo']) + ', ' + _yi(r['effect_hi']) + ']':>22}{_pct(r['rel_effect']):>10}"
+                f"{'-' if pd.isna(r['spend']) else _yi(r['spend']):>10}"
+                f"{'-' if pd.isna(r['effect_per_yuan']) else format(r['effect_per_yuan'], '.2f'):>12}"
+            )
         parts.append("\n".join(lines))
     return "\n".join(parts)
 
@@ -148,20 +178,29 @@ def summarise_shocks(res) -> str:
 
 
 EXPERIMENTS = {
-    "plan_vs_no_plan": Experiment("plan_vs_no_plan", "plan_2018 vs no_plan, paired seeds", summarise_policy("no_plan", by_industry=True)),
+    "plan_vs_no_plan": Experiment(
+        "plan_vs_no_plan", "plan_2018 vs no_plan, paired seeds", summarise_policy("no_plan", by_industry=True)
+    ),
     "lever_ablation": Experiment("lever_ablation", "the plan minus one lever group at a time", summarise_ablation),
-    "budget_mix": Experiment("budget_mix", "the special fund split differently across its four modes",
-                             lambda res: "\n\n".join(s for s in (_paired_table(res, "budget_mix", "plan"),
-                                                                 _spend_table(res, "budget_mix")) if s)),
-    "principles": Experiment("principles", "one scenario per principle of the plan, against no_plan",
-                             summarise_policy("no_plan")),
-    "shocks": Experiment("shocks", "history vs steady demand vs an IC import cut, with and without the plan",
-                         summarise_shocks),
+    "budget_mix": Experiment(
+        "budget_mix",
+        "the special fund split differently across its four modes",
+        lambda res: "\n\n".join(
+            s for s in (_paired_table(res, "budget_mix", "plan"), _spend_table(res, "budget_mix")) if s
+        ),
+    ),
+    "principles": Experiment(
+        "principles", "one scenario per principle of the plan, against no_plan", summarise_policy("no_plan")
+    ),
+    "shocks": Experiment(
+        "shocks", "history vs steady demand vs an IC import cut, with and without the plan", summarise_shocks
+    ),
 }
 
 
-def sweep_command(name: str, scale: str, out: Path, seeds: int | None, launcher: str | None,
-                  extra: list[str]) -> list[str]:
+def sweep_command(
+    name: str, scale: str, out: Path, seeds: int | None, launcher: str | None, extra: list[str]
+) -> list[str]:
     cmd = [sys.executable, "-m", "sim", "-m", f"+experiment={name}", f"scale={scale}", f"hydra.sweep.dir={out}"]
     if seeds is not None:
         cmd.append(f"seed=range(0,{seeds})")
@@ -172,7 +211,9 @@ def sweep_command(name: str, scale: str, out: Path, seeds: int | None, launcher:
 
 def main(name: str, argv: list[str] | None = None) -> int:
     exp = EXPERIMENTS[name]
-    ap = argparse.ArgumentParser(prog=f"python -m experiments.{name}", description=f"{name}: {exp.doc}. " + __doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog=f"python -m experiments.{name}", description=f"{name}: {exp.doc}. " + __doc__.split("\n")[0]
+    )
     ap.add_argument("--scale", default="city", choices=("city", "small"))
     ap.add_argument("--seeds", type=int, help="seeds 0..N-1 for every scenario (default: the experiment's)")
     ap.add_argument("--launcher", help="Hydra launcher: joblib (default), basic, ray, submitit_local, submitit_slurm")
@@ -198,8 +239,10 @@ def main(name: str, argv: list[str] | None = None) -> int:
     if res.runs.empty:
         print(f"error: no complete runs in {out}", file=sys.stderr)
         return code or 1
-    print(f"{name}: {exp.doc}; {len(res.runs)} complete runs in {out}"
-          + (f" ({len(failed)} failed: see {out / 'sweep.json'})" if len(failed) else ""))
+    print(
+        f"{name}: {exp.doc}; {len(res.runs)} complete runs in {out}"
+        + (f" ({len(failed)} failed: see {out / 'sweep.json'})" if len(failed) else "")
+    )
     print()
     print(exp.summarise(res))
     return code

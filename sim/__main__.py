@@ -33,8 +33,12 @@ def _single(sim_cfg, out: Path) -> None:
 
     res = run(sim_cfg, out)
     if sim_cfg.output.print_summary:
-        print(format_summary(res.timeseries, f"Scenario '{sim_cfg.scenario.name}', scale '{sim_cfg.scale.name}', "
-                                             f"seed {sim_cfg.seed}: {VA_TITLE}"))
+        print(
+            format_summary(
+                res.timeseries,
+                f"Scenario '{sim_cfg.scenario.name}', scale '{sim_cfg.scale.name}', seed {sim_cfg.seed}: {VA_TITLE}",
+            )
+        )
         print()
         print(format_run(res.scorecard))
         print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
@@ -52,15 +56,29 @@ def _ensemble(sim_cfg, out: Path) -> int:
     if sim_cfg.output.print_summary:
         va = ens.va_median()
         if va is not None:
-            print(format_va_table(va, f"Scenario '{sim_cfg.scenario.name}', policy '{ens.report['policy']}', scale "
-                                      f"'{sim_cfg.scale.name}', {label}: {VA_TITLE}, median of {ok} runs"))
+            print(
+                format_va_table(
+                    va,
+                    f"Scenario '{sim_cfg.scenario.name}', policy '{ens.report['policy']}', scale "
+                    f"'{sim_cfg.scale.name}', {label}: {VA_TITLE}, median of {ok} runs",
+                )
+            )
             print()
-        print(format_ensemble(ens.summary, ens.report["definitions"],
-                              f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target"))
-        print(f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
-              f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)")
+        print(
+            format_ensemble(
+                ens.summary,
+                ens.report["definitions"],
+                f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target",
+            )
+        )
+        print(
+            f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
+            f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)"
+        )
     for r in ens.failed:
-        print(f"error: seed {r.seed} failed: {r.error} (see {out / f'seed_{r.seed}' / 'manifest.json'})", file=sys.stderr)
+        print(
+            f"error: seed {r.seed} failed: {r.error} (see {out / f'seed_{r.seed}' / 'manifest.json'})", file=sys.stderr
+        )
     return 1 if ens.failed else 0
 
 
@@ -72,7 +90,9 @@ def _sweep_job(cfg: DictConfig, out: Path, hc) -> None:
     if rec["status"] == "failed":
         log.error("job %s (%s) failed: %s", hc.job.num, what, "; ".join(str(e["error"]) for e in rec["failed"]))
     else:
-        log.info("job %s (%s): %s, %d run(s), %.1f s", hc.job.num, what, rec["status"], len(rec["seeds"]), rec["wall_time_s"])
+        log.info(
+            "job %s (%s): %s, %d run(s), %.1f s", hc.job.num, what, rec["status"], len(rec["seeds"]), rec["wall_time_s"]
+        )
 
 
 @hydra.main(version_base="1.3", config_path=CONFIG_DIR, config_name="config")

@@ -73,7 +73,25 @@ class Talent(_RowAgent):
     table_name = "talent"
 
 
-_columns(Firm, ["alive", "industry", "subfield", "district", "age", "employees", "capital", "tfp", "knowledge",
-                "rd_intensity", "cash", "debt", "output", "value_added", "share"])
+_columns(
+    Firm,
+    [
+        "alive",
+        "industry",
+        "subfield",
+        "district",
+        "age",
+        "employees",
+        "capital",
+        "tfp",
+        "knowledge",
+        "rd_intensity",
+        "cash",
+        "debt",
+        "output",
+        "value_added",
+        "share",
+    ],
+)
 _columns(Institute, ["alive", "field", "district", "carrier_type", "researchers", "budget", "capability", "knowledge"])
 _columns(Talent, ["alive", "skill", "field", "district", "employer_kind", "employer", "wage", "age"])

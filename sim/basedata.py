@@ -73,7 +73,7 @@ class BaseData:
         year at the 2018-2019 growth of SEI value added, so that a path growing at that rate from
         the base reproduces both annual totals."""
         growth = self.va_2019.sum() / self.va_2018.sum()
-        return self.va_2018 / 4.0 * growth ** 0.375
+        return self.va_2018 / 4.0 * growth**0.375
 
     @property
     def output_base_quarter(self) -> np.ndarray:

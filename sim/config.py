@@ -8,8 +8,8 @@ names the offending key and the allowed values.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict
@@ -63,7 +63,9 @@ class ProductionParams:
     target_utilisation: float = 0.85  # utilisation firms plan for (15% headroom; assumption; NBS industrial utilisation ~0.75-0.78 is against engineering capacity)
     share_elasticity: float = 0.10  # per quarter market-share response to relative TFP gains (replicator dynamics)
     lost_share_rate: float = 0.2  # share of unmet final demand whose buyers move to rivals next quarter
-    rationing_rounds: int = 4  # at most this many fixed-point rounds of supplier rationing (stops earlier when |d rho| < 1e-3)
+    rationing_rounds: int = (
+        4  # at most this many fixed-point rounds of supplier rationing (stops earlier when |d rho| < 1e-3)
+    )
 
 
 @dataclass
@@ -72,7 +74,9 @@ class InnovationParams:
     tfp_knowledge_elasticity: float = 0.10  # elasticity of TFP to own knowledge; Hall et al. 2010: 0.08-0.12
     breakthrough_rate: float = 2.0  # hazard scale: P(breakthrough/q) = 1-exp(-rate * R&D/sales)
     breakthrough_size: float = 0.04  # mean of the exponentially distributed log-TFP jump of a breakthrough
-    spillover_rate: float = 0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~0.3 of own R&D at base
+    spillover_rate: float = (
+        0.002  # share of the reachable pool absorbed per quarter; gives spillovers ~0.3 of own R&D at base
+    )
     spillover_distance_km: float = 15.0  # e-folding distance of knowledge spillovers; Jaffe et al. localisation
     cross_field_proximity: float = 0.2  # spillover weight between different industries (1 within)
     public_knowledge_weight: float = 3.0  # weight of institute knowledge in the spillover pool (open science; firm knowledge partly appropriated; assumption)
@@ -88,12 +92,16 @@ class LabourParams:
     fire_speed: float = 0.25  # share of excess labour laid off per quarter (firing costs)
     quit_rate: float = 0.02  # per quarter voluntary separations into unemployment
     wage_growth: float = 0.02  # per quarter nominal wage trend; Shenzhen average wage ~+8-9%/yr 2015-19
-    wage_unemployment_response: float = 0.25  # fall of quarterly wage growth per unit of (cell unemployment rate - base rate); wage curve
+    wage_unemployment_response: float = (
+        0.25  # fall of quarterly wage growth per unit of (cell unemployment rate - base rate); wage curve
+    )
     base_wage: float = 30_000.0  # yuan/person/quarter for skill 1 in 2018; Shenzhen avg wage ~111,700 yuan/yr
     skill_premium: list[float] = field(default_factory=lambda: [0.75, 1.0, 2.5])  # technician, professional, senior
     skill_mix: list[float] = field(default_factory=lambda: [0.55, 0.38, 0.07])  # base-year shares by skill
     inmigration_response: float = 0.5  # in-migrants per unfilled vacancy (Harris-Todaro)
-    inflow_base: float = 0.01  # per quarter graduates + migrants as share of talent stock (calibration/default.yaml fits 0.0128)
+    inflow_base: float = (
+        0.01  # per quarter graduates + migrants as share of talent stock (calibration/default.yaml fits 0.0128)
+    )
     outmigration_unemployed: float = 0.10  # per quarter
     outmigration_employed: float = 0.005  # per quarter
     retirement_age: float = 60.0  # years
@@ -122,7 +130,9 @@ class DemographyParams:
     young_exit_hazard: float = 0.10  # per year, firms younger than young_age_years
     mature_exit_hazard: float = 0.03  # per year
     young_age_years: float = 5.0
-    exit_size_elasticity: float = 0.5  # hazard scales with (employees / median)^-elasticity; the largest firms almost never exit
+    exit_size_elasticity: float = (
+        0.5  # hazard scales with (employees / median)^-elasticity; the largest firms almost never exit
+    )
     entrant_size: float = 0.2  # start-up employment relative to the industry's median firm (min. one talent agent)
     spinoff_rate: float = 0.004  # per institute-quarter at capability 1
     inward_investment_per_year: float = 12.0  # large inward investments per year (city scale)
@@ -143,7 +153,9 @@ class GeographyParams:
     base_occupancy: float = 0.9  # city-wide base-year occupancy of floor space available to SEI firms (assumption)
     floor_space_per_worker: float = 30.0  # m2 per employee at base-year rents; R&D office/light industry norm
     space_rent_elasticity: float = 0.3  # floor space per worker ~ (rent / base rent)^-elasticity (assumption)
-    floor_space_growth: float = 0.03  # per year growth of floor space open to SEI firms (renewal, new building; assumption)
+    floor_space_growth: float = (
+        0.03  # per year growth of floor space open to SEI firms (renewal, new building; assumption)
+    )
 
 
 @dataclass
@@ -200,13 +212,17 @@ class ZoneTargetsConfig:
 
 @dataclass
 class FirmTargetsConfig:
-    global500_revenue_yuan: float = 1.5617e11  # Fortune Global 500 2018 entry, USD 23.6 bn x 6.6174 CNY/USD (2018 average)
+    global500_revenue_yuan: float = (
+        1.5617e11  # Fortune Global 500 2018 entry, USD 23.6 bn x 6.6174 CNY/USD (2018 average)
+    )
     large_revenue_yuan: float = 1.0e10  # 百亿 revenue: proxy of an internationally competitive firm (T20-FIRMS)
 
 
 @dataclass
 class InstituteTargetsConfig:
-    leading_capability: float = 0.95  # capability of a technology-leading institute (1 carrier in 2018; docs/targets.md)
+    leading_capability: float = (
+        0.95  # capability of a technology-leading institute (1 carrier in 2018; docs/targets.md)
+    )
 
 
 @dataclass
@@ -310,7 +326,9 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
             base = OmegaConf.merge(base, OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()])))
         else:
             if groups:
-                raise ConfigError(f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)")
+                raise ConfigError(
+                    f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)"
+                )
             base = OmegaConf.merge(base, OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
         for k, v in values.items():
             base = OmegaConf.merge(base, _nested(k, v))
@@ -366,12 +384,24 @@ def validate(cfg: SimConfig) -> None:
     s = cfg.scale
     _check(0 < s.firm_fraction <= 1, "scale.firm_fraction", f"must be in (0, 1], got {s.firm_fraction}")
     _check(0 < s.institute_fraction <= 1, "scale.institute_fraction", f"must be in (0, 1], got {s.institute_fraction}")
-    _check(s.people_per_agent >= 1, "scale.people_per_agent", f"must be a whole number >= 1 (people), got {s.people_per_agent}")
+    _check(
+        s.people_per_agent >= 1,
+        "scale.people_per_agent",
+        f"must be a whole number >= 1 (people), got {s.people_per_agent}",
+    )
 
     sc = cfg.scenario
-    _check(sc.demand_path in ("history", "steady"), "scenario.demand_path", f"must be one of: history, steady; got '{sc.demand_path}'")
+    _check(
+        sc.demand_path in ("history", "steady"),
+        "scenario.demand_path",
+        f"must be one of: history, steady; got '{sc.demand_path}'",
+    )
     _check(2019 <= sc.start_year <= 2035, "scenario.start_year", f"must be between 2019 and 2035, got {sc.start_year}")
-    _check(sc.end_year >= sc.start_year, "scenario.end_year", f"must not be before scenario.start_year ({sc.start_year}), got {sc.end_year}")
+    _check(
+        sc.end_year >= sc.start_year,
+        "scenario.end_year",
+        f"must not be before scenario.start_year ({sc.start_year}), got {sc.end_year}",
+    )
     _check(sc.end_year <= 2035, "scenario.end_year", f"must be <= 2035, got {sc.end_year}")
     for q, v in sc.quarter_shocks.items():
         y, _ = parse_quarter(f"scenario.quarter_shocks.{q}", q)
@@ -382,11 +412,19 @@ def validate(cfg: SimConfig) -> None:
         _check(0 <= v <= 1, f"scenario.import_availability.{k}", f"must be between 0 and 1, got {v}")
 
     for k, v in sc.rent_multiplier.items():
-        _check(k in DISTRICTS, f"scenario.rent_multiplier.{k}", f"names an unknown district; allowed: {', '.join(DISTRICTS)}")
+        _check(
+            k in DISTRICTS,
+            f"scenario.rent_multiplier.{k}",
+            f"names an unknown district; allowed: {', '.join(DISTRICTS)}",
+        )
         _check(0 < v <= 100, f"scenario.rent_multiplier.{k}", f"must be a positive multiplier (0, 100], got {v}")
 
     for y in cfg.output.snapshot_years:
-        _check(sc.start_year <= y <= sc.end_year, "output.snapshot_years", f"year {y} is outside the run {sc.start_year}-{sc.end_year}")
+        _check(
+            sc.start_year <= y <= sc.end_year,
+            "output.snapshot_years",
+            f"year {y} is outside the run {sc.start_year}-{sc.end_year}",
+        )
 
     from sim.basedata import load
     from sim.policy.validate import validate_policy
@@ -396,30 +434,71 @@ def validate(cfg: SimConfig) -> None:
 
     validate_targets(cfg.targets, load().subfield_ids, _check)
     _check(cfg.ensemble.size >= 1, "ensemble.size", f"must be a whole number >= 1 (runs), got {cfg.ensemble.size}")
-    _check(cfg.ensemble.workers >= 0, "ensemble.workers", f"must be >= 0 (0 = one per core), got {cfg.ensemble.workers}")
+    _check(
+        cfg.ensemble.workers >= 0, "ensemble.workers", f"must be >= 0 (0 = one per core), got {cfg.ensemble.workers}"
+    )
 
     _check_industry_keys(cfg.calibration.demand_trend, "calibration.demand_trend")
     missing = [i for i in INDUSTRIES if i not in cfg.calibration.demand_trend]
     _check(not missing, "calibration.demand_trend", f"lacks industries: {', '.join(missing)}")
     for k, v in cfg.calibration.demand_trend.items():
-        _check(-0.5 < v < 1.0, f"calibration.demand_trend.{k}", f"must be an annual growth rate in (-0.5, 1.0), got {v}")
+        _check(
+            -0.5 < v < 1.0, f"calibration.demand_trend.{k}", f"must be an annual growth rate in (-0.5, 1.0), got {v}"
+        )
 
     p = cfg.params
     _check_numbers(p, "params")
     _check_fractions(p.production, "params.production", ("labour_elasticity", "target_utilisation", "lost_share_rate"))
     _check(p.production.target_utilisation > 0, "params.production.target_utilisation", "must be > 0")
-    _check_fractions(p.innovation, "params.innovation", ("knowledge_depreciation", "cross_field_proximity", "capability_learning"))
+    _check_fractions(
+        p.innovation, "params.innovation", ("knowledge_depreciation", "cross_field_proximity", "capability_learning")
+    )
     lab = p.labour
-    _check_fractions(lab, "params.labour", ("match_efficiency", "hire_speed", "fire_speed", "quit_rate", "outmigration_unemployed",
-                                            "outmigration_employed", "move_probability", "training_rate", "unemployment_rate"))
-    _check(len(lab.skill_premium) == 3, "params.labour.skill_premium", "must list 3 values (technician, professional, senior)")
-    _check(len(lab.skill_mix) == 3 and abs(sum(lab.skill_mix) - 1) < 1e-6, "params.labour.skill_mix",
-           f"must list 3 shares summing to 1, got {lab.skill_mix}")
+    _check_fractions(
+        lab,
+        "params.labour",
+        (
+            "match_efficiency",
+            "hire_speed",
+            "fire_speed",
+            "quit_rate",
+            "outmigration_unemployed",
+            "outmigration_employed",
+            "move_probability",
+            "training_rate",
+            "unemployment_rate",
+        ),
+    )
+    _check(
+        len(lab.skill_premium) == 3,
+        "params.labour.skill_premium",
+        "must list 3 values (technician, professional, senior)",
+    )
+    _check(
+        len(lab.skill_mix) == 3 and abs(sum(lab.skill_mix) - 1) < 1e-6,
+        "params.labour.skill_mix",
+        f"must list 3 shares summing to 1, got {lab.skill_mix}",
+    )
     _check(lab.retirement_age > 25, "params.labour.retirement_age", "must be > 25 years")
-    _check_fractions(p.finance, "params.finance", ("leverage_cap", "initial_leverage", "depreciation", "payout_ratio",
-                                                   "investment_speed", "debt_repayment", "rd_cost_share"))
+    _check_fractions(
+        p.finance,
+        "params.finance",
+        (
+            "leverage_cap",
+            "initial_leverage",
+            "depreciation",
+            "payout_ratio",
+            "investment_speed",
+            "debt_repayment",
+            "rd_cost_share",
+        ),
+    )
     _check(p.finance.leverage_cap < 1, "params.finance.leverage_cap", f"must be below 1, got {p.finance.leverage_cap}")
-    _check(p.finance.initial_leverage <= p.finance.leverage_cap, "params.finance.initial_leverage", "must not exceed params.finance.leverage_cap")
+    _check(
+        p.finance.initial_leverage <= p.finance.leverage_cap,
+        "params.finance.initial_leverage",
+        "must not exceed params.finance.leverage_cap",
+    )
     _check_fractions(p.geography, "params.geography", ("base_occupancy",))
     _check_fractions(p.demography, "params.demography", ("rewiring_rate",))
     _check(p.geography.base_occupancy > 0, "params.geography.base_occupancy", "must be > 0")
@@ -431,4 +510,13 @@ def as_dict(cfg: SimConfig) -> dict:
     return asdict(cfg)
 
 
-__all__ = ["SimConfig", "ConfigError", "to_config", "validate", "register_configs", "parse_quarter", "DISTRICTS", "INDUSTRIES"]
+__all__ = [
+    "SimConfig",
+    "ConfigError",
+    "to_config",
+    "validate",
+    "register_configs",
+    "parse_quarter",
+    "DISTRICTS",
+    "INDUSTRIES",
+]

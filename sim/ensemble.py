@@ -100,8 +100,9 @@ def resolve_workers(workers: int, n_runs: int, firm_fraction: float = 1.0) -> in
     return max(1, min(int(workers), n_runs))
 
 
-def run_seed(cfg: SimConfig, seed: int, out_dir: Path | None, meta: dict | None = None, *,
-             resume: bool = True) -> SeedResult:
+def run_seed(
+    cfg: SimConfig, seed: int, out_dir: Path | None, meta: dict | None = None, *, resume: bool = True
+) -> SeedResult:
     """Run ``cfg`` with ``seed`` into ``out_dir/seed_<seed>`` (if ``out_dir`` is given); see run_folder."""
     c = replace(cfg, seed=seed)
     return run_folder(c, seed_dir(out_dir, seed) if out_dir is not None else None, meta, resume=resume)
@@ -119,13 +120,18 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
     try:
         res = run(cfg, d, handles=False, meta=meta)
     except Exception as exc:
-        manifest = {"seed": cfg.seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
-                    "traceback": traceback.format_exc()}
+        manifest = {
+            "seed": cfg.seed,
+            "status": "failed",
+            "error": f"{type(exc).__name__}: {exc}",
+            "traceback": traceback.format_exc(),
+        }
         if d is not None and (d / "manifest.json").exists():
             manifest = json.loads((d / "manifest.json").read_text())
         return SeedResult(seed=cfg.seed, status="failed", manifest=manifest, error=manifest.get("error"))
-    return SeedResult(seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard,
-                      va_table=_va_table(res.annual))
+    return SeedResult(
+        seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard, va_table=_va_table(res.annual)
+    )
 
 
 def _va_table(annual: pd.DataFrame) -> pd.DataFrame:
@@ -137,9 +143,13 @@ def _va_table(annual: pd.DataFrame) -> pd.DataFrame:
 
 def load_seed(d: Path, manifest: dict) -> SeedResult:
     """The result of a complete run from its folder (resumed sweeps and ensembles)."""
-    return SeedResult(seed=int(manifest["seed"]), status="complete", manifest={**manifest, "resumed": True},
-                      scorecard=json.loads((d / "scorecard.json").read_text()),
-                      va_table=_va_table(pd.read_parquet(d / "annual.parquet")))
+    return SeedResult(
+        seed=int(manifest["seed"]),
+        status="complete",
+        manifest={**manifest, "resumed": True},
+        scorecard=json.loads((d / "scorecard.json").read_text()),
+        va_table=_va_table(pd.read_parquet(d / "annual.parquet")),
+    )
 
 
 def _run_seed_job(job: tuple) -> SeedResult:
@@ -158,12 +168,18 @@ def run_many(jobs: list[tuple], workers: int) -> list[SeedResult]:
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
             futures = [ex.submit(_run_seed_job, j) for j in jobs]
             out = []
-            for (cfg, seed, *_), fut in zip(jobs, futures):
+            for (_cfg, seed, *_), fut in zip(jobs, futures):
                 try:
                     out.append(fut.result())
                 except Exception as exc:  # the worker process itself died (e.g. out of memory)
-                    out.append(SeedResult(seed=seed, status="failed", error=f"{type(exc).__name__}: {exc}",
-                                          manifest={"seed": seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}))
+                    out.append(
+                        SeedResult(
+                            seed=seed,
+                            status="failed",
+                            error=f"{type(exc).__name__}: {exc}",
+                            manifest={"seed": seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}"},
+                        )
+                    )
             return out
     finally:
         for v, val in saved.items():
@@ -173,33 +189,49 @@ def run_many(jobs: list[tuple], workers: int) -> list[SeedResult]:
                 os.environ[v] = val
 
 
-def run_ensemble(cfg: SimConfig, out_dir: Path | None = None, *, workers: int | None = None,
-                 seeds: list[int] | None = None, meta: dict | None = None) -> EnsembleResult:
+def run_ensemble(
+    cfg: SimConfig,
+    out_dir: Path | None = None,
+    *,
+    workers: int | None = None,
+    seeds: list[int] | None = None,
+    meta: dict | None = None,
+) -> EnsembleResult:
     """Run the ensemble of ``cfg`` (seeds from ``cfg.seed``, ``cfg.ensemble.size`` of them, unless
     ``seeds`` is given) and, with ``out_dir``, write every seed's folder and the ensemble files."""
     t0 = time.perf_counter()
     seeds = ensemble_seeds(cfg) if seeds is None else list(seeds)
-    n_workers = resolve_workers(cfg.ensemble.workers if workers is None else workers, len(seeds), cfg.scale.firm_fraction)
+    n_workers = resolve_workers(
+        cfg.ensemble.workers if workers is None else workers, len(seeds), cfg.scale.firm_fraction
+    )
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None
     results = run_many([(cfg, s, out, meta) for s in seeds], n_workers)
     return finish_ensemble(cfg, results, n_workers, time.perf_counter() - t0, out)
 
 
-def finish_ensemble(cfg: SimConfig, results: list[SeedResult], workers: int, wall_time_s: float,
-                    out: Path | None) -> EnsembleResult:
+def finish_ensemble(
+    cfg: SimConfig, results: list[SeedResult], workers: int, wall_time_s: float, out: Path | None
+) -> EnsembleResult:
     """Summarise finished runs of one config and, with ``out``, write the ensemble files."""
     seeds = [r.seed for r in results]
     cards = [r.scorecard for r in results if r.status == "complete"]
     summary = summarise(cards)
-    res = EnsembleResult(cfg=cfg, results=results, summary=summary, workers=workers,
-                         wall_time_s=round(wall_time_s, 3), out_dir=out)
+    res = EnsembleResult(
+        cfg=cfg, results=results, summary=summary, workers=workers, wall_time_s=round(wall_time_s, 3), out_dir=out
+    )
     res.report = {
-        "scale": cfg.scale.name, "scenario": cfg.scenario.name, "policy": getattr(getattr(cfg, "policy", None), "name", None),
-        "seeds": seeds, "complete": [r.seed for r in results if r.status == "complete"],
+        "scale": cfg.scale.name,
+        "scenario": cfg.scenario.name,
+        "policy": getattr(getattr(cfg, "policy", None), "name", None),
+        "seeds": seeds,
+        "complete": [r.seed for r in results if r.status == "complete"],
         "failed": [{"seed": r.seed, "error": r.error} for r in results if r.status != "complete"],
         "status": "complete" if len(cards) == len(seeds) else ("failed" if not cards else "partial"),
-        "workers": workers, "wall_time_s": res.wall_time_s, "definitions": definitions(cfg.targets),
-        "targets": summary, "seed_folders": {str(s): f"seed_{s}" for s in seeds} if out is not None else {},
+        "workers": workers,
+        "wall_time_s": res.wall_time_s,
+        "definitions": definitions(cfg.targets),
+        "targets": summary,
+        "seed_folders": {str(s): f"seed_{s}" for s in seeds} if out is not None else {},
     }
     if out is not None:
         write_json(out / "ensemble_scorecard.json", res.report)
@@ -209,4 +241,15 @@ def finish_ensemble(cfg: SimConfig, results: list[SeedResult], workers: int, wal
     return res
 
 
-__all__ = ["run_ensemble", "finish_ensemble", "run_seed", "run_folder", "load_seed", "run_many", "resolve_workers", "ensemble_seeds", "EnsembleResult", "SeedResult"]
+__all__ = [
+    "run_ensemble",
+    "finish_ensemble",
+    "run_seed",
+    "run_folder",
+    "load_seed",
+    "run_many",
+    "resolve_workers",
+    "ensemble_seeds",
+    "EnsembleResult",
+    "SeedResult",
+]

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, is_dataclass
 from functools import reduce
 
-from sim.config import ConfigError, EconomyParams, CalibrationConfig
+from sim.config import CalibrationConfig, ConfigError, EconomyParams
 from sim.ids import INDUSTRIES
 
 
@@ -63,9 +63,13 @@ class FreeParam:
         try:
             v = float(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"free parameter '{self.key}': {value!r} is not a number; allowed range [{self.low:g}, {self.high:g}] {self.unit}") from None
+            raise ConfigError(
+                f"free parameter '{self.key}': {value!r} is not a number; allowed range [{self.low:g}, {self.high:g}] {self.unit}"
+            ) from None
         if not (self.low <= v <= self.high):
-            raise ConfigError(f"free parameter '{self.key}' = {v:g} is outside its allowed range [{self.low:g}, {self.high:g}] {self.unit}")
+            raise ConfigError(
+                f"free parameter '{self.key}' = {v:g} is outside its allowed range [{self.low:g}, {self.high:g}] {self.unit}"
+            )
         return v
 
 
@@ -85,76 +89,140 @@ def schema_default(key: str) -> float:
 FREE_PARAMS: tuple[FreeParam, ...] = (
     # --- fitted (outer search of experiments/calibrate.py) ------------------------------------
     FreeParam(
-        "params.demography.entry_rate", 0.10, 0.40, "per year (share of firm stock)",
+        "params.demography.entry_rate",
+        0.10,
+        0.40,
+        "per year (share of firm stock)",
         "gross entry of high-tech firms; the national high-tech enterprise count rose 14,400 -> 17,000 "
         "(+18%) in 2019 (innovation_and_people.csv), net of exits of ~3-10%/yr; the count also grows "
         "by certification of existing firms, so the range is wide",
-        moment="firms_2019"),
+        moment="firms_2019",
+    ),
     FreeParam(
-        "params.demography.institute_creation_per_year", 20.0, 120.0, "carriers per year (city scale)",
+        "params.demography.institute_creation_per_year",
+        20.0,
+        120.0,
+        "carriers per year (city scale)",
         "new innovation carriers without the plan's own 25/yr: 85 created in 2019, 189 in 2018, 195 in "
         "2017 (innovation_and_people.csv); the 2019 scope changed, so a wide range",
-        moment="carriers_new_2019"),
+        moment="carriers_new_2019",
+    ),
     FreeParam(
-        "params.labour.inflow_base", 0.003, 0.020, "per quarter (share of talent stock)",
+        "params.labour.inflow_base",
+        0.003,
+        0.020,
+        "per quarter (share of talent stock)",
         "graduates and migrants entering SEI talent; resident population grew 3.2% in 2019 "
         "(1302.66 -> 1343.88 x 10k) and 3.9-5.0%/yr in 2016-18; 0.3-2%/quarter brackets 1-8%/yr",
-        moment="talent_growth_2019"),
+        moment="talent_growth_2019",
+    ),
     # --- uncertain, not identified by the 2019 data (sensitivity analysis only) ----------------
     FreeParam(
-        "params.labour.inmigration_response", 0.1, 1.0, "migrants per unfilled vacancy",
+        "params.labour.inmigration_response",
+        0.1,
+        1.0,
+        "migrants per unfilled vacancy",
         "Harris-Todaro response; no Shenzhen estimate; moves talent growth together with inflow_base "
-        "(only their sum is identified by one growth moment), so held at 0.5"),
+        "(only their sum is identified by one growth moment), so held at 0.5",
+    ),
     FreeParam(
-        "params.demography.mature_exit_hazard", 0.01, 0.06, "per year",
+        "params.demography.mature_exit_hazard",
+        0.01,
+        0.06,
+        "per year",
         "exit hazard of firms older than 5 years; Chinese firm-level studies report ~2-6%/yr for "
         "established manufacturing firms (assumption); only net firm growth is observed, so entry "
-        "is fitted and this is held"),
+        "is fitted and this is held",
+    ),
     FreeParam(
-        "params.demography.young_exit_hazard", 0.05, 0.20, "per year",
+        "params.demography.young_exit_hazard",
+        0.05,
+        0.20,
+        "per year",
         "exit hazard of firms younger than 5 years; start-up survival ~50-70% after 5 years "
-        "(assumption); same identification problem as mature_exit_hazard"),
+        "(assumption); same identification problem as mature_exit_hazard",
+    ),
     FreeParam(
-        "params.innovation.tfp_knowledge_elasticity", 0.06, 0.14, "dimensionless",
+        "params.innovation.tfp_knowledge_elasticity",
+        0.06,
+        0.14,
+        "dimensionless",
         "elasticity of TFP to own R&D capital; Hall, Mairesse & Mohnen (2010) survey ~0.08-0.12, "
-        "widened; its effect on 2019 VA is absorbed by the demand trends"),
+        "widened; its effect on 2019 VA is absorbed by the demand trends",
+    ),
     FreeParam(
-        "params.innovation.spillover_rate", 0.001, 0.004, "per quarter (share of reachable pool)",
-        "calibrated so spillovers are ~0.3 of own R&D at base; half to double that share"),
+        "params.innovation.spillover_rate",
+        0.001,
+        0.004,
+        "per quarter (share of reachable pool)",
+        "calibrated so spillovers are ~0.3 of own R&D at base; half to double that share",
+    ),
     FreeParam(
-        "params.innovation.breakthrough_rate", 1.0, 4.0, "hazard per unit R&D/sales per quarter",
-        "no data on breakthroughs; half to double the default"),
+        "params.innovation.breakthrough_rate",
+        1.0,
+        4.0,
+        "hazard per unit R&D/sales per quarter",
+        "no data on breakthroughs; half to double the default",
+    ),
     FreeParam(
-        "params.production.share_elasticity", 0.05, 0.20, "per quarter per unit relative TFP gain",
-        "replicator speed of market shares; no Shenzhen estimate, half to double the default"),
+        "params.production.share_elasticity",
+        0.05,
+        0.20,
+        "per quarter per unit relative TFP gain",
+        "replicator speed of market shares; no Shenzhen estimate, half to double the default",
+    ),
     FreeParam(
-        "params.finance.investment_speed", 0.05, 0.20, "per quarter (share of capital gap)",
-        "time to build: 19-59% of the gap closed per year; half to double the default"),
+        "params.finance.investment_speed",
+        0.05,
+        0.20,
+        "per quarter (share of capital gap)",
+        "time to build: 19-59% of the gap closed per year; half to double the default",
+    ),
     FreeParam(
-        "params.labour.outmigration_unemployed", 0.05, 0.20, "per quarter",
-        "unemployed talent leaving the city; no data, half to double the default"),
+        "params.labour.outmigration_unemployed",
+        0.05,
+        0.20,
+        "per quarter",
+        "unemployed talent leaving the city; no data, half to double the default",
+    ),
     # the floor-space assumptions that bound growth in this model (docs/ODD.md §8: the plan's
     # effect runs mostly through the space levers, so these come first in sensitivity analysis)
     FreeParam(
-        "params.geography.floor_space_growth", 0.01, 0.06, "per year",
+        "params.geography.floor_space_growth",
+        0.01,
+        0.06,
+        "per year",
         "growth of the floor space open to SEI firms by urban renewal and new building (assumption "
-        "0.03); Shenzhen's industrial land is nearly fully built, so 1-6%/yr"),
+        "0.03); Shenzhen's industrial land is nearly fully built, so 1-6%/yr",
+    ),
     FreeParam(
-        "params.geography.base_occupancy", 0.80, 0.97, "share of floor space used in 2018",
+        "params.geography.base_occupancy",
+        0.80,
+        0.97,
+        "share of floor space used in 2018",
         "city-wide occupancy of the space open to SEI firms (assumption 0.9); industrial vacancy "
-        "rates of 3-20% are reported for Shenzhen parks"),
+        "rates of 3-20% are reported for Shenzhen parks",
+    ),
     FreeParam(
-        "params.geography.space_rent_elasticity", 0.1, 0.6, "dimensionless",
+        "params.geography.space_rent_elasticity",
+        0.1,
+        0.6,
+        "dimensionless",
         "how far firms economise on space per worker when rents rise (assumption 0.3); no estimate, "
-        "a third to double the default"),
+        "a third to double the default",
+    ),
 )
 
 # The inner step: solved for each free-parameter vector, not searched (docs/calibration.md)
 DEMAND_TRENDS: tuple[FreeParam, ...] = tuple(
     FreeParam(
-        f"calibration.demand_trend.{i}", -0.10, 0.50, "per year (nominal growth of external demand)",
+        f"calibration.demand_trend.{i}",
+        -0.10,
+        0.50,
+        "per year (nominal growth of external demand)",
         "solved so that simulated 2019 VA of the industry equals the statistics (sei_value_added.csv)",
-        moment=f"va_2019_{i}")
+        moment=f"va_2019_{i}",
+    )
     for i in INDUSTRIES
 )
 
@@ -185,10 +253,15 @@ def overrides(values: Mapping[str, float]) -> dict[str, float]:
 
 def markdown_table(params: tuple[FreeParam, ...] = FREE_PARAMS) -> str:
     """The free-parameter table of docs/calibration.md (default = value in sim/config.py)."""
-    rows = ["| key | sim/config.py default | low | high | unit | fitted to | why this range |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| key | sim/config.py default | low | high | unit | fitted to | why this range |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for p in params:
-        rows.append(f"| `{p.key}` | {p.schema_default:g} | {p.low:g} | {p.high:g} | {p.unit} | "
-                    f"{('`' + p.moment + '`') if p.moment else 'sensitivity only'} | {p.why} |")
+        rows.append(
+            f"| `{p.key}` | {p.schema_default:g} | {p.low:g} | {p.high:g} | {p.unit} | "
+            f"{('`' + p.moment + '`') if p.moment else 'sensitivity only'} | {p.why} |"
+        )
     return "\n".join(rows)
 
 
@@ -206,4 +279,13 @@ def main(argv: list[str] | None = None) -> None:
 if __name__ == "__main__":
     main()
 
-__all__ = ["FreeParam", "FREE_PARAMS", "DEMAND_TRENDS", "free_param", "overrides", "calibrated_params", "markdown_table", "schema_default"]
+__all__ = [
+    "FreeParam",
+    "FREE_PARAMS",
+    "DEMAND_TRENDS",
+    "free_param",
+    "overrides",
+    "calibrated_params",
+    "markdown_table",
+    "schema_default",
+]

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 INDUSTRIES: tuple[str, ...] = ("IND-IT", "IND-EQP", "IND-GREEN", "IND-BIO", "IND-DIGI", "IND-MAT", "IND-SEA")
 DISTRICTS: tuple[str, ...] = (
-    "futian", "luohu", "nanshan", "yantian", "baoan", "longgang",
-    "longhua", "pingshan", "guangming", "dapeng", "shenshan",
+    "futian",
+    "luohu",
+    "nanshan",
+    "yantian",
+    "baoan",
+    "longgang",
+    "longhua",
+    "pingshan",
+    "guangming",
+    "dapeng",
+    "shenshan",
 )
 N_IND = len(INDUSTRIES)
 N_DIST = len(DISTRICTS)

@@ -18,10 +18,18 @@ from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
 # those that exited at its end); stocks over the firms alive at the end of the quarter.
 FIRM_FLOWS = {
-    "output": "output", "value_added": "value_added", "intermediate_inputs": "intermediate",
-    "network_purchases": "interm_sei", "final_sales": "sales_final", "intermediate_sales": "sales_interm",
-    "rd_spending": "rd_spending", "wage_bill": "wage_paid", "rent_paid": "rent", "profit": "profit",
-    "investment": "investment", "capacity": "capacity",
+    "output": "output",
+    "value_added": "value_added",
+    "intermediate_inputs": "intermediate",
+    "network_purchases": "interm_sei",
+    "final_sales": "sales_final",
+    "intermediate_sales": "sales_interm",
+    "rd_spending": "rd_spending",
+    "wage_bill": "wage_paid",
+    "rent_paid": "rent",
+    "profit": "profit",
+    "investment": "investment",
+    "capacity": "capacity",
 }
 FIRM_STOCKS = {"employment": "employees", "capital": "capital", "knowledge": "knowledge", "vacancies": "vacancies"}
 DISTRICT_METRICS = ("rent", "floor_space", "floor_space_used")
@@ -32,9 +40,19 @@ SUBFIELD_METRICS = ("output", "value_added")
 # Levels at the end of the quarter (a year's value is its last quarter's); every other metric is a
 # flow per quarter (a year's value is the sum of its quarters). ``rent`` is a price (yuan per m2 per
 # quarter) and has no city total.
-STOCK_METRICS = frozenset(FIRM_STOCKS) | {"firms", "institutes", "leading_institutes", "researchers",
-                                         "institute_knowledge", "talent", "senior_talent", "unemployed",
-                                         "floor_space", "floor_space_used", "rent"}
+STOCK_METRICS = frozenset(FIRM_STOCKS) | {
+    "firms",
+    "institutes",
+    "leading_institutes",
+    "researchers",
+    "institute_knowledge",
+    "talent",
+    "senior_talent",
+    "unemployed",
+    "floor_space",
+    "floor_space_used",
+    "rent",
+}
 PRICE_METRICS = frozenset({"rent"})
 SENIOR = 2  # talent skill level of senior talent
 
@@ -86,9 +104,14 @@ class Recorder:
         self.base = {
             "year": year,
             "industry": {"output": cells("output").sum(axis=1), "value_added": cells("value_added").sum(axis=1)},
-            "subfield": {m: np.bincount(f.subfield[a], weights=f.col(m)[a], minlength=n_sub) * k for m in SUBFIELD_METRICS},
-            "zone": {"output": cells("output"), "intermediate_inputs": cells("intermediate"),
-                     "network_purchases": cells("interm_sei")},
+            "subfield": {
+                m: np.bincount(f.subfield[a], weights=f.col(m)[a], minlength=n_sub) * k for m in SUBFIELD_METRICS
+            },
+            "zone": {
+                "output": cells("output"),
+                "intermediate_inputs": cells("intermediate"),
+                "network_purchases": cells("interm_sei"),
+            },
             "va_annual": float(f.value_added[a].sum() * k),  # = the 2018 statistic (the base imposes it)
         }
         self.year_end[year] = self._year_end(w, f.output[a] * k)
@@ -99,12 +122,14 @@ class Recorder:
 
         f, inst, t = w.firms, w.institutes, w.talent
         ia = inst.alive
-        return YearEnd(firm_revenue=np.asarray(revenue, dtype=float).copy(),
-                       institute_capability=inst.capability[ia].copy(),
-                       senior_talent=float(np.count_nonzero(t.alive & (t.skill == SENIOR)) * w.ppa),
-                       firm_knowledge=float(f.knowledge[f.alive].sum()),
-                       institute_knowledge=float(inst.knowledge[ia].sum()),
-                       firm_rows=np.flatnonzero(f.alive))
+        return YearEnd(
+            firm_revenue=np.asarray(revenue, dtype=float).copy(),
+            institute_capability=inst.capability[ia].copy(),
+            senior_talent=float(np.count_nonzero(t.alive & (t.skill == SENIOR)) * w.ppa),
+            firm_knowledge=float(f.knowledge[f.alive].sum()),
+            institute_knowledge=float(inst.knowledge[ia].sum()),
+            firm_rows=np.flatnonzero(f.alive),
+        )
 
     # -- every quarter --------------------------------------------------------------------------
     def record(self, w, year: int, q: int) -> None:
@@ -131,17 +156,25 @@ class Recorder:
             elif v.shape == (N_DIST,):
                 self._put(self.district, name, v)
             else:
-                raise ValueError(f"world.flows['{k}'] has shape {v.shape}; the recorder takes "
-                                 f"[{N_IND}, {N_DIST}] (industry x district) or [{N_DIST}] (district) arrays")
+                raise ValueError(
+                    f"world.flows['{k}'] has shape {v.shape}; the recorder takes "
+                    f"[{N_IND}, {N_DIST}] (industry x district) or [{N_DIST}] (district) arrays"
+                )
         new = np.arange(self._n_firms, f.n)
         inward = new[f.entry_kind[new] == INWARD]
-        self._put(self.cells, "inward_entries", agg(None, f.industry[inward].astype(np.int64) * N_DIST + f.district[inward]))
+        self._put(
+            self.cells, "inward_entries", agg(None, f.industry[inward].astype(np.int64) * N_DIST + f.district[inward])
+        )
         self._n_firms = f.n
         ia = inst.alive
         ikey = inst.field[ia].astype(np.int64) * N_DIST + inst.district[ia]
         self._put(self.cells, "institutes", agg(None, ikey))
         lead = ia & (inst.capability >= w.cfg.targets.institutes.leading_capability)
-        self._put(self.cells, "leading_institutes", agg(None, inst.field[lead].astype(np.int64) * N_DIST + inst.district[lead]))
+        self._put(
+            self.cells,
+            "leading_institutes",
+            agg(None, inst.field[lead].astype(np.int64) * N_DIST + inst.district[lead]),
+        )
         self._put(self.cells, "researchers", agg(inst.researchers[ia], ikey))
         self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
         self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
@@ -149,13 +182,17 @@ class Recorder:
         tkey = t.field[ta].astype(np.int64) * N_DIST + t.district[ta]
         self._put(self.cells, "talent", agg(np.full(int(ta.sum()), float(w.ppa)), tkey))
         sen = ta & (t.skill == SENIOR)
-        self._put(self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa)
+        self._put(
+            self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa
+        )
         un = ta & (t.employer_kind == NONE)
         ukey = t.field[un].astype(np.int64) * N_DIST + t.district[un]
         self._put(self.cells, "unemployed", agg(np.full(int(un.sum()), float(w.ppa)), ukey))
         self._put(self.district, "rent", w.rent)
         self._put(self.district, "floor_space", w.floor_space)
-        self._put(self.district, "floor_space_used", np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST))
+        self._put(
+            self.district, "floor_space_used", np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST)
+        )
         # sub-fields and the firms' revenue of the year
         n_sub = len(w.data.subfield_ids)
         if not self.subfield_ids:
@@ -184,15 +221,32 @@ class Recorder:
         parts = []
         for name, arrs in self.cells.items():
             v = np.stack(arrs)  # [T, N_IND, N_DIST]
-            parts.append(pd.DataFrame({
-                "quarter": np.repeat(qlab, N_IND * N_DIST), "year": np.repeat(years, N_IND * N_DIST),
-                "industry": np.tile(np.repeat(INDUSTRIES, N_DIST), T), "district": np.tile(DISTRICTS * N_IND, T),
-                "metric": name, "value": v.reshape(-1)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "quarter": np.repeat(qlab, N_IND * N_DIST),
+                        "year": np.repeat(years, N_IND * N_DIST),
+                        "industry": np.tile(np.repeat(INDUSTRIES, N_DIST), T),
+                        "district": np.tile(DISTRICTS * N_IND, T),
+                        "metric": name,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
         for name, arrs in self.district.items():
             v = np.stack(arrs)
-            parts.append(pd.DataFrame({
-                "quarter": np.repeat(qlab, N_DIST), "year": np.repeat(years, N_DIST), "industry": "ALL",
-                "district": np.tile(DISTRICTS, T), "metric": name, "value": v.reshape(-1)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "quarter": np.repeat(qlab, N_DIST),
+                        "year": np.repeat(years, N_DIST),
+                        "industry": "ALL",
+                        "district": np.tile(DISTRICTS, T),
+                        "metric": name,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
         df = pd.concat(parts, ignore_index=True)
         for c in ("quarter", "industry", "district", "metric"):
             df[c] = df[c].astype("category")
@@ -211,8 +265,17 @@ class Recorder:
 
         def add(industry, district, metric, v):  # v: [n_years, n_rows]
             n = v.shape[1]
-            parts.append(pd.DataFrame({"year": np.repeat(uy, n), "industry": np.tile(industry, len(uy)),
-                                       "district": np.tile(district, len(uy)), "metric": metric, "value": v.reshape(-1)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "year": np.repeat(uy, n),
+                        "industry": np.tile(industry, len(uy)),
+                        "district": np.tile(district, len(uy)),
+                        "metric": metric,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
 
         def by_year(name, arrs):
             v = np.stack(arrs)
@@ -229,8 +292,15 @@ class Recorder:
             if name not in PRICE_METRICS:
                 add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=1)[:, None])
         if not parts:
-            return pd.DataFrame({"year": pd.Series(dtype="int16"), "industry": pd.Categorical([]),
-                                 "district": pd.Categorical([]), "metric": pd.Categorical([]), "value": pd.Series(dtype=float)})
+            return pd.DataFrame(
+                {
+                    "year": pd.Series(dtype="int16"),
+                    "industry": pd.Categorical([]),
+                    "district": pd.Categorical([]),
+                    "metric": pd.Categorical([]),
+                    "value": pd.Series(dtype=float),
+                }
+            )
         df = pd.concat(parts, ignore_index=True)
         for c in ("industry", "district", "metric"):
             df[c] = df[c].astype("category")
@@ -244,10 +314,19 @@ class Recorder:
         qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
         years = np.array([y for y, _ in self.quarters])
         ind = np.array(INDUSTRIES)[self.subfield_industry]
-        parts = [pd.DataFrame({"quarter": np.repeat(qlab, n), "year": np.repeat(years, n), "industry": np.tile(ind, T),
-                               "subfield": np.tile(np.array(self.subfield_ids), T), "metric": m,
-                               "value": np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0)})
-                 for m in SUBFIELD_METRICS]
+        parts = [
+            pd.DataFrame(
+                {
+                    "quarter": np.repeat(qlab, n),
+                    "year": np.repeat(years, n),
+                    "industry": np.tile(ind, T),
+                    "subfield": np.tile(np.array(self.subfield_ids), T),
+                    "metric": m,
+                    "value": np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0),
+                }
+            )
+            for m in SUBFIELD_METRICS
+        ]
         df = pd.concat(parts, ignore_index=True)
         for c in ("quarter", "industry", "subfield", "metric"):
             df[c] = df[c].astype("category")

@@ -95,7 +95,7 @@ class SEIModel(mesa.Model):
             gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])
             self._sync_handles({"firms": exited, "talent": gone_t, "institutes": gone_i})
 
-    def run(self) -> "SEIModel":
+    def run(self) -> SEIModel:
         """Run every quarter of the scenario."""
         for _ in range(self.n_quarters):
             self.step()

@@ -31,8 +31,13 @@ def supplier_graph(world) -> nx.DiGraph:
     flows = link_flows(world).groupby(["supplier", "customer"], as_index=False)["flow"].sum()
     g = nx.DiGraph()
     alive = world.last_production.rows
-    g.add_nodes_from((int(r), {"industry": INDUSTRIES[f.industry[r]], "district": DISTRICTS[f.district[r]],
-                               "output": float(f.output[r])}) for r in alive)
+    g.add_nodes_from(
+        (
+            int(r),
+            {"industry": INDUSTRIES[f.industry[r]], "district": DISTRICTS[f.district[r]], "output": float(f.output[r])},
+        )
+        for r in alive
+    )
     g.add_weighted_edges_from(zip(flows.supplier.tolist(), flows.customer.tolist(), flows.flow.tolist()), weight="flow")
     return g
 
@@ -54,5 +59,11 @@ def degree_table(world) -> pd.DataFrame:
     out_deg = np.bincount(L.supplier[live], minlength=f.n)
     in_deg = np.bincount(L.customer[live], minlength=f.n)
     rows = np.flatnonzero(f.alive)
-    return pd.DataFrame({"firm": rows, "industry": np.array(INDUSTRIES)[f.industry[rows]],
-                         "suppliers": in_deg[rows], "customers": out_deg[rows]})
+    return pd.DataFrame(
+        {
+            "firm": rows,
+            "industry": np.array(INDUSTRIES)[f.industry[rows]],
+            "suppliers": in_deg[rows],
+            "customers": out_deg[rows],
+        }
+    )

@@ -46,13 +46,23 @@ def innovation(w: World, rng: np.random.Generator) -> None:
     f, inst, p, e = w.firms, w.institutes, w.cfg.params.innovation, w.effects
     alive = f.alive
     rd = np.where(alive, f.rd_intensity * f.output + e.rd_additionality * e.rd_grant, 0.0)
-    k_i, flow, cap, budget = inn.update_institutes(inst.knowledge, inst.budget, inst.capability, inst.researchers,
-                                                   inst.target_researchers, inst.alive, p, e.institute_budget,
-                                                   e.capability_learning_multiplier * e.institute_learning_multiplier)
+    k_i, flow, cap, budget = inn.update_institutes(
+        inst.knowledge,
+        inst.budget,
+        inst.capability,
+        inst.researchers,
+        inst.target_researchers,
+        inst.alive,
+        p,
+        e.institute_budget,
+        e.capability_learning_multiplier * e.institute_learning_multiplier,
+    )
     inst.knowledge[:], inst.knowledge_flow[:], inst.capability[:], inst.budget[:] = k_i, flow, cap, budget
-    pool = e.firm_knowledge_spill_weight * inn.knowledge_pool(f.industry[alive], f.district[alive], f.knowledge[alive]) \
-        + p.public_knowledge_weight * inn.knowledge_pool(inst.field[inst.alive], inst.district[inst.alive],
-                                                         inst.knowledge[inst.alive])
+    pool = e.firm_knowledge_spill_weight * inn.knowledge_pool(
+        f.industry[alive], f.district[alive], f.knowledge[alive]
+    ) + p.public_knowledge_weight * inn.knowledge_pool(
+        inst.field[inst.alive], inst.district[inst.alive], inst.knowledge[inst.alive]
+    )
     reachable = (w.spill_kernel @ pool) * e.spillover_multiplier
     cell = _cell(f.industry, f.district)
     spill = np.where(alive, inn.firm_spillovers(cell, rd, reachable, p), 0.0)
@@ -70,7 +80,12 @@ def labour(w: World, rng: np.random.Generator) -> None:
     ppa, nf = w.ppa, w.firms.n
     t.age[:] += 0.25
     # training: employed technicians upgrade
-    up = t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
+    up = (
+        t.alive
+        & (t.employer_kind > NONE)
+        & (t.skill == 0)
+        & (rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
+    )
     t.skill[up] = 1
 
     # labour demand of firms and institutes
@@ -107,27 +122,49 @@ def labour(w: World, rng: np.random.Generator) -> None:
 
     # unemployed search in other districts, pulled by vacancies
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
-    pull = np.bincount(f.district, weights=vac_f, minlength=N_DIST) + np.bincount(inst.district, weights=vac_i, minlength=N_DIST) + 1.0
+    pull = (
+        np.bincount(f.district, weights=vac_f, minlength=N_DIST)
+        + np.bincount(inst.district, weights=vac_i, minlength=N_DIST)
+        + 1.0
+    )
     t.district[unemp] = lab.move_destinations(t.district[unemp], pull, w.data.distance_km, p, rng)
 
     # matching: institutes (skill >= 1, same field), firms (same field), firms (any field)
     inst_slots = np.repeat(np.arange(inst.n), vac_i)
     firm_slots = np.repeat(np.arange(nf), vac_f)
     pool = unemp[t.skill[unemp] >= 1]
-    a, s = lab.match(pool, lab.cell_key(t.field[pool], t.district[pool]), inst_slots,
-                     lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]), p.match_efficiency, rng)
+    a, s = lab.match(
+        pool,
+        lab.cell_key(t.field[pool], t.district[pool]),
+        inst_slots,
+        lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]),
+        p.match_efficiency,
+        rng,
+    )
     _hire(t, a, INSTITUTE, inst_slots[s])
     filled_i = np.bincount(inst_slots[s], minlength=inst.n)
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
-    a, s = lab.match(unemp, lab.cell_key(t.field[unemp], t.district[unemp]), firm_slots,
-                     lab.cell_key(f.industry[firm_slots], f.district[firm_slots]), p.match_efficiency, rng)
+    a, s = lab.match(
+        unemp,
+        lab.cell_key(t.field[unemp], t.district[unemp]),
+        firm_slots,
+        lab.cell_key(f.industry[firm_slots], f.district[firm_slots]),
+        p.match_efficiency,
+        rng,
+    )
     _hire(t, a, FIRM, firm_slots[s])
     left = np.ones(len(firm_slots), bool)
     left[s] = False
     firm_slots = firm_slots[left]
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
-    a, s = lab.match(unemp, t.district[unemp].astype(np.int64), firm_slots, f.district[firm_slots].astype(np.int64),
-                     p.match_efficiency * 0.5, rng)
+    a, s = lab.match(
+        unemp,
+        t.district[unemp].astype(np.int64),
+        firm_slots,
+        f.district[firm_slots].astype(np.int64),
+        p.match_efficiency * 0.5,
+        rng,
+    )
     _hire(t, a, FIRM, firm_slots[s])
     left2 = np.ones(len(firm_slots), bool)
     left2[s] = False
@@ -155,8 +192,12 @@ def labour(w: World, rng: np.random.Generator) -> None:
         t.skill[rows[prof]] = np.maximum(t.skill[rows[prof]], 1)
 
     # wages and employment
-    unemployed_cells = _count(t.field[t.alive & (t.employer_kind == NONE)], t.district[t.alive & (t.employer_kind == NONE)]) * ppa
-    w.wage_index = lab.update_wage_index(w.wage_index, unemployed_cells, _count(t.field[t.alive], t.district[t.alive]) * ppa, p)
+    unemployed_cells = (
+        _count(t.field[t.alive & (t.employer_kind == NONE)], t.district[t.alive & (t.employer_kind == NONE)]) * ppa
+    )
+    w.wage_index = lab.update_wage_index(
+        w.wage_index, unemployed_cells, _count(t.field[t.alive], t.district[t.alive]) * ppa, p
+    )
     refresh_employment(w)
 
 
@@ -173,9 +214,16 @@ def add_talent(w: World, counts: np.ndarray, rng: np.random.Generator) -> np.nda
         return np.zeros(0, np.int64)
     cells = np.repeat(np.arange(N_IND * N_DIST), counts.reshape(-1))
     p = w.cfg.params.labour
-    rows = w.talent.add(n, alive=True, skill=rng.choice(3, size=n, p=p.skill_mix), field=cells // N_DIST,
-                        district=cells % N_DIST, employer_kind=NONE, employer=-1,
-                        age=22 + rng.gamma(2.0, 3.0, n))
+    rows = w.talent.add(
+        n,
+        alive=True,
+        skill=rng.choice(3, size=n, p=p.skill_mix),
+        field=cells // N_DIST,
+        district=cells % N_DIST,
+        employer_kind=NONE,
+        employer=-1,
+        age=22 + rng.gamma(2.0, 3.0, n),
+    )
     w.flows["inflow"] += counts * w.ppa
     return rows
 
@@ -205,7 +253,7 @@ def refresh_employment(w: World) -> None:
     heads = np.bincount(gid, minlength=f.n + inst.n)
     f.employees[:] = heads[: f.n] * float(ppa)
     f.wage_bill[:] = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)[: f.n]
-    inst.researchers[:] = heads[f.n:] * float(ppa)
+    inst.researchers[:] = heads[f.n :] * float(ppa)
     f.floor_space[:] = f.employees * space_per_worker(w)[f.district]
 
 
@@ -239,12 +287,28 @@ def production(w: World, year: int, q: int) -> None:
     ind = f.industry[idx]
     d = f.share[idx] * level[ind] * w.effects.demand_multiplier[idx] + w.effects.public_demand[idx]
     avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
-    res = produce(ind=ind, capacity=cap_all[idx], final_demand=d, sup=sup, cust=cust, w=wt, io=w.data.io,
-                  va_ratio=w.data.va_ratio, import_avail=avail, rounds=pp.rationing_rounds)
+    res = produce(
+        ind=ind,
+        capacity=cap_all[idx],
+        final_demand=d,
+        sup=sup,
+        cust=cust,
+        w=wt,
+        io=w.data.io,
+        va_ratio=w.data.va_ratio,
+        import_avail=avail,
+        rounds=pp.rationing_rounds,
+    )
     f.capacity[:] = cap_all
-    for col, val in (("demand", res.demand), ("output", res.output), ("value_added", res.value_added),
-                     ("intermediate", res.intermediate), ("interm_sei", res.interm_sei),
-                     ("sales_final", res.sales_final), ("sales_interm", res.sales_interm)):
+    for col, val in (
+        ("demand", res.demand),
+        ("output", res.output),
+        ("value_added", res.value_added),
+        ("intermediate", res.intermediate),
+        ("interm_sei", res.interm_sei),
+        ("sales_final", res.sales_final),
+        ("sales_interm", res.sales_interm),
+    ):
         arr = f.col(col)
         arr[:] = 0.0
         arr[idx] = val
@@ -255,14 +319,15 @@ def production(w: World, year: int, q: int) -> None:
     ind_all = f.industry
     alive = f.alive
     gain = np.log(f.tfp / f.tfp_ref)
-    mean_gain = np.bincount(ind, weights=f.share[idx] * gain[idx], minlength=N_IND) \
-        / np.maximum(np.bincount(ind, weights=f.share[idx], minlength=N_IND), 1e-300)
+    mean_gain = np.bincount(ind, weights=f.share[idx] * gain[idx], minlength=N_IND) / np.maximum(
+        np.bincount(ind, weights=f.share[idx], minlength=N_IND), 1e-300
+    )
     rel = np.exp(gain - mean_gain[ind_all])
     d_all = np.zeros(f.n)
     d_all[idx] = d
     pp_share = pp.share_elasticity * w.effects.share_elasticity_multiplier
     unmet = np.where(d_all > 0, np.clip(d_all - f.sales_final, 0, None) / np.where(d_all > 0, d_all, 1.0), 0.0)
-    s = np.where(alive, f.share * rel ** pp_share * (1.0 - pp.lost_share_rate * unmet), 0.0)
+    s = np.where(alive, f.share * rel**pp_share * (1.0 - pp.lost_share_rate * unmet), 0.0)
     f.share[:] = s / np.maximum(np.bincount(ind_all, weights=s, minlength=N_IND), 1e-300)[ind_all]
 
 
@@ -272,9 +337,19 @@ def finance(w: World) -> np.ndarray:
     expected = f.demand * w.ext_growth[f.industry]
     factor = np.clip(expected / pp.production.target_utilisation / cap, 0.0, 4.0)
     e = w.effects
-    res = fin.settle(value_added=f.value_added, wage_bill=f.wage_bill, rent=f.rent, rd=f.rd_spending,
-                     capital=f.capital, desired_capital=f.capital * factor, debt=f.debt, cash=f.cash, p=pp.finance,
-                     transfers=e.firm_transfers(), leverage_bonus=e.leverage_bonus)
+    res = fin.settle(
+        value_added=f.value_added,
+        wage_bill=f.wage_bill,
+        rent=f.rent,
+        rd=f.rd_spending,
+        capital=f.capital,
+        desired_capital=f.capital * factor,
+        debt=f.debt,
+        cash=f.cash,
+        p=pp.finance,
+        transfers=e.firm_transfers(),
+        leverage_bonus=e.leverage_bonus,
+    )
     alive = f.alive
     f.wage_paid[:] = np.where(alive, f.wage_bill, 0.0)  # the quarter's wage bill as settled (recorded as wage_bill)
     for name in ("profit", "investment", "capital", "debt", "cash", "interest"):
@@ -284,8 +359,9 @@ def finance(w: World) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator,
-               rng_institutes: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def demography(
+    w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Exit, relocation, entry, new carriers, rewiring, rents. Returns (new firm rows, exited rows)."""
     f, inst, t, p = w.firms, w.institutes, w.talent, w.cfg.params.demography
     f.age[:] += np.where(f.alive, 1.0, 0.0)
@@ -301,8 +377,9 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
 
     # relocation, only to a district with free floor space for the whole firm
     probs, free = _location_probs(w)
-    move = demo.relocation_mask(w.rent[f.district], float(w.rent.mean()), f.alive, p, rng,
-                                w.effects.relocation_multiplier)
+    move = demo.relocation_mask(
+        w.rent[f.district], float(w.rent.mean()), f.alive, p, rng, w.effects.relocation_multiplier
+    )
     if move.any():
         rows = np.flatnonzero(move)
         dest = _choose_district(probs, free, f.industry[rows], f.floor_space[rows], rng)
@@ -318,21 +395,44 @@ def demography(w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Gen
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
     dist_s = np.where(free[dist_s] > 0, dist_s, -1)
-    spin = demo.spinoff_count(inst.capability * w.effects.spinoff_multiplier
-                              * w.effects.spinoff_cell_multiplier[inst.field.astype(np.int64), inst.district.astype(np.int64)],
-                              inst.alive, p, rng)
+    spin = demo.spinoff_count(
+        inst.capability
+        * w.effects.spinoff_multiplier
+        * w.effects.spinoff_cell_multiplier[inst.field.astype(np.int64), inst.district.astype(np.int64)],
+        inst.alive,
+        p,
+        rng,
+    )
     ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
     n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.cfg.scale.firm_fraction)
     size_w = np.maximum(w.ext_demand, 0) / w.ext_demand.sum()
     ind_w = rng.choice(N_IND, size=n_in, p=size_w)
-    dist_w = _choose_district(probs, free, ind_w, _entrant_agents(w, ind_w, np.full(n_in, INWARD), rng) * w.ppa
-                              * w.cfg.params.geography.floor_space_per_worker, rng)
+    dist_w = _choose_district(
+        probs,
+        free,
+        ind_w,
+        _entrant_agents(w, ind_w, np.full(n_in, INWARD), rng) * w.ppa * w.cfg.params.geography.floor_space_per_worker,
+        rng,
+    )
     kinds = np.concatenate([np.full(len(ind_s), STARTUP), np.full(len(ind_p), SPINOFF), np.full(n_in, INWARD)])
     placed = np.concatenate([dist_s, dist_p, dist_w]) >= 0
-    chooser = SupplierChooser(f.industry, f.district, np.where(f.alive, f.output + 1e-9, 0.0), f.alive,
-                              w.data.distance_km, w.cfg.params.demography.supplier_distance_km)
-    new_rows = _enter(w, np.concatenate([ind_s, ind_p, ind_w])[placed], np.concatenate([dist_s, dist_p, dist_w])[placed],
-                      kinds[placed], quarter, rng, chooser)
+    chooser = SupplierChooser(
+        f.industry,
+        f.district,
+        np.where(f.alive, f.output + 1e-9, 0.0),
+        f.alive,
+        w.data.distance_km,
+        w.cfg.params.demography.supplier_distance_km,
+    )
+    new_rows = _enter(
+        w,
+        np.concatenate([ind_s, ind_p, ind_w])[placed],
+        np.concatenate([dist_s, dist_p, dist_w])[placed],
+        kinds[placed],
+        quarter,
+        rng,
+        chooser,
+    )
     w.flows["spinoffs"] += _count(ind_p, dist_p)
     w.flows["inward"] += _count(ind_w[dist_w >= 0], dist_w[dist_w >= 0])
 
@@ -368,8 +468,9 @@ def _location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
     return logit_probabilities(u), free
 
 
-def _choose_district(probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need: np.ndarray,
-                     rng: np.random.Generator) -> np.ndarray:
+def _choose_district(
+    probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """A district for each mover or entrant among those with at least ``need`` m2 free, by the
     logit probabilities of its industry; -1 where no district has room."""
     if len(ind) == 0:
@@ -378,7 +479,9 @@ def _choose_district(probs: np.ndarray, free: np.ndarray, ind: np.ndarray, need:
     ok = p.sum(axis=1) > 0
     out = np.full(len(ind), -1, np.int64)
     if ok.any():
-        out[ok] = choose_rows(np.cumsum(p[ok] / p[ok].sum(axis=1, keepdims=True), axis=1), np.arange(int(ok.sum())), rng)
+        out[ok] = choose_rows(
+            np.cumsum(p[ok] / p[ok].sum(axis=1, keepdims=True), axis=1), np.arange(int(ok.sum())), rng
+        )
     return out
 
 
@@ -397,8 +500,8 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
         med, p97 = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         for i in range(N_IND):  # seven industries
             if stop[i] > start[i]:
-                med[i] = np.median(emp[start[i]:stop[i]])
-                p97[i] = np.quantile(emp[start[i]:stop[i]], 0.97)
+                med[i] = np.median(emp[start[i] : stop[i]])
+                p97[i] = np.quantile(emp[start[i] : stop[i]], 0.97)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, p97)
     return w.cache["size_q"]
 
@@ -415,14 +518,28 @@ def enter_firms(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, r
     """Create entrant firms of the given industries, districts and entry kinds now (used by
     levers such as major projects); returns their rows (some may not enter: no founder)."""
     f = w.firms
-    chooser = SupplierChooser(f.industry, f.district, np.where(f.alive, f.output + 1e-9, 0.0), f.alive,
-                              w.data.distance_km, w.cfg.params.demography.supplier_distance_km)
-    return _enter(w, np.asarray(ind, dtype=np.int64), np.asarray(dist, dtype=np.int64), np.asarray(kind),
-                  w.quarter, rng, chooser)
+    chooser = SupplierChooser(
+        f.industry,
+        f.district,
+        np.where(f.alive, f.output + 1e-9, 0.0),
+        f.alive,
+        w.data.distance_km,
+        w.cfg.params.demography.supplier_distance_km,
+    )
+    return _enter(
+        w, np.asarray(ind, dtype=np.int64), np.asarray(dist, dtype=np.int64), np.asarray(kind), w.quarter, rng, chooser
+    )
 
 
-def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarter: int,
-           rng: np.random.Generator, chooser: SupplierChooser) -> np.ndarray:
+def _enter(
+    w: World,
+    ind: np.ndarray,
+    dist: np.ndarray,
+    kind: np.ndarray,
+    quarter: int,
+    rng: np.random.Generator,
+    chooser: SupplierChooser,
+) -> np.ndarray:
     """Create entrant firms: founders are unemployed talent of the district (any field) or, failing
     that, employed professionals of the same field elsewhere; entrants without a founder do not enter."""
     f, t, pp, ppa = w.firms, w.talent, w.cfg.params, w.ppa
@@ -448,8 +565,9 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
         return np.zeros(0, np.int64)
     alive = f.alive
     agents = _entrant_agents(w, ind, kind, rng)
-    mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) \
-        / np.maximum(np.bincount(f.industry[alive], minlength=N_IND), 1)
+    mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) / np.maximum(
+        np.bincount(f.industry[alive], minlength=N_IND), 1
+    )
     tfp = np.exp(mean_log_tfp[ind] + rng.normal(-0.1, 0.3, n) + np.where(kind == SPINOFF, 0.1, 0.0))
     L = agents * float(ppa)
     K = w.data.capital_va_ratio[ind] * 4 * (w.data.va_per_worker[ind] / 4) * L
@@ -459,11 +577,30 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     share = cap_out * pp.production.target_utilisation / np.maximum(w.ext_demand[ind], 1e-9)
     rd_int = w.data.rd_intensity[ind] * rng.lognormal(0.0, 0.5, n) * np.where(kind == SPINOFF, 2.0, 1.0)
     wage_bill = L * w.wage_index[ind, dist]
-    rows = f.add(n, alive=True, industry=ind, subfield=draw_subfields(w.data, ind, rng), district=dist, entry_kind=kind,
-                 entry_quarter=quarter, age=0.0, employees=L, capital=K, tfp=tfp, tfp_ref=tfp, last_breakthrough=-1000,
-                 knowledge=rd_int * cap_out * pp.production.target_utilisation * 4, rd_intensity=rd_int,
-                 cash=4 * wage_bill, debt=0.0, share=share, z=z, floor_space=L * space_per_worker(w)[dist],
-                 capacity=cap_out, demand=cap_out * pp.production.target_utilisation)
+    rows = f.add(
+        n,
+        alive=True,
+        industry=ind,
+        subfield=draw_subfields(w.data, ind, rng),
+        district=dist,
+        entry_kind=kind,
+        entry_quarter=quarter,
+        age=0.0,
+        employees=L,
+        capital=K,
+        tfp=tfp,
+        tfp_ref=tfp,
+        last_breakthrough=-1000,
+        knowledge=rd_int * cap_out * pp.production.target_utilisation * 4,
+        rd_intensity=rd_int,
+        cash=4 * wage_bill,
+        debt=0.0,
+        share=share,
+        z=z,
+        floor_space=L * space_per_worker(w)[dist],
+        capacity=cap_out,
+        demand=cap_out * pp.production.target_utilisation,
+    )
     s = f.share
     s[:] = s / np.bincount(f.industry[f.alive], weights=s[f.alive], minlength=N_IND)[f.industry]
     # founders join their firm; larger entrants open vacancies for the rest
@@ -472,30 +609,52 @@ def _enter(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, quarte
     t.field[founder] = ind
     f.vacancies[rows] = agents - 1
     f.employees[rows] = float(ppa)
-    sup, cust, wt = build_network(f.industry, f.district, f.capacity, f.alive, w.data, rng, customers=rows,
-                                  chooser=chooser)
+    sup, cust, wt = build_network(
+        f.industry, f.district, f.capacity, f.alive, w.data, rng, customers=rows, chooser=chooser
+    )
     w.links.add(len(sup), supplier=sup, customer=cust, weight=wt)
     w.flows["entries"] += _count(ind, dist)
     return rows
 
 
-def create_institutes(w: World, n: int, quarter: int, rng: np.random.Generator, *, carrier_type: int | None = None,
-                      field: np.ndarray | None = None, district: np.ndarray | None = None,
-                      budget_multiplier: float = 1.0) -> np.ndarray:
+def create_institutes(
+    w: World,
+    n: int,
+    quarter: int,
+    rng: np.random.Generator,
+    *,
+    carrier_type: int | None = None,
+    field: np.ndarray | None = None,
+    district: np.ndarray | None = None,
+    budget_multiplier: float = 1.0,
+) -> np.ndarray:
     """Create ``n`` new innovation carriers; they hire researchers through the labour market."""
     if n <= 0:
         return np.zeros(0, np.int64)
     d, inst = w.data, w.institutes
-    itype = rng.choice(len(d.carrier_types), size=n, p=d.carrier_share) if carrier_type is None else np.full(n, carrier_type)
+    itype = (
+        rng.choice(len(d.carrier_types), size=n, p=d.carrier_share)
+        if carrier_type is None
+        else np.full(n, carrier_type)
+    )
     fp = np.sqrt(d.va_2018) / np.sqrt(d.va_2018).sum()
     ifield = rng.choice(N_IND, size=n, p=fp) if field is None else np.asarray(field)
     idist = choose_rows(np.cumsum(d.location_share, axis=1), ifield, rng) if district is None else np.asarray(district)
     per = 1.0 / w.cfg.scale.institute_fraction
-    rows = inst.add(n, alive=True, field=ifield, subfield=draw_subfields(w.data, ifield, rng), district=idist,
-                    carrier_type=itype, created_quarter=quarter, researchers=0.0,
-                    target_researchers=d.carrier_researchers[itype] * per,
-                    budget=d.carrier_budget[itype] / 4 * per * budget_multiplier,
-                    capability=np.clip(d.carrier_capability[itype] - 0.1, 0.02, 0.99), knowledge=0.0)
+    rows = inst.add(
+        n,
+        alive=True,
+        field=ifield,
+        subfield=draw_subfields(w.data, ifield, rng),
+        district=idist,
+        carrier_type=itype,
+        created_quarter=quarter,
+        researchers=0.0,
+        target_researchers=d.carrier_researchers[itype] * per,
+        budget=d.carrier_budget[itype] / 4 * per * budget_multiplier,
+        capability=np.clip(d.carrier_capability[itype] - 0.1, 0.02, 0.99),
+        knowledge=0.0,
+    )
     w.flows["institutes_created"] += _count(ifield, idist)
     return rows
 

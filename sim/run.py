@@ -15,7 +15,7 @@ import subprocess
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +51,14 @@ def git_commit() -> str:
         return "unknown"
 
 
-RUN_FILES = ("manifest.json", "timeseries.parquet", "annual.parquet", "subfields.parquet", "scorecard.json",
-             "stylized_facts.json")
+RUN_FILES = (
+    "manifest.json",
+    "timeseries.parquet",
+    "annual.parquet",
+    "subfields.parquet",
+    "scorecard.json",
+    "stylized_facts.json",
+)
 # config nodes that do not change a run's results (how many seeds or workers, what is printed)
 NOT_HASHED = ("ensemble",)
 
@@ -110,10 +116,18 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
     status "failed" with the error, so a sweep can tell complete runs from broken ones. ``meta``
     (e.g. the Hydra overrides of a sweep job) is stored in the manifest as it is.
     """
-    manifest = {"seed": cfg.seed, "version": sim.__version__, "git_commit": git_commit(),
-                "config_hash": config_hash(cfg), "scale": cfg.scale.name, "scenario": cfg.scenario.name,
-                "policy": cfg.policy.name, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "status": "running", **(meta or {})}
+    manifest = {
+        "seed": cfg.seed,
+        "version": sim.__version__,
+        "git_commit": git_commit(),
+        "config_hash": config_hash(cfg),
+        "scale": cfg.scale.name,
+        "scenario": cfg.scenario.name,
+        "policy": cfg.policy.name,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "status": "running",
+        **(meta or {}),
+    }
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None
     if out is not None:
         write_json(out / "manifest.json", manifest)
@@ -131,19 +145,27 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         card = run_scorecard(cfg, model.recorder)
         facts = check_run(model)
     except BaseException as exc:
-        manifest.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
-                        wall_time_s=round(time.perf_counter() - t0, 3))
+        manifest.update(
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+            wall_time_s=round(time.perf_counter() - t0, 3),
+        )
         if out is not None:
             write_json(out / "manifest.json", manifest)
         raise
-    manifest.update(status="complete", wall_time_s=round(time.perf_counter() - t0, 3), build_time_s=round(t_build, 3),
-                    finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
-                    rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
-                    quarters=model.n_quarters,
-                    targets_met=sum(r["met"] is True for r in card["targets"]),
-                    targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
-                    stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")})
+    manifest.update(
+        status="complete",
+        wall_time_s=round(time.perf_counter() - t0, 3),
+        build_time_s=round(t_build, 3),
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
+        rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
+        quarters=model.n_quarters,
+        targets_met=sum(r["met"] is True for r in card["targets"]),
+        targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
+        stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")},
+    )
     if out is not None:
         atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
         atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
@@ -151,5 +173,12 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         write_json(out / "scorecard.json", card)
         write_json(out / "stylized_facts.json", facts)
         write_json(out / "manifest.json", manifest)
-    return RunResult(model=model, timeseries=ts, manifest=manifest, subfields=subfields, scorecard=card, annual=annual,
-                     stylized_facts=facts)
+    return RunResult(
+        model=model,
+        timeseries=ts,
+        manifest=manifest,
+        subfields=subfields,
+        scorecard=card,
+        annual=annual,
+        stylized_facts=facts,
+    )

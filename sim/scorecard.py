@@ -27,9 +27,15 @@ def run_scorecard(cfg, recorder) -> dict:
     from sim.run import config_hash
 
     rows = evaluate(RunMeasures.from_recorder(recorder, cfg), cfg.targets)
-    return {"seed": cfg.seed, "config_hash": config_hash(cfg), "scale": cfg.scale.name, "scenario": cfg.scenario.name,
-            "policy": getattr(getattr(cfg, "policy", None), "name", None), "definitions": definitions(cfg.targets),
-            "targets": rows}
+    return {
+        "seed": cfg.seed,
+        "config_hash": config_hash(cfg),
+        "scale": cfg.scale.name,
+        "scenario": cfg.scenario.name,
+        "policy": getattr(getattr(cfg, "policy", None), "name", None),
+        "definitions": definitions(cfg.targets),
+        "targets": rows,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,14 +69,35 @@ def summarise(cards: list[dict], confidence: float = CONFIDENCE) -> list[dict]:
         mar = [r["margin"] for r in ev]
         rel = [r["margin_rel"] for r in ev if r["margin_rel"] is not None]
         first = rows[0] if rows else {}
-        out.append({
-            "id": t.id, "year": first.get("year", t.year), "horizon": first.get("horizon"), "short": t.short,
-            "wording_en": t.wording_en, "wording_zh": t.wording_zh, "kind": t.kind, "metric": first.get("metric", t.metric),
-            "unit": t.unit, "rule": first.get("rule", t.rule()), "runs": len(rows), "evaluated": n, "met": k,
-            "p_met": k / n if n else None, "ci_low": lo, "ci_high": hi, "confidence": confidence,
-            "value_median": _q(vals, 50), "value_p10": _q(vals, 10), "value_p90": _q(vals, 90),
-            "threshold_median": _q(thr, 50), "margin_median": _q(mar, 50), "margin_p10": _q(mar, 10),
-            "margin_p90": _q(mar, 90), "margin_rel_median": _q(rel, 50)})
+        out.append(
+            {
+                "id": t.id,
+                "year": first.get("year", t.year),
+                "horizon": first.get("horizon"),
+                "short": t.short,
+                "wording_en": t.wording_en,
+                "wording_zh": t.wording_zh,
+                "kind": t.kind,
+                "metric": first.get("metric", t.metric),
+                "unit": t.unit,
+                "rule": first.get("rule", t.rule()),
+                "runs": len(rows),
+                "evaluated": n,
+                "met": k,
+                "p_met": k / n if n else None,
+                "ci_low": lo,
+                "ci_high": hi,
+                "confidence": confidence,
+                "value_median": _q(vals, 50),
+                "value_p10": _q(vals, 10),
+                "value_p90": _q(vals, 90),
+                "threshold_median": _q(thr, 50),
+                "margin_median": _q(mar, 50),
+                "margin_p10": _q(mar, 10),
+                "margin_p90": _q(mar, 90),
+                "margin_rel_median": _q(rel, 50),
+            }
+        )
     return out
 
 
@@ -79,11 +106,39 @@ def tidy(cards: list[dict]) -> pd.DataFrame:
     recs = []
     for c in cards:
         for r in c["targets"]:
-            recs.append({"seed": c["seed"], "id": r["id"], "year": r["year"], "kind": r["kind"], "metric": r["metric"],
-                         "value": r["value"], "threshold": r["threshold"], "reference_value": r["reference_value"],
-                         "status": r["status"], "met": r["met"], "margin": r["margin"], "margin_rel": r["margin_rel"]})
-    return pd.DataFrame(recs, columns=["seed", "id", "year", "kind", "metric", "value", "threshold", "reference_value",
-                                       "status", "met", "margin", "margin_rel"])
+            recs.append(
+                {
+                    "seed": c["seed"],
+                    "id": r["id"],
+                    "year": r["year"],
+                    "kind": r["kind"],
+                    "metric": r["metric"],
+                    "value": r["value"],
+                    "threshold": r["threshold"],
+                    "reference_value": r["reference_value"],
+                    "status": r["status"],
+                    "met": r["met"],
+                    "margin": r["margin"],
+                    "margin_rel": r["margin_rel"],
+                }
+            )
+    return pd.DataFrame(
+        recs,
+        columns=[
+            "seed",
+            "id",
+            "year",
+            "kind",
+            "metric",
+            "value",
+            "threshold",
+            "reference_value",
+            "status",
+            "met",
+            "margin",
+            "margin_rel",
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,33 +167,50 @@ def fmt_pct(x: Any) -> str:
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    line = lambda cells: "  ".join(
+        c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+    )  # noqa: E731
     return "\n".join([line(header)] + [line(r) for r in rows]).rstrip()
 
 
 def footnote(lead: str, defs: dict) -> str:
     m = "output (产值)" if defs["cluster_measure"] == "output" else "value added (增加值)"
-    text = (f"{lead}Clusters by {m}: 万亿 >= {defs['trillion_yuan']:.3g}, 千亿 >= {defs['hundred_billion_yuan']:.3g} "
-            f"yuan/yr; zones = district x industry, output >= {defs['zone_min_output_yuan']:.3g} yuan/yr and in-city "
-            f"input share >= {defs['zone_min_local_input_share']:g}; Global 500 = revenue >= "
-            f"{defs['global500_revenue_yuan']:.4g} yuan/yr; leading institute = capability >= "
-            f"{defs['leading_capability']:g}; counts from {defs['plan_start']}. 'proxy' = a declared stand-in for a "
-            "qualitative target (docs/targets.md).")
+    text = (
+        f"{lead}Clusters by {m}: 万亿 >= {defs['trillion_yuan']:.3g}, 千亿 >= {defs['hundred_billion_yuan']:.3g} "
+        f"yuan/yr; zones = district x industry, output >= {defs['zone_min_output_yuan']:.3g} yuan/yr and in-city "
+        f"input share >= {defs['zone_min_local_input_share']:g}; Global 500 = revenue >= "
+        f"{defs['global500_revenue_yuan']:.4g} yuan/yr; leading institute = capability >= "
+        f"{defs['leading_capability']:g}; counts from {defs['plan_start']}. 'proxy' = a declared stand-in for a "
+        "qualitative target (docs/targets.md)."
+    )
     return textwrap.fill(text, width=110)
 
 
 def format_run(card: dict, title: str = "") -> str:
     rows = []
     for r in card["targets"]:
-        rows.append([r["id"], r["horizon"] if r["horizon"] != "long term" else f"{r['year']}*", r["short"],
-                     fmt_num(r["value"]), r["rule"], fmt_num(r["threshold"]), r["status"], fmt_num(r["margin"], True),
-                     fmt_pct(r["margin_rel"]), KIND_MARK[r["kind"]]])
+        rows.append(
+            [
+                r["id"],
+                r["horizon"] if r["horizon"] != "long term" else f"{r['year']}*",
+                r["short"],
+                fmt_num(r["value"]),
+                r["rule"],
+                fmt_num(r["threshold"]),
+                r["status"],
+                fmt_num(r["margin"], True),
+                fmt_pct(r["margin_rel"]),
+                KIND_MARK[r["kind"]],
+            ]
+        )
     head = ["target", "year", "plan (short)", "value", "rule", "threshold", "result", "margin", "margin %", "kind"]
     n_met = sum(r["met"] is True for r in card["targets"])
     n_ev = sum(r["met"] is not None for r in card["targets"])
-    lines = [title or f"Plan targets (深府〔2018〕84号), seed {card['seed']}: {n_met} of {n_ev} evaluated targets met",
-             _table(head, rows, {3, 5, 7, 8}),
-             footnote("* long-term target, read at the run's last year. ", card["definitions"])]
+    lines = [
+        title or f"Plan targets (深府〔2018〕84号), seed {card['seed']}: {n_met} of {n_ev} evaluated targets met",
+        _table(head, rows, {3, 5, 7, 8}),
+        footnote("* long-term target, read at the run's last year. ", card["definitions"]),
+    ]
     return "\n".join(lines)
 
 
@@ -148,15 +220,45 @@ def format_ensemble(summary: list[dict], defs: dict, title: str = "") -> str:
         p = "-" if s["p_met"] is None else f"{s['p_met']:.2f}"
         ci = "-" if s["ci_low"] is None else f"[{s['ci_low']:.2f}, {s['ci_high']:.2f}]"
         band = "-" if s["value_p10"] is None else f"[{fmt_num(s['value_p10'])}, {fmt_num(s['value_p90'])}]"
-        rows.append([s["id"], s["horizon"] if s["horizon"] != "long term" else f"{s['year']}*", s["short"],
-                     f"{s['met']}/{s['evaluated']}", p, ci, fmt_num(s["value_median"]), band, s["rule"],
-                     fmt_num(s["margin_median"], True), fmt_pct(s["margin_rel_median"]), KIND_MARK[s["kind"]]])
-    head = ["target", "year", "plan (short)", "met", "P(met)", f"{int(CONFIDENCE * 100)}% CI", "value", "10-90%", "rule",
-            "margin", "margin %", "kind"]
-    lines = [title or "Plan targets (深府〔2018〕84号): probability of meeting each target",
-             _table(head, rows, {3, 4, 6, 9, 10}),
-             footnote("value, margin: medians over the runs; CI: Wilson interval of P(met). * long-term target, read at "
-                      "the run's last year. ", defs)]
+        rows.append(
+            [
+                s["id"],
+                s["horizon"] if s["horizon"] != "long term" else f"{s['year']}*",
+                s["short"],
+                f"{s['met']}/{s['evaluated']}",
+                p,
+                ci,
+                fmt_num(s["value_median"]),
+                band,
+                s["rule"],
+                fmt_num(s["margin_median"], True),
+                fmt_pct(s["margin_rel_median"]),
+                KIND_MARK[s["kind"]],
+            ]
+        )
+    head = [
+        "target",
+        "year",
+        "plan (short)",
+        "met",
+        "P(met)",
+        f"{int(CONFIDENCE * 100)}% CI",
+        "value",
+        "10-90%",
+        "rule",
+        "margin",
+        "margin %",
+        "kind",
+    ]
+    lines = [
+        title or "Plan targets (深府〔2018〕84号): probability of meeting each target",
+        _table(head, rows, {3, 4, 6, 9, 10}),
+        footnote(
+            "value, margin: medians over the runs; CI: Wilson interval of P(met). * long-term target, read at "
+            "the run's last year. ",
+            defs,
+        ),
+    ]
     return "\n".join(lines)
 
 

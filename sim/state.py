@@ -45,7 +45,7 @@ class Table:
             self._cap = new_cap
         rows = np.arange(self.n, need)
         for k, v in values.items():
-            self._cols[k][self.n:need] = v
+            self._cols[k][self.n : need] = v
         self.n = need
         return rows
 
@@ -53,7 +53,7 @@ class Table:
         """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
         mask = np.array(mask, dtype=bool, copy=True)  # the mask may be a view of a column being compacted
         k = int(mask.sum())
-        for name, arr in self._cols.items():
+        for arr in self._cols.values():
             arr[:k] = arr[: self.n][mask]
         self.n = k
 
@@ -62,37 +62,70 @@ class Table:
 
 
 FIRM_SCHEMA = {
-    "alive": bool, "industry": np.int8, "subfield": np.int16, "district": np.int8,
-    "entry_kind": np.int8, "entry_quarter": np.int16, "age": np.float64,  # age in quarters
+    "alive": bool,
+    "industry": np.int8,
+    "subfield": np.int16,
+    "district": np.int8,
+    "entry_kind": np.int8,
+    "entry_quarter": np.int16,
+    "age": np.float64,  # age in quarters
     "employees": np.float64,  # people
-    "capital": np.float64, "tfp": np.float64, "tfp_ref": np.float64, "knowledge": np.float64,  # yuan, index, yuan-equivalent
-    "rd_intensity": np.float64, "cash": np.float64, "debt": np.float64,  # share of sales, yuan, yuan
+    "capital": np.float64,
+    "tfp": np.float64,
+    "tfp_ref": np.float64,
+    "knowledge": np.float64,  # yuan, index, yuan-equivalent
+    "rd_intensity": np.float64,
+    "cash": np.float64,
+    "debt": np.float64,  # share of sales, yuan, yuan
     "share": np.float64,  # weight in the industry's external demand
     # tfp_ref: TFP at base or entry; market shares respond to TFP gains since then
     "z": np.float64,  # capacity scale (yuan VA per unit of L^b K^(1-b) at tfp 1)
     "floor_space": np.float64,  # m2
     # flows of the last quarter (yuan/quarter)
-    "capacity": np.float64, "demand": np.float64, "output": np.float64, "value_added": np.float64,
-    "intermediate": np.float64, "interm_sei": np.float64, "sales_final": np.float64, "sales_interm": np.float64,
-    "wage_bill": np.float64, "wage_paid": np.float64, "rent": np.float64, "rd_spending": np.float64, "profit": np.float64,
-    "investment": np.float64, "interest": np.float64,
+    "capacity": np.float64,
+    "demand": np.float64,
+    "output": np.float64,
+    "value_added": np.float64,
+    "intermediate": np.float64,
+    "interm_sei": np.float64,
+    "sales_final": np.float64,
+    "sales_interm": np.float64,
+    "wage_bill": np.float64,
+    "wage_paid": np.float64,
+    "rent": np.float64,
+    "rd_spending": np.float64,
+    "profit": np.float64,
+    "investment": np.float64,
+    "interest": np.float64,
     "vacancies": np.int32,  # talent agents wanted
     "last_breakthrough": np.int16,  # quarter index of the last breakthrough (-1000: none)
 }
 
 INSTITUTE_SCHEMA = {
-    "alive": bool, "field": np.int8, "subfield": np.int16, "district": np.int8, "carrier_type": np.int8,
+    "alive": bool,
+    "field": np.int8,
+    "subfield": np.int16,
+    "district": np.int8,
+    "carrier_type": np.int8,
     "created_quarter": np.int16,  # -1 for the base-year stock
-    "researchers": np.float64, "target_researchers": np.float64,  # people
+    "researchers": np.float64,
+    "target_researchers": np.float64,  # people
     "budget": np.float64,  # yuan/quarter
     "capability": np.float64,  # 0-1
-    "knowledge": np.float64, "knowledge_flow": np.float64,  # yuan-equivalent
+    "knowledge": np.float64,
+    "knowledge_flow": np.float64,  # yuan-equivalent
     "vacancies": np.int32,
 }
 
 TALENT_SCHEMA = {
-    "alive": bool, "skill": np.int8, "field": np.int8, "district": np.int8,
-    "employer_kind": np.int8, "employer": np.int32, "wage": np.float64, "age": np.float64,  # yuan/person/quarter, years
+    "alive": bool,
+    "skill": np.int8,
+    "field": np.int8,
+    "district": np.int8,
+    "employer_kind": np.int8,
+    "employer": np.int32,
+    "wage": np.float64,
+    "age": np.float64,  # yuan/person/quarter, years
 }
 
 LINK_SCHEMA = {"supplier": np.int32, "customer": np.int32, "weight": np.float64}

@@ -14,8 +14,12 @@ def value_added_table(ts: pd.DataFrame) -> pd.DataFrame:
     2018 statistic the base year is built from and the 2019 statistic for comparison."""
     d = load()
     tab = annual_by_industry(ts, "value_added") / YUAN_PER_100M
-    base = pd.Series(list(d.va_2018 / YUAN_PER_100M) + [d.va_2018.sum() / YUAN_PER_100M], index=list(INDUSTRIES) + ["ALL"])
-    obs = pd.Series(list(d.va_2019 / YUAN_PER_100M) + [d.va_2019.sum() / YUAN_PER_100M], index=list(INDUSTRIES) + ["ALL"])
+    base = pd.Series(
+        list(d.va_2018 / YUAN_PER_100M) + [d.va_2018.sum() / YUAN_PER_100M], index=list(INDUSTRIES) + ["ALL"]
+    )
+    obs = pd.Series(
+        list(d.va_2019 / YUAN_PER_100M) + [d.va_2019.sum() / YUAN_PER_100M], index=list(INDUSTRIES) + ["ALL"]
+    )
     tab.insert(0, "2018 data", base)
     tab.insert(1, "2019 data", obs)
     return tab

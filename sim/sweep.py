@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,12 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
 
     t0 = time.perf_counter()
     meta = {"overrides": list(overrides), "job": job_num}
-    rec: dict[str, Any] = {"job": job_num, "overrides": list(overrides), "seeds": [],
-                           "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    rec: dict[str, Any] = {
+        "job": job_num,
+        "overrides": list(overrides),
+        "seeds": [],
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     sim_cfg = None
     try:
         sim_cfg = to_config(cfg)
@@ -51,18 +55,28 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
             results = [run_folder(sim_cfg, out, meta)]
         else:
             workers = sim_cfg.ensemble.workers or 1  # the launcher already runs jobs in parallel
-            results = run_ensemble(replace(sim_cfg, ensemble=replace(sim_cfg.ensemble, workers=workers)), out,
-                                   meta=meta).results
+            results = run_ensemble(
+                replace(sim_cfg, ensemble=replace(sim_cfg.ensemble, workers=workers)), out, meta=meta
+            ).results
         failed = [r for r in results if r.status != "complete"]
         resumed = [r for r in results if r.manifest.get("resumed")]
-        rec.update(seeds=[r.seed for r in results], resumed=len(resumed),
-                   failed=[{"seed": r.seed, "error": r.error} for r in failed],
-                   status="failed" if failed else ("skipped" if len(resumed) == len(results) else "complete"))
+        rec.update(
+            seeds=[r.seed for r in results],
+            resumed=len(resumed),
+            failed=[{"seed": r.seed, "error": r.error} for r in failed],
+            status="failed" if failed else ("skipped" if len(resumed) == len(results) else "complete"),
+        )
     except Exception as exc:  # a config or set-up error of this job: record it, let the sweep go on
-        rec.update(status="failed", failed=[{"seed": getattr(sim_cfg, "seed", None), "error": str(exc) if isinstance(
-            exc, ConfigError) else f"{type(exc).__name__}: {exc}"}])
-    rec.update(wall_time_s=round(time.perf_counter() - t0, 3),
-               finished=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        rec.update(
+            status="failed",
+            failed=[
+                {
+                    "seed": getattr(sim_cfg, "seed", None),
+                    "error": str(exc) if isinstance(exc, ConfigError) else f"{type(exc).__name__}: {exc}",
+                }
+            ],
+        )
+    rec.update(wall_time_s=round(time.perf_counter() - t0, 3), finished=datetime.now(UTC).isoformat(timespec="seconds"))
     write_json(out / JOB_FILE, rec)
     return rec
 
@@ -191,8 +205,11 @@ class SweepMonitor(Callback):
             raise SystemExit(2)
         self._last = ""
         LAST_SWEEP.clear()
-        print(f"[sweep] {self.total if self.total is not None else '?'} jobs into {self.dir} with {self.launcher}",
-              file=sys.stderr, flush=True)
+        print(
+            f"[sweep] {self.total if self.total is not None else '?'} jobs into {self.dir} with {self.launcher}",
+            file=sys.stderr,
+            flush=True,
+        )
         if self.interval > 0:
             self._thread = threading.Thread(target=self._watch, name="sweep-monitor", daemon=True)
             self._thread.start()
@@ -215,21 +232,33 @@ class SweepMonitor(Callback):
             self._thread.join()
         jobs = self._report()
         failed = sorted(jobs.get("failed", []), key=lambda r: (r.get("job") is None, r.get("job") or 0))
-        summary = {"sweep_dir": str(self.dir), "launcher": self.launcher, "total": self.total,
-                   "wall_time_s": round(time.time() - self.t0, 3),
-                   "counts": {k: len(v) for k, v in jobs.items()},
-                   "failed": [{"folder": r["folder"], "overrides": r.get("overrides"), "errors": r.get("failed")}
-                              for r in failed],
-                   "finished": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        summary = {
+            "sweep_dir": str(self.dir),
+            "launcher": self.launcher,
+            "total": self.total,
+            "wall_time_s": round(time.time() - self.t0, 3),
+            "counts": {k: len(v) for k, v in jobs.items()},
+            "failed": [
+                {"folder": r["folder"], "overrides": r.get("overrides"), "errors": r.get("failed")} for r in failed
+            ],
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         write_json(self.dir / SWEEP_FILE, summary)
         for r in failed:
             errs = "; ".join(f"seed {e.get('seed')}: {e.get('error')}" for e in r.get("failed") or [])
-            print(f"[sweep] failed: job {r['folder']} ({' '.join(r.get('overrides') or [])}): {errs}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"[sweep] failed: job {r['folder']} ({' '.join(r.get('overrides') or [])}): {errs}",
+                file=sys.stderr,
+                flush=True,
+            )
         if self.gather:
             from analysis.results import gather
 
             res = gather(self.dir, write=True)
-            print(f"[sweep] {len(res.runs)} runs gathered into {self.dir / 'results'} (runs.parquet: one row per run; "
-                  f"annual.parquet, scorecards.parquet)", file=sys.stderr, flush=True)
+            print(
+                f"[sweep] {len(res.runs)} runs gathered into {self.dir / 'results'} (runs.parquet: one row per run; "
+                f"annual.parquet, scorecards.parquet)",
+                file=sys.stderr,
+                flush=True,
+            )
         LAST_SWEEP.update(summary)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.config import ConfigError, QUARTER_RE
+from sim.config import QUARTER_RE, ConfigError
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
 
 QUANTITATIVE, PROXY = "quantitative", "proxy"
@@ -70,62 +70,206 @@ def _fmt(x: float) -> str:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("T20-CARRIERS", 2020, ">=50 new innovation carriers", "build 50 or more new innovation carriers",
-           "新建50个以上创新载体", "carriers_created", 50, ">=", QUANTITATIVE, "carriers",
-           "innovation carriers (institutes of any type) created from targets.plan_start to the end of the year"),
-    Target("T20-INSTITUTES", 2020, "10 technology-leading institutes", "cultivate 10 technology-leading research institutions",
-           "培育10家技术引领型的研究机构", "leading_institutes", 10, ">=", QUANTITATIVE, "institutes",
-           "institutes (any age) with capability >= targets.institutes.leading_capability at the year end; "
-           "cultivated = the increase over the end of 2018 (institutes never exit, capability never falls)",
-           relative_to=2018),
-    Target("T20-FIRMS", 2020, "a batch of competitive firms", "a batch of internationally competitive multinationals and innovative enterprises",
-           "一批具有国际竞争力的跨国公司及创新型企业", "large_firms", 3, ">=", PROXY, "firms",
-           "firms with annual revenue >= targets.firms.large_revenue_yuan (百亿 firms); a batch = at least 3 more than in 2018",
-           relative_to=2018),
-    Target("T20-POLICIES", 2020, "a batch of precise policies", "a batch of precise support policies",
-           "创新推出一批精准化扶持政策", "policy_levers", 3, ">=", PROXY, "levers",
-           "policy levers of the run config enabled with a window starting by the end of the year"),
-    Target("T20-PROJECTS", 2020, ">=100 major S&T projects", "organise and implement 100 or more major S&T industry projects",
-           "组织实施100个以上重大科技产业发展项目", "inward_entries", 100, ">=", QUANTITATIVE, "projects",
-           "large inward investments and major projects (firm entries of kind INWARD) from targets.plan_start"),
-    Target("T20-TALENT", 2020, "leading talent team", "a leading talent team of world-class scientists and entrepreneurs",
-           "造就一支以世界级科学家、杰出企业家为主体的领军人才队伍", "senior_talent", 1.10, ">=", PROXY, "people",
-           "senior-skill talent in the city (skill 2) at the year end, at least 1.10 x the end of 2018 (~5%/yr)",
-           relative_to=2018, relative="ratio"),
-    Target("T20-TECH", 2020, "key common technologies", "master a batch of key common technologies",
-           "攻克并掌握一批关键共性技术", "institute_knowledge", 1.22, ">=", PROXY, "yuan-equivalent",
-           "knowledge stock of the innovation carriers (public, common technology) at the year end, at least "
-           "1.22 x the end of 2018: faster than the pre-plan growth the base year assumes (2.5%/quarter, 1.025^8 = 1.218)",
-           relative_to=2018, relative="ratio"),
-    Target("T20-TRILLION", 2020, "a trillion-yuan cluster", "in advantaged fields, strive for a trillion-yuan industry cluster",
-           "在优势领域力争打造出万亿产业集群", "trillion_clusters", 1, ">=", QUANTITATIVE, "clusters",
-           "clusters of targets.clusters.trillion_clusters with annual targets.clusters.measure >= targets.clusters.trillion_yuan"),
-    Target("T20-HUNDREDBN", 2020, "a batch of 100bn clusters", "in frontier fields, a batch of hundred-billion-yuan clusters with strong pull",
-           "在前沿领域争取建成一批带动能力突出、竞争优势明显的千亿级产业集群", "hundred_billion_clusters", 3, ">=",
-           QUANTITATIVE, "clusters",
-           "clusters of targets.clusters.hundred_billion_clusters with annual measure >= targets.clusters.hundred_billion_yuan; "
-           "built = at least 3 (a batch) more than in 2018", relative_to=2018),
-    Target("T25-RENOWN", 2025, "internationally renowned S&T", "internationally renowned S&T level; master frontier and modern engineering technologies",
-           "战略性新兴产业科技创新水平国际知名，掌握一批前沿引领技术和现代工程技术", "leading_institutes", 2.0, ">=",
-           PROXY, "institutes", "technology-leading institutes at the year end, at least twice as many as at the end of 2018",
-           relative_to=2018, relative="ratio"),
-    Target("T25-FORTUNE", 2025, "more Fortune Global 500 firms", "more Fortune Global 500 firms and many innovative firms",
-           "力争培育更多世界五百强企业和一大批创新型企业", "global500_firms", 0, ">", QUANTITATIVE, "firms",
-           "firms with annual revenue (model: gross output) >= targets.firms.global500_revenue_yuan, more than in 2018",
-           relative_to=2018),
-    Target("T25-ZONES", 2025, ">=10 zones >10bn, full chains", "10 or more agglomeration zones each over 10 billion yuan with complete chains",
-           "建成10个以上产业规模超百亿、产业链条完备、产业配套完善的新兴产业集聚区", "complete_zones", 10, ">=",
-           QUANTITATIVE, "zones",
-           "zones (district x industry) with annual output >= targets.zones.min_output_yuan and in-city input share "
-           "(network purchases / intermediate inputs) >= targets.zones.min_local_input_share"),
-    Target("T25-CLUSTERS", 2025, "more 100bn and trillion clusters", "more hundred-billion and trillion-yuan clusters",
-           "打造更多千亿级和万亿级优势产业集群", "cluster_levels", 0, ">", QUANTITATIVE, "cluster levels",
-           "clusters of both lists at >= hundred_billion_yuan plus those at >= trillion_yuan (a trillion cluster counts "
-           "twice), more than in 2020", relative_to=2020),
-    Target("TLT-SOURCE", None, "global source of innovation", "global source of emerging technology and industry innovation",
-           "成为全球重要的新兴科技与产业创新发展策源地", "knowledge_intensity", 1.0, ">", PROXY, "ratio",
-           "knowledge stock of firms and carriers per yuan of annual SEI value added in the run's last year, above its 2018 level",
-           relative_to=2018, relative="ratio"),
+    Target(
+        "T20-CARRIERS",
+        2020,
+        ">=50 new innovation carriers",
+        "build 50 or more new innovation carriers",
+        "新建50个以上创新载体",
+        "carriers_created",
+        50,
+        ">=",
+        QUANTITATIVE,
+        "carriers",
+        "innovation carriers (institutes of any type) created from targets.plan_start to the end of the year",
+    ),
+    Target(
+        "T20-INSTITUTES",
+        2020,
+        "10 technology-leading institutes",
+        "cultivate 10 technology-leading research institutions",
+        "培育10家技术引领型的研究机构",
+        "leading_institutes",
+        10,
+        ">=",
+        QUANTITATIVE,
+        "institutes",
+        "institutes (any age) with capability >= targets.institutes.leading_capability at the year end; "
+        "cultivated = the increase over the end of 2018 (institutes never exit, capability never falls)",
+        relative_to=2018,
+    ),
+    Target(
+        "T20-FIRMS",
+        2020,
+        "a batch of competitive firms",
+        "a batch of internationally competitive multinationals and innovative enterprises",
+        "一批具有国际竞争力的跨国公司及创新型企业",
+        "large_firms",
+        3,
+        ">=",
+        PROXY,
+        "firms",
+        "firms with annual revenue >= targets.firms.large_revenue_yuan (百亿 firms); a batch = at least 3 more than in 2018",
+        relative_to=2018,
+    ),
+    Target(
+        "T20-POLICIES",
+        2020,
+        "a batch of precise policies",
+        "a batch of precise support policies",
+        "创新推出一批精准化扶持政策",
+        "policy_levers",
+        3,
+        ">=",
+        PROXY,
+        "levers",
+        "policy levers of the run config enabled with a window starting by the end of the year",
+    ),
+    Target(
+        "T20-PROJECTS",
+        2020,
+        ">=100 major S&T projects",
+        "organise and implement 100 or more major S&T industry projects",
+        "组织实施100个以上重大科技产业发展项目",
+        "inward_entries",
+        100,
+        ">=",
+        QUANTITATIVE,
+        "projects",
+        "large inward investments and major projects (firm entries of kind INWARD) from targets.plan_start",
+    ),
+    Target(
+        "T20-TALENT",
+        2020,
+        "leading talent team",
+        "a leading talent team of world-class scientists and entrepreneurs",
+        "造就一支以世界级科学家、杰出企业家为主体的领军人才队伍",
+        "senior_talent",
+        1.10,
+        ">=",
+        PROXY,
+        "people",
+        "senior-skill talent in the city (skill 2) at the year end, at least 1.10 x the end of 2018 (~5%/yr)",
+        relative_to=2018,
+        relative="ratio",
+    ),
+    Target(
+        "T20-TECH",
+        2020,
+        "key common technologies",
+        "master a batch of key common technologies",
+        "攻克并掌握一批关键共性技术",
+        "institute_knowledge",
+        1.22,
+        ">=",
+        PROXY,
+        "yuan-equivalent",
+        "knowledge stock of the innovation carriers (public, common technology) at the year end, at least "
+        "1.22 x the end of 2018: faster than the pre-plan growth the base year assumes (2.5%/quarter, 1.025^8 = 1.218)",
+        relative_to=2018,
+        relative="ratio",
+    ),
+    Target(
+        "T20-TRILLION",
+        2020,
+        "a trillion-yuan cluster",
+        "in advantaged fields, strive for a trillion-yuan industry cluster",
+        "在优势领域力争打造出万亿产业集群",
+        "trillion_clusters",
+        1,
+        ">=",
+        QUANTITATIVE,
+        "clusters",
+        "clusters of targets.clusters.trillion_clusters with annual targets.clusters.measure >= targets.clusters.trillion_yuan",
+    ),
+    Target(
+        "T20-HUNDREDBN",
+        2020,
+        "a batch of 100bn clusters",
+        "in frontier fields, a batch of hundred-billion-yuan clusters with strong pull",
+        "在前沿领域争取建成一批带动能力突出、竞争优势明显的千亿级产业集群",
+        "hundred_billion_clusters",
+        3,
+        ">=",
+        QUANTITATIVE,
+        "clusters",
+        "clusters of targets.clusters.hundred_billion_clusters with annual measure >= targets.clusters.hundred_billion_yuan; "
+        "built = at least 3 (a batch) more than in 2018",
+        relative_to=2018,
+    ),
+    Target(
+        "T25-RENOWN",
+        2025,
+        "internationally renowned S&T",
+        "internationally renowned S&T level; master frontier and modern engineering technologies",
+        "战略性新兴产业科技创新水平国际知名，掌握一批前沿引领技术和现代工程技术",
+        "leading_institutes",
+        2.0,
+        ">=",
+        PROXY,
+        "institutes",
+        "technology-leading institutes at the year end, at least twice as many as at the end of 2018",
+        relative_to=2018,
+        relative="ratio",
+    ),
+    Target(
+        "T25-FORTUNE",
+        2025,
+        "more Fortune Global 500 firms",
+        "more Fortune Global 500 firms and many innovative firms",
+        "力争培育更多世界五百强企业和一大批创新型企业",
+        "global500_firms",
+        0,
+        ">",
+        QUANTITATIVE,
+        "firms",
+        "firms with annual revenue (model: gross output) >= targets.firms.global500_revenue_yuan, more than in 2018",
+        relative_to=2018,
+    ),
+    Target(
+        "T25-ZONES",
+        2025,
+        ">=10 zones >10bn, full chains",
+        "10 or more agglomeration zones each over 10 billion yuan with complete chains",
+        "建成10个以上产业规模超百亿、产业链条完备、产业配套完善的新兴产业集聚区",
+        "complete_zones",
+        10,
+        ">=",
+        QUANTITATIVE,
+        "zones",
+        "zones (district x industry) with annual output >= targets.zones.min_output_yuan and in-city input share "
+        "(network purchases / intermediate inputs) >= targets.zones.min_local_input_share",
+    ),
+    Target(
+        "T25-CLUSTERS",
+        2025,
+        "more 100bn and trillion clusters",
+        "more hundred-billion and trillion-yuan clusters",
+        "打造更多千亿级和万亿级优势产业集群",
+        "cluster_levels",
+        0,
+        ">",
+        QUANTITATIVE,
+        "cluster levels",
+        "clusters of both lists at >= hundred_billion_yuan plus those at >= trillion_yuan (a trillion cluster counts "
+        "twice), more than in 2020",
+        relative_to=2020,
+    ),
+    Target(
+        "TLT-SOURCE",
+        None,
+        "global source of innovation",
+        "global source of emerging technology and industry innovation",
+        "成为全球重要的新兴科技与产业创新发展策源地",
+        "knowledge_intensity",
+        1.0,
+        ">",
+        PROXY,
+        "ratio",
+        "knowledge stock of firms and carriers per yuan of annual SEI value added in the run's last year, above its 2018 level",
+        relative_to=2018,
+        relative="ratio",
+    ),
 )
 TARGET_BY_ID: dict[str, Target] = {t.id: t for t in TARGETS}
 
@@ -166,9 +310,13 @@ class RunMeasures:
     quarters: list[tuple[int, int]]  # simulated quarters
     industry_annual: dict[str, dict[int, np.ndarray]]  # measure -> year -> [N_IND] yuan/year
     subfield_annual: dict[str, dict[int, np.ndarray]]  # measure -> year -> [N_SUB] yuan/year
-    zone_annual: dict[str, dict[int, np.ndarray]]  # output | intermediate_inputs | network_purchases -> year -> [N_IND, N_DIST]
+    zone_annual: dict[
+        str, dict[int, np.ndarray]
+    ]  # output | intermediate_inputs | network_purchases -> year -> [N_IND, N_DIST]
     year_end: dict[int, YearEnd]
-    quarterly: dict[str, np.ndarray]  # city totals per simulated quarter (agents): institutes_created, inward_entries, breakthroughs
+    quarterly: dict[
+        str, np.ndarray
+    ]  # city totals per simulated quarter (agents): institutes_created, inward_entries, breakthroughs
     subfield_ids: tuple[str, ...] = ()
     subfield_industry: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     va_annual: dict[int, float] = field(default_factory=dict)  # SEI value added, yuan/year
@@ -177,7 +325,7 @@ class RunMeasures:
     policy_levers: dict[int, int] | None = None  # levers enabled by the end of each year; None: no policy node
 
     @classmethod
-    def from_recorder(cls, rec, cfg) -> "RunMeasures":
+    def from_recorder(cls, rec, cfg) -> RunMeasures:
         """Annual sums of complete years and the year-end snapshots of a ``sim.measure.Recorder``."""
         years_q = np.array([y for y, _ in rec.quarters], dtype=int)
         complete = sorted(y for y in set(years_q.tolist()) if (years_q == y).sum() == 4)
@@ -202,15 +350,27 @@ class RunMeasures:
             for m in zone:
                 zone[m][y] = annual(rec.cells[m], y)
             va[y] = float(ind["value_added"][y].sum())
-        quarterly = {k: np.array([float(np.sum(a)) for a in rec.cells[k]]) if k in rec.cells else None
-                     for k in ("institutes_created", "inward_entries", "breakthroughs")}
+        quarterly = {
+            k: np.array([float(np.sum(a)) for a in rec.cells[k]]) if k in rec.cells else None
+            for k in ("institutes_created", "inward_entries", "breakthroughs")
+        }
         quarterly = {k: v for k, v in quarterly.items() if v is not None}
-        return cls(base_year=by, years=[by] + complete, quarters=list(rec.quarters), industry_annual=ind,
-                   subfield_annual=sub, zone_annual=zone, year_end=dict(rec.year_end), quarterly=quarterly,
-                   subfield_ids=tuple(rec.subfield_ids), subfield_industry=np.asarray(rec.subfield_industry),
-                   va_annual=va, firm_weight=1.0 / cfg.scale.firm_fraction,
-                   institute_weight=1.0 / cfg.scale.institute_fraction,
-                   policy_levers=policy_levers_by_year(cfg, [by] + complete))
+        return cls(
+            base_year=by,
+            years=[by] + complete,
+            quarters=list(rec.quarters),
+            industry_annual=ind,
+            subfield_annual=sub,
+            zone_annual=zone,
+            year_end=dict(rec.year_end),
+            quarterly=quarterly,
+            subfield_ids=tuple(rec.subfield_ids),
+            subfield_industry=np.asarray(rec.subfield_industry),
+            va_annual=va,
+            firm_weight=1.0 / cfg.scale.firm_fraction,
+            institute_weight=1.0 / cfg.scale.institute_fraction,
+            policy_levers=policy_levers_by_year(cfg, [by] + complete),
+        )
 
     @property
     def last_year(self) -> int:
@@ -286,23 +446,34 @@ def _clusters_over(m: RunMeasures, tc, year: int, ids: list[str], threshold: flo
     return float(len(over)), {"clusters": over, "largest": {largest[0]: largest[1]}, "measure": tc.clusters.measure}
 
 
-@metric("trillion_clusters", "count of clusters in targets.clusters.trillion_clusters with annual scale >= trillion_yuan")
+@metric(
+    "trillion_clusters", "count of clusters in targets.clusters.trillion_clusters with annual scale >= trillion_yuan"
+)
 def _trillion(m, tc, year):
     return _clusters_over(m, tc, year, tc.clusters.trillion_clusters, tc.clusters.trillion_yuan)
 
 
-@metric("hundred_billion_clusters", "count of clusters in targets.clusters.hundred_billion_clusters with annual scale >= hundred_billion_yuan")
+@metric(
+    "hundred_billion_clusters",
+    "count of clusters in targets.clusters.hundred_billion_clusters with annual scale >= hundred_billion_yuan",
+)
 def _hundredbn(m, tc, year):
     return _clusters_over(m, tc, year, tc.clusters.hundred_billion_clusters, tc.clusters.hundred_billion_yuan)
 
 
 @metric("cluster_levels", "clusters of both lists at >= hundred_billion_yuan plus those at >= trillion_yuan")
 def _levels(m, tc, year):
-    ids = resolve_clusters(list(tc.clusters.trillion_clusters) + list(tc.clusters.hundred_billion_clusters), m.subfield_ids)
+    ids = resolve_clusters(
+        list(tc.clusters.trillion_clusters) + list(tc.clusters.hundred_billion_clusters), m.subfield_ids
+    )
     n100, d100 = _clusters_over(m, tc, year, ids, tc.clusters.hundred_billion_yuan)
     n1000, d1000 = _clusters_over(m, tc, year, ids, tc.clusters.trillion_yuan)
-    return n100 + n1000, {"hundred_billion": int(n100), "trillion": int(n1000), "clusters": d100["clusters"],
-                          "measure": tc.clusters.measure}
+    return n100 + n1000, {
+        "hundred_billion": int(n100),
+        "trillion": int(n1000),
+        "clusters": d100["clusters"],
+        "measure": tc.clusters.measure,
+    }
 
 
 @metric("largest_cluster", "annual scale of the largest cluster of trillion_clusters, yuan/year")
@@ -322,15 +493,21 @@ def zone_table(m: RunMeasures, tc, year: int) -> tuple[np.ndarray, np.ndarray]:
     return out, share
 
 
-@metric("complete_zones", "district x industry zones with output >= zones.min_output_yuan and in-city input share >= zones.min_local_input_share")
+@metric(
+    "complete_zones",
+    "district x industry zones with output >= zones.min_output_yuan and in-city input share >= zones.min_local_input_share",
+)
 def _zones(m, tc, year):
     out, share = zone_table(m, tc, year)
     big = out >= tc.zones.min_output_yuan
     ok = big & (share >= tc.zones.min_local_input_share)
     name = lambda i, d: f"{DISTRICTS[d]}:{INDUSTRIES[i]}"  # noqa: E731
     failed = {name(i, d): round(float(share[i, d]), 4) for i, d in zip(*np.nonzero(big & ~ok))}
-    return float(ok.sum()), {"zones_over_output": int(big.sum()), "failing_chain_test": failed,
-                             "passing": sorted(name(i, d) for i, d in zip(*np.nonzero(ok)))}
+    return float(ok.sum()), {
+        "zones_over_output": int(big.sum()),
+        "failing_chain_test": failed,
+        "passing": sorted(name(i, d) for i, d in zip(*np.nonzero(ok))),
+    }
 
 
 @metric("zones_over_output", "district x industry zones with output >= zones.min_output_yuan (no chain test)")
@@ -417,7 +594,10 @@ def _tot_k(m, tc, year):
     return float(ye.firm_knowledge + ye.institute_knowledge), {}
 
 
-@metric("knowledge_intensity", "knowledge stock of firms and carriers at the year end per yuan of the year's SEI value added")
+@metric(
+    "knowledge_intensity",
+    "knowledge stock of firms and carriers at the year end per yuan of the year's SEI value added",
+)
 def _k_int(m, tc, year):
     m.need_year(year)
     ye = m.year_end[year]
@@ -431,32 +611,59 @@ def _k_int(m, tc, year):
 def validate_targets(tc, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]) -> None:
     """Refuse unknown targets, unknown metrics, negative thresholds and bad definitions, naming the key."""
     for tid, s in tc.settings.items():
-        check(tid in TARGET_BY_ID, f"targets.settings.{tid}", f"is not a target of PLAN.md; known: {', '.join(TARGET_BY_ID)}")
-        check(s.metric in METRICS, f"targets.settings.{tid}.metric",
-              f"'{s.metric}' is not a known metric; allowed: {', '.join(sorted(METRICS))}")
-        check(s.threshold == s.threshold and 0 <= s.threshold < float("inf"), f"targets.settings.{tid}.threshold",
-              f"must be a finite number >= 0, got {s.threshold}")
+        check(
+            tid in TARGET_BY_ID,
+            f"targets.settings.{tid}",
+            f"is not a target of PLAN.md; known: {', '.join(TARGET_BY_ID)}",
+        )
+        check(
+            s.metric in METRICS,
+            f"targets.settings.{tid}.metric",
+            f"'{s.metric}' is not a known metric; allowed: {', '.join(sorted(METRICS))}",
+        )
+        check(
+            s.threshold == s.threshold and 0 <= s.threshold < float("inf"),
+            f"targets.settings.{tid}.threshold",
+            f"must be a finite number >= 0, got {s.threshold}",
+        )
     c = tc.clusters
-    check(c.measure in ("output", "value_added"), "targets.clusters.measure",
-          f"must be one of: output, value_added; got '{c.measure}'")
+    check(
+        c.measure in ("output", "value_added"),
+        "targets.clusters.measure",
+        f"must be one of: output, value_added; got '{c.measure}'",
+    )
     for key in ("trillion_clusters", "hundred_billion_clusters"):
         lst = getattr(c, key)
         check(len(lst) > 0, f"targets.clusters.{key}", "must list at least one cluster")
         for x in lst:
-            check(x in ("industries", "subfields") or x in INDUSTRIES or x in subfield_ids, f"targets.clusters.{key}",
-                  f"'{x}' is not an industry id, a sub-field id of sim/data/subfields.csv, 'industries' or 'subfields'")
-    for key, v in (("targets.clusters.trillion_yuan", c.trillion_yuan),
-                   ("targets.clusters.hundred_billion_yuan", c.hundred_billion_yuan),
-                   ("targets.zones.min_output_yuan", tc.zones.min_output_yuan),
-                   ("targets.firms.global500_revenue_yuan", tc.firms.global500_revenue_yuan),
-                   ("targets.firms.large_revenue_yuan", tc.firms.large_revenue_yuan)):
+            check(
+                x in ("industries", "subfields") or x in INDUSTRIES or x in subfield_ids,
+                f"targets.clusters.{key}",
+                f"'{x}' is not an industry id, a sub-field id of sim/data/subfields.csv, 'industries' or 'subfields'",
+            )
+    for key, v in (
+        ("targets.clusters.trillion_yuan", c.trillion_yuan),
+        ("targets.clusters.hundred_billion_yuan", c.hundred_billion_yuan),
+        ("targets.zones.min_output_yuan", tc.zones.min_output_yuan),
+        ("targets.firms.global500_revenue_yuan", tc.firms.global500_revenue_yuan),
+        ("targets.firms.large_revenue_yuan", tc.firms.large_revenue_yuan),
+    ):
         check(v == v and 0 < v < float("inf"), key, f"must be a positive amount of yuan per year, got {v}")
-    check(0 <= tc.zones.min_local_input_share <= 1, "targets.zones.min_local_input_share",
-          f"must be a share between 0 and 1, got {tc.zones.min_local_input_share}")
-    check(0 <= tc.institutes.leading_capability <= 1, "targets.institutes.leading_capability",
-          f"must be a capability between 0 and 1, got {tc.institutes.leading_capability}")
-    check(bool(QUARTER_RE.match(str(tc.plan_start))), "targets.plan_start",
-          f"must be a quarter like '2019Q1', got '{tc.plan_start}'")
+    check(
+        0 <= tc.zones.min_local_input_share <= 1,
+        "targets.zones.min_local_input_share",
+        f"must be a share between 0 and 1, got {tc.zones.min_local_input_share}",
+    )
+    check(
+        0 <= tc.institutes.leading_capability <= 1,
+        "targets.institutes.leading_capability",
+        f"must be a capability between 0 and 1, got {tc.institutes.leading_capability}",
+    )
+    check(
+        bool(QUARTER_RE.match(str(tc.plan_start))),
+        "targets.plan_start",
+        f"must be a quarter like '2019Q1', got '{tc.plan_start}'",
+    )
 
 
 def check_config(tc) -> None:
@@ -477,11 +684,29 @@ def evaluate_target(t: Target, m: RunMeasures, tc) -> dict:
     threshold = float(s.threshold) if s is not None else float(t.threshold)
     year = m.last_year if t.year is None else t.year
     row: dict[str, Any] = {
-        "id": t.id, "year": year, "horizon": "long term" if t.year is None else str(t.year), "short": t.short,
-        "wording_en": t.wording_en, "wording_zh": t.wording_zh, "kind": t.kind, "metric": metric_name,
-        "metric_doc": METRICS[metric_name][1], "unit": t.unit, "comparison": t.comparison, "rule": t.rule(threshold),
-        "note": t.note, "value": None, "reference_year": t.relative_to, "reference_value": None,
-        "threshold": None, "met": None, "status": "n/a", "margin": None, "margin_rel": None, "detail": {}}
+        "id": t.id,
+        "year": year,
+        "horizon": "long term" if t.year is None else str(t.year),
+        "short": t.short,
+        "wording_en": t.wording_en,
+        "wording_zh": t.wording_zh,
+        "kind": t.kind,
+        "metric": metric_name,
+        "metric_doc": METRICS[metric_name][1],
+        "unit": t.unit,
+        "comparison": t.comparison,
+        "rule": t.rule(threshold),
+        "note": t.note,
+        "value": None,
+        "reference_year": t.relative_to,
+        "reference_value": None,
+        "threshold": None,
+        "met": None,
+        "status": "n/a",
+        "margin": None,
+        "margin_rel": None,
+        "detail": {},
+    }
     fn = METRICS[metric_name][0]
     try:
         value, detail = fn(m, tc, year)
@@ -496,8 +721,15 @@ def evaluate_target(t: Target, m: RunMeasures, tc) -> dict:
     margin = value - thr
     tol = REL_TOL * abs(thr)  # ratio thresholds are products of floats (1.1 x 100000 = 110000.00000000001)
     met = bool(margin >= -tol) if t.comparison == ">=" else bool(margin > tol)
-    row.update(value=float(value), threshold=float(thr), met=met, status="met" if met else "missed",
-               margin=float(margin), margin_rel=float(margin / abs(thr)) if thr != 0 else None, detail=_jsonable(detail))
+    row.update(
+        value=float(value),
+        threshold=float(thr),
+        met=met,
+        status="met" if met else "missed",
+        margin=float(margin),
+        margin_rel=float(margin / abs(thr)) if thr != 0 else None,
+        detail=_jsonable(detail),
+    )
     return row
 
 
@@ -520,16 +752,37 @@ def definitions(tc) -> dict:
     """The definitions in force, for the scorecard's header and JSON."""
     c, z, f = tc.clusters, tc.zones, tc.firms
     return {
-        "targets": tc.name, "plan_start": tc.plan_start, "cluster_measure": c.measure,
-        "trillion_yuan": c.trillion_yuan, "hundred_billion_yuan": c.hundred_billion_yuan,
-        "trillion_clusters": list(c.trillion_clusters), "hundred_billion_clusters": list(c.hundred_billion_clusters),
-        "zone": "district x industry", "zone_min_output_yuan": z.min_output_yuan,
+        "targets": tc.name,
+        "plan_start": tc.plan_start,
+        "cluster_measure": c.measure,
+        "trillion_yuan": c.trillion_yuan,
+        "hundred_billion_yuan": c.hundred_billion_yuan,
+        "trillion_clusters": list(c.trillion_clusters),
+        "hundred_billion_clusters": list(c.hundred_billion_clusters),
+        "zone": "district x industry",
+        "zone_min_output_yuan": z.min_output_yuan,
         "zone_min_local_input_share": z.min_local_input_share,
-        "global500_revenue_yuan": f.global500_revenue_yuan, "large_revenue_yuan": f.large_revenue_yuan,
+        "global500_revenue_yuan": f.global500_revenue_yuan,
+        "large_revenue_yuan": f.large_revenue_yuan,
         "leading_capability": tc.institutes.leading_capability,
         "firm_revenue": "annual gross output of the firm (the base year 2018: base-quarter output x 4 / 1.039)",
     }
 
 
-__all__ = ["Target", "TARGETS", "TARGET_BY_ID", "METRICS", "RunMeasures", "YearEnd", "NotAvailable", "evaluate",
-           "evaluate_target", "validate_targets", "check_config", "definitions", "default_settings", "N_IND", "N_DIST"]
+__all__ = [
+    "Target",
+    "TARGETS",
+    "TARGET_BY_ID",
+    "METRICS",
+    "RunMeasures",
+    "YearEnd",
+    "NotAvailable",
+    "evaluate",
+    "evaluate_target",
+    "validate_targets",
+    "check_config",
+    "definitions",
+    "default_settings",
+    "N_IND",
+    "N_DIST",
+]

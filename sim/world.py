@@ -23,10 +23,10 @@ import scipy.sparse as sp
 from sim.basedata import BaseData
 from sim.config import SimConfig
 from sim.economy.geography import decay
-from sim.policy.effects import PolicyEffects
-from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.economy.innovation import spillover_kernel
+from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.ids import BASE, DISTRICTS, FIRM, INDUSTRIES, INSTITUTE, N_DIST, N_IND
+from sim.policy.effects import PolicyEffects
 from sim.sampling import GroupSampler, choose_rows, row_cdf, stochastic_round
 from sim.state import FIRM_SCHEMA, INSTITUTE_SCHEMA, LINK_SCHEMA, TALENT_SCHEMA, Table
 
@@ -63,8 +63,20 @@ class World:
 
     def reset_flows(self) -> None:
         z = lambda: np.zeros((N_IND, N_DIST))  # noqa: E731
-        self.flows = {k: z() for k in ("entries", "exits", "inflow", "outflow", "relocations",
-                                       "institutes_created", "spinoffs", "inward", "breakthroughs")}
+        self.flows = {
+            k: z()
+            for k in (
+                "entries",
+                "exits",
+                "inflow",
+                "outflow",
+                "relocations",
+                "institutes_created",
+                "spinoffs",
+                "inward",
+                "breakthroughs",
+            )
+        }
         self.effects = PolicyEffects(self.firms.n, self.institutes.n)
 
 
@@ -100,7 +112,9 @@ def draw_subfields(data: BaseData, industry: np.ndarray, rng: np.random.Generato
     return choose_rows(np.cumsum(w, axis=1), np.asarray(industry, dtype=np.int64), rng).astype(np.int16)
 
 
-def floor_space_for_sei(stock: np.ndarray, used: np.ndarray, occupancy: float, max_occupancy: float = 0.97) -> np.ndarray:
+def floor_space_for_sei(
+    stock: np.ndarray, used: np.ndarray, occupancy: float, max_occupancy: float = 0.97
+) -> np.ndarray:
     """Floor space (m2) open to SEI firms by district: proportional to the district's industrial
     stock, but at least used / max_occupancy, scaled so city-wide occupancy equals ``occupancy``."""
     from scipy.optimize import brentq
@@ -118,11 +132,19 @@ class SupplierChooser:
     district by distance decay times the industry's output there, then a firm in proportion to
     its size (built once per use from the current firm columns)."""
 
-    def __init__(self, ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray,
-                 distance_km: np.ndarray, efold_km: float):
+    def __init__(
+        self,
+        ind: np.ndarray,
+        dist: np.ndarray,
+        size: np.ndarray,
+        alive: np.ndarray,
+        distance_km: np.ndarray,
+        efold_km: float,
+    ):
         group = ind.astype(np.int64) * N_DIST + dist
-        self.sampler = GroupSampler(np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0),
-                                    N_IND * N_DIST + 1)
+        self.sampler = GroupSampler(
+            np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0), N_IND * N_DIST + 1
+        )
         mass = self.sampler.group_total()[: N_IND * N_DIST].reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
@@ -134,9 +156,18 @@ class SupplierChooser:
         return self.sampler.draw(industry * N_DIST + d_sup, rng)
 
 
-def build_network(ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray, data: BaseData,
-                  rng: np.random.Generator, *, customers: np.ndarray | None = None, efold_km: float = 20.0,
-                  chooser: SupplierChooser | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def build_network(
+    ind: np.ndarray,
+    dist: np.ndarray,
+    size: np.ndarray,
+    alive: np.ndarray,
+    data: BaseData,
+    rng: np.random.Generator,
+    *,
+    customers: np.ndarray | None = None,
+    efold_km: float = 20.0,
+    chooser: SupplierChooser | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Supplier links (supplier, customer, weight) for ``customers`` (default: all alive firms).
 
     Each customer buys from 1-6 suppliers in every SEI industry its input column uses (more for
@@ -210,7 +241,7 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     L = agents * float(ppa)
     K = data.capital_va_ratio[ind] * va * 4 * rng.lognormal(-0.02, 0.2, n)
     b = p.production.labour_elasticity
-    raw = (va / u0) / (L ** b * K ** (1 - b))
+    raw = (va / u0) / (L**b * K ** (1 - b))
     z_ind = np.exp(np.bincount(ind, weights=np.log(raw), minlength=N_IND) / np.bincount(ind, minlength=N_IND))
     z = z_ind[ind]
     tfp = raw / z
@@ -232,12 +263,38 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     cash = p.finance.cash_buffer_quarters * (wage_bill + rent_bill) * rng.lognormal(0, 0.5, n)
 
     firms = Table(FIRM_SCHEMA, capacity=int(n * 1.8))
-    firms.add(n, alive=True, industry=ind, subfield=sub, district=dist, entry_kind=BASE, entry_quarter=-1,
-              age=rng.gamma(2.0, 16.0, n), employees=L, capital=K, tfp=tfp, tfp_ref=tfp, knowledge=knowledge,
-              rd_intensity=rd_int, cash=cash, debt=p.finance.initial_leverage * K, share=0.0, z=z,
-              floor_space=floor, capacity=x / u0, demand=x, output=x, value_added=va, intermediate=x - va,
-              sales_final=F, sales_interm=x - F, wage_bill=wage_bill, rent=rent_bill, rd_spending=rd,
-              last_breakthrough=-1000)
+    firms.add(
+        n,
+        alive=True,
+        industry=ind,
+        subfield=sub,
+        district=dist,
+        entry_kind=BASE,
+        entry_quarter=-1,
+        age=rng.gamma(2.0, 16.0, n),
+        employees=L,
+        capital=K,
+        tfp=tfp,
+        tfp_ref=tfp,
+        knowledge=knowledge,
+        rd_intensity=rd_int,
+        cash=cash,
+        debt=p.finance.initial_leverage * K,
+        share=0.0,
+        z=z,
+        floor_space=floor,
+        capacity=x / u0,
+        demand=x,
+        output=x,
+        value_added=va,
+        intermediate=x - va,
+        sales_final=F,
+        sales_interm=x - F,
+        wage_bill=wage_bill,
+        rent=rent_bill,
+        rd_spending=rd,
+        last_breakthrough=-1000,
+    )
     ext = np.bincount(ind, weights=F, minlength=N_IND)
     firms.col("share")[:] = F / ext[ind]
 
@@ -260,25 +317,45 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     i_agents = np.maximum(1, stochastic_round(res_target / ppa, rng))
     budget = data.carrier_budget[itype] / 4 * rng.lognormal(-0.125, 0.5, n_inst) * per
     cap = np.clip(data.carrier_capability[itype] + rng.normal(0, 0.08, n_inst), 0.02, 0.99)
-    ik = p.innovation.institute_knowledge_per_yuan * cap * budget / (p.innovation.knowledge_depreciation + BASE_RD_GROWTH)
+    ik = (
+        p.innovation.institute_knowledge_per_yuan
+        * cap
+        * budget
+        / (p.innovation.knowledge_depreciation + BASE_RD_GROWTH)
+    )
     institutes = Table(INSTITUTE_SCHEMA, capacity=int(n_inst * 2))
-    institutes.add(n_inst, alive=True, field=ifield, subfield=isub, district=idist, carrier_type=itype,
-                   created_quarter=-1, researchers=i_agents * float(ppa), target_researchers=res_target,
-                   budget=budget, capability=cap, knowledge=ik)
+    institutes.add(
+        n_inst,
+        alive=True,
+        field=ifield,
+        subfield=isub,
+        district=idist,
+        carrier_type=itype,
+        created_quarter=-1,
+        researchers=i_agents * float(ppa),
+        target_researchers=res_target,
+        budget=budget,
+        capability=cap,
+        knowledge=ik,
+    )
 
     # talent: employed by firms and institutes, plus the unemployed ----------------------------
     emp_kind = np.concatenate([np.full(agents.sum(), FIRM), np.full(i_agents.sum(), INSTITUTE)]).astype(np.int8)
-    employer = np.concatenate([np.repeat(np.arange(n), agents), np.repeat(np.arange(n_inst), i_agents)]).astype(np.int32)
+    employer = np.concatenate([np.repeat(np.arange(n), agents), np.repeat(np.arange(n_inst), i_agents)]).astype(
+        np.int32
+    )
     t_field = np.concatenate([np.repeat(ind, agents), np.repeat(ifield, i_agents)])
     t_dist = np.concatenate([np.repeat(dist, agents), np.repeat(idist, i_agents)])
     n_emp = len(employer)
     n_unemp = int(round(n_emp * p.labour.unemployment_rate / (1 - p.labour.unemployment_rate)))
     pick = rng.integers(0, n_emp, n_unemp)  # unemployed live where jobs are
-    skill = np.concatenate([
-        rng.choice(3, size=agents.sum(), p=p.labour.skill_mix),
-        rng.choice(3, size=i_agents.sum(), p=[0.0, 0.7, 0.3]),
-        rng.choice(3, size=n_unemp, p=p.labour.skill_mix),
-    ]).astype(np.int8)
+    skill = np.concatenate(
+        [
+            rng.choice(3, size=agents.sum(), p=p.labour.skill_mix),
+            rng.choice(3, size=i_agents.sum(), p=[0.0, 0.7, 0.3]),
+            rng.choice(3, size=n_unemp, p=p.labour.skill_mix),
+        ]
+    ).astype(np.int8)
     kind = np.concatenate([emp_kind, np.zeros(n_unemp, np.int8)])
     emp = np.concatenate([employer, np.full(n_unemp, -1, np.int32)])
     t_field = np.concatenate([t_field, t_field[pick]]).astype(np.int8)
@@ -286,8 +363,17 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     n_t = len(kind)
     wage = np.where(kind > 0, wage_index[t_field, t_dist] * skill_prem[skill], 0.0)
     talent = Table(TALENT_SCHEMA, capacity=int(n_t * 1.6))
-    talent.add(n_t, alive=True, skill=skill, field=t_field, district=t_dist, employer_kind=kind, employer=emp,
-               wage=wage, age=np.minimum(22 + rng.gamma(3.0, 4.0, n_t), p.labour.retirement_age - 0.25))
+    talent.add(
+        n_t,
+        alive=True,
+        skill=skill,
+        field=t_field,
+        district=t_dist,
+        employer_kind=kind,
+        employer=emp,
+        wage=wage,
+        age=np.minimum(22 + rng.gamma(3.0, 4.0, n_t), p.labour.retirement_age - 0.25),
+    )
     # firm wage bills from the actual workforce
     firm_w = talent.employer_kind == FIRM
     firms.col("wage_bill")[:] = np.bincount(talent.employer[firm_w], weights=talent.wage[firm_w] * ppa, minlength=n)
@@ -297,8 +383,22 @@ def build_world(cfg: SimConfig, data: BaseData, rng: np.random.Generator) -> Wor
     used = np.bincount(dist, weights=floor, minlength=N_DIST)
     space = floor_space_for_sei(data.floor_space, used, p.geography.base_occupancy)
 
-    world = World(cfg=cfg, data=data, firms=firms, institutes=institutes, talent=talent, links=links,
-                  floor_space=space, rent=rent0, wage_index=wage_index, ext_demand=ext, ext_growth=np.ones(N_IND), ppa=ppa,
-                  occupancy_ref=used / space, z_industry=z_ind, spill_kernel=spillover_kernel(data.distance_km, p.innovation))
+    world = World(
+        cfg=cfg,
+        data=data,
+        firms=firms,
+        institutes=institutes,
+        talent=talent,
+        links=links,
+        floor_space=space,
+        rent=rent0,
+        wage_index=wage_index,
+        ext_demand=ext,
+        ext_growth=np.ones(N_IND),
+        ppa=ppa,
+        occupancy_ref=used / space,
+        z_industry=z_ind,
+        spill_kernel=spillover_kernel(data.distance_km, p.innovation),
+    )
     world.reset_flows()
     return world

@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from sim.run import run as run_sim
 from simtest import production_of, small_config, small_model
 
-FIRM_COLUMNS = ("alive", "output", "value_added", "intermediate", "interm_sei", "sales_final", "sales_interm",
-                "employees", "industry")
+from sim.run import run as run_sim
+
+FIRM_COLUMNS = (
+    "alive",
+    "output",
+    "value_added",
+    "intermediate",
+    "interm_sei",
+    "sales_final",
+    "sales_interm",
+    "employees",
+    "industry",
+)
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +37,26 @@ def trace():
         m.step()
         rows, res, sup_rows, cust_rows = production_of(w)
         f, t, inst = w.firms, w.talent, w.institutes
-        quarters.append({
-            "label": m.quarter_label,
-            "firms": {c: getattr(f, c).copy() for c in FIRM_COLUMNS},
-            "rows": rows.copy(), "result": res,
-            "supplier_rows": sup_rows.copy(), "customer_rows": cust_rows.copy(),
-            "talent_before": talent_before, "talent_after": int(t.alive.sum()),
-            "inflow": w.flows["inflow"].copy(), "outflow": w.flows["outflow"].copy(),
-            "t_alive": t.alive.copy(), "t_kind": t.employer_kind.copy(), "t_employer": t.employer.copy(),
-            "inst_alive": inst.alive.copy(), "researchers": inst.researchers.copy(),
-            "ppa": w.ppa,
-        })
+        quarters.append(
+            {
+                "label": m.quarter_label,
+                "firms": {c: getattr(f, c).copy() for c in FIRM_COLUMNS},
+                "rows": rows.copy(),
+                "result": res,
+                "supplier_rows": sup_rows.copy(),
+                "customer_rows": cust_rows.copy(),
+                "talent_before": talent_before,
+                "talent_after": int(t.alive.sum()),
+                "inflow": w.flows["inflow"].copy(),
+                "outflow": w.flows["outflow"].copy(),
+                "t_alive": t.alive.copy(),
+                "t_kind": t.employer_kind.copy(),
+                "t_employer": t.employer.copy(),
+                "inst_alive": inst.alive.copy(),
+                "researchers": inst.researchers.copy(),
+                "ppa": w.ppa,
+            }
+        )
     return m, quarters
 
 

@@ -9,8 +9,12 @@ from sim.model import SEIModel
 
 # the sizes of scale=small spelled out as dotted keys (configs/scale/small.yaml also sets other
 # scale options, so the tests choose the config group itself)
-SMALL = {"scale.name": "small", "scale.firm_fraction": 0.1, "scale.institute_fraction": 0.1,
-         "scale.people_per_agent": 250}
+SMALL = {
+    "scale.name": "small",
+    "scale.firm_fraction": 0.1,
+    "scale.institute_fraction": 0.1,
+    "scale.people_per_agent": 250,
+}
 
 
 def small_config(seed: int = 0, scenario: str | None = None, policy: str | None = None, **overrides):

@@ -38,9 +38,14 @@ def test_value_added_is_output_minus_intermediate(trace):
 def test_firm_table_holds_this_quarters_production(trace):
     for q in _each(trace):
         f, rows, res = q["firms"], q["rows"], q["result"]
-        for col, val in (("output", res.output), ("value_added", res.value_added), ("intermediate", res.intermediate),
-                         ("interm_sei", res.interm_sei), ("sales_final", res.sales_final),
-                         ("sales_interm", res.sales_interm)):
+        for col, val in (
+            ("output", res.output),
+            ("value_added", res.value_added),
+            ("intermediate", res.intermediate),
+            ("interm_sei", res.interm_sei),
+            ("sales_final", res.sales_final),
+            ("sales_interm", res.sales_interm),
+        ):
             np.testing.assert_array_equal(f[col][rows], val, err_msg=f"{q['label']} {col}")
         # firms that did not produce this quarter (entrants) have no flows
         idle = np.ones(len(f["output"]), bool)
@@ -74,22 +79,33 @@ def test_link_flows_reproduce_each_firms_purchases_and_sales(trace):
         flow = np.asarray(res.link_flow)
         assert len(flow) == len(s) == len(c)
         assert (flow >= 0).all()
-        np.testing.assert_allclose(np.bincount(c, weights=flow, minlength=n), res.interm_sei, rtol=1e-9, atol=1e-6,
-                                   err_msg=q["label"])
-        np.testing.assert_allclose(np.bincount(s, weights=flow, minlength=n), res.sales_interm, rtol=1e-9, atol=1e-6,
-                                   err_msg=q["label"])
+        np.testing.assert_allclose(
+            np.bincount(c, weights=flow, minlength=n), res.interm_sei, rtol=1e-9, atol=1e-6, err_msg=q["label"]
+        )
+        np.testing.assert_allclose(
+            np.bincount(s, weights=flow, minlength=n), res.sales_interm, rtol=1e-9, atol=1e-6, err_msg=q["label"]
+        )
 
 
 def test_output_is_sales_plus_inventory_change(trace):
     for q in _each(trace):
         res = q["result"]
-        np.testing.assert_allclose(res.output, res.sales_final + res.sales_interm + res.inventory_change,
-                                   rtol=1e-9, atol=1e-6, err_msg=q["label"])
+        np.testing.assert_allclose(
+            res.output,
+            res.sales_final + res.sales_interm + res.inventory_change,
+            rtol=1e-9,
+            atol=1e-6,
+            err_msg=q["label"],
+        )
         assert (res.sales_final >= 0).all()
         # the firm table agrees (it has no inventory column)
         f, rows = q["firms"], q["rows"]
-        np.testing.assert_allclose(f["output"][rows] - f["sales_final"][rows] - f["sales_interm"][rows],
-                                   res.inventory_change, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(
+            f["output"][rows] - f["sales_final"][rows] - f["sales_interm"][rows],
+            res.inventory_change,
+            rtol=1e-9,
+            atol=1e-6,
+        )
 
 
 def test_inventory_change_is_small(trace):
@@ -103,8 +119,10 @@ def test_no_firm_sells_more_to_the_network_than_it_produced(trace):
         res = q["result"]
         over = res.sales_interm - res.output * (1 + 1e-9) - 1e-6
         worst = int(np.argmax(over))
-        assert over[worst] <= 0, (f"{q['label']}: firm row {q['rows'][worst]} sold {res.sales_interm[worst]:.4g} yuan "
-                                  f"to the network but produced {res.output[worst]:.4g}")
+        assert over[worst] <= 0, (
+            f"{q['label']}: firm row {q['rows'][worst]} sold {res.sales_interm[worst]:.4g} yuan "
+            f"to the network but produced {res.output[worst]:.4g}"
+        )
 
 
 def test_timeseries_reports_what_was_produced(trace, full_ts):
@@ -123,8 +141,10 @@ def test_firms_use_no_more_floor_space_than_available(full_ts):
     tab = d.pivot_table(index=["quarter", "district"], columns="metric", values="value", observed=True)
     assert len(tab) == 28 * 11
     over = tab[tab["floor_space_used"] > tab["floor_space"] * (1 + 1e-9)]
-    assert over.empty, f"{len(over)} district-quarters over capacity, worst occupancy " \
+    assert over.empty, (
+        f"{len(over)} district-quarters over capacity, worst occupancy "
         f"{(over['floor_space_used'] / over['floor_space']).max():.2f}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,8 +219,14 @@ def test_labour_market_moves_people_without_creating_or_destroying_them(rng):
     unemp = np.flatnonzero(kind == NONE)
     vac = rng.integers(0, 30, n_emp)
     slots = np.repeat(np.arange(n_emp), vac)
-    a, s = lab.match(unemp, lab.cell_key(field[unemp], district[unemp]), slots,
-                     lab.cell_key(emp_field[slots], emp_district[slots]), 0.9, rng)
+    a, s = lab.match(
+        unemp,
+        lab.cell_key(field[unemp], district[unemp]),
+        slots,
+        lab.cell_key(emp_field[slots], emp_district[slots]),
+        0.9,
+        rng,
+    )
     assert len(a) > 0
     assert len(np.unique(a)) == len(a) and len(np.unique(s)) == len(s)
     assert np.isin(a, unemp).all()

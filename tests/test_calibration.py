@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from simtest import annual, small_model
 
 from sim.basedata import load
 from sim.config import to_config
 from sim.ids import INDUSTRIES
 from sim.model import SEIModel
-from simtest import annual, small_model
 
 TOLERANCE = 0.05
 # 2019 is the calibration year; the run goes on to 2020 because the history scenario's 2020 demand
@@ -143,8 +143,13 @@ def test_every_calibration_option_loads_through_the_calibration_group():
         assert cfg.calibration.demand_trend == pytest.approx(raw["calibration"]["demand_trend"])
         for section, vals in raw.get("params", {}).items():
             for name, v in vals.items():
-                assert getattr(getattr(cfg.params, section), name) == pytest.approx(v), f"{path.name}: params.{section}.{name}"
-    assert to_config(None, calibration="default", **{"params.demography.entry_rate": 0.3}).params.demography.entry_rate == 0.3
+                assert getattr(getattr(cfg.params, section), name) == pytest.approx(v), (
+                    f"{path.name}: params.{section}.{name}"
+                )
+    assert (
+        to_config(None, calibration="default", **{"params.demography.entry_rate": 0.3}).params.demography.entry_rate
+        == 0.3
+    )
 
 
 def test_calibrate_demand_is_an_alias_of_the_inner_step(monkeypatch):

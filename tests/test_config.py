@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from simtest import SMALL
 
 from sim.config import ConfigError, SimConfig, to_config, validate
 from sim.ids import INDUSTRIES
 from sim.model import SEIModel
-from simtest import SMALL
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from simtest import small_model
 
 from sim.agents import Firm, Institute, Talent
-from simtest import small_model
 
 
 def test_same_seed_gives_identical_timeseries_in_process(full_ts):
@@ -22,8 +22,9 @@ def test_same_seed_gives_identical_parquet_files(written_runs):
     assert t0.equals(t1)
     pd.testing.assert_frame_equal(t0.to_pandas(), t1.to_pandas(), check_exact=True)
     # and the file holds what the run returned
-    pd.testing.assert_frame_equal(pd.read_parquet(d0 / "timeseries.parquet"), r0.timeseries, check_exact=True,
-                                  check_categorical=False)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(d0 / "timeseries.parquet"), r0.timeseries, check_exact=True, check_categorical=False
+    )
     assert r0.manifest["config_hash"] == r1.manifest["config_hash"]
 
 

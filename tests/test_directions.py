@@ -7,12 +7,12 @@ from functools import partial
 
 import numpy as np
 import pytest
+import simtest
+from simtest import alive_total, annual, at_quarter
 
 from sim.economy.production import SPOT_SHARE, produce
 from sim.ids import DISTRICTS, N_IND
 from sim.model import SEIModel
-import simtest
-from simtest import alive_total, annual, at_quarter
 
 small_model = partial(simtest.small_model, policy="no_plan")
 small_config = partial(simtest.small_config, policy="no_plan")
@@ -23,8 +23,10 @@ small_config = partial(simtest.small_config, policy="no_plan")
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def many_institutes():
-    return {s: small_model(s, **{"scenario.end_year": 2023, "params.demography.institute_creation_per_year": 600}).run()
-            for s in range(4)}
+    return {
+        s: small_model(s, **{"scenario.end_year": 2023, "params.demography.institute_creation_per_year": 600}).run()
+        for s in range(4)
+    }
 
 
 def test_more_institutes_more_institute_knowledge(runs_2023, many_institutes):
@@ -98,9 +100,18 @@ def _io(coef: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
 
 def _produce(ind, capacity, demand, sup, cust, rounds=6, avail=None):
     io, va_ratio = _io()
-    return produce(ind=np.array(ind), capacity=np.array(capacity, float), final_demand=np.array(demand, float),
-                   sup=np.array(sup), cust=np.array(cust), w=np.ones(len(sup)), io=io, va_ratio=va_ratio,
-                   import_avail=np.ones(N_IND) if avail is None else avail, rounds=rounds)
+    return produce(
+        ind=np.array(ind),
+        capacity=np.array(capacity, float),
+        final_demand=np.array(demand, float),
+        sup=np.array(sup),
+        cust=np.array(cust),
+        w=np.ones(len(sup)),
+        io=io,
+        va_ratio=va_ratio,
+        import_avail=np.ones(N_IND) if avail is None else avail,
+        rounds=rounds,
+    )
 
 
 def test_supplier_with_zero_capacity_cuts_its_sole_customer_to_the_spot_share():
@@ -127,7 +138,7 @@ def test_short_supplier_rations_to_the_fixed_point():
     # supplier capacity 10 against a need of 0.2 x 100: the customer's input ratio rho solves
     # rho = S + (1 - S) r with delivery ratio r = 10 / (0.2 x 100 x rho)
     c = 10.0 / (0.2 * 100.0)
-    rho = (SPOT_SHARE + np.sqrt(SPOT_SHARE ** 2 + 4 * (1 - SPOT_SHARE) * c)) / 2
+    rho = (SPOT_SHARE + np.sqrt(SPOT_SHARE**2 + 4 * (1 - SPOT_SHARE) * c)) / 2
     res = _produce(ind=[1, 0], capacity=[10.0, 1000.0], demand=[0.0, 100.0], sup=[0], cust=[1], rounds=200)
     assert res.input_ratio[1] == pytest.approx(rho, abs=5e-3)
     assert res.output[1] == pytest.approx(100.0 * rho, rel=5e-3)
@@ -177,8 +188,9 @@ def test_higher_rent_in_nanshan_less_employment_there(runs_2023, dear_2023):
     # more densely (params.geography.space_rent_elasticity), so the same space holds more people.
     for s in runs_2023:
         assert dear_2023[s].world.rent[NANSHAN] > runs_2023[s].world.rent[NANSHAN]
-    assert sum(_in_nanshan(dear_2023[s], "employees") for s in runs_2023) \
-        < sum(_in_nanshan(runs_2023[s], "employees") for s in runs_2023)
+    assert sum(_in_nanshan(dear_2023[s], "employees") for s in runs_2023) < sum(
+        _in_nanshan(runs_2023[s], "employees") for s in runs_2023
+    )
 
 
 def test_higher_rent_in_nanshan_fewer_firms_there_by_2023(runs_2023, dear_2023):
@@ -203,7 +215,9 @@ def test_more_rd_more_knowledge_and_tfp(runs_2021):
 # ---------------------------------------------------------------------------------------------
 def test_higher_demand_trend_more_value_added_and_employment(runs_2021):
     trend = runs_2021.cfg.calibration.demand_trend
-    m = small_model(0, **{"scenario.end_year": 2021, "calibration.demand_trend": {i: v + 0.05 for i, v in trend.items()}}).run()
+    m = small_model(
+        0, **{"scenario.end_year": 2021, "calibration.demand_trend": {i: v + 0.05 for i, v in trend.items()}}
+    ).run()
     base, high = runs_2021.timeseries(), m.timeseries()
     assert annual(high, "value_added", 2021) > annual(base, "value_added", 2021)
     assert at_quarter(high, "employment", "2021Q4") > at_quarter(base, "employment", "2021Q4")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from simtest import small_config
 
 import sim.phases
 from sim.ensemble import run_ensemble
 from sim.targets import TARGETS
-from simtest import small_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,9 @@ def test_cli_ensemble_writes_every_seed_and_the_ensemble_scorecard(tmp_path):
         assert card["seed"] == seed and [r["id"] for r in card["targets"]] == [t.id for t in TARGETS]
         assert pd.read_parquet(d / "timeseries.parquet")["quarter"].nunique() == 28
         sf = pd.read_parquet(d / "subfields.parquet")
-        assert {"integrated_circuits", "artificial_intelligence", "new_displays", "new_energy_vehicles"} <= set(sf["subfield"])
+        assert {"integrated_circuits", "artificial_intelligence", "new_displays", "new_energy_vehicles"} <= set(
+            sf["subfield"]
+        )
     assert not (run_dir / "manifest.json").exists()  # the runs are in their seed folders
     ens = json.loads((run_dir / "ensemble_scorecard.json").read_text())
     assert ens["seeds"] == [3, 4] and ens["status"] == "complete" and ens["failed"] == []
@@ -106,8 +108,19 @@ def test_compare_pairs_seeds():
 
 
 def test_compare_command_line(tmp_path, capsys):
-    p = run_cli("analysis.compare", "scenario=history", "scenario=steady", "--seeds", "2", "--scale", "small",
-                "--set", "scenario.end_year=2021", "--out", str(tmp_path))
+    p = run_cli(
+        "analysis.compare",
+        "scenario=history",
+        "scenario=steady",
+        "--seeds",
+        "2",
+        "--scale",
+        "small",
+        "--set",
+        "scenario.end_year=2021",
+        "--out",
+        str(tmp_path),
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     out = p.stdout
     assert "A = scenario=history" in out and "B = scenario=steady" in out and "B-A (paired)" in out

@@ -15,9 +15,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import stats, style as st  # noqa: E402
-from analysis.figures import (FIGURES, NotApplicable, fig_budget, fig_districts, fig_levers, fig_network,  # noqa: E402
-                              fig_scenarios, fig_scorecard, fig_value_added, load_many)
+from analysis import stats  # noqa: E402
+from analysis import style as st
+from analysis.figures import (  # noqa: E402
+    FIGURES,
+    NotApplicable,
+    fig_budget,
+    fig_districts,
+    fig_levers,
+    fig_network,
+    fig_scenarios,
+    fig_scorecard,
+    fig_value_added,
+    load_many,
+)
 from analysis.figures.__main__ import main as figures_main  # noqa: E402
 from analysis.results import gather  # noqa: E402
 from sim.config import compose, to_config  # noqa: E402
@@ -38,8 +49,11 @@ def _sweep(root, jobs):
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("plan_vs_no_plan")
-    jobs = [[f"policy={p}", f"seed={s}"] + ([f"output.snapshot_years=[{END}]"] if p == "plan_2018" and s < 2 else [])
-            for p in ("plan_2018", "no_plan") for s in SEEDS]
+    jobs = [
+        [f"policy={p}", f"seed={s}"] + ([f"output.snapshot_years=[{END}]"] if p == "plan_2018" and s < 2 else [])
+        for p in ("plan_2018", "no_plan")
+        for s in SEEDS
+    ]
     _sweep(root, jobs)
     return root
 
@@ -76,8 +90,13 @@ def test_value_added_figure(sweep, tmp_path):
     assert ax1.get_ylabel() == "Value added (100m yuan)" and ax1.get_xlabel() == "Year"
     assert ax2.get_ylabel() == "Output (100m yuan)"
     legend = _legend_texts(fig)
-    assert {"New-generation IT", "Marine economy", "Statistics (2018-2019)", "Trillion-yuan cluster threshold",
-            "100bn-yuan cluster threshold"} <= set(legend)
+    assert {
+        "New-generation IT",
+        "Marine economy",
+        "Statistics (2018-2019)",
+        "Trillion-yuan cluster threshold",
+        "100bn-yuan cluster threshold",
+    } <= set(legend)
     assert "policy=plan_2018" in fig.caption and "3 seeds (0-2)" in fig.caption
     # plotted medians = medians of the runs table's headline series of the plan's runs
     plan = res.runs[res.runs.policy == "plan_2018"]
@@ -86,10 +105,10 @@ def test_value_added_figure(sweep, tmp_path):
         for y in (2019, END):
             assert va.loc[(ind, y), "median"] == pytest.approx(plan[f"value_added.{ind}.{y}"].median())
             assert va.loc[(ind, y), "n"] == 3
-    line = next(l for l in ax1.get_lines() if l.get_label() == "New-generation IT")
+    line = next(ln for ln in ax1.get_lines() if ln.get_label() == "New-generation IT")
     np.testing.assert_allclose(line.get_ydata(), va.loc["IND-IT", "median"].to_numpy() / 1e8)
     # thresholds from the targets config; observed points from the base data
-    hl = [l.get_ydata()[0] for l in ax2.get_lines() if "threshold" in l.get_label()]
+    hl = [ln.get_ydata()[0] for ln in ax2.get_lines() if "threshold" in ln.get_label()]
     assert sorted(hl) == pytest.approx([1e11 / 1e8, 1e12 / 1e8])
     obs = fig.plot_data["observed"]
     assert obs[obs.year == 2019].value_added.sum() == pytest.approx(10155.51e8, rel=1e-3)
@@ -129,7 +148,9 @@ def test_scorecard_heatmap_matches_attainment(sweep, tmp_path):
         v = m.loc[r["policy"], r["target"]]
         assert (np.isnan(v) and np.isnan(r["p_met"])) or v == pytest.approx(r["p_met"])
     img = ax.get_images()[0].get_array()
-    assert np.ma.getdata(img)[1, list(m.columns).index("T20-CARRIERS")] == pytest.approx(m.loc["no_plan", "T20-CARRIERS"])
+    assert np.ma.getdata(img)[1, list(m.columns).index("T20-CARRIERS")] == pytest.approx(
+        m.loc["no_plan", "T20-CARRIERS"]
+    )
     assert np.ma.is_masked(img[0, list(m.columns).index("T25-ZONES")])  # 2025 target, runs end in 2021: n/a
     assert fig.axes[1].get_ylabel() == "P(target met)"
     plt.close(fig)
@@ -151,7 +172,9 @@ def test_lever_forest_matches_lever_effects(ablation, sweep, tmp_path):
     # effect of a group = plan - plan without it, by hand for one seed pair average
     runs = res.runs
     col = f"value_added.ALL.{END}"
-    by_hand = (runs[runs.ablation == "none"].set_index("seed")[col] - runs[runs.ablation == "space"].set_index("seed")[col])
+    by_hand = (
+        runs[runs.ablation == "none"].set_index("seed")[col] - runs[runs.ablation == "space"].set_index("seed")[col]
+    )
     assert eff.set_index("group").loc["space", "effect"] == pytest.approx(by_hand.mean())
     plt.close(fig)
     with pytest.raises(NotApplicable, match="lever_ablation"):
@@ -179,9 +202,14 @@ def test_district_map_tiles_and_geojson(sweep, tmp_path):
     assert g.plot_data["districts"].set_index("district").loc["futian", "value"] == pytest.approx(exp)
     plt.close(g)
     # real polygons from a GeoJSON file (here: unit squares named in English)
-    feats = [{"type": "Feature", "properties": {"NAME": st.district_name(dd)},
-              "geometry": {"type": "Polygon", "coordinates": [[[k, 0], [k + 1, 0], [k + 1, 1], [k, 1], [k, 0]]]}}
-             for k, dd in enumerate(DISTRICTS)]
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"NAME": st.district_name(dd)},
+            "geometry": {"type": "Polygon", "coordinates": [[[k, 0], [k + 1, 0], [k + 1, 1], [k, 1], [k, 0]]]},
+        }
+        for k, dd in enumerate(DISTRICTS)
+    ]
     path = tmp_path / "districts.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     gj = fig_districts(res, geojson=path)

@@ -61,7 +61,9 @@ def test_overrides_reject_out_of_range_and_unknown_keys():
 
 
 def test_docs_table_is_generated_from_the_declarations():
-    out = subprocess.run([sys.executable, "-m", "sim.freeparams", "--markdown"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "sim.freeparams", "--markdown"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == markdown_table()
     doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")

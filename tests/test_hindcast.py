@@ -57,14 +57,20 @@ def test_hindcast_reads_an_existing_ensemble(result):
 
 def test_naive_forecast_and_series():
     y, v = np.array([2016, 2017, 2018]), np.array([100.0, 110.0, 121.0])
-    assert hc.naive_forecast(y, v, 2020, fit_until=2018)[0] == pytest.approx(121 * 1.1 ** 2)
+    assert hc.naive_forecast(y, v, 2020, fit_until=2018)[0] == pytest.approx(121 * 1.1**2)
     assert hc.naive_forecast(y, v, 2018, fit_until=2017) == pytest.approx((121.0, 2016, 2017))
     assert np.isnan(hc.naive_forecast(y[:1], v[:1], 2019, fit_until=2018)[0])
     # an annual table (sim.measure.Recorder.annual_frame): firms are a stock, read at Q4 (4 and 20);
     # the by-district rows must not be counted again
-    annual = pd.DataFrame({"year": 2019, "industry": ["IND-IT", "IND-BIO", "ALL", "ALL"],
-                           "district": ["ALL", "ALL", "futian", "ALL"], "metric": "firms",
-                           "value": [4.0, 20.0, 24.0, 24.0]})
+    annual = pd.DataFrame(
+        {
+            "year": 2019,
+            "industry": ["IND-IT", "IND-BIO", "ALL", "ALL"],
+            "district": ["ALL", "ALL", "futian", "ALL"],
+            "metric": "firms",
+            "value": [4.0, 20.0, 24.0, 24.0],
+        }
+    )
     s = hc.simulated_series(annual, {"firm": 10.0, "institute": 1.0}).set_index("industry")["value"]
     assert s["IND-IT"] == 40.0 and s["ALL"] == 240.0  # Q4 stock x 10 firms per agent
 

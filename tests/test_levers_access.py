@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, INDUSTRIES
 
@@ -48,8 +48,9 @@ def test_first_set_raises_demand_of_new_equipment():
 
 
 def test_first_set_budget_limits_coverage():
-    _, small = step_both("access.first_set", 2, **{"policy.access.first_set.start": LATER,
-                                                   "policy.access.first_set.budget": 1e6})
+    _, small = step_both(
+        "access.first_set", 2, **{"policy.access.first_set.start": LATER, "policy.access.first_set.budget": 1e6}
+    )
     _, large = step_both("access.first_set", 2, **{"policy.access.first_set.start": LATER})
     assert 0 <= (small.world.effects.demand_multiplier > 1).sum() < (large.world.effects.demand_multiplier > 1).sum()
     assert small.world.flows.get("spend_access_first_set", np.zeros(1)).sum() <= 1e6 / 4
@@ -85,8 +86,9 @@ def test_pilot_zones_default_targets_pingshan_and_dapeng():
     assert set(np.unique(f.district[zone])) <= {DISTRICTS.index("pingshan"), DISTRICTS.index("dapeng")}
     ids = m.world.data.subfield_ids
     subs = {ids[s] for s in f.subfield[zone]}
-    assert subs <= set(m.cfg.policy.access.pilot_zones.driverless.targeting.subfields) \
-        | set(m.cfg.policy.access.pilot_zones.life_health.targeting.subfields)
+    assert subs <= set(m.cfg.policy.access.pilot_zones.driverless.targeting.subfields) | set(
+        m.cfg.policy.access.pilot_zones.life_health.targeting.subfields
+    )
     assert (e.demand_multiplier[zone] > 1).all()
 
 
@@ -103,13 +105,22 @@ def test_access_spending_within_a_quarter_of_the_budget():
         assert (s.iloc[1:] > 0).all(), k  # from the second quarter (first breakthroughs in the first)
 
 
-@pytest.mark.parametrize("override, words", [
-    ({"policy.access.first_purchase.budget": 1e10}, ["policy.access.first_purchase.budget", "cannot be spent"]),
-    ({"policy.access.first_set.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.access.pilot_zones.driverless.targeting.subfields": ["flying_cars"]}, ["unknown sub-field", "flying_cars"]),
-    ({"policy.access.pilot_zones.life_health.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
-    ({"policy.access.first_purchase.start": "2030Q1", "policy.access.first_purchase.end": "2030Q4"}, ["outside the run"]),
-])
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ({"policy.access.first_purchase.budget": 1e10}, ["policy.access.first_purchase.budget", "cannot be spent"]),
+        ({"policy.access.first_set.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
+        (
+            {"policy.access.pilot_zones.driverless.targeting.subfields": ["flying_cars"]},
+            ["unknown sub-field", "flying_cars"],
+        ),
+        ({"policy.access.pilot_zones.life_health.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
+        (
+            {"policy.access.first_purchase.start": "2030Q1", "policy.access.first_purchase.end": "2030Q4"},
+            ["outside the run"],
+        ),
+    ],
+)
 def test_bad_access_configs_are_refused(override, words):
     with pytest.raises(ConfigError) as err:
         to_config(None, scale="small", **override)

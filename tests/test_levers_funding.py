@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import INDUSTRIES, STARTUP
 from sim.policy.config import PolicyConfig
 
-FUNDING = ("grants", "equity", "loan_subsidy", "risk_compensation", "guidance_fund", "pilot_fund", "overseas_ma",
-           "proof_of_concept")
+FUNDING = (
+    "grants",
+    "equity",
+    "loan_subsidy",
+    "risk_compensation",
+    "guidance_fund",
+    "pilot_fund",
+    "overseas_ma",
+    "proof_of_concept",
+)
 
 
 def _net_worth(m, rows: np.ndarray) -> float:
@@ -31,7 +39,9 @@ def _acted(on, off, name: str) -> np.ndarray:
     return np.flatnonzero(a[:n] != b[:n])
 
 
-CONSTRAINED = {"params.finance.initial_leverage": 0.6}  # firms start at the collateral limit: those short of cash are credit-constrained
+CONSTRAINED = {
+    "params.finance.initial_leverage": 0.6
+}  # firms start at the collateral limit: those short of cash are credit-constrained
 
 
 def test_grants_raise_rd_of_recipients():
@@ -47,15 +57,21 @@ def test_grants_raise_rd_of_recipients():
 def test_equity_raises_net_worth_and_borrowing_base_of_recipients():
     off, on = step_both("funding.equity", 1)
     rows = _acted(on, off, "equity")
-    assert len(rows) > 0 and np.array_equal(_acted(on, off, "leverage_bonus"), rows)  # the equity effect on the borrowing base
+    assert len(rows) > 0 and np.array_equal(
+        _acted(on, off, "leverage_bonus"), rows
+    )  # the equity effect on the borrowing base
     assert _net_worth(on, rows) > _net_worth(off, rows)
 
 
 def test_equity_collateral_effect_raises_investment_of_constrained_recipients():
     """Where firms are credit-constrained, the equity's collateral effect lets recipients borrow and
     invest more than the same cash alone would."""
-    ov = {**CONSTRAINED, "policy.funding.equity.awards_per_year": 20000, "policy.funding.equity.max_award": 2e5,
-          "policy.funding.equity.budget": 4e8}  # many small stakes: the cash alone does not close the financing gap
+    ov = {
+        **CONSTRAINED,
+        "policy.funding.equity.awards_per_year": 20000,
+        "policy.funding.equity.max_award": 2e5,
+        "policy.funding.equity.budget": 4e8,
+    }  # many small stakes: the cash alone does not close the financing gap
     off, with_base = step_both("funding.equity", 1, **ov)
     _, cash_only = step_both("funding.equity", 1, **ov, **{"policy.funding.equity.collateral_weight": 0.0})
     rows = _acted(with_base, off, "equity")
@@ -184,13 +200,19 @@ def test_special_fund_modes_sum_to_the_special_fund():
     assert f.grants.budget + f.equity.budget + f.loan_subsidy.budget + f.risk_compensation.budget == pytest.approx(3e9)
 
 
-@pytest.mark.parametrize("override, words", [
-    ({"policy.funding.pilot_fund.budget": 1e10}, ["policy.funding.pilot_fund.budget", "cannot be spent"]),
-    ({"policy.funding.guidance_fund.budget": 1e11}, ["policy.funding.guidance_fund.budget", "cannot be spent"]),
-    ({"policy.funding.equity.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.funding.loan_subsidy.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
-    ({"policy.funding.overseas_ma.start": "2030Q1", "policy.funding.overseas_ma.end": "2030Q4"}, ["outside the run"]),
-])
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ({"policy.funding.pilot_fund.budget": 1e10}, ["policy.funding.pilot_fund.budget", "cannot be spent"]),
+        ({"policy.funding.guidance_fund.budget": 1e11}, ["policy.funding.guidance_fund.budget", "cannot be spent"]),
+        ({"policy.funding.equity.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
+        ({"policy.funding.loan_subsidy.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
+        (
+            {"policy.funding.overseas_ma.start": "2030Q1", "policy.funding.overseas_ma.end": "2030Q4"},
+            ["outside the run"],
+        ),
+    ],
+)
 def test_bad_funding_configs_are_refused(override, words):
     with pytest.raises(ConfigError) as err:
         to_config(None, scale="small", **override)

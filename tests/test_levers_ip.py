@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import N_IND
 
@@ -21,8 +21,9 @@ def _innovators(m) -> np.ndarray:
     a = f.alive
     gain = np.log(f.tfp / f.tfp_ref)
     ind = f.industry.astype(np.int64)
-    mean = np.bincount(ind[a], weights=(f.share * gain)[a], minlength=N_IND) / np.bincount(ind[a], weights=f.share[a],
-                                                                                          minlength=N_IND)
+    mean = np.bincount(ind[a], weights=(f.share * gain)[a], minlength=N_IND) / np.bincount(
+        ind[a], weights=f.share[a], minlength=N_IND
+    )
     return a & (gain > mean[ind] + 1e-12)
 
 
@@ -95,12 +96,15 @@ def test_ip_spending_within_a_quarter_of_the_budget():
         assert (s > 0).all(), k
 
 
-@pytest.mark.parametrize("override, words", [
-    ({"policy.ip.standards.budget": 1e10}, ["policy.ip.standards.budget", "cannot be spent"]),
-    ({"policy.ip.finance.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
-    ({"policy.ip.standards.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.ip.protection.start": "2030Q1", "policy.ip.protection.end": "2030Q4"}, ["outside the run"]),
-])
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ({"policy.ip.standards.budget": 1e10}, ["policy.ip.standards.budget", "cannot be spent"]),
+        ({"policy.ip.finance.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
+        ({"policy.ip.standards.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
+        ({"policy.ip.protection.start": "2030Q1", "policy.ip.protection.end": "2030Q4"}, ["outside the run"]),
+    ],
+)
 def test_bad_ip_configs_are_refused(override, words):
     with pytest.raises(ConfigError) as err:
         to_config(None, scale="small", **override)

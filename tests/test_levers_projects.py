@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import INWARD, N_DIST, N_IND
 from sim.policy.governance import entry_reallocation
@@ -25,8 +25,11 @@ def test_major_projects_add_large_firms():
 
 
 def test_major_projects_enter_key_zones_with_equity_and_land():
-    m = lever_model(0, "projects.major_projects", **{"policy.projects.major_projects.projects_per_year": 200,
-                                                     "policy.projects.major_projects.budget": 2e10})
+    m = lever_model(
+        0,
+        "projects.major_projects",
+        **{"policy.projects.major_projects.projects_per_year": 200, "policy.projects.major_projects.budget": 2e10},
+    )
     n0 = m.world.firms.n
     space0 = m.world.floor_space.copy()
     m.step()
@@ -97,13 +100,18 @@ def test_governance_has_no_budget_and_other_clauses_are_declared():
     assert "G-TASKS" in NOT_MODELLED and "G-EVAL" in NOT_MODELLED
 
 
-@pytest.mark.parametrize("override, words", [
-    ({"policy.projects.major_projects.budget": 1e11}, ["policy.projects.major_projects.budget", "cannot be spent"]),
-    ({"policy.projects.major_projects.industry_weights": {"IND-NOPE": 1.0}}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.projects.major_projects.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
-    ({"policy.governance.coordination.start": "2030Q1", "policy.governance.coordination.end": "2030Q4"},
-     ["outside the run"]),
-])
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ({"policy.projects.major_projects.budget": 1e11}, ["policy.projects.major_projects.budget", "cannot be spent"]),
+        ({"policy.projects.major_projects.industry_weights": {"IND-NOPE": 1.0}}, ["unknown industry", "IND-NOPE"]),
+        ({"policy.projects.major_projects.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
+        (
+            {"policy.governance.coordination.start": "2030Q1", "policy.governance.coordination.end": "2030Q4"},
+            ["outside the run"],
+        ),
+    ],
+)
 def test_bad_projects_configs_are_refused(override, words):
     with pytest.raises(ConfigError) as err:
         to_config(None, scale="small", **override)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, N_DIST, N_IND
 from sim.policy.space import focus_matrix, load_zones, planned_release
@@ -73,8 +73,12 @@ def test_rent_cap_transfers_and_location_bonus():
 
 def test_rent_cap_full_coverage_bonus_is_logit_value_of_the_discount():
     """With all targeted space capped the bonus is location_rent_elasticity x -log(1 - discount)."""
-    ov = {"policy.space.rent_cap.space_m2": 1e12, "policy.space.rent_cap.max_m2_per_firm": 1e12,
-          "policy.space.rent_cap.budget": 1e12, "policy.space.rent_cap.targeting.districts": ["pingshan"]}
+    ov = {
+        "policy.space.rent_cap.space_m2": 1e12,
+        "policy.space.rent_cap.max_m2_per_firm": 1e12,
+        "policy.space.rent_cap.budget": 1e12,
+        "policy.space.rent_cap.targeting.districts": ["pingshan"],
+    }
     m = lever_model(0, "space.rent_cap", **ov)
     m.step()
     c, el = m.cfg.policy.space.rent_cap, m.cfg.params.demography.location_rent_elasticity
@@ -135,7 +139,9 @@ def test_land_release_adds_exactly_the_budgeted_space():
     off, on = step_both("space.land_release", 1, **ov)
     c = on.cfg.policy.space.land_release
     g = on.cfg.params.geography.floor_space_growth
-    added = (on.world.floor_space - off.world.floor_space).sum() / (1 + g) ** 0.25  # grown with the stock at quarter end
+    added = (on.world.floor_space - off.world.floor_space).sum() / (
+        1 + g
+    ) ** 0.25  # grown with the stock at quarter end
     assert added == pytest.approx(1e9 / 4 / (c.cost_per_m2 * c.public_share), rel=1e-6)
     assert on.world.flows["spend_space_land_release"].sum() == pytest.approx(1e9 / 4)
 
@@ -143,24 +149,34 @@ def test_land_release_adds_exactly_the_budgeted_space():
 def test_zone_file_can_be_supplied(tmp_path):
     p = tmp_path / "zones.csv"
     p.write_text("zone_id,district,industries\nz1,dapeng,IND-SEA\n", encoding="utf-8")
-    m = lever_model(0, "space.parks", **{"policy.space.parks.start": "2019Q1", "policy.space.parks.zones_file": str(p),
-                                          "policy.space.parks.budget": 5e7})
+    m = lever_model(
+        0,
+        "space.parks",
+        **{
+            "policy.space.parks.start": "2019Q1",
+            "policy.space.parks.zones_file": str(p),
+            "policy.space.parks.budget": 5e7,
+        },
+    )
     m.step()
     b = m.world.effects.location_bonus
     assert b[6, DISTRICTS.index("dapeng")] > 0 and np.count_nonzero(b) == 1
 
 
-@pytest.mark.parametrize("override, words", [
-    ({"policy.space.parks.budget": 1e12}, ["policy.space.parks.budget", "cannot be spent"]),
-    ({"policy.space.land_release.budget": 1e12}, ["policy.space.land_release.budget", "cannot be spent"]),
-    ({"policy.space.land_release.m2_per_year": {"atlantis": 1e6}}, ["unknown district", "atlantis"]),
-    ({"policy.space.district_focus.focus": {"nanshan": ["IND-NOPE"]}}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.space.district_focus.focus": {"atlantis": ["IND-IT"]}}, ["unknown district", "atlantis"]),
-    ({"policy.space.rent_cap.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
-    ({"policy.space.parks.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
-    ({"policy.space.parks.zones_file": "/nonexistent/zones.csv"}, ["zones_file", "does not exist"]),
-    ({"policy.space.rent_cap.start": "2030Q1", "policy.space.rent_cap.end": "2030Q4"}, ["outside the run"]),
-])
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ({"policy.space.parks.budget": 1e12}, ["policy.space.parks.budget", "cannot be spent"]),
+        ({"policy.space.land_release.budget": 1e12}, ["policy.space.land_release.budget", "cannot be spent"]),
+        ({"policy.space.land_release.m2_per_year": {"atlantis": 1e6}}, ["unknown district", "atlantis"]),
+        ({"policy.space.district_focus.focus": {"nanshan": ["IND-NOPE"]}}, ["unknown industry", "IND-NOPE"]),
+        ({"policy.space.district_focus.focus": {"atlantis": ["IND-IT"]}}, ["unknown district", "atlantis"]),
+        ({"policy.space.rent_cap.targeting.districts": ["atlantis"]}, ["unknown district", "atlantis"]),
+        ({"policy.space.parks.targeting.industries": ["IND-NOPE"]}, ["unknown industry", "IND-NOPE"]),
+        ({"policy.space.parks.zones_file": "/nonexistent/zones.csv"}, ["zones_file", "does not exist"]),
+        ({"policy.space.rent_cap.start": "2030Q1", "policy.space.rent_cap.end": "2030Q4"}, ["outside the run"]),
+    ],
+)
 def test_bad_space_configs_are_refused(override, words):
     with pytest.raises(ConfigError) as err:
         to_config(None, scale="small", **override)

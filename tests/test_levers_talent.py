@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, INDUSTRIES
 from sim.policy.base import PolicyContext
@@ -60,8 +60,11 @@ def test_recruitment_raises_senior_inflow():
 
 
 def test_recruitment_follows_targeting():
-    m = lever_model(0, "talent.recruitment", **{"policy.talent.recruitment.targeting": {"industries": ["IND-BIO"],
-                                                                                         "districts": ["nanshan"]}})
+    m = lever_model(
+        0,
+        "talent.recruitment",
+        **{"policy.talent.recruitment.targeting": {"industries": ["IND-BIO"], "districts": ["nanshan"]}},
+    )
     m.step()
     inflow = m.world.effects.talent_inflow
     assert inflow.sum() > 0

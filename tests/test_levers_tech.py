@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from levertest import lever_model, step_both
+
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST
 from sim.policy.base import PolicyContext
@@ -31,16 +31,20 @@ def test_new_carriers_add_carriers_and_knowledge():
     for _ in range(4):
         off.step()
         on.step()
-    assert on.world.institutes.knowledge[on.world.institutes.alive].sum() > \
-        off.world.institutes.knowledge[off.world.institutes.alive].sum()
+    assert (
+        on.world.institutes.knowledge[on.world.institutes.alive].sum()
+        > off.world.institutes.knowledge[off.world.institutes.alive].sum()
+    )
     # the lever's carriers are booked as created carriers
     assert on.world.institutes.created_quarter[made].min() >= 0
 
 
 def test_new_carriers_follow_targeting():
-    ov = {"policy.tech.new_carriers.carriers_per_year": 200.0,
-          "policy.tech.new_carriers.targeting": {"industries": ["IND-BIO"], "districts": ["pingshan"]},
-          "policy.tech.new_carriers.carrier_types": ["key_laboratory"]}
+    ov = {
+        "policy.tech.new_carriers.carriers_per_year": 200.0,
+        "policy.tech.new_carriers.targeting": {"industries": ["IND-BIO"], "districts": ["pingshan"]},
+        "policy.tech.new_carriers.carrier_types": ["key_laboratory"],
+    }
     m = lever_model(0, "tech.new_carriers", **ov)
     m.step()
     rows = m.world.lever_memory["tech.new_carriers"]["rows"]
@@ -65,7 +69,9 @@ def test_leading_institutes_cross_threshold_by_2020_city_scale():
     (T20-INSTITUTES)."""
     from sim.model import SEIModel
 
-    cfg = to_config(None, policy="no_plan", **{"scenario.end_year": 2020, "policy.tech.leading_institutes.enabled": True})
+    cfg = to_config(
+        None, policy="no_plan", **{"scenario.end_year": 2020, "policy.tech.leading_institutes.enabled": True}
+    )
     m = SEIModel(cfg, handles=False).run()
     rows = m.world.lever_memory["tech.leading_institutes"]["rows"]
     assert len(rows) == 10
@@ -78,18 +84,34 @@ def test_platforms_raise_spillover_knowledge_in_their_cells():
     assert len(cells) > 0
     for m in (off, on):
         f = m.world.firms
-        m.k = np.bincount(f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
-                          weights=f.knowledge[f.alive], minlength=len(INDUSTRIES) * N_DIST)
+        m.k = np.bincount(
+            f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
+            weights=f.knowledge[f.alive],
+            minlength=len(INDUSTRIES) * N_DIST,
+        )
     assert (on.k[cells] > off.k[cells]).all()
     others = np.setdiff1d(np.arange(len(on.k)), cells)
     assert np.allclose(on.k[others], off.k[others])
 
 
 def test_infrastructure_opens_facility_with_knowledge():
-    fac = [{"name": "test_facility", "industry": "IND-MAT", "district": "guangming", "build_start": "2019Q1",
-            "opens": "2019Q3", "construction_cost": 1.0e9, "operating_budget": 1.0e8, "researchers": 300.0}]
-    off, on = step_both("tech.infrastructure", 2, **{"policy.tech.infrastructure.facilities": fac,
-                                                     "policy.tech.infrastructure.budget": 2.0e9})
+    fac = [
+        {
+            "name": "test_facility",
+            "industry": "IND-MAT",
+            "district": "guangming",
+            "build_start": "2019Q1",
+            "opens": "2019Q3",
+            "construction_cost": 1.0e9,
+            "operating_budget": 1.0e8,
+            "researchers": 300.0,
+        }
+    ]
+    off, on = step_both(
+        "tech.infrastructure",
+        2,
+        **{"policy.tech.infrastructure.facilities": fac, "policy.tech.infrastructure.budget": 2.0e9},
+    )
     # under construction: money spent, no facility yet
     assert on.world.flows["spend_tech_infrastructure"].sum() == pytest.approx(1.0e9 / 2)
     assert on.world.institutes.n == off.world.institutes.n

@@ -103,10 +103,16 @@ def test_separations_keep_the_founder(rng):
 def _firms(rng, n=2000):
     capital = rng.lognormal(18, 1, n)
     wage = capital * rng.uniform(0.01, 0.05, n)
-    return dict(value_added=capital * rng.uniform(-0.02, 0.12, n), wage_bill=wage, rent=wage * 0.1,
-                rd=capital * rng.uniform(0, 0.01, n), capital=capital,
-                desired_capital=capital * rng.uniform(0.5, 4.0, n), debt=capital * rng.uniform(0.0, 0.6, n),
-                cash=wage * rng.uniform(0.0, 6.0, n))
+    return dict(
+        value_added=capital * rng.uniform(-0.02, 0.12, n),
+        wage_bill=wage,
+        rent=wage * 0.1,
+        rd=capital * rng.uniform(0, 0.01, n),
+        capital=capital,
+        desired_capital=capital * rng.uniform(0.5, 4.0, n),
+        debt=capital * rng.uniform(0.0, 0.6, n),
+        cash=wage * rng.uniform(0.0, 6.0, n),
+    )
 
 
 def _cash_before_investment(x, p):
@@ -144,9 +150,17 @@ def test_settle_finances_investment_from_cash_above_buffer_and_new_debt(rng):
 def test_settle_debt_within_leverage_cap_after_borrowing(rng):
     p = FinanceParams()
     # a hand-made case: capital 100 after depreciation, wants 300 more, no spare cash
-    one = fin.settle(value_added=np.array([0.0]), wage_bill=np.array([0.0]), rent=np.array([0.0]), rd=np.array([0.0]),
-                     capital=np.array([100 / (1 - p.depreciation)]), desired_capital=np.array([700.0]),
-                     debt=np.array([50 / (1 - p.debt_repayment)]), cash=np.array([0.0]), p=p)
+    one = fin.settle(
+        value_added=np.array([0.0]),
+        wage_bill=np.array([0.0]),
+        rent=np.array([0.0]),
+        rd=np.array([0.0]),
+        capital=np.array([100 / (1 - p.depreciation)]),
+        desired_capital=np.array([700.0]),
+        debt=np.array([50 / (1 - p.debt_repayment)]),
+        cash=np.array([0.0]),
+        p=p,
+    )
     assert one.debt[0] <= p.leverage_cap * one.capital[0] * (1 + 1e-9)
     # firms already above the cap, without cash or profit, cannot finance any investment
     x = _firms(rng, 10)
@@ -191,9 +205,12 @@ def test_history_deviates_by_exposure_weighted_driver_deviation():
         expect = []
         for i in INDUSTRIES:
             e, semi = float(ind[i]["export_share"]), float(ind[i]["semiconductor_exposure"])
-            expect.append(0.15 + (1 - e) * dev("china_real_gdp_growth_pct", year)
-                          + e * dev("china_goods_exports_usd_growth_pct", year)
-                          + semi * dev("world_semiconductor_sales_growth_pct", year))
+            expect.append(
+                0.15
+                + (1 - e) * dev("china_real_gdp_growth_pct", year)
+                + e * dev("china_goods_exports_usd_growth_pct", year)
+                + semi * dev("world_semiconductor_sales_growth_pct", year)
+            )
         np.testing.assert_allclose(dem.annual_growth(year, trend, history, data), expect, rtol=1e-12)
     g19 = dem.annual_growth(2019, trend, history, data)
     assert (g19 < 0.15).all()  # 2019: exports and chips below their reference

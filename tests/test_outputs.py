@@ -8,12 +8,12 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from simtest import small_config
 
 import sim.phases
 from sim.ids import DISTRICTS, INDUSTRIES
 from sim.measure import DISTRICT_METRICS
 from sim.run import run as run_sim
-from simtest import small_config
 
 REQUIRED = ("output", "value_added", "firms", "employment", "rd_spending", "wage_bill", "entries", "exits")
 QUARTERS = [f"{y}Q{q}" for y in range(2019, 2026) for q in range(1, 5)]
@@ -45,8 +45,9 @@ def test_metrics(full_ts):
 def test_quarters_of_a_full_run(full_ts):
     ts = full_ts
     assert list(pd.unique(ts["quarter"].astype(str))) == QUARTERS
-    assert ts.groupby(ts["quarter"].astype(str))["year"].unique().map(lambda y: list(y)).to_dict() == \
-        {q: [int(q[:4])] for q in QUARTERS}
+    assert ts.groupby(ts["quarter"].astype(str))["year"].unique().map(lambda y: list(y)).to_dict() == {
+        q: [int(q[:4])] for q in QUARTERS
+    }
     # one value per quarter x industry x district x metric, every cell present
     key = ["quarter", "industry", "district", "metric"]
     assert not ts.duplicated(key).any()

@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from simtest import SMALL
+from test_targets import blank
 
 from sim.config import to_config
 from sim.scorecard import format_ensemble, format_run, summarise, tidy, wilson_interval
 from sim.targets import TARGETS, definitions, evaluate
-from simtest import SMALL
-from test_targets import blank
 
 
 def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

@@ -91,11 +91,13 @@ def test_fast_overrides_equal_to_config(base_small):
 
 
 def test_bad_input_is_refused_before_any_work(tmp_path, capsys):
-    for args, msg in ((["--method", "fast"], "--method 'fast' is unknown; allowed: morris, sobol"),
-                      (["--scale", "town"], "--scale 'town' is unknown; allowed: small, city"),
-                      (["--factors", "levers.money"], "'levers.money' is unknown; allowed: params, levers"),
-                      (["--method", "sobol", "--samples", "24"], "power of 2"),
-                      (["--lever-range", "1,0.5"], "--lever-range 1,0.5 is not allowed")):
+    for args, msg in (
+        (["--method", "fast"], "--method 'fast' is unknown; allowed: morris, sobol"),
+        (["--scale", "town"], "--scale 'town' is unknown; allowed: small, city"),
+        (["--factors", "levers.money"], "'levers.money' is unknown; allowed: params, levers"),
+        (["--method", "sobol", "--samples", "24"], "power of 2"),
+        (["--lever-range", "1,0.5"], "--lever-range 1,0.5 is not allowed"),
+    ):
         assert sens.main(args + ["--out", str(tmp_path / "x")]) == 2
         assert msg in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
@@ -105,8 +107,9 @@ def test_bad_input_is_refused_before_any_work(tmp_path, capsys):
 def morris_study(tmp_path_factory):
     """2 trajectories x 3 factors = 8 points, 1 seed, small scale, to 2025, in-process."""
     out = tmp_path_factory.mktemp("morris")
-    study = sens.Study(method="morris", scale="small", seeds=(0,), n=2, factors=tuple(sens.select_factors(",".join(FEW))),
-                       workers=1)
+    study = sens.Study(
+        method="morris", scale="small", seeds=(0,), n=2, factors=tuple(sens.select_factors(",".join(FEW))), workers=1
+    )
     logs: list[str] = []
     res = sens.run_study(study, out, log=logs.append)
     return study, out, res, logs
@@ -114,8 +117,15 @@ def morris_study(tmp_path_factory):
 
 def test_morris_pipeline_end_to_end(morris_study):
     _, out, res, _ = morris_study
-    for name in ("design.json", "sample.parquet", "runs.parquet", "outcomes.parquet", "indices.csv",
-                 "sensitivity_morris.png", "sensitivity_morris.pdf"):
+    for name in (
+        "design.json",
+        "sample.parquet",
+        "runs.parquet",
+        "outcomes.parquet",
+        "indices.csv",
+        "sensitivity_morris.png",
+        "sensitivity_morris.pdf",
+    ):
         assert (out / name).stat().st_size > 0, name
     sample, outcomes = pd.read_parquet(out / "sample.parquet"), pd.read_parquet(out / "outcomes.parquet")
     assert len(sample) == len(outcomes) == 2 * (len(FEW) + 1)

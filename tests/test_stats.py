@@ -37,7 +37,11 @@ def test_paired_differences_match_scipy_paired_t():
     assert r["mean_baseline"] == pytest.approx(base.mean()) and r["mean"] == pytest.approx(plan.mean())
     assert r["rel_diff"] == pytest.approx(np.mean((plan - base) / base))
     o = d.iloc[1]  # constant relative difference: zero-width relative interval
-    assert o["rel_diff"] == pytest.approx(-0.05) and o["rel_lo"] == pytest.approx(-0.05) and o["rel_hi"] == pytest.approx(-0.05)
+    assert (
+        o["rel_diff"] == pytest.approx(-0.05)
+        and o["rel_lo"] == pytest.approx(-0.05)
+        and o["rel_hi"] == pytest.approx(-0.05)
+    )
 
 
 def test_pairing_uses_seeds_not_row_order():
@@ -46,10 +50,24 @@ def test_pairing_uses_seeds_not_row_order():
     d = stats.paired_differences(shuffled, "value_added.ALL.2025", "policy")  # baseline no_plan by default
     assert d.iloc[0]["diff"] == pytest.approx(10.0) and d.iloc[0]["diff_hi"] - d.iloc[0]["diff_lo"] == pytest.approx(0)
     # an unmatched seed is left out of the pairs; a failed run is ignored
-    extra = pd.concat([runs, pd.DataFrame([{"run_id": "x", "seed": 9, "status": "complete", "policy": "plan_2018",
-                                            "value_added.ALL.2025": 1e9},
-                                           {"run_id": "y", "seed": 0, "status": "failed", "policy": "no_plan",
-                                            "value_added.ALL.2025": -1e9}])], ignore_index=True)
+    extra = pd.concat(
+        [
+            runs,
+            pd.DataFrame(
+                [
+                    {
+                        "run_id": "x",
+                        "seed": 9,
+                        "status": "complete",
+                        "policy": "plan_2018",
+                        "value_added.ALL.2025": 1e9,
+                    },
+                    {"run_id": "y", "seed": 0, "status": "failed", "policy": "no_plan", "value_added.ALL.2025": -1e9},
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     assert stats.paired_differences(extra, "value_added.ALL.2025", "policy").iloc[0]["n_pairs"] == 3
 
 
@@ -70,26 +88,53 @@ def test_paired_differences_errors_name_the_argument():
 
 def test_labels_coalesce_and_crossed_factors():
     # principles-like: scenarios in one column, references in another
-    runs = pd.DataFrame({"run_id": list("abcd"), "seed": [0, 0, 0, 0], "status": "complete",
-                         "principle": ["tech_support", "key_breakthroughs", None, None],
-                         "policy": ["plan_2018", "plan_2018", "plan_2018", "no_plan"], "scale": "small"})
-    assert list(stats.labels(runs, ["principle", "policy"])) == ["tech_support", "key_breakthroughs", "plan_2018", "no_plan"]
+    runs = pd.DataFrame(
+        {
+            "run_id": list("abcd"),
+            "seed": [0, 0, 0, 0],
+            "status": "complete",
+            "principle": ["tech_support", "key_breakthroughs", None, None],
+            "policy": ["plan_2018", "plan_2018", "plan_2018", "no_plan"],
+            "scale": "small",
+        }
+    )
+    assert list(stats.labels(runs, ["principle", "policy"])) == [
+        "tech_support",
+        "key_breakthroughs",
+        "plan_2018",
+        "no_plan",
+    ]
     name, lab = stats.scenario_labels(runs)
     assert name == "principle" and list(lab) == ["tech_support", "key_breakthroughs", "plan_2018", "no_plan"]
     # shocks-like: scenario x policy crossed -> joint labels, baseline history / no_plan
-    sh = pd.DataFrame({"run_id": list("abcd"), "seed": 0, "status": "complete", "scenario": ["history", "history", "steady",
-                       "steady"], "policy": ["plan_2018", "no_plan", "plan_2018", "no_plan"]})
+    sh = pd.DataFrame(
+        {
+            "run_id": list("abcd"),
+            "seed": 0,
+            "status": "complete",
+            "scenario": ["history", "history", "steady", "steady"],
+            "policy": ["plan_2018", "no_plan", "plan_2018", "no_plan"],
+        }
+    )
     name, lab = stats.scenario_labels(sh)
     assert name == "scenario/policy" and lab.iloc[1] == "history / no_plan"
     assert stats.default_baseline(name, lab) == "history / no_plan"
 
 
 def test_attainment_counts_and_wilson_interval():
-    runs = pd.DataFrame({"run_id": [f"r{k}" for k in range(6)], "seed": [0, 1, 2, 0, 1, 2], "status": "complete",
-                         "policy": ["plan_2018"] * 3 + ["no_plan"] * 3})
+    runs = pd.DataFrame(
+        {
+            "run_id": [f"r{k}" for k in range(6)],
+            "seed": [0, 1, 2, 0, 1, 2],
+            "status": "complete",
+            "policy": ["plan_2018"] * 3 + ["no_plan"] * 3,
+        }
+    )
     met = {"r0": True, "r1": True, "r2": False, "r3": False, "r4": False, "r5": None}
-    sc = pd.DataFrame([{"run_id": r, "seed": 0, "target": "T20-CARRIERS", "met": m} for r, m in met.items()]
-                      + [{"run_id": r, "seed": 0, "target": "T25-ZONES", "met": True} for r in met])
+    sc = pd.DataFrame(
+        [{"run_id": r, "seed": 0, "target": "T20-CARRIERS", "met": m} for r, m in met.items()]
+        + [{"run_id": r, "seed": 0, "target": "T25-ZONES", "met": True} for r in met]
+    )
     a = stats.attainment(Results(runs, pd.DataFrame(), sc), "policy", level=0.9)
     row = a[(a.policy == "plan_2018") & (a.target == "T20-CARRIERS")].iloc[0]
     assert (row["met"], row["evaluated"], row["p_met"]) == (2, 3, pytest.approx(2 / 3))
@@ -108,10 +153,19 @@ def test_attainment_counts_and_wilson_interval():
 def test_lever_effects_sign_relative_and_spend():
     full = np.array([200.0, 210.0, 190.0])
     runs = _runs({"none": full, "space": full - [20.0, 22.0, 18.0], "tech": full + [1.0, -1.0, 0.5]}, col="ablation")
-    ann = pd.DataFrame([{"run_id": f"none/{s}", "year": y, "industry": "ALL", "district": "ALL", "metric": m, "value": v}
-                        for s in range(3) for y in (2024, 2025, 2026)
-                        for m, v in (("spend_space_land_release", 5.0), ("spend_tech_platforms", 1.0),
-                                     ("spend_total", 6.0), ("value_added", 1.0))])
+    ann = pd.DataFrame(
+        [
+            {"run_id": f"none/{s}", "year": y, "industry": "ALL", "district": "ALL", "metric": m, "value": v}
+            for s in range(3)
+            for y in (2024, 2025, 2026)
+            for m, v in (
+                ("spend_space_land_release", 5.0),
+                ("spend_tech_platforms", 1.0),
+                ("spend_total", 6.0),
+                ("value_added", 1.0),
+            )
+        ]
+    )
     e = stats.lever_effects(Results(runs, ann, pd.DataFrame()), "value_added.ALL.2025")
     assert list(e.group) == ["tech", "space"]  # plan order of the groups
     sp = e.set_index("group").loc["space"]

@@ -22,27 +22,53 @@ from sim.sweep import covering_jobs, progress_line
 
 ROOT = Path(__file__).resolve().parents[1]
 # 2 policies x 2 scenarios x 2 seeds, small scale, two simulated years: 8 one-run jobs
-SWEEP = ["scale=small", "policy=plan_2018,no_plan", "scenario=history,steady", "seed=0,1", "ensemble.size=1",
-         "scenario.end_year=2020"]
+SWEEP = [
+    "scale=small",
+    "policy=plan_2018,no_plan",
+    "scenario=history,steady",
+    "seed=0,1",
+    "ensemble.size=1",
+    "scenario.end_year=2020",
+]
 KEY = ["policy", "scenario", "seed"]
 
 
-def sim_multirun(sweep_dir: Path, *overrides: str, launcher: str = "basic", prelude: str = "",
-                 env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def sim_multirun(
+    sweep_dir: Path,
+    *overrides: str,
+    launcher: str = "basic",
+    prelude: str = "",
+    env: dict | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     """``python -m sim -m ...`` into ``sweep_dir`` (``prelude``: Python run first, in the launching process)."""
     code = f"{prelude}\nfrom sim.__main__ import main\nmain()"
-    argv = ["-m", *overrides, f"hydra/launcher={launcher}", f"hydra.sweep.dir={sweep_dir}",
-            "hydra.callbacks.sweep_monitor.interval=1"]
-    return subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    argv = [
+        "-m",
+        *overrides,
+        f"hydra/launcher={launcher}",
+        f"hydra.sweep.dir={sweep_dir}",
+        "hydra.callbacks.sweep_monitor.interval=1",
+    ]
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def outcome_table(sweep_dir: Path) -> pd.DataFrame:
     """The gathered runs, keyed by (policy, scenario, seed), only the simulated outcomes."""
     runs = gather(sweep_dir, write=False).runs
     assert (runs["status"] == "complete").all(), runs[["run_id", "status", "error"]]
-    cols = [c for c in runs.columns if c.startswith(("value_added.", "employment.", "firms.", "spend_total."))
-            or c.endswith((".value", ".margin"))]
+    cols = [
+        c
+        for c in runs.columns
+        if c.startswith(("value_added.", "employment.", "firms.", "spend_total.")) or c.endswith((".value", ".margin"))
+    ]
     return runs.set_index(KEY).sort_index()[cols]
 
 
@@ -69,8 +95,10 @@ def test_basic_sweep_writes_every_run_and_gathers_one_row_each(basic_sweep):
         assert r["value_added.ALL.2020"] == pytest.approx(float(va.iloc[0]), rel=1e-12)
         card = json.loads((run_dir / "scorecard.json").read_text())
         t = card["targets"][0]
-        assert r[f"{t['id']}.value"] == pytest.approx(t["value"]) and r["policy"] == json.loads(
-            (run_dir / "manifest.json").read_text())["policy"]
+        assert (
+            r[f"{t['id']}.value"] == pytest.approx(t["value"])
+            and r["policy"] == json.loads((run_dir / "manifest.json").read_text())["policy"]
+        )
     # Mesa logs every step at INFO; the job logs keep only the job's own line
     log = (basic_sweep / "0" / "__main__.log").read_text()
     assert "job 0 (" in log and "MESA" not in log and "Step 1" not in log
@@ -128,8 +156,15 @@ sim.model.SEIModel.step = step
 
 def test_a_failing_run_does_not_stop_the_others_and_is_reported(tmp_path):
     d = tmp_path / "failing"
-    p = sim_multirun(d, "scale=small", "policy=plan_2018,no_plan", "seed=0,1", "ensemble.size=1",
-                     "scenario.end_year=2019", prelude=FAIL_SEED_1)
+    p = sim_multirun(
+        d,
+        "scale=small",
+        "policy=plan_2018,no_plan",
+        "seed=0,1",
+        "ensemble.size=1",
+        "scenario.end_year=2019",
+        prelude=FAIL_SEED_1,
+    )
     assert p.returncode == 1, p.stderr[-3000:]
     assert "injected failure of seed 1" in p.stderr and "[sweep] failed: job 3" in p.stderr
     summary = json.loads((d / "sweep.json").read_text())
@@ -141,8 +176,15 @@ def test_a_failing_run_does_not_stop_the_others_and_is_reported(tmp_path):
     assert runs.loc["3", "status"] == "failed" and "injected" in runs.loc["3", "error"]
     assert (runs.drop(index="3")["status"] == "complete").all()
     # resuming reruns only the failed run (here it fails again: the failure is in the code)
-    p2 = sim_multirun(d, "scale=small", "policy=plan_2018,no_plan", "seed=0,1", "ensemble.size=1",
-                      "scenario.end_year=2019", prelude=FAIL_SEED_1)
+    p2 = sim_multirun(
+        d,
+        "scale=small",
+        "policy=plan_2018,no_plan",
+        "seed=0,1",
+        "ensemble.size=1",
+        "scenario.end_year=2019",
+        prelude=FAIL_SEED_1,
+    )
     assert json.loads((d / "sweep.json").read_text())["counts"] == {"complete": 0, "skipped": 3, "failed": 1}
     assert p2.returncode == 1
 
@@ -176,19 +218,43 @@ def _free_port() -> int:
 
 def test_ray_launcher_on_a_local_cluster_gives_identical_results(basic_sweep, tmp_path):
     pytest.importorskip("ray", reason="Ray is not installed here (pip install .[ray]); the Ray launcher is optional")
-    pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="hydra-ray-launcher is not installed (pip install .[ray])")
+    pytest.importorskip(
+        "hydra_plugins.hydra_ray_launcher", reason="hydra-ray-launcher is not installed (pip install .[ray])"
+    )
     ray = str(Path(sys.executable).with_name("ray"))
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
-    start = subprocess.run([ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(_free_port()),
-                            "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
-                           capture_output=True, text=True, timeout=180, env=env)
+    start = subprocess.run(
+        [
+            ray,
+            "start",
+            "--head",
+            "--node-ip-address",
+            "127.0.0.1",
+            "--port",
+            str(_free_port()),
+            "--num-cpus",
+            "2",
+            "--include-dashboard",
+            "false",
+            "--disable-usage-stats",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     session = Path(tempfile.gettempdir()) / "ray" / "session_latest"
     started = session.resolve() if session.exists() else None
     try:
         assert start.returncode == 0, start.stderr[-3000:]
         # join the cluster just started (address "auto": the one `ray start` recorded on this machine)
-        p = sim_multirun(tmp_path / "ray_sweep", *SWEEP, "hydra.launcher.ray.init.address=auto", launcher="ray",
-                         env={"RAY_USAGE_STATS_ENABLED": "0"})
+        p = sim_multirun(
+            tmp_path / "ray_sweep",
+            *SWEEP,
+            "hydra.launcher.ray.init.address=auto",
+            launcher="ray",
+            env={"RAY_USAGE_STATS_ENABLED": "0"},
+        )
         assert p.returncode == 0, p.stderr[-3000:]
         assert "Connected to Ray cluster" in p.stderr
         pd.testing.assert_frame_equal(outcome_table(tmp_path / "ray_sweep"), outcome_table(basic_sweep))
@@ -199,8 +265,10 @@ def test_ray_launcher_on_a_local_cluster_gives_identical_results(basic_sweep, tm
 
 
 def test_submitit_local_launcher_gives_identical_results(basic_sweep, tmp_path):
-    pytest.importorskip("hydra_plugins.hydra_submitit_launcher",
-                        reason="hydra-submitit-launcher is not installed (pip install .[slurm])")
+    pytest.importorskip(
+        "hydra_plugins.hydra_submitit_launcher",
+        reason="hydra-submitit-launcher is not installed (pip install .[slurm])",
+    )
     p = sim_multirun(tmp_path / "submitit", *SWEEP, "hydra.launcher.timeout_min=10", launcher="submitit_local")
     assert p.returncode == 0, p.stderr[-3000:]
     pd.testing.assert_frame_equal(outcome_table(tmp_path / "submitit"), outcome_table(basic_sweep))
@@ -237,8 +305,12 @@ def test_experiment_configs_compose_and_validate():
 
     for exp in sorted((ROOT / "configs" / "experiment").glob("*.yaml")):
         params = yaml.safe_load(exp.read_text())["hydra"]["sweeper"]["params"]
-        jobs = [[f"+experiment={exp.stem}", "scale=small", f"{k}={v}"] for k, vals in params.items() if k != "seed"
-                for v in str(vals).split(",")]
+        jobs = [
+            [f"+experiment={exp.stem}", "scale=small", f"{k}={v}"]
+            for k, vals in params.items()
+            if k != "seed"
+            for v in str(vals).split(",")
+        ]
         assert validate_jobs(jobs) == [], exp.stem
 
 

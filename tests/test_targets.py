@@ -7,15 +7,23 @@ import dataclasses
 
 import numpy as np
 import pytest
+from simtest import SMALL, small_model
 
 import sim.phases
 from sim.basedata import load
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
 from sim.measure import base_annual_factor
-from sim.targets import (METRICS, TARGET_BY_ID, TARGETS, RunMeasures, YearEnd, evaluate, evaluate_target,
-                         policy_levers_by_year)
-from simtest import SMALL, small_model
+from sim.targets import (
+    METRICS,
+    TARGET_BY_ID,
+    TARGETS,
+    RunMeasures,
+    YearEnd,
+    evaluate,
+    evaluate_target,
+    policy_levers_by_year,
+)
 
 IT, GREEN = INDUSTRIES.index("IND-IT"), INDUSTRIES.index("IND-GREEN")
 NANSHAN, BAOAN, PINGSHAN = DISTRICTS.index("nanshan"), DISTRICTS.index("baoan"), DISTRICTS.index("pingshan")
@@ -34,16 +42,30 @@ def blank(years=YEARS, quarters=QUARTERS, **kw) -> RunMeasures:
     d = load()
     n_sub = len(d.subfield_ids)
     z = lambda shape: {y: np.zeros(shape) for y in years}  # noqa: E731
-    ye = {y: YearEnd(firm_revenue=np.array([1e6]), institute_capability=np.array([0.1]), senior_talent=1000.0,
-                     firm_knowledge=1e9, institute_knowledge=1e8) for y in years}
-    m = RunMeasures(base_year=years[0], years=list(years), quarters=list(quarters),
-                    industry_annual={"output": z(N_IND), "value_added": z(N_IND)},
-                    subfield_annual={"output": z(n_sub), "value_added": z(n_sub)},
-                    zone_annual={k: z((N_IND, N_DIST)) for k in ("output", "intermediate_inputs", "network_purchases")},
-                    year_end=ye, quarterly={"institutes_created": np.zeros(len(quarters)),
-                                            "inward_entries": np.zeros(len(quarters))},
-                    subfield_ids=tuple(d.subfield_ids), subfield_industry=np.asarray(d.subfield_industry),
-                    va_annual={y: 1e12 for y in years}, policy_levers={y: 0 for y in years})
+    ye = {
+        y: YearEnd(
+            firm_revenue=np.array([1e6]),
+            institute_capability=np.array([0.1]),
+            senior_talent=1000.0,
+            firm_knowledge=1e9,
+            institute_knowledge=1e8,
+        )
+        for y in years
+    }
+    m = RunMeasures(
+        base_year=years[0],
+        years=list(years),
+        quarters=list(quarters),
+        industry_annual={"output": z(N_IND), "value_added": z(N_IND)},
+        subfield_annual={"output": z(n_sub), "value_added": z(n_sub)},
+        zone_annual={k: z((N_IND, N_DIST)) for k in ("output", "intermediate_inputs", "network_purchases")},
+        year_end=ye,
+        quarterly={"institutes_created": np.zeros(len(quarters)), "inward_entries": np.zeros(len(quarters))},
+        subfield_ids=tuple(d.subfield_ids),
+        subfield_industry=np.asarray(d.subfield_industry),
+        va_annual={y: 1e12 for y in years},
+        policy_levers={y: 0 for y in years},
+    )
     for k, v in kw.items():
         setattr(m, k, v)
     return m
@@ -62,9 +84,22 @@ def sub_index(name: str) -> int:
 # ---------------------------------------------------------------------------------------------
 def test_every_plan_target_is_declared_once(tc):
     ids = [t.id for t in TARGETS]
-    assert ids == ["T20-CARRIERS", "T20-INSTITUTES", "T20-FIRMS", "T20-POLICIES", "T20-PROJECTS", "T20-TALENT",
-                   "T20-TECH", "T20-TRILLION", "T20-HUNDREDBN", "T25-RENOWN", "T25-FORTUNE", "T25-ZONES",
-                   "T25-CLUSTERS", "TLT-SOURCE"]
+    assert ids == [
+        "T20-CARRIERS",
+        "T20-INSTITUTES",
+        "T20-FIRMS",
+        "T20-POLICIES",
+        "T20-PROJECTS",
+        "T20-TALENT",
+        "T20-TECH",
+        "T20-TRILLION",
+        "T20-HUNDREDBN",
+        "T25-RENOWN",
+        "T25-FORTUNE",
+        "T25-ZONES",
+        "T25-CLUSTERS",
+        "TLT-SOURCE",
+    ]
     proxies = {t.id for t in TARGETS if t.kind == "proxy"}
     assert proxies == {"T20-FIRMS", "T20-POLICIES", "T20-TALENT", "T20-TECH", "T25-RENOWN", "TLT-SOURCE"}
     for t in TARGETS:
@@ -111,15 +146,19 @@ def test_subfield_counts_as_a_cluster(tc):
     m = blank()
     m.subfield_annual["output"][2020][sub_index("5g_communications")] = 1.2e12
     assert row("T20-TRILLION", m, tc)["value"] == 1
-    only_industries = dataclasses.replace(tc, clusters=dataclasses.replace(tc.clusters, trillion_clusters=["industries"]))
+    only_industries = dataclasses.replace(
+        tc, clusters=dataclasses.replace(tc.clusters, trillion_clusters=["industries"])
+    )
     assert row("T20-TRILLION", m, only_industries)["value"] == 0
 
 
 def test_hundred_billion_clusters_built_since_2018(tc):
     """T20-HUNDREDBN: frontier (sub-field) clusters >= 1e11 in 2020, at least 3 more than in 2018."""
     m = blank()
-    ic, ai, disp, nev, robo = (sub_index(s) for s in ("integrated_circuits", "artificial_intelligence", "new_displays",
-                                                      "new_energy_vehicles", "robotics"))
+    ic, ai, disp, nev, robo = (
+        sub_index(s)
+        for s in ("integrated_circuits", "artificial_intelligence", "new_displays", "new_energy_vehicles", "robotics")
+    )
     m.subfield_annual["output"][2018][ic] = 3e11
     for s in (ic, ai, disp, nev):
         m.subfield_annual["output"][2020][s] = 1.0e11
@@ -256,8 +295,14 @@ def test_policy_levers_counted_from_the_config():
 # Config checks: refused before any work, naming the key
 # ---------------------------------------------------------------------------------------------
 BAD = [
-    ({"targets.settings": {"T20-CARRIERS": {"metric": "carriers_built", "threshold": 50}}}, "targets.settings.T20-CARRIERS.metric"),
-    ({"targets.settings": {"T25-ZONES": {"metric": "complete_zones", "threshold": -1}}}, "targets.settings.T25-ZONES.threshold"),
+    (
+        {"targets.settings": {"T20-CARRIERS": {"metric": "carriers_built", "threshold": 50}}},
+        "targets.settings.T20-CARRIERS.metric",
+    ),
+    (
+        {"targets.settings": {"T25-ZONES": {"metric": "complete_zones", "threshold": -1}}},
+        "targets.settings.T25-ZONES.threshold",
+    ),
     ({"targets.settings": {"T99-MOON": {"metric": "complete_zones", "threshold": 1}}}, "targets.settings.T99-MOON"),
     ({"targets.clusters.measure": "revenue"}, "targets.clusters.measure"),
     ({"targets.clusters.trillion_clusters": ["IND-IT", "quantum_gravity"]}, "targets.clusters.trillion_clusters"),
@@ -319,7 +364,9 @@ def test_run_records_year_ends_and_base(short_run):
     d = load()
     assert rec.base["year"] == 2018
     np.testing.assert_allclose(rec.base["industry"]["value_added"], d.va_2018, rtol=1e-9)
-    np.testing.assert_allclose(rec.base["industry"]["output"], d.va_base_quarter / d.va_ratio * base_annual_factor(d), rtol=1e-9)
+    np.testing.assert_allclose(
+        rec.base["industry"]["output"], d.va_base_quarter / d.va_ratio * base_annual_factor(d), rtol=1e-9
+    )
     meas = RunMeasures.from_recorder(rec, m.cfg)
     assert meas.years == [2018, 2019, 2020] and meas.institute_weight == pytest.approx(10)
 

@@ -26,8 +26,25 @@ from analysis.figures.scorecard import fig_scorecard
 from analysis.figures.value_added import fig_value_added
 
 # file name -> function, in the order of the gallery
-FIGURES = {"01_value_added": fig_value_added, "02_scenarios": fig_scenarios, "03_scorecard": fig_scorecard,
-           "04_levers": fig_levers, "05_districts": fig_districts, "06_network": fig_network, "07_budget": fig_budget}
+FIGURES = {
+    "01_value_added": fig_value_added,
+    "02_scenarios": fig_scenarios,
+    "03_scorecard": fig_scorecard,
+    "04_levers": fig_levers,
+    "05_districts": fig_districts,
+    "06_network": fig_network,
+    "07_budget": fig_budget,
+}
 
-__all__ = ["FIGURES", "NotApplicable", "load_many", "fig_value_added", "fig_scenarios", "fig_scorecard", "fig_levers",
-           "fig_districts", "fig_network", "fig_budget"]
+__all__ = [
+    "FIGURES",
+    "NotApplicable",
+    "load_many",
+    "fig_value_added",
+    "fig_scenarios",
+    "fig_scorecard",
+    "fig_levers",
+    "fig_districts",
+    "fig_network",
+    "fig_budget",
+]

@@ -25,8 +25,19 @@ from analysis.figures import FIGURES, NotApplicable, load_many  # noqa: E402
 from analysis.figures._common import complete  # noqa: E402
 
 
-def draw(roots, out: Path, *, only=None, lang: str = "en", formats=st.FORMATS, year: int = 2025,
-         geojson: Path | None = None, by=None, scenario=None, verbose: bool = True) -> dict:
+def draw(
+    roots,
+    out: Path,
+    *,
+    only=None,
+    lang: str = "en",
+    formats=st.FORMATS,
+    year: int = 2025,
+    geojson: Path | None = None,
+    by=None,
+    scenario=None,
+    verbose: bool = True,
+) -> dict:
     """Draw the figures into ``out``; returns {name: [paths]} for the written ones and
     {name: reason} under the key "skipped"."""
     res = complete(load_many(roots))
@@ -35,13 +46,15 @@ def draw(roots, out: Path, *, only=None, lang: str = "en", formats=st.FORMATS, y
     if bad:
         raise ValueError(f"only: unknown figure(s) {bad}; allowed: {list(FIGURES)}")
     written, skipped = {}, {}
-    kwargs = {"01_value_added": {"scenario": scenario, "by": by},
-              "02_scenarios": {"by": by},
-              "03_scorecard": {"by": by},
-              "04_levers": {"year": year},
-              "05_districts": {"scenario": scenario, "by": by, "year": year, "geojson": geojson},
-              "06_network": {"scenario": scenario, "by": by, "year": year},
-              "07_budget": {"scenario": scenario, "by": by}}
+    kwargs = {
+        "01_value_added": {"scenario": scenario, "by": by},
+        "02_scenarios": {"by": by},
+        "03_scorecard": {"by": by},
+        "04_levers": {"year": year},
+        "05_districts": {"scenario": scenario, "by": by, "year": year, "geojson": geojson},
+        "06_network": {"scenario": scenario, "by": by, "year": year},
+        "07_budget": {"scenario": scenario, "by": by},
+    }
     for n in names:
         t0 = time.perf_counter()
         try:
@@ -60,25 +73,40 @@ def draw(roots, out: Path, *, only=None, lang: str = "en", formats=st.FORMATS, y
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.figures", description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.figures",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("sweeps", nargs="+", type=Path, help="sweep / ensemble / run folders (results/ tables are reused)")
     ap.add_argument("--out", type=Path, required=True, help="folder for the figure files")
     ap.add_argument("--only", default="", help=f"comma-separated figure names (default all): {','.join(FIGURES)}")
     ap.add_argument("--lang", default="en", choices=st.LANGS, help="label language (zh needs a CJK font, else English)")
     ap.add_argument("--formats", default=",".join(st.FORMATS), help="comma-separated: png,pdf,svg")
     ap.add_argument("--year", type=int, default=2025, help="year of the lever effects, district map and network")
-    ap.add_argument("--geojson", type=Path, default=None,
-                    help="district boundaries (GeoJSON FeatureCollection) for the district map; default: tile map")
+    ap.add_argument(
+        "--geojson",
+        type=Path,
+        default=None,
+        help="district boundaries (GeoJSON FeatureCollection) for the district map; default: tile map",
+    )
     ap.add_argument("--by", default=None, help="scenario column of the runs table (default: found from the sweep)")
     ap.add_argument("--scenario", default=None, help="the scenario of the one-scenario figures (default: the plan)")
     a = ap.parse_args(argv)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default", st.CJKFontWarning)
-            res = draw(a.sweeps, a.out, only=[x for x in a.only.split(",") if x], lang=a.lang,
-                       formats=tuple(x for x in a.formats.split(",") if x), year=a.year, geojson=a.geojson, by=a.by,
-                       scenario=a.scenario)
+            res = draw(
+                a.sweeps,
+                a.out,
+                only=[x for x in a.only.split(",") if x],
+                lang=a.lang,
+                formats=tuple(x for x in a.formats.split(",") if x),
+                year=a.year,
+                geojson=a.geojson,
+                by=a.by,
+                scenario=a.scenario,
+            )
     except (FileNotFoundError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

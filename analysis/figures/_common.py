@@ -83,9 +83,16 @@ def band_stats(wide: pd.DataFrame, band=(10, 90)) -> pd.DataFrame:
     lo, hi = band
     if not (0 <= lo < hi <= 100):
         raise ValueError(f"band: percentiles (lo, hi) with 0 <= lo < hi <= 100, got {band}")
-    return pd.DataFrame({"year": wide.columns.astype(int), "n": wide.notna().sum().to_numpy(),
-                         "median": wide.median().to_numpy(), "lo": wide.quantile(lo / 100).to_numpy(),
-                         "hi": wide.quantile(hi / 100).to_numpy(), "mean": wide.mean().to_numpy()})
+    return pd.DataFrame(
+        {
+            "year": wide.columns.astype(int),
+            "n": wide.notna().sum().to_numpy(),
+            "median": wide.median().to_numpy(),
+            "lo": wide.quantile(lo / 100).to_numpy(),
+            "hi": wide.quantile(hi / 100).to_numpy(),
+            "mean": wide.mean().to_numpy(),
+        }
+    )
 
 
 def seeds_text(runs: pd.DataFrame) -> str:

@@ -11,13 +11,29 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, complete, pick, scale_text
-from analysis.figures._common import scenarios, seeds_text
+from analysis.figures._common import (
+    SOURCE,
+    NotApplicable,
+    as_results,
+    attach,
+    complete,
+    pick,
+    scale_text,
+    scenarios,
+    seeds_text,
+)
 from analysis.stats import CONFIDENCE, budget_by_group, pairs, t_interval
 
-GROUP_COLORS = {"funding": st.OKABE_ITO["blue"], "tech": st.OKABE_ITO["orange"], "talent": st.OKABE_ITO["bluish_green"],
-                "space": st.OKABE_ITO["reddish_purple"], "access": st.OKABE_ITO["sky_blue"],
-                "ip": st.OKABE_ITO["vermillion"], "projects": st.OKABE_ITO["yellow"], "governance": st.OKABE_ITO["black"]}
+GROUP_COLORS = {
+    "funding": st.OKABE_ITO["blue"],
+    "tech": st.OKABE_ITO["orange"],
+    "talent": st.OKABE_ITO["bluish_green"],
+    "space": st.OKABE_ITO["reddish_purple"],
+    "access": st.OKABE_ITO["sky_blue"],
+    "ip": st.OKABE_ITO["vermillion"],
+    "projects": st.OKABE_ITO["yellow"],
+    "governance": st.OKABE_ITO["black"],
+}
 
 
 def value_per_yuan(res, by=None, plan=None, baseline="no_plan", level: float = CONFIDENCE) -> pd.DataFrame:
@@ -53,8 +69,20 @@ def value_per_yuan(res, by=None, plan=None, baseline="no_plan", level: float = C
             ok = sp > 0
             r = (eff[ok] / sp[ok]).to_numpy(float)
             m, lo, hi = t_interval(r, level)
-            rows.append({"kind": kind, "year": y, "n_pairs": int(np.isfinite(r).sum()), "ratio": m, "lo": lo, "hi": hi,
-                         "effect": float(eff.mean()), "spend": float(sp.mean()), "plan": plan, "baseline": baseline})
+            rows.append(
+                {
+                    "kind": kind,
+                    "year": y,
+                    "n_pairs": int(np.isfinite(r).sum()),
+                    "ratio": m,
+                    "lo": lo,
+                    "hi": hi,
+                    "effect": float(eff.mean()),
+                    "spend": float(sp.mean()),
+                    "plan": plan,
+                    "baseline": baseline,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -66,7 +94,9 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
     res, name, label = pick(full, scenario, by)
     spend = budget_by_group(res.annual, res.runs["run_id"])
     if spend.empty:
-        raise NotApplicable(f"no public spending in the runs of {name}={label} (spend_<group>_<lever> metrics all zero)")
+        raise NotApplicable(
+            f"no public spending in the runs of {name}={label} (spend_<group>_<lever> metrics all zero)"
+        )
     try:
         vpy = value_per_yuan(full, by, plan=label, baseline=baseline, level=level)
         paired = True
@@ -80,8 +110,20 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         for y in va.columns:
             r = (va[y] / sp[y].where(sp[y] > 0)).to_numpy(float)
             m, lo, hi = t_interval(r, level)
-            rows.append({"kind": "average", "year": int(y), "n_pairs": 0, "ratio": m, "lo": lo, "hi": hi,
-                         "effect": np.nan, "spend": float(sp[y].mean()), "plan": label, "baseline": None})
+            rows.append(
+                {
+                    "kind": "average",
+                    "year": int(y),
+                    "n_pairs": 0,
+                    "ratio": m,
+                    "lo": lo,
+                    "hi": hi,
+                    "effect": np.nan,
+                    "spend": float(sp[y].mean()),
+                    "plan": label,
+                    "baseline": None,
+                }
+            )
         vpy = pd.DataFrame(rows)
     with st.style(lang) as lang:
         fig = st.figure(st.WIDTH_DOUBLE, 3.0)
@@ -89,16 +131,26 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         bottom = np.zeros(len(spend))
         for g in spend.columns:
             v = spend[g].to_numpy() / st.YUAN_UNIT
-            ax1.bar(spend.index, v, bottom=bottom, color=GROUP_COLORS.get(g, st.OKABE_ITO["grey"]), label=g, width=0.7,
-                    edgecolor="white", lw=0.3)
+            ax1.bar(
+                spend.index,
+                v,
+                bottom=bottom,
+                color=GROUP_COLORS.get(g, st.OKABE_ITO["grey"]),
+                label=g,
+                width=0.7,
+                edgecolor="white",
+                lw=0.3,
+            )
             bottom += v
         ax1.set_ylabel(st.t("spend_unit", lang))
         ax1.set_title(f"(a) {st.t('budget_title', lang)}")
         ax1.legend(loc="upper left", ncol=4, fontsize=6)
         ax1.set_ylim(0, bottom.max() * 1.3)
-        kinds = [("year", "o", st.OKABE_ITO["blue"], st.t("per_year", lang)),
-                 ("cumulative", "s", st.OKABE_ITO["vermillion"], st.t("cumulative", lang)),
-                 ("average", "o", st.OKABE_ITO["grey"], "VA / spending")]
+        kinds = [
+            ("year", "o", st.OKABE_ITO["blue"], st.t("per_year", lang)),
+            ("cumulative", "s", st.OKABE_ITO["vermillion"], st.t("cumulative", lang)),
+            ("average", "o", st.OKABE_ITO["grey"], "VA / spending"),
+        ]
         for kind, mk, colr, lab in kinds:
             d = vpy[vpy["kind"] == kind]
             if d.empty:
@@ -106,8 +158,9 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
             y = d["ratio"].to_numpy()
             err = np.vstack([y - d["lo"].to_numpy(), d["hi"].to_numpy() - y])
             off = -0.1 if kind == "year" else 0.1 if kind == "cumulative" else 0
-            ax2.errorbar(d["year"] + off, y, yerr=np.nan_to_num(err), marker=mk, ms=3, lw=1, capsize=1.5, color=colr,
-                         label=lab)
+            ax2.errorbar(
+                d["year"] + off, y, yerr=np.nan_to_num(err), marker=mk, ms=3, lw=1, capsize=1.5, color=colr, label=lab
+            )
         if paired:
             ax2.axhline(0, color="black", lw=0.8)
             ax2.legend(loc="best")
@@ -120,15 +173,21 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if paired:
             n = int(vpy["n_pairs"].min())
-            b = (f"(b) the plan's effect per yuan: (value added of {name}={label} - of {name}={baseline} on the same seed) / "
-                 f"public spending of the {label} run, same year and cumulative from {int(vpy['year'].min())}; mean over "
-                 f"{n}+ seeds with its {level:.0%} t interval.")
+            b = (
+                f"(b) the plan's effect per yuan: (value added of {name}={label} - of {name}={baseline} on the same seed) / "
+                f"public spending of the {label} run, same year and cumulative from {int(vpy['year'].min())}; mean over "
+                f"{n}+ seeds with its {level:.0%} t interval."
+            )
         else:
-            b = (f"(b) no {baseline} runs in this sweep, so the plan's effect cannot be computed: shown is total SEI value "
-                 "added / public spending (an average, not the return on spending).")
-        cap = (f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) metrics "
-               "spend_<group>_<lever> (yuan/year) summed by lever group, mean over runs; 100m yuan = 1e8 yuan, current "
-               f"prices. {b}")
+            b = (
+                f"(b) no {baseline} runs in this sweep, so the plan's effect cannot be computed: shown is total SEI value "
+                "added / public spending (an average, not the return on spending)."
+            )
+        cap = (
+            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) metrics "
+            "spend_<group>_<lever> (yuan/year) summed by lever group, mean over runs; 100m yuan = 1e8 yuan, current "
+            f"prices. {b}"
+        )
         st.caption(fig, cap)
     attach(fig, spend=spend, value_per_yuan=vpy)
     return fig

@@ -23,9 +23,19 @@ from analysis.figures._common import SOURCE, as_results, attach, pick, scale_tex
 from sim.ids import DISTRICTS
 
 # (column, row) of each tile; row 0 is the northern row (geographic sketch, not to scale)
-TILES = {"baoan": (0, 0), "guangming": (1, 0), "longhua": (2, 0), "longgang": (3, 0), "pingshan": (4, 0),
-         "nanshan": (1, 1), "futian": (2, 1), "luohu": (3, 1), "yantian": (4, 1), "dapeng": (5, 1),
-         "shenshan": (6.6, 0.5)}
+TILES = {
+    "baoan": (0, 0),
+    "guangming": (1, 0),
+    "longhua": (2, 0),
+    "longgang": (3, 0),
+    "pingshan": (4, 0),
+    "nanshan": (1, 1),
+    "futian": (2, 1),
+    "luohu": (3, 1),
+    "yantian": (4, 1),
+    "dapeng": (5, 1),
+    "shenshan": (6.6, 0.5),
+}
 METRICS = ("output", "value_added", "employment", "firms")
 
 
@@ -71,18 +81,35 @@ def _geojson_shapes(path: Path, id_property: str | None) -> dict[str, list[np.nd
 
     names = {}
     for d in DISTRICTS:
-        for alias in (d, DISTRICT_NAMES_EN[d], DISTRICT_NAMES_ZH[d], DISTRICT_NAMES_ZH[d] + "区",
-                      DISTRICT_NAMES_ZH[d] + "新区", DISTRICT_NAMES_EN[d].replace("'", ""),
-                      DISTRICT_NAMES_EN[d] + " District"):
+        for alias in (
+            d,
+            DISTRICT_NAMES_EN[d],
+            DISTRICT_NAMES_ZH[d],
+            DISTRICT_NAMES_ZH[d] + "区",
+            DISTRICT_NAMES_ZH[d] + "新区",
+            DISTRICT_NAMES_EN[d].replace("'", ""),
+            DISTRICT_NAMES_EN[d] + " District",
+        ):
             names[alias.lower()] = d
-    names.update({"深汕特别合作区": "shenshan", "shenzhen-shanwei special cooperation zone": "shenshan",
-                  "dapeng new district": "dapeng"})
+    names.update(
+        {
+            "深汕特别合作区": "shenshan",
+            "shenzhen-shanwei special cooperation zone": "shenshan",
+            "dapeng new district": "dapeng",
+        }
+    )
     shapes: dict[str, list[np.ndarray]] = {}
     for f in feats:
         props = f.get("properties") or {}
         keys = [id_property] if id_property else list(props)
-        d = next((names[str(props[k]).strip().lower()] for k in keys if k in props
-                  and str(props[k]).strip().lower() in names), None)
+        d = next(
+            (
+                names[str(props[k]).strip().lower()]
+                for k in keys
+                if k in props and str(props[k]).strip().lower() in names
+            ),
+            None,
+        )
         if d is None:
             continue
         geom = f.get("geometry") or {}
@@ -93,14 +120,25 @@ def _geojson_shapes(path: Path, id_property: str | None) -> dict[str, list[np.nd
             continue
         shapes.setdefault(d, []).extend(np.asarray(ring, dtype=float)[:, :2] for poly in polys for ring in poly[:1])
     if not shapes:
-        raise ValueError(f"geojson: no feature of {path} matches a district (ids {list(DISTRICTS)}, English or Chinese "
-                         f"names); give id_property= the property that names the district")
+        raise ValueError(
+            f"geojson: no feature of {path} matches a district (ids {list(DISTRICTS)}, English or Chinese "
+            f"names); give id_property= the property that names the district"
+        )
     return shapes
 
 
-def fig_districts(results, scenario=None, by=None, *, metric: str = "output", year: int | None = None,
-                  growth: bool = False, geojson: str | Path | None = None, id_property: str | None = None,
-                  lang: str = "en"):
+def fig_districts(
+    results,
+    scenario=None,
+    by=None,
+    *,
+    metric: str = "output",
+    year: int | None = None,
+    growth: bool = False,
+    geojson: str | Path | None = None,
+    id_property: str | None = None,
+    lang: str = "en",
+):
     """Districts coloured by ``metric`` (default SEI output, 100m yuan/yr) in ``year``, or by its
     mean annual growth (``growth=True``, %/yr), mean over the runs of one scenario. Tile map by
     default; real polygons from ``geojson`` if given (see the module docstring).
@@ -118,21 +156,41 @@ def fig_districts(results, scenario=None, by=None, *, metric: str = "output", ye
         ax = fig.subplots()
         cmap = mpl.colormaps[st.SEQUENTIAL]
         finite = shown[np.isfinite(shown)]
-        norm = mpl.colors.Normalize(vmin=float(finite.min()) if len(finite) else 0,
-                                    vmax=float(finite.max()) if len(finite) else 1)
-        unit = (st.t("growth_unit", lang) if growth else
-                f"{st.t(metric, lang)} ({'100m yuan/year' if lang == 'en' else '亿元/年'})" if money else st.t(metric, lang))
+        norm = mpl.colors.Normalize(
+            vmin=float(finite.min()) if len(finite) else 0, vmax=float(finite.max()) if len(finite) else 1
+        )
+        unit = (
+            st.t("growth_unit", lang)
+            if growth
+            else f"{st.t(metric, lang)} ({'100m yuan/year' if lang == 'en' else '亿元/年'})"
+            if money
+            else st.t(metric, lang)
+        )
         fmt = (lambda v: f"{v:+.1f}%") if growth else (lambda v: f"{v:,.0f}")
         if geojson is None:
             for (_, r), v in zip(vals.iterrows(), shown):
                 cx, cy = TILES[r["district"]]
                 colour = cmap(norm(v)) if np.isfinite(v) else "#E0E0E0"
-                ax.add_patch(Rectangle((cx - 0.47, -cy - 0.47), 0.94, 0.94, facecolor=colour, edgecolor="white", lw=1.5))
+                ax.add_patch(
+                    Rectangle((cx - 0.47, -cy - 0.47), 0.94, 0.94, facecolor=colour, edgecolor="white", lw=1.5)
+                )
                 txt = "black" if np.isfinite(v) and norm(v) > 0.55 else "white"
-                ax.text(cx, -cy + 0.14, st.district_name(r["district"], lang), ha="center", va="center", fontsize=6.5,
-                        color=txt, fontweight="bold")
-                ax.text(cx, -cy - 0.16, fmt(v) if np.isfinite(v) else "n/a", ha="center", va="center", fontsize=6, color=txt)
-            ax.annotate("", xy=(6.1, -0.5), xytext=(5.55, -0.5), arrowprops={"arrowstyle": "-", "ls": ":", "color": "grey"})
+                ax.text(
+                    cx,
+                    -cy + 0.14,
+                    st.district_name(r["district"], lang),
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color=txt,
+                    fontweight="bold",
+                )
+                ax.text(
+                    cx, -cy - 0.16, fmt(v) if np.isfinite(v) else "n/a", ha="center", va="center", fontsize=6, color=txt
+                )
+            ax.annotate(
+                "", xy=(6.1, -0.5), xytext=(5.55, -0.5), arrowprops={"arrowstyle": "-", "ls": ":", "color": "grey"}
+            )
             ax.text(6.6, -1.05, "~110 km E" if lang == "en" else "东约110公里", ha="center", fontsize=5.5, color="grey")
             ax.set_xlim(-0.6, 7.2)
             ax.set_ylim(-1.7, 0.6)
@@ -147,8 +205,14 @@ def fig_districts(results, scenario=None, by=None, *, metric: str = "output", ye
                 if r["district"] in shapes:
                     allpts = np.vstack(shapes[r["district"]])
                     cx, cy = allpts.mean(axis=0)
-                    ax.text(cx, cy, f"{st.district_name(r['district'], lang)}\n{fmt(v) if np.isfinite(v) else 'n/a'}",
-                            ha="center", va="center", fontsize=5.5)
+                    ax.text(
+                        cx,
+                        cy,
+                        f"{st.district_name(r['district'], lang)}\n{fmt(v) if np.isfinite(v) else 'n/a'}",
+                        ha="center",
+                        va="center",
+                        fontsize=5.5,
+                    )
             ax.autoscale_view()
             ax.set_aspect(1 / np.cos(np.deg2rad(22.6)))
             kind = f"district boundaries from {Path(geojson).name}"
@@ -159,11 +223,16 @@ def fig_districts(results, scenario=None, by=None, *, metric: str = "output", ye
         cb.set_label(unit)
         y0, y1 = int(vals["first_year"].iloc[0]), int(vals["year"].iloc[0])
         what = st.t(metric, lang)
-        ax.set_title(st.t("growth_title", lang, metric=what, y0=y0, y1=y1) if growth
-                     else st.t("district_title", lang, metric=what, year=y1))
-        cap = (f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
-               f"{'Mean annual growth %d-%d' % (y0, y1) if growth else 'Annual ' + metric + ' in %d' % y1} of the SEI "
-               f"firms located in each district, mean over runs; {kind}. Money: 100m yuan = 1e8 yuan, current prices.")
+        ax.set_title(
+            st.t("growth_title", lang, metric=what, y0=y0, y1=y1)
+            if growth
+            else st.t("district_title", lang, metric=what, year=y1)
+        )
+        cap = (
+            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
+            f"{f'Mean annual growth {y0}-{y1}' if growth else f'Annual {metric} in {y1}'} of the SEI "
+            f"firms located in each district, mean over runs; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
+        )
         st.caption(fig, cap)
     attach(fig, districts=vals)
     return fig

@@ -11,15 +11,24 @@ from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, 
 from analysis.stats import CONFIDENCE, lever_effects
 
 
-def fig_levers(results, *, year: int = 2025, industry: str = "ALL", column: str = "ablation", full="none",
-               level: float = CONFIDENCE, lang: str = "en"):
+def fig_levers(
+    results,
+    *,
+    year: int = 2025,
+    industry: str = "ALL",
+    column: str = "ablation",
+    full="none",
+    level: float = CONFIDENCE,
+    lang: str = "en",
+):
     """Forest plot of the lever groups' effects on value added in ``year`` (100m yuan), sorted by
     effect; the right margin gives the relative effect (% of the plan's level) and the group's
     public spending up to ``year``. ``fig.plot_data['effects']``: analysis.stats.lever_effects."""
     res = complete(as_results(results))
     if column not in res.runs.columns:
-        raise NotApplicable(f"no '{column}' column: run the lever_ablation experiment (python -m sim -m "
-                            "+experiment=lever_ablation)")
+        raise NotApplicable(
+            f"no '{column}' column: run the lever_ablation experiment (python -m sim -m +experiment=lever_ablation)"
+        )
     outcome = f"value_added.{industry}.{year}"
     if outcome not in res.runs.columns:
         raise ValueError(f"year/industry: no column '{outcome}' in the runs")
@@ -52,15 +61,18 @@ def fig_levers(results, *, year: int = 2025, industry: str = "ALL", column: str 
         ax2.set_yticks(y, labels)
         ax2.tick_params(length=0, labelsize=6)
         ax2.spines["right"].set_visible(False)
-        ax.text(1.02, 1.0, "% of plan  spend", transform=ax.transAxes, fontsize=5.5, va="bottom", ha="left",
-                color="#333333")
+        ax.text(
+            1.02, 1.0, "% of plan  spend", transform=ax.transAxes, fontsize=5.5, va="bottom", ha="left", color="#333333"
+        )
         ax.set_title(st.t("forest_title", lang), fontsize=8)
         n = int(eff["n_pairs"].min())
-        cap = (f"{SOURCE}; lever_ablation experiment: the plan ('{column}={full}') and the plan without each lever group, "
-               f"{seeds_text(res.runs)}, {scale_text(res.runs)}. Effect of group g = value added of the plan - of the plan "
-               f"without g in {year}, mean over {n}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right "
-               f"margin: effect in % of the plan's value added, and the group's public spending 2019-{year} in the plan "
-               "(100m yuan). Effects of groups are not additive.")
+        cap = (
+            f"{SOURCE}; lever_ablation experiment: the plan ('{column}={full}') and the plan without each lever group, "
+            f"{seeds_text(res.runs)}, {scale_text(res.runs)}. Effect of group g = value added of the plan - of the plan "
+            f"without g in {year}, mean over {n}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right "
+            f"margin: effect in % of the plan's value added, and the group's public spending 2019-{year} in the plan "
+            "(100m yuan). Effects of groups are not additive."
+        )
         st.caption(fig, cap)
     attach(fig, effects=eff)
     return fig

@@ -34,9 +34,14 @@ def snapshot_flows(folder, year: int) -> tuple[pd.DataFrame, pd.DataFrame] | Non
     firms = pd.read_parquet(f_firms, columns=["firm", "industry"]).set_index("firm")["industry"]
     ind_s, ind_c = net["supplier"].map(firms), net["customer"].map(firms)
     ok = ind_s.notna() & ind_c.notna()
-    m = (net[ok].assign(s=ind_s[ok].astype(str), c=ind_c[ok].astype(str))
-         .groupby(["s", "c"])["flow"].sum().unstack(fill_value=0.0).reindex(index=INDUSTRIES, columns=INDUSTRIES,
-                                                                              fill_value=0.0)) * 4
+    m = (
+        net[ok]
+        .assign(s=ind_s[ok].astype(str), c=ind_c[ok].astype(str))
+        .groupby(["s", "c"])["flow"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(index=INDUSTRIES, columns=INDUSTRIES, fill_value=0.0)
+    ) * 4
     pairs = net[["supplier", "customer"]].drop_duplicates()
     out_deg = pairs.groupby("supplier").size()
     in_deg = pairs.groupby("customer").size()
@@ -52,8 +57,9 @@ def io_flows(res, year: int) -> pd.DataFrame:
     from sim.basedata import read_csv
 
     a = res.annual
-    out = (a[(a["metric"] == "output") & (a["district"] == "ALL") & (a["year"] == year)]
-           .groupby("industry", observed=True)["value"].sum() / max(1, res.runs["run_id"].nunique()))
+    out = a[(a["metric"] == "output") & (a["district"] == "ALL") & (a["year"] == year)].groupby(
+        "industry", observed=True
+    )["value"].sum() / max(1, res.runs["run_id"].nunique())
     m = pd.DataFrame(0.0, index=list(INDUSTRIES), columns=list(INDUSTRIES))
     for r in read_csv("io_coefficients.csv"):
         if r["from_sector"] in INDUSTRIES:
@@ -88,12 +94,18 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
         source = f"network snapshots of {len(mats)} run(s): in-city Q4 payments x 4"
     else:
         m = io_flows(res, year)
-        source = ("no network snapshots: input-output coefficients x output (total intermediate requirements, incl. "
-                  "purchases from outside the city)")
+        source = (
+            "no network snapshots: input-output coefficients x output (total intermediate requirements, incl. "
+            "purchases from outside the city)"
+        )
     flows = m.stack().rename("flow").reset_index()
     flows.columns = ["supplier", "customer", "flow"]
     flows["source"] = "snapshot" if mats else "io_coefficients"
-    deg = pd.concat(degs, ignore_index=True) if degs else pd.DataFrame(columns=["firm", "in_degree", "out_degree", "run_id"])
+    deg = (
+        pd.concat(degs, ignore_index=True)
+        if degs
+        else pd.DataFrame(columns=["firm", "in_degree", "out_degree", "run_id"])
+    )
     with st.style(lang) as lang:
         fig = st.figure(st.WIDTH_DOUBLE, 3.4)
         ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.15, 1])
@@ -107,19 +119,41 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
             if tot <= 0 or r["flow"] < min_share * tot:
                 continue
             w = 0.4 + 4.6 * r["flow"] / fmax
-            ax1.add_patch(FancyArrowPatch(pos[r["supplier"]], pos[r["customer"]], connectionstyle="arc3,rad=0.18",
-                                          arrowstyle="-|>", mutation_scale=6 + w, lw=w, shrinkA=14, shrinkB=14,
-                                          color=st.industry_style(r["supplier"])["color"], alpha=0.7))
-        outp = (res.annual[(res.annual["metric"] == "output") & (res.annual["district"] == "ALL")
-                           & (res.annual["year"] == year)].groupby("industry", observed=True)["value"].mean())
+            ax1.add_patch(
+                FancyArrowPatch(
+                    pos[r["supplier"]],
+                    pos[r["customer"]],
+                    connectionstyle="arc3,rad=0.18",
+                    arrowstyle="-|>",
+                    mutation_scale=6 + w,
+                    lw=w,
+                    shrinkA=14,
+                    shrinkB=14,
+                    color=st.industry_style(r["supplier"])["color"],
+                    alpha=0.7,
+                )
+            )
+        outp = (
+            res.annual[
+                (res.annual["metric"] == "output") & (res.annual["district"] == "ALL") & (res.annual["year"] == year)
+            ]
+            .groupby("industry", observed=True)["value"]
+            .mean()
+        )
         omax = max(float(outp.max()) if len(outp) else 1.0, 1.0)
         for ind in INDUSTRIES:
             x, y = pos[ind]
             size = 60 + 500 * float(outp.get(ind, 0.0)) / omax
             ax1.scatter([x], [y], s=size, color=st.industry_style(ind)["color"], edgecolor="black", lw=0.5, zorder=3)
             self_flow = float(m.loc[ind, ind]) / st.YUAN_UNIT
-            ax1.text(1.28 * x, 1.2 * y, f"{st.industry_name(ind, lang)}\n({'within' if lang == 'en' else '内部'} "
-                     f"{self_flow:,.0f})", ha="center", va="center", fontsize=5.5)
+            ax1.text(
+                1.28 * x,
+                1.2 * y,
+                f"{st.industry_name(ind, lang)}\n({'within' if lang == 'en' else '内部'} {self_flow:,.0f})",
+                ha="center",
+                va="center",
+                fontsize=5.5,
+            )
         ax1.set_xlim(-1.75, 1.75)
         ax1.set_ylim(-1.45, 1.45)
         ax1.set_aspect("equal")
@@ -127,28 +161,45 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
         ax1.set_title(f"(a) {st.t('network_title', lang, year=year)}")
         cc = []
         if len(deg):
-            for kind, colname, mk, colr in (("in", "in_degree", "o", st.OKABE_ITO["blue"]),
-                                            ("out", "out_degree", "s", st.OKABE_ITO["vermillion"])):
+            for kind, colname, mk, colr in (
+                ("in", "in_degree", "o", st.OKABE_ITO["blue"]),
+                ("out", "out_degree", "s", st.OKABE_ITO["vermillion"]),
+            ):
                 c = ccdf(deg[colname].to_numpy()).assign(kind=kind)
                 cc.append(c)
-                ax2.loglog(c["k"], c["ccdf"], marker=mk, ls="none", ms=2.5, color=colr, label=st.t(f"{kind}_degree", lang))
+                ax2.loglog(
+                    c["k"], c["ccdf"], marker=mk, ls="none", ms=2.5, color=colr, label=st.t(f"{kind}_degree", lang)
+                )
             ax2.legend(loc="lower left")
         else:
-            ax2.text(0.5, 0.5, st.t("no_snapshot", lang, year=year), transform=ax2.transAxes, ha="center", va="center",
-                     fontsize=7)
+            ax2.text(
+                0.5,
+                0.5,
+                st.t("no_snapshot", lang, year=year),
+                transform=ax2.transAxes,
+                ha="center",
+                va="center",
+                fontsize=7,
+            )
             ax2.set_xscale("log")
             ax2.set_yscale("log")
         ax2.set_xlabel(st.t("degree", lang))
         ax2.set_ylabel(st.t("ccdf", lang))
         ax2.set_title(f"(b) {st.t('degree_title', lang, year=year)}")
-        cap = (f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) {source}; node "
-               f"area ~ output in {year}; arrows supplier -> customer, width ~ flow (flows < {min_share:.1%} of the total "
-               "between industries not drawn); within-industry flows in brackets, 100m yuan/year. (b) distinct "
-               f"supplier links per firm alive at the end of {year}, pooled over the runs with snapshots; zero degrees "
-               "left out.")
+        cap = (
+            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) {source}; node "
+            f"area ~ output in {year}; arrows supplier -> customer, width ~ flow (flows < {min_share:.1%} of the total "
+            "between industries not drawn); within-industry flows in brackets, 100m yuan/year. (b) distinct "
+            f"supplier links per firm alive at the end of {year}, pooled over the runs with snapshots; zero degrees "
+            "left out."
+        )
         st.caption(fig, cap)
-    attach(fig, flows=flows, degrees=deg, degree_ccdf=pd.concat(cc, ignore_index=True) if cc else
-           pd.DataFrame(columns=["k", "ccdf", "kind"]))
+    attach(
+        fig,
+        flows=flows,
+        degrees=deg,
+        degree_ccdf=pd.concat(cc, ignore_index=True) if cc else pd.DataFrame(columns=["k", "ccdf", "kind"]),
+    )
     fig.snapshot_runs = used
     return fig
 

@@ -9,13 +9,33 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, as_results, attach, band_stats, complete, scale_text, scenarios, seeds_text
-from analysis.figures._common import NotApplicable, subset
+from analysis.figures._common import (
+    SOURCE,
+    NotApplicable,
+    as_results,
+    attach,
+    band_stats,
+    complete,
+    scale_text,
+    scenarios,
+    seeds_text,
+    subset,
+)
 from analysis.stats import CONFIDENCE, paired_series
 
 
-def fig_scenarios(results, by=None, baseline=None, *, metric: str = "value_added", industry: str = "ALL",
-                  band=(10, 90), level: float = CONFIDENCE, lang: str = "en", include=None):
+def fig_scenarios(
+    results,
+    by=None,
+    baseline=None,
+    *,
+    metric: str = "value_added",
+    industry: str = "ALL",
+    band=(10, 90),
+    level: float = CONFIDENCE,
+    lang: str = "en",
+    include=None,
+):
     """Fan charts of ``metric`` (``industry``, yuan/year) per scenario, and paired differences
     against ``baseline`` (default: no_plan / none / history / the first scenario).
 
@@ -49,8 +69,14 @@ def fig_scenarios(results, by=None, baseline=None, *, metric: str = "value_added
             fans.append(b)
             c = colors[s]
             ax1.fill_between(b["year"], b["lo"] / st.YUAN_UNIT, b["hi"] / st.YUAN_UNIT, color=c, alpha=0.2, lw=0)
-            ax1.plot(b["year"], b["median"] / st.YUAN_UNIT, color=c, label=str(s), lw=1.6 if s == baseline else 1.3,
-                     ls="--" if s == baseline else "-")
+            ax1.plot(
+                b["year"],
+                b["median"] / st.YUAN_UNIT,
+                color=c,
+                label=str(s),
+                lw=1.6 if s == baseline else 1.3,
+                ls="--" if s == baseline else "-",
+            )
         fan = pd.concat(fans, ignore_index=True)
         shown = paired[paired[name].isin(show)]
         k = 0
@@ -62,9 +88,15 @@ def fig_scenarios(results, by=None, baseline=None, *, metric: str = "value_added
             k += 1
             y = d["diff"].to_numpy() / st.YUAN_UNIT
             err = np.vstack([y - d["diff_lo"].to_numpy() / st.YUAN_UNIT, d["diff_hi"].to_numpy() / st.YUAN_UNIT - y])
-            ax2.errorbar(x, y, yerr=np.nan_to_num(err), color=colors[s], marker="o", ms=3, lw=1.0, capsize=1.5, label=str(s))
+            ax2.errorbar(
+                x, y, yerr=np.nan_to_num(err), color=colors[s], marker="o", ms=3, lw=1.0, capsize=1.5, label=str(s)
+            )
         ax2.axhline(0, color=colors[baseline], lw=0.9, ls="--")
-        ax1.set_ylabel(st.t("va_unit", lang) if metric == "value_added" else f"{metric} ({'100m yuan' if lang == 'en' else '亿元'})")
+        ax1.set_ylabel(
+            st.t("va_unit", lang)
+            if metric == "value_added"
+            else f"{metric} ({'100m yuan' if lang == 'en' else '亿元'})"
+        )
         ax2.set_ylabel(st.t("va_diff_unit", lang) if metric == "value_added" else f"{metric} difference")
         for ax in (ax1, ax2):
             ax.set_xlabel(st.t("year", lang))
@@ -75,10 +107,12 @@ def fig_scenarios(results, by=None, baseline=None, *, metric: str = "value_added
         ax2.set_title(f"(b) {st.t('diff_title', lang, base=baseline)}")
         ax1.legend(title=name, loc="upper left", fontsize=6.5)
         n = int(shown["n_pairs"].min()) if len(shown) else 0
-        cap = (f"{SOURCE}; scenarios by {name}, {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. "
-               f"(a) lines: median over seeds; bands: {band[0]}-{band[1]}th percentiles. (b) mean over {n}+ seeds of the "
-               f"same-seed difference (common random numbers) with its {level:.0%} t interval. 100m yuan = 1e8 yuan per "
-               "year, current prices.")
+        cap = (
+            f"{SOURCE}; scenarios by {name}, {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. "
+            f"(a) lines: median over seeds; bands: {band[0]}-{band[1]}th percentiles. (b) mean over {n}+ seeds of the "
+            f"same-seed difference (common random numbers) with its {level:.0%} t interval. 100m yuan = 1e8 yuan per "
+            "year, current prices."
+        )
         st.caption(fig, cap)
     attach(fig, fan=fan, paired=shown.reset_index(drop=True))
     return fig

@@ -42,8 +42,15 @@ def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "e
                     continue
                 col = "black" if p > 0.6 else "white"
                 ax.text(j, i - 0.12, f"{p:.2f}", ha="center", va="center", fontsize=6, color=col, fontweight="bold")
-                ax.text(j, i + 0.22, f"[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]", ha="center", va="center", fontsize=4.5,
-                        color=col)
+                ax.text(
+                    j,
+                    i + 0.22,
+                    f"[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]",
+                    ha="center",
+                    va="center",
+                    fontsize=4.5,
+                    color=col,
+                )
         ax.set_xticks(range(len(order_t)), order_t, rotation=40, ha="right")
         ax.set_yticks(range(len(present)), [str(s) for s in present])
         ax.set_xlabel(st.t("target", lang))
@@ -53,10 +60,12 @@ def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "e
         ax.set_title(st.t("heat_title", lang))
         cb = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
         cb.set_label(st.t("p_met", lang))
-        cap = (f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: share of seeds meeting the "
-               f"target (sim/targets.py rules, targets config plan_2018 unless overridden) and its Wilson {level:.0%} "
-               "interval; n/a: no run could evaluate it. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the "
-               "run's last year; several are declared proxies (docs/targets.md).")
+        cap = (
+            f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: share of seeds meeting the "
+            f"target (sim/targets.py rules, targets config plan_2018 unless overridden) and its Wilson {level:.0%} "
+            "interval; n/a: no run could evaluate it. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the "
+            "run's last year; several are declared proxies (docs/targets.md)."
+        )
         st.caption(fig, cap)
     attach(fig, attainment=att, matrix=mat)
     return fig

@@ -17,8 +17,11 @@ def observed_value_added() -> pd.DataFrame:
     from sim.basedata import load
 
     bd = load()
-    rows = [{"industry": ind, "year": y, "value_added": float(v[k])}
-            for y, v in ((2018, bd.va_2018), (2019, bd.va_2019)) for k, ind in enumerate(INDUSTRIES)]
+    rows = [
+        {"industry": ind, "year": y, "value_added": float(v[k])}
+        for y, v in ((2018, bd.va_2018), (2019, bd.va_2019))
+        for k, ind in enumerate(INDUSTRIES)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -42,8 +45,9 @@ def log_axis(ax) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
-def fig_value_added(results, scenario=None, by=None, *, band=(10, 90), lang: str = "en", targets=None,
-                    industries=INDUSTRIES):
+def fig_value_added(
+    results, scenario=None, by=None, *, band=(10, 90), lang: str = "en", targets=None, industries=INDUSTRIES
+):
     """SEI value added by industry (left) and the clusters' scale with the plan's thresholds
     (right), median over the runs of one scenario with a percentile band.
 
@@ -74,13 +78,26 @@ def fig_value_added(results, scenario=None, by=None, *, band=(10, 90), lang: str
                 sty = st.industry_style(ind)
                 y = b["year"].to_numpy()
                 ax.fill_between(y, b["lo"] / st.YUAN_UNIT, b["hi"] / st.YUAN_UNIT, color=sty["color"], alpha=0.18, lw=0)
-                ax.plot(y, b["median"] / st.YUAN_UNIT, color=sty["color"], ls=sty["linestyle"],
-                        label=st.industry_name(ind, lang))
+                ax.plot(
+                    y,
+                    b["median"] / st.YUAN_UNIT,
+                    color=sty["color"],
+                    ls=sty["linestyle"],
+                    label=st.industry_name(ind, lang),
+                )
             tabs[metric] = pd.concat(parts, ignore_index=True)
         for ind in industries:
             o = obs[obs["industry"] == ind]
-            ax1.scatter(o["year"], o["value_added"] / st.YUAN_UNIT, color=st.industry_style(ind)["color"],
-                        marker=st.industry_style(ind)["marker"], edgecolor="black", linewidth=0.4, s=16, zorder=3)
+            ax1.scatter(
+                o["year"],
+                o["value_added"] / st.YUAN_UNIT,
+                color=st.industry_style(ind)["color"],
+                marker=st.industry_style(ind)["marker"],
+                edgecolor="black",
+                linewidth=0.4,
+                s=16,
+                zorder=3,
+            )
         ax1.scatter([], [], marker="o", facecolor="white", edgecolor="black", s=16, label=st.t("observed", lang))
         thr = {"trillion": defs["trillion_yuan"], "hundredbn": defs["hundred_billion_yuan"]}
         for key, ls in (("trillion", "-"), ("hundredbn", "--")):
@@ -97,14 +114,21 @@ def fig_value_added(results, scenario=None, by=None, *, band=(10, 90), lang: str
         h1, l1 = ax1.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         st.legend_axes(fig, gs[1, :], h1 + h2[-2:], l1 + l2[-2:], ncol=4)
-        cap = (f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. Lines: median over "
-               f"runs; bands: {band[0]}-{band[1]}th percentiles. Markers in (a): statistics (sim/data/sei_value_added.csv; "
-               "2018 by industry = the 2018 total split by 2019 shares). (b): clusters are measured by "
-               f"{measure} (targets config); trillion-yuan clusters count over industries and sub-fields, "
-               "hundred-billion clusters over the named sub-fields (docs/targets.md). Log scales; 100m yuan = 1e8 yuan per year, current prices.")
+        cap = (
+            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. Lines: median over "
+            f"runs; bands: {band[0]}-{band[1]}th percentiles. Markers in (a): statistics (sim/data/sei_value_added.csv; "
+            "2018 by industry = the 2018 total split by 2019 shares). (b): clusters are measured by "
+            f"{measure} (targets config); trillion-yuan clusters count over industries and sub-fields, "
+            "hundred-billion clusters over the named sub-fields (docs/targets.md). Log scales; 100m yuan = 1e8 yuan per year, current prices."
+        )
         st.caption(fig, cap)
-    attach(fig, value_added=tabs["value_added"], cluster=tabs[measure].assign(measure=measure), observed=obs,
-           thresholds=pd.DataFrame({"threshold": list(thr), "yuan": list(thr.values())}))
+    attach(
+        fig,
+        value_added=tabs["value_added"],
+        cluster=tabs[measure].assign(measure=measure),
+        observed=obs,
+        thresholds=pd.DataFrame({"threshold": list(thr), "yuan": list(thr.values())}),
+    )
     fig.scenario = (name, label)
     return fig
 

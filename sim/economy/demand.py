@@ -29,8 +29,12 @@ def annual_growth(year: int, trend: dict[str, float], scenario: ScenarioConfig, 
     if scenario.demand_path == "history" and year in data.drivers:
         ref = driver_reference(data)
         dev = {k: (data.drivers[year][k] - ref[k]) / 100.0 for k in ref}
-        g = g + (1 - data.export_share) * dev["gdp"] + data.export_share * dev["exports"] \
+        g = (
+            g
+            + (1 - data.export_share) * dev["gdp"]
+            + data.export_share * dev["exports"]
             + data.semiconductor_exposure * dev["semiconductors"]
+        )
     return g
 
 

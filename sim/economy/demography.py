@@ -21,8 +21,14 @@ import numpy as np
 from sim.config import DemographyParams
 
 
-def exit_mask(age_q: np.ndarray, employees: np.ndarray, alive: np.ndarray, insolvent: np.ndarray,
-              p: DemographyParams, rng: np.random.Generator) -> np.ndarray:
+def exit_mask(
+    age_q: np.ndarray,
+    employees: np.ndarray,
+    alive: np.ndarray,
+    insolvent: np.ndarray,
+    p: DemographyParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Firms that exit this quarter (age in quarters, employees in people)."""
     young = age_q < 4 * p.young_age_years
     med = np.median(employees[alive]) if alive.any() else 1.0
@@ -38,13 +44,21 @@ def startup_counts(firm_weight: np.ndarray, p: DemographyParams, rng: np.random.
     return rng.poisson(p.entry_rate / 4.0 * np.clip(firm_weight, 0, None))
 
 
-def spinoff_count(capability: np.ndarray, alive: np.ndarray, p: DemographyParams, rng: np.random.Generator) -> np.ndarray:
+def spinoff_count(
+    capability: np.ndarray, alive: np.ndarray, p: DemographyParams, rng: np.random.Generator
+) -> np.ndarray:
     """Mask of institutes spinning off a firm this quarter."""
     return alive & (rng.random(len(alive)) < p.spinoff_rate * capability)
 
 
-def relocation_mask(rent_of_firm: np.ndarray, mean_rent: float, alive: np.ndarray, p: DemographyParams,
-                    rng: np.random.Generator, multiplier: float = 1.0) -> np.ndarray:
+def relocation_mask(
+    rent_of_firm: np.ndarray,
+    mean_rent: float,
+    alive: np.ndarray,
+    p: DemographyParams,
+    rng: np.random.Generator,
+    multiplier: float = 1.0,
+) -> np.ndarray:
     """Firms that decide to relocate this quarter: baseline hazard scaled by relative rent."""
     rate = multiplier * p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.relocation_rent_elasticity
     return alive & (rng.random(len(alive)) < np.clip(rate, 0, 0.5))

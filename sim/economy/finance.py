@@ -31,9 +31,20 @@ class FinanceResult:
     credit_constrained: np.ndarray
 
 
-def settle(*, value_added: np.ndarray, wage_bill: np.ndarray, rent: np.ndarray, rd: np.ndarray, capital: np.ndarray,
-           desired_capital: np.ndarray, debt: np.ndarray, cash: np.ndarray, p: FinanceParams,
-           transfers: np.ndarray | float = 0.0, leverage_bonus: np.ndarray | float = 0.0) -> FinanceResult:
+def settle(
+    *,
+    value_added: np.ndarray,
+    wage_bill: np.ndarray,
+    rent: np.ndarray,
+    rd: np.ndarray,
+    capital: np.ndarray,
+    desired_capital: np.ndarray,
+    debt: np.ndarray,
+    cash: np.ndarray,
+    p: FinanceParams,
+    transfers: np.ndarray | float = 0.0,
+    leverage_bonus: np.ndarray | float = 0.0,
+) -> FinanceResult:
     """One quarter of accounts. ``transfers`` (yuan: grants, equity, subsidies) add to cash
     before investment; ``leverage_bonus`` raises the firm's borrowing limit (share of capital)."""
     interest = debt * p.interest_rate / 4.0
@@ -59,5 +70,13 @@ def settle(*, value_added: np.ndarray, wage_bill: np.ndarray, rent: np.ndarray, 
     insolvent = cash2 < -np.clip(cap * capital2 - debt2, 0, None)
     # a firm short of cash borrows what it can to cover the gap
     cover = np.where(cash2 < 0, np.minimum(-cash2, np.clip(cap * capital2 - debt2, 0, None)), 0.0)
-    return FinanceResult(profit=profit, investment=inv, capital=capital2, debt=debt2 + cover, cash=cash2 + cover,
-                         interest=interest, insolvent=insolvent, credit_constrained=inv < want - 1e-9)
+    return FinanceResult(
+        profit=profit,
+        investment=inv,
+        capital=capital2,
+        debt=debt2 + cover,
+        cash=cash2 + cover,
+        interest=interest,
+        insolvent=insolvent,
+        credit_constrained=inv < want - 1e-9,
+    )

@@ -20,8 +20,9 @@ def decay(distance_km: np.ndarray, efold_km: float) -> np.ndarray:
     return np.exp(-distance_km / efold_km)
 
 
-def update_rent(rent: np.ndarray, used: np.ndarray, space: np.ndarray, reference_occupancy: np.ndarray,
-                p: GeographyParams) -> np.ndarray:
+def update_rent(
+    rent: np.ndarray, used: np.ndarray, space: np.ndarray, reference_occupancy: np.ndarray, p: GeographyParams
+) -> np.ndarray:
     """New rent (yuan/m2/month): trend growth plus a response to occupancy above the district's
     base-year occupancy (rents rise where space fills up, fall where it empties)."""
     occ = used / np.maximum(space, 1.0)
@@ -35,8 +36,10 @@ def location_utility(rent: np.ndarray, free_space: np.ndarray, presence: np.ndar
     rent [N_DIST] yuan/m2/month; free_space [N_DIST] m2; presence [N_IND, N_DIST] output share.
     A district without free space gets a very low utility (entry is blocked there).
     """
-    u = (-p.location_rent_elasticity * np.log(np.maximum(rent, 1e-6))
-         + p.location_space_weight * np.log(np.maximum(free_space, 1.0)))[None, :]
+    u = (
+        -p.location_rent_elasticity * np.log(np.maximum(rent, 1e-6))
+        + p.location_space_weight * np.log(np.maximum(free_space, 1.0))
+    )[None, :]
     u = u + p.location_cluster_weight * np.log(presence + 1e-3)
     u = np.where(free_space[None, :] > 0, u, -np.inf)
     return u

@@ -43,10 +43,16 @@ def firm_spillovers(cell: np.ndarray, rd: np.ndarray, reachable: np.ndarray, p: 
     return p.spillover_rate * reachable[cell] * share
 
 
-def update_firm_innovation(knowledge: np.ndarray, tfp: np.ndarray, rd: np.ndarray, spill: np.ndarray,
-                           sales: np.ndarray, p: InnovationParams, rng: np.random.Generator,
-                           breakthrough_multiplier: np.ndarray | float = 1.0,
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def update_firm_innovation(
+    knowledge: np.ndarray,
+    tfp: np.ndarray,
+    rd: np.ndarray,
+    spill: np.ndarray,
+    sales: np.ndarray,
+    p: InnovationParams,
+    rng: np.random.Generator,
+    breakthrough_multiplier: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """New (knowledge, tfp, breakthrough mask) after one quarter of R&D and spillovers.
     ``breakthrough_multiplier`` scales the hazard (pilot-scale funding, regulatory pilots)."""
     k_new = (1.0 - p.knowledge_depreciation) * knowledge + rd + spill
@@ -58,9 +64,17 @@ def update_firm_innovation(knowledge: np.ndarray, tfp: np.ndarray, rd: np.ndarra
     return k_new, tfp_new, hit
 
 
-def update_institutes(knowledge: np.ndarray, budget: np.ndarray, capability: np.ndarray, researchers: np.ndarray,
-                      target: np.ndarray, alive: np.ndarray, p: InnovationParams, extra_budget: np.ndarray | float = 0.0,
-                      learning_multiplier: np.ndarray | float = 1.0) -> tuple[np.ndarray, ...]:
+def update_institutes(
+    knowledge: np.ndarray,
+    budget: np.ndarray,
+    capability: np.ndarray,
+    researchers: np.ndarray,
+    target: np.ndarray,
+    alive: np.ndarray,
+    p: InnovationParams,
+    extra_budget: np.ndarray | float = 0.0,
+    learning_multiplier: np.ndarray | float = 1.0,
+) -> tuple[np.ndarray, ...]:
     """New (knowledge, knowledge_flow, capability, budget) of institutes after one quarter.
     ``extra_budget`` (yuan this quarter) is spent on research like the own budget."""
     staffing = np.sqrt(np.clip(researchers / np.maximum(target, 1e-9), 0.0, 1.0))

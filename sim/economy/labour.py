@@ -38,7 +38,9 @@ def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return rank
 
 
-def labour_gap(employees: np.ndarray, capacity: np.ndarray, expected_demand: np.ndarray, target_util: float) -> np.ndarray:
+def labour_gap(
+    employees: np.ndarray, capacity: np.ndarray, expected_demand: np.ndarray, target_util: float
+) -> np.ndarray:
     """Desired change of employment (people): capacity should equal expected demand / target
     utilisation; with constant returns and a fixed K/L mix labour scales one-for-one."""
     want = expected_demand / target_util
@@ -46,16 +48,18 @@ def labour_gap(employees: np.ndarray, capacity: np.ndarray, expected_demand: np.
     return employees * (np.clip(factor, 0.0, 4.0) - 1.0)
 
 
-def vacancies_and_layoffs(gap: np.ndarray, ppa: int, can_hire: np.ndarray, p: LabourParams,
-                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def vacancies_and_layoffs(
+    gap: np.ndarray, ppa: int, can_hire: np.ndarray, p: LabourParams, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Vacancies and layoffs in talent agents per employer."""
     vac = stochastic_round(np.clip(gap, 0, None) * p.hire_speed / ppa, rng)
     lay = stochastic_round(np.clip(-gap, 0, None) * p.fire_speed / ppa, rng)
     return np.where(can_hire, vac, 0), lay
 
 
-def separations(employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float,
-                rng: np.random.Generator) -> np.ndarray:
+def separations(
+    employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator
+) -> np.ndarray:
     """Mask of employed agents who leave their job (layoffs by random rank, then quits); the
     first-ranked agent of every employer stays (founders)."""
     idx = np.flatnonzero(employed)
@@ -70,8 +74,14 @@ def separations(employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray,
     return out
 
 
-def match(agent_idx: np.ndarray, agent_key: np.ndarray, slot_owner: np.ndarray, slot_key: np.ndarray,
-          efficiency: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def match(
+    agent_idx: np.ndarray,
+    agent_key: np.ndarray,
+    slot_owner: np.ndarray,
+    slot_key: np.ndarray,
+    efficiency: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """Match agents to vacancy slots within cells (same key). In each cell
     floor(efficiency x min(U, V)) pairs form, at random on both sides (stochastically rounded).
     Returns (matched agent indices, slot positions)."""
@@ -95,24 +105,31 @@ def cell_key(field: np.ndarray, district: np.ndarray) -> np.ndarray:
     return field.astype(np.int64) * N_DIST + district
 
 
-def inflow_counts(stock: np.ndarray, unfilled: np.ndarray, ppa: int, p: LabourParams,
-                  rng: np.random.Generator) -> np.ndarray:
+def inflow_counts(
+    stock: np.ndarray, unfilled: np.ndarray, ppa: int, p: LabourParams, rng: np.random.Generator
+) -> np.ndarray:
     """New talent agents per cell (field x district): graduates and migrants in proportion to the
     stock, plus in-migration answering unfilled vacancies (people -> agents)."""
     people = p.inflow_base * stock + p.inmigration_response * unfilled
     return rng.poisson(np.clip(people, 0, None) / ppa)
 
 
-def leave_city(employed: np.ndarray, age: np.ndarray, p: LabourParams, rng: np.random.Generator,
-               employed_multiplier: np.ndarray | float = 1.0) -> np.ndarray:
+def leave_city(
+    employed: np.ndarray,
+    age: np.ndarray,
+    p: LabourParams,
+    rng: np.random.Generator,
+    employed_multiplier: np.ndarray | float = 1.0,
+) -> np.ndarray:
     """Mask of agents leaving the talent stock this quarter (out-migration or retirement);
     ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support)."""
     rate = np.where(employed, p.outmigration_employed * employed_multiplier, p.outmigration_unemployed)
     return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
 
 
-def move_destinations(district: np.ndarray, pull: np.ndarray, distance_km: np.ndarray, p: LabourParams,
-                      rng: np.random.Generator) -> np.ndarray:
+def move_destinations(
+    district: np.ndarray, pull: np.ndarray, distance_km: np.ndarray, p: LabourParams, rng: np.random.Generator
+) -> np.ndarray:
     """New districts of searching unemployed agents: a share move, choosing by vacancies
     (``pull`` per district) with distance decay; the rest stay."""
     from sim.economy.geography import decay
@@ -126,8 +143,9 @@ def move_destinations(district: np.ndarray, pull: np.ndarray, distance_km: np.nd
     return dest
 
 
-def update_wage_index(wage_index: np.ndarray, unemployed: np.ndarray, labour_force: np.ndarray,
-                      p: LabourParams) -> np.ndarray:
+def update_wage_index(
+    wage_index: np.ndarray, unemployed: np.ndarray, labour_force: np.ndarray, p: LabourParams
+) -> np.ndarray:
     """Nominal wage index by field x district (yuan/person/quarter): trend growth, lower where the
     cell's unemployment rate is above the base-year rate (a wage curve, Blanchflower & Oswald)."""
     u = np.where(labour_force > 0, unemployed / np.maximum(labour_force, 1e-9), p.unemployment_rate)
@@ -135,5 +153,15 @@ def update_wage_index(wage_index: np.ndarray, unemployed: np.ndarray, labour_for
     return wage_index * (1.0 + g)
 
 
-__all__ = ["rank_within", "labour_gap", "vacancies_and_layoffs", "separations", "match", "cell_key",
-           "inflow_counts", "leave_city", "move_destinations", "update_wage_index"]
+__all__ = [
+    "rank_within",
+    "labour_gap",
+    "vacancies_and_layoffs",
+    "separations",
+    "match",
+    "cell_key",
+    "inflow_counts",
+    "leave_city",
+    "move_destinations",
+    "update_wage_index",
+]

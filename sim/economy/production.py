@@ -75,7 +75,9 @@ def link_pairs(sup: np.ndarray, cust: np.ndarray, ind: np.ndarray, n: int) -> tu
     return pair_id[key], np.flatnonzero(has) // N_IND
 
 
-def link_weights(sup: np.ndarray, w: np.ndarray, pair: np.ndarray, n_pairs: int, supplier_size: np.ndarray) -> np.ndarray:
+def link_weights(
+    sup: np.ndarray, w: np.ndarray, pair: np.ndarray, n_pairs: int, supplier_size: np.ndarray
+) -> np.ndarray:
     """Order shares among a customer's suppliers of one industry: proportional to link strength x
     supplier capacity (customers split orders by what suppliers can deliver); they sum to 1
     within each (customer, input industry) pair that has a supplier with capacity."""
@@ -118,8 +120,19 @@ def _delivery_ratio(x_dem: np.ndarray, cap: np.ndarray) -> np.ndarray:
     return np.where(x_dem > 0, np.minimum(1.0, cap / np.where(x_dem > 0, x_dem, 1.0)), 1.0)
 
 
-def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, sup: np.ndarray, cust: np.ndarray,
-            w: np.ndarray, io: np.ndarray, va_ratio: np.ndarray, import_avail: np.ndarray, rounds: int) -> ProductionResult:
+def produce(
+    *,
+    ind: np.ndarray,
+    capacity: np.ndarray,
+    final_demand: np.ndarray,
+    sup: np.ndarray,
+    cust: np.ndarray,
+    w: np.ndarray,
+    io: np.ndarray,
+    va_ratio: np.ndarray,
+    import_avail: np.ndarray,
+    rounds: int,
+) -> ProductionResult:
     """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
     Vectorised; see the module docstring for the assumptions."""
     n = len(ind)
@@ -160,6 +173,15 @@ def produce(*, ind: np.ndarray, capacity: np.ndarray, final_demand: np.ndarray, 
     interm_sei = np.bincount(cust, weights=flow, minlength=n)
     sales_final = d * r
     va = va_ratio[ind] * output
-    return ProductionResult(demand=demanded, output=output, value_added=va, intermediate=output - va,
-                            interm_sei=interm_sei, sales_final=sales_final, sales_interm=sales_interm,
-                            inventory_change=output - sales_final - sales_interm, link_flow=flow, input_ratio=rho)
+    return ProductionResult(
+        demand=demanded,
+        output=output,
+        value_added=va,
+        intermediate=output - va,
+        interm_sei=interm_sei,
+        sales_final=sales_final,
+        sales_interm=sales_interm,
+        inventory_change=output - sales_final - sales_interm,
+        link_flow=flow,
+        input_ratio=rho,
+    )

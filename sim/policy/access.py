@@ -53,11 +53,14 @@ def _first_purchase_capacity(c: FirstPurchaseConfig) -> float:
     return c.orders_per_year * c.max_order
 
 
-@lever("access.first_purchase", clauses=("M-ACCESS-3",),
-       channel="public orders (public_demand, yuan) for firms with a recent breakthrough: more sales of new products",
-       test="tests/test_levers_access.py::test_first_purchase_raises_sales_of_new_products",
-       default_source="5e8 yuan/yr, 200 orders of up to 5e6 yuan (assumptions; no published figure found)",
-       capacity=_first_purchase_capacity)
+@lever(
+    "access.first_purchase",
+    clauses=("M-ACCESS-3",),
+    channel="public orders (public_demand, yuan) for firms with a recent breakthrough: more sales of new products",
+    test="tests/test_levers_access.py::test_first_purchase_raises_sales_of_new_products",
+    default_source="5e8 yuan/yr, 200 orders of up to 5e6 yuan (assumptions; no published figure found)",
+    capacity=_first_purchase_capacity,
+)
 def first_purchase(ctx: PolicyContext, c: FirstPurchaseConfig) -> None:
     w = ctx.world
     f = w.firms
@@ -70,8 +73,10 @@ def first_purchase(ctx: PolicyContext, c: FirstPurchaseConfig) -> None:
     winners = ctx.competitive_call(eligible, score, n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
-    order = np.minimum(np.minimum(c.max_order / ff, c.max_capacity_share * f.capacity[winners]),
-                       ctx.quarter_budget(c.budget) / len(winners))
+    order = np.minimum(
+        np.minimum(c.max_order / ff, c.max_capacity_share * f.capacity[winners]),
+        ctx.quarter_budget(c.budget) / len(winners),
+    )
     ctx.effects.public_demand[winners] += order
     ctx.spend("access.first_purchase", f.industry[winners], f.district[winners], order)
 
@@ -100,12 +105,15 @@ class FirstSetConfig(LeverConfig):
     targeting: Targeting = field(default_factory=lambda: Targeting(industries=["IND-EQP"]))
 
 
-@lever("access.first_set", clauses=("M-ACCESS-3",),
-       channel="premium subsidy for insuring the first units of new equipment; covered makers' external demand "
-               "x (1 + demand_uplift)",
-       test="tests/test_levers_access.py::test_first_set_raises_demand_of_new_equipment",
-       default_source="premium cap 3% and 80% subsidy as in the national first-set insurance pilot (2015); "
-                      "budget 1e8 yuan/yr, uplift 0.1 (assumptions)")
+@lever(
+    "access.first_set",
+    clauses=("M-ACCESS-3",),
+    channel="premium subsidy for insuring the first units of new equipment; covered makers' external demand "
+    "x (1 + demand_uplift)",
+    test="tests/test_levers_access.py::test_first_set_raises_demand_of_new_equipment",
+    default_source="premium cap 3% and 80% subsidy as in the national first-set insurance pilot (2015); "
+    "budget 1e8 yuan/yr, uplift 0.1 (assumptions)",
+)
 def first_set(ctx: PolicyContext, c: FirstSetConfig) -> None:
     f = ctx.world.firms
     rows = np.flatnonzero(ctx.firm_mask(c.targeting) & recent_breakthrough(ctx, c.recent_quarters) & (f.output > 0))
@@ -130,22 +138,38 @@ class PilotZone:
 
     name: str = ""
     breakthrough_multiplier: float = 1.5  # on the breakthrough hazard: road/clinical trials on site shorten the way to a marketable product (assumption)
-    demand_multiplier: float = 1.05  # on external demand: earlier market entry through application scenarios (assumption)
+    demand_multiplier: float = (
+        1.05  # on external demand: earlier market entry through application scenarios (assumption)
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
 def _driverless() -> PilotZone:
-    return PilotZone(name="Pingshan driverless demonstration zone (坪山无人驾驶示范区)",
-                     targeting=Targeting(subfields=["intelligent_connected_vehicles", "new_energy_vehicles"],
-                                         districts=["pingshan"]))
+    return PilotZone(
+        name="Pingshan driverless demonstration zone (坪山无人驾驶示范区)",
+        targeting=Targeting(
+            subfields=["intelligent_connected_vehicles", "new_energy_vehicles"], districts=["pingshan"]
+        ),
+    )
 
 
 def _life_health() -> PilotZone:
-    return PilotZone(name="Dapeng life-and-health test zone (大鹏生命健康试验区)",
-                     targeting=Targeting(subfields=["biopharmaceuticals", "innovative_generic_drugs", "high_end_medical_devices",
-                                                    "precision_medicine_gene_testing", "stem_cells_cell_therapy",
-                                                    "digital_life_imaging", "brain_synthetic_biology", "marine_biology_fishing"],
-                                         districts=["dapeng"]))
+    return PilotZone(
+        name="Dapeng life-and-health test zone (大鹏生命健康试验区)",
+        targeting=Targeting(
+            subfields=[
+                "biopharmaceuticals",
+                "innovative_generic_drugs",
+                "high_end_medical_devices",
+                "precision_medicine_gene_testing",
+                "stem_cells_cell_therapy",
+                "digital_life_imaging",
+                "brain_synthetic_biology",
+                "marine_biology_fishing",
+            ],
+            districts=["dapeng"],
+        ),
+    )
 
 
 @dataclass
@@ -165,11 +189,14 @@ class PilotZonesConfig(LeverConfig):
     life_health: PilotZone = field(default_factory=_life_health)
 
 
-@lever("access.pilot_zones", clauses=("M-ACCESS-1", "M-ACCESS-2", "M-ACCESS-4"),
-       channel="breakthrough hazard x breakthrough_multiplier and external demand x demand_multiplier for firms of "
-               "the zones' sub-fields in their districts (Pingshan driverless, Dapeng life and health)",
-       test="tests/test_levers_access.py::test_pilot_zones_raise_breakthroughs_in_zone",
-       default_source="zones and sub-fields named in 四.四; multipliers 1.5 and 1.05, budget 2e8 yuan/yr (assumptions)")
+@lever(
+    "access.pilot_zones",
+    clauses=("M-ACCESS-1", "M-ACCESS-2", "M-ACCESS-4"),
+    channel="breakthrough hazard x breakthrough_multiplier and external demand x demand_multiplier for firms of "
+    "the zones' sub-fields in their districts (Pingshan driverless, Dapeng life and health)",
+    test="tests/test_levers_access.py::test_pilot_zones_raise_breakthroughs_in_zone",
+    default_source="zones and sub-fields named in 四.四; multipliers 1.5 and 1.05, budget 2e8 yuan/yr (assumptions)",
+)
 def pilot_zones(ctx: PolicyContext, c: PilotZonesConfig) -> None:
     f = ctx.world.firms
     e = ctx.effects
@@ -181,7 +208,9 @@ def pilot_zones(ctx: PolicyContext, c: PilotZonesConfig) -> None:
         e.demand_multiplier[m] *= z.demand_multiplier
         rows = np.flatnonzero(m)
         if len(rows) and per_zone > 0:
-            ctx.spend("access.pilot_zones", f.industry[rows], f.district[rows], np.full(len(rows), per_zone / len(rows)))
+            ctx.spend(
+                "access.pilot_zones", f.industry[rows], f.district[rows], np.full(len(rows), per_zone / len(rows))
+            )
 
 
 @dataclass

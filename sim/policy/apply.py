@@ -14,8 +14,10 @@ from sim.policy.registry import REGISTRY, lever_config
 def lever_rngs(seed: int) -> dict[str, np.random.Generator]:
     """One random stream per lever, keyed by its name, so that switching one lever on or off
     leaves every other lever's draws unchanged (common random numbers across ablations)."""
-    return {key: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),)))
-            for key in REGISTRY}
+    return {
+        key: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(key.encode()),)))
+        for key in REGISTRY
+    }
 
 
 def apply_policy(world, year: int, q: int, rngs: dict[str, np.random.Generator]) -> list[str]:

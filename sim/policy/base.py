@@ -64,15 +64,29 @@ def award_capacity(c) -> float:
     return c.max_award * c.awards_per_year
 
 
-def lever(key: str, *, clauses: tuple[str, ...], channel: str, test: str, default_source: str,
-          capacity: Callable[[Any], float] | None = None) -> Callable:
+def lever(
+    key: str,
+    *,
+    clauses: tuple[str, ...],
+    channel: str,
+    test: str,
+    default_source: str,
+    capacity: Callable[[Any], float] | None = None,
+) -> Callable:
     """Register a lever function under its config key."""
 
     def wrap(fn: Callable) -> Callable:
         if key in REGISTRY:
             raise ValueError(f"lever {key} registered twice")
-        REGISTRY[key] = LeverSpec(key=key, clauses=clauses, channel=channel, test=test,
-                                  default_source=default_source, apply=fn, capacity=capacity)
+        REGISTRY[key] = LeverSpec(
+            key=key,
+            clauses=clauses,
+            channel=channel,
+            test=test,
+            default_source=default_source,
+            apply=fn,
+            capacity=capacity,
+        )
         return fn
 
     return wrap
@@ -141,12 +155,21 @@ class PolicyContext:
 
     def cell_mask(self, t: Targeting) -> np.ndarray:
         """[N_IND, N_DIST] cells the targeting admits (sub-fields and firm size do not apply)."""
-        ind = np.ones(N_IND, bool) if not t.industries else np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries])
-        dist = np.ones(N_DIST, bool) if not t.districts else np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts])
+        ind = (
+            np.ones(N_IND, bool)
+            if not t.industries
+            else np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries])
+        )
+        dist = (
+            np.ones(N_DIST, bool)
+            if not t.districts
+            else np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts])
+        )
         return ind[:, None] & dist[None, :]
 
-    def competitive_call(self, eligible: np.ndarray, score: np.ndarray, n_awards: int, sme_share: float,
-                         application_rate: float) -> np.ndarray:
+    def competitive_call(
+        self, eligible: np.ndarray, score: np.ndarray, n_awards: int, sme_share: float, application_rate: float
+    ) -> np.ndarray:
         """Rows of the winners of a competitive call: a share ``application_rate`` of eligible firms
         applies (application costs deter the rest), applicants are ranked by ``score`` plus noise
         (reviewers' judgement), the best win; at least ``sme_share`` of awards go to SMEs where
@@ -178,11 +201,23 @@ def _top(values: np.ndarray, k: int) -> np.ndarray:
     return part[np.argsort(-values[part], kind="stable")]
 
 
-def validate_targeting(t: Targeting, key: str, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]) -> None:
+def validate_targeting(
+    t: Targeting, key: str, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]
+) -> None:
     for i in t.industries:
-        check(i in INDUSTRIES, f"{key}.industries", f"names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}")
+        check(
+            i in INDUSTRIES, f"{key}.industries", f"names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}"
+        )
     for d in t.districts:
         check(d in DISTRICTS, f"{key}.districts", f"names an unknown district '{d}'; allowed: {', '.join(DISTRICTS)}")
     for s in t.subfields:
-        check(s in subfield_ids, f"{key}.subfields", f"names an unknown sub-field '{s}'; allowed: {', '.join(subfield_ids)}")
-    check(t.firm_size in ("all", "sme", "large"), f"{key}.firm_size", f"must be one of: all, sme, large; got '{t.firm_size}'")
+        check(
+            s in subfield_ids,
+            f"{key}.subfields",
+            f"names an unknown sub-field '{s}'; allowed: {', '.join(subfield_ids)}",
+        )
+    check(
+        t.firm_size in ("all", "sme", "large"),
+        f"{key}.firm_size",
+        f"must be one of: all, sme, large; got '{t.firm_size}'",
+    )

@@ -22,7 +22,9 @@ class PolicyEffects:
     # firms (per firm row)
     rd_grant: np.ndarray = field(init=False)  # yuan earmarked for R&D (adds to cash; rd_additionality of it to R&D)
     rd_additionality: np.ndarray = field(init=False)  # share of rd_grant that adds to R&D spending (0-1)
-    cash_transfer: np.ndarray = field(init=False)  # yuan of non-repayable transfers (interest and rent subsidies, compensation)
+    cash_transfer: np.ndarray = field(
+        init=False
+    )  # yuan of non-repayable transfers (interest and rent subsidies, compensation)
     equity: np.ndarray = field(init=False)  # yuan of public or publicly levered equity injected
     leverage_bonus: np.ndarray = field(init=False)  # extra borrowing limit as a share of capital
     public_demand: np.ndarray = field(init=False)  # yuan of public purchases of the firm's products
@@ -40,7 +42,9 @@ class PolicyEffects:
     senior_share_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] share of extra arrivals who are senior
     professional_share_inflow: np.ndarray = field(init=False)  # [N_IND, N_DIST] share who are professionals (skill 1)
     outmigration_multiplier: np.ndarray = field(init=False)  # [N_DIST] on out-migration of employed talent
-    spinoff_cell_multiplier: np.ndarray = field(init=False)  # [N_IND, N_DIST] on the spin-off hazard of institutes by field x district
+    spinoff_cell_multiplier: np.ndarray = field(
+        init=False
+    )  # [N_IND, N_DIST] on the spin-off hazard of institutes by field x district
     # city-wide scalars
     training_rate_add: float = 0.0  # per quarter, added to params.labour.training_rate
     capability_learning_multiplier: float = 1.0

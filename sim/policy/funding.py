@@ -80,8 +80,9 @@ def _inject_equity(ctx: PolicyContext, rows: np.ndarray, amount: np.ndarray, col
     np.add.at(e.leverage_bonus, rows, collateral_weight * lc * amount / np.maximum(f.capital[rows], 1.0))
 
 
-def _institute_call(ctx: PolicyContext, eligible: np.ndarray, score: np.ndarray, n_awards: int,
-                    application_rate: float) -> np.ndarray:
+def _institute_call(
+    ctx: PolicyContext, eligible: np.ndarray, score: np.ndarray, n_awards: int, application_rate: float
+) -> np.ndarray:
     """Rows of the institutes winning a call: a share applies, ranked by score plus reviewers' noise."""
     rows = np.flatnonzero(eligible)
     rows = rows[ctx.rng.random(len(rows)) < application_rate]
@@ -111,17 +112,21 @@ class GrantsConfig(LeverConfig):
     awards_per_year: int = 500  # awards; ~1,000 projects/yr across all modes (2013 report)
     sme_share: float = 0.5  # minimum share of awards to SMEs (assumption)
     application_rate: float = 0.3  # share of eligible firms that apply (application costs; assumption)
-    additionality: float = 0.8  # share of a grant that adds to R&D; meta-analyses find partial, not full, crowding out (Dimos & Pugh 2016)
+    additionality: float = (
+        0.8  # share of a grant that adds to R&D; meta-analyses find partial, not full, crowding out (Dimos & Pugh 2016)
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
-
-@lever("funding.grants", clauses=("M-FUND-1", "M-FUND-2"),
-       channel="cash earmarked for R&D to winners of a competitive call scored on R&D intensity and TFP gains; "
-               "R&D rises by additionality x grant",
-       test=TEST + "test_grants_raise_rd_of_recipients",
-       default_source="3e9 yuan/yr SEI special fund (2013, 2015 budget reports), half as grants (assumption)",
-       capacity=award_capacity)
+@lever(
+    "funding.grants",
+    clauses=("M-FUND-1", "M-FUND-2"),
+    channel="cash earmarked for R&D to winners of a competitive call scored on R&D intensity and TFP gains; "
+    "R&D rises by additionality x grant",
+    test=TEST + "test_grants_raise_rd_of_recipients",
+    default_source="3e9 yuan/yr SEI special fund (2013, 2015 budget reports), half as grants (assumption)",
+    capacity=award_capacity,
+)
 def grants(ctx: PolicyContext, c: GrantsConfig) -> None:
     _open_account(ctx, "funding.grants")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -144,22 +149,30 @@ class EquityConfig(LeverConfig):
     raises its borrowing limit (see ``_inject_equity``). Dividends and exit proceeds of the stakes
     are not modelled (the stake is held to the end of the run)."""
 
-    budget: float = 9.0e8  # yuan/year; special-fund split (assumption): 3e9 - grants 1.5e9 - subsidies 3e8 - risk compensation 3e8
+    budget: float = (
+        9.0e8  # yuan/year; special-fund split (assumption): 3e9 - grants 1.5e9 - subsidies 3e8 - risk compensation 3e8
+    )
     max_award: float = 1.0e7  # yuan per stake; assumption: twice the grant cap, equity rounds are larger than grants
     awards_per_year: int = 100  # stakes per year; assumption (~9e6 yuan average at the default budget)
     sme_share: float = 0.5  # minimum share of stakes to SMEs (as grants; assumption)
-    application_rate: float = 0.2  # share of eligible firms that apply; fewer than for grants: owners cede a stake (assumption)
-    collateral_weight: float = 1.0  # how far new equity counts in the borrowing base like capital (1 = fully; assumption)
+    application_rate: float = (
+        0.2  # share of eligible firms that apply; fewer than for grants: owners cede a stake (assumption)
+    )
+    collateral_weight: float = (
+        1.0  # how far new equity counts in the borrowing base like capital (1 = fully; assumption)
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
-
-@lever("funding.equity", clauses=("M-FUND-1", "M-FUND-2"),
-       channel="public equity stakes in winners of a competitive call (R&D intensity and TFP gains): cash, and a "
-               "higher borrowing limit (the equity counts in the collateral base like capital)",
-       test=TEST + "test_equity_raises_net_worth_and_borrowing_base_of_recipients",
-       default_source="3e9 yuan/yr special fund; 9e8 as equity (assumption on the split)",
-       capacity=award_capacity)
+@lever(
+    "funding.equity",
+    clauses=("M-FUND-1", "M-FUND-2"),
+    channel="public equity stakes in winners of a competitive call (R&D intensity and TFP gains): cash, and a "
+    "higher borrowing limit (the equity counts in the collateral base like capital)",
+    test=TEST + "test_equity_raises_net_worth_and_borrowing_base_of_recipients",
+    default_source="3e9 yuan/yr special fund; 9e8 as equity (assumption on the split)",
+    capacity=award_capacity,
+)
 def equity(ctx: PolicyContext, c: EquityConfig) -> None:
     _open_account(ctx, "funding.equity")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -182,7 +195,9 @@ class LoanSubsidyConfig(LeverConfig):
 
     budget: float = 3.0e8  # yuan/year; special-fund split (assumption)
     subsidy_share: float = 0.5  # share of interest paid; Shenzhen's S&T SME loan subsidy pays up to 50% of the interest actually paid (70% on a first loan)
-    cap_per_firm: float = 1.0e6  # yuan/year per firm; Shenzhen's S&T SME interest and guarantee subsidy: at most 1e6 yuan per firm a year
+    cap_per_firm: float = (
+        1.0e6  # yuan/year per firm; Shenzhen's S&T SME interest and guarantee subsidy: at most 1e6 yuan per firm a year
+    )
     recipients: int = 1500  # firms subsidised per quarter; assumption (bounds what the budget can buy: capacity)
     max_employees: float = 500.0  # people; eligibility of Shenzhen's S&T SME loan subsidy (<= 500 staff)
     max_sales: float = 2.0e8  # yuan/year; same scheme (sales <= 2e8 yuan)
@@ -194,13 +209,16 @@ def _loan_subsidy_capacity(c: LoanSubsidyConfig) -> float:
     return c.recipients * c.cap_per_firm
 
 
-@lever("funding.loan_subsidy", clauses=("M-FUND-1", "M-FUND-2"),
-       channel="cheaper credit: a share of this quarter's interest of indebted SMEs (ranked by R&D intensity) paid "
-               "as cash, capped per firm",
-       test=TEST + "test_loan_subsidy_raises_cash_of_recipients",
-       default_source="3e9 yuan/yr special fund, 3e8 as interest subsidies (assumption); share 50% and cap 1e6 "
-                      "yuan/firm/yr as in Shenzhen's S&T SME loan-subsidy rules",
-       capacity=_loan_subsidy_capacity)
+@lever(
+    "funding.loan_subsidy",
+    clauses=("M-FUND-1", "M-FUND-2"),
+    channel="cheaper credit: a share of this quarter's interest of indebted SMEs (ranked by R&D intensity) paid "
+    "as cash, capped per firm",
+    test=TEST + "test_loan_subsidy_raises_cash_of_recipients",
+    default_source="3e9 yuan/yr special fund, 3e8 as interest subsidies (assumption); share 50% and cap 1e6 "
+    "yuan/firm/yr as in Shenzhen's S&T SME loan-subsidy rules",
+    capacity=_loan_subsidy_capacity,
+)
 def loan_subsidy(ctx: PolicyContext, c: LoanSubsidyConfig) -> None:
     _open_account(ctx, "funding.loan_subsidy")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -234,10 +252,14 @@ class RiskCompensationConfig(LeverConfig):
     (profit / capital) until the quarter's budget is committed."""
 
     budget: float = 3.0e8  # yuan/year; special-fund split (assumption); Shenzhen also set up a 5e9 SME risk-compensation pool in 2018 (its payouts are spread over years)
-    compensation_share: float = 0.5  # share of losses covered; Shenzhen's SME risk-compensation pool covers up to 50% (2020 rules)
+    compensation_share: float = (
+        0.5  # share of losses covered; Shenzhen's SME risk-compensation pool covers up to 50% (2020 rules)
+    )
     default_rate: float = 0.0375  # per year; NPL ratio of inclusive small-business loans, June 2019 (CBIRC/PBoC, 2019 China Inclusive Finance Development Report)
     bank_response: float = 0.5  # share of the covered uncollateralised gap banks turn into credit (assumption: banks keep part of the risk and their own limits)
-    max_extra_loan: float = 1.0e7  # yuan per firm; the inclusive small-business loan bound (credit <= 1e7 yuan per borrower, CBIRC)
+    max_extra_loan: float = (
+        1.0e7  # yuan per firm; the inclusive small-business loan bound (credit <= 1e7 yuan per borrower, CBIRC)
+    )
     max_firms: int = 15000  # firms enrolled per quarter at most; ~the number of SME high-tech firms (model base year; bounds capacity)
     max_employees: float = 500.0  # people; SME bound as for the interest subsidy
     max_sales: float = 2.0e8  # yuan/year
@@ -249,13 +271,16 @@ def _risk_capacity(c: RiskCompensationConfig) -> float:
     return c.max_firms * c.compensation_share * c.default_rate * c.max_extra_loan
 
 
-@lever("funding.risk_compensation", clauses=("M-FUND-1", "M-FUND-2"),
-       channel="looser credit limits: the city covers a share of lenders' losses on enrolled SMEs' loans, banks raise "
-               "their loan-to-capital limit (leverage_bonus); spending = expected compensation on the extra credit",
-       test=TEST + "test_risk_compensation_raises_borrowing_of_covered_smes",
-       default_source="3e9 yuan/yr special fund, 3e8 as risk compensation (assumption); 50% cover (Shenzhen SME pool), "
-                      "3.75% default rate (CBIRC 2019)",
-       capacity=_risk_capacity)
+@lever(
+    "funding.risk_compensation",
+    clauses=("M-FUND-1", "M-FUND-2"),
+    channel="looser credit limits: the city covers a share of lenders' losses on enrolled SMEs' loans, banks raise "
+    "their loan-to-capital limit (leverage_bonus); spending = expected compensation on the extra credit",
+    test=TEST + "test_risk_compensation_raises_borrowing_of_covered_smes",
+    default_source="3e9 yuan/yr special fund, 3e8 as risk compensation (assumption); 50% cover (Shenzhen SME pool), "
+    "3.75% default rate (CBIRC 2019)",
+    capacity=_risk_capacity,
+)
 def risk_compensation(ctx: PolicyContext, c: RiskCompensationConfig) -> None:
     _open_account(ctx, "funding.risk_compensation")
     f, ff = ctx.world.firms, _ff(ctx)
@@ -311,13 +336,16 @@ def _guidance_capacity(c: GuidanceFundConfig) -> float:
     return c.max_deal * c.deals_per_year / (1.0 - c.startup_share) / (1.0 + c.leverage)
 
 
-@lever("funding.guidance_fund", clauses=("M-FUND-3",),
-       channel="public money levered (1 + leverage) by market-run sub-funds: equity in young firms (cash, borrowing base) "
-               "and more start-ups in the targeted cells (entry_multiplier); spending = the public contribution",
-       test=TEST + "test_guidance_fund_raises_startups_and_young_firm_equity",
-       default_source="1e11 yuan guidance fund (2015), 5e9 angel fund-of-funds (2018), ~4.5x amplification "
-                      "(press reports); share to young Shenzhen SEI firms assumed",
-       capacity=_guidance_capacity)
+@lever(
+    "funding.guidance_fund",
+    clauses=("M-FUND-3",),
+    channel="public money levered (1 + leverage) by market-run sub-funds: equity in young firms (cash, borrowing base) "
+    "and more start-ups in the targeted cells (entry_multiplier); spending = the public contribution",
+    test=TEST + "test_guidance_fund_raises_startups_and_young_firm_equity",
+    default_source="1e11 yuan guidance fund (2015), 5e9 angel fund-of-funds (2018), ~4.5x amplification "
+    "(press reports); share to young Shenzhen SEI firms assumed",
+    capacity=_guidance_capacity,
+)
 def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
     _open_account(ctx, "funding.guidance_fund")
     w, ff = ctx.world, _ff(ctx)
@@ -335,8 +363,12 @@ def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
         baseline = w.cfg.params.demography.entry_rate / 4.0 * stock.sum()  # start-up agents per quarter in the cells
         ctx.effects.entry_multiplier *= np.where(cells, 1.0 + extra_city * ff / max(baseline, 1e-9), 1.0)
         where = np.flatnonzero(stock.reshape(-1))
-        ctx.spend("funding.guidance_fund", where // N_DIST, where % N_DIST,
-                  seed / (1.0 + c.leverage) * stock.reshape(-1)[where] / stock.sum())
+        ctx.spend(
+            "funding.guidance_fund",
+            where // N_DIST,
+            where % N_DIST,
+            seed / (1.0 + c.leverage) * stock.reshape(-1)[where] / stock.sum(),
+        )
     # equity deals in existing young firms
     young = _firms(ctx, c.targeting) & (f.age < 4.0 * c.young_age_years)
     n = _n_awards(ctx, c.deals_per_year, ff)
@@ -359,10 +391,14 @@ class PilotFundConfig(LeverConfig):
     = 1 + effectiveness x award / last quarter's R&D, at most max_multiplier."""
 
     budget: float = 5.0e8  # yuan/year; assumption (no public figure for the sub-fund found)
-    max_award: float = 8.0e6  # yuan per project; Shenzhen's cap for a pilot-base (中试基地) project (2023 high-tech zone guide)
+    max_award: float = (
+        8.0e6  # yuan per project; Shenzhen's cap for a pilot-base (中试基地) project (2023 high-tech zone guide)
+    )
     awards_per_year: int = 100  # projects per year; assumption (5e6 average at the default budget)
     recent_quarters: int = 8  # quarters since the last breakthrough that count as recent R&D success (assumption)
-    min_knowledge_sales: float = 0.2  # knowledge / annual sales for eligibility without a recent breakthrough (~2x the median firm; assumption)
+    min_knowledge_sales: float = (
+        0.2  # knowledge / annual sales for eligibility without a recent breakthrough (~2x the median firm; assumption)
+    )
     effectiveness: float = 1.0  # a yuan of pilot funding raises the breakthrough hazard like a yuan of R&D (assumption)
     max_multiplier: float = 3.0  # cap on the breakthrough multiplier (assumption)
     sme_share: float = 0.0  # minimum share of awards to SMEs
@@ -371,14 +407,16 @@ class PilotFundConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)
 
 
-
-@lever("funding.pilot_fund", clauses=("M-FUND-4",),
-       channel="equity for pilot-scale production of firms with recent R&D success (cash, borrowing base) and a higher "
-               "breakthrough hazard in the funded quarter (breakthrough_multiplier)",
-       test=TEST + "test_pilot_fund_raises_breakthroughs_of_recipients",
-       default_source="assumption: 5e8 yuan/yr, 100 projects up to the 8e6 yuan cap Shenzhen sets for a pilot-base "
-                      "project (2023)",
-       capacity=award_capacity)
+@lever(
+    "funding.pilot_fund",
+    clauses=("M-FUND-4",),
+    channel="equity for pilot-scale production of firms with recent R&D success (cash, borrowing base) and a higher "
+    "breakthrough hazard in the funded quarter (breakthrough_multiplier)",
+    test=TEST + "test_pilot_fund_raises_breakthroughs_of_recipients",
+    default_source="assumption: 5e8 yuan/yr, 100 projects up to the 8e6 yuan cap Shenzhen sets for a pilot-base "
+    "project (2023)",
+    capacity=award_capacity,
+)
 def pilot_fund(ctx: PolicyContext, c: PilotFundConfig) -> None:
     _open_account(ctx, "funding.pilot_fund")
     w, ff = ctx.world, _ff(ctx)
@@ -393,8 +431,9 @@ def pilot_fund(ctx: PolicyContext, c: PilotFundConfig) -> None:
     award = np.full(len(winners), _award(ctx, c, len(winners), ff))
     _inject_equity(ctx, winners, award, c.collateral_weight)
     rd = np.maximum(f.rd_spending[winners], 1.0)
-    ctx.effects.breakthrough_multiplier[winners] *= np.minimum(1.0 + c.effectiveness * award / rd,
-                                                               max(c.max_multiplier, 1.0))
+    ctx.effects.breakthrough_multiplier[winners] *= np.minimum(
+        1.0 + c.effectiveness * award / rd, max(c.max_multiplier, 1.0)
+    )
     ctx.spend("funding.pilot_fund", f.industry[winners], f.district[winners], award)
 
 
@@ -413,7 +452,9 @@ class OverseasMAConfig(LeverConfig):
     budget: float = 5.0e8  # public yuan/year; assumption (no public figure for the funds' size found)
     deals_per_year: int = 5  # acquisitions financed per year; assumption
     max_deal: float = 1.0e9  # yuan per acquisition; assumption
-    public_share: float = 0.3  # share of a deal the public fund finances; assumption, as the guidance fund's <= 30% share of a sub-fund
+    public_share: float = (
+        0.3  # share of a deal the public fund finances; assumption, as the guidance fund's <= 30% share of a sub-fund
+    )
     technology_share: float = 0.5  # share of the deal value that is technology (patents, know-how; assumption)
     min_employees: float = 1000.0  # people; "large" acquirers (assumption: China's large-industrial-enterprise bound)
     application_rate: float = 0.3  # share of large firms considering an acquisition in a quarter (assumption)
@@ -424,12 +465,15 @@ def _ma_capacity(c: OverseasMAConfig) -> float:
     return c.deals_per_year * c.max_deal * c.public_share
 
 
-@lever("funding.overseas_ma", clauses=("M-FUND-5",),
-       channel="acquired foreign technology: TFP of large acquirers rises with the deal's technology content relative "
-               "to their knowledge (tfp_gain); the fund finances public_share of each deal",
-       test=TEST + "test_overseas_ma_raises_tfp_of_acquirers",
-       default_source="assumption: 5e8 yuan/yr public, 5 deals a year, 30% public share",
-       capacity=_ma_capacity)
+@lever(
+    "funding.overseas_ma",
+    clauses=("M-FUND-5",),
+    channel="acquired foreign technology: TFP of large acquirers rises with the deal's technology content relative "
+    "to their knowledge (tfp_gain); the fund finances public_share of each deal",
+    test=TEST + "test_overseas_ma_raises_tfp_of_acquirers",
+    default_source="assumption: 5e8 yuan/yr public, 5 deals a year, 30% public share",
+    capacity=_ma_capacity,
+)
 def overseas_ma(ctx: PolicyContext, c: OverseasMAConfig) -> None:
     _open_account(ctx, "funding.overseas_ma")
     w, ff = ctx.world, _ff(ctx)
@@ -442,7 +486,9 @@ def overseas_ma(ctx: PolicyContext, c: OverseasMAConfig) -> None:
     deal = min(c.max_deal / ff, ctx.quarter_budget(c.budget) / c.public_share / len(winners))
     eps = w.cfg.params.innovation.tfp_knowledge_elasticity
     ctx.effects.tfp_gain[winners] += eps * np.log1p(c.technology_share * deal / np.maximum(f.knowledge[winners], 1.0))
-    ctx.spend("funding.overseas_ma", f.industry[winners], f.district[winners], np.full(len(winners), c.public_share * deal))
+    ctx.spend(
+        "funding.overseas_ma", f.industry[winners], f.district[winners], np.full(len(winners), c.public_share * deal)
+    )
 
 
 # -- M-FUND-7: proof-of-concept (innovation verification) grants -----------------------------------------
@@ -456,21 +502,27 @@ class ProofOfConceptConfig(LeverConfig):
     spin-offs / the cell's baseline)."""
 
     budget: float = 1.0e8  # yuan/year; assumption (no public figure for the 2018 scheme found)
-    max_award: float = 5.0e6  # yuan per grant; Shenzhen's cap for a proof-of-concept centre project (2023 high-tech zone guide)
+    max_award: float = (
+        5.0e6  # yuan per grant; Shenzhen's cap for a proof-of-concept centre project (2023 high-tech zone guide)
+    )
     awards_per_year: int = 50  # grants per year; assumption (2e6 average at the default budget)
     spinoff_probability: float = 0.2  # chance a verified result becomes a spin-off firm (assumption)
     application_rate: float = 0.5  # share of carriers applying in a quarter (assumption)
-    targeting: Targeting = field(default_factory=Targeting)  # industries = the carriers' fields; sub-fields and firm size do not apply
+    targeting: Targeting = field(
+        default_factory=Targeting
+    )  # industries = the carriers' fields; sub-fields and firm size do not apply
 
 
-
-@lever("funding.proof_of_concept", clauses=("M-FUND-7",),
-       channel="verification grants to innovation carriers: more institute spin-offs in the winners' cells "
-               "(spinoff_cell_multiplier)",
-       test=TEST + "test_proof_of_concept_raises_spinoffs",
-       default_source="assumption: 1e8 yuan/yr, 50 grants up to the 5e6 yuan cap Shenzhen sets for a proof-of-concept "
-                      "centre project (2023)",
-       capacity=award_capacity)
+@lever(
+    "funding.proof_of_concept",
+    clauses=("M-FUND-7",),
+    channel="verification grants to innovation carriers: more institute spin-offs in the winners' cells "
+    "(spinoff_cell_multiplier)",
+    test=TEST + "test_proof_of_concept_raises_spinoffs",
+    default_source="assumption: 1e8 yuan/yr, 50 grants up to the 5e6 yuan cap Shenzhen sets for a proof-of-concept "
+    "centre project (2023)",
+    capacity=award_capacity,
+)
 def proof_of_concept(ctx: PolicyContext, c: ProofOfConceptConfig) -> None:
     _open_account(ctx, "funding.proof_of_concept")
     w = ctx.world
@@ -484,8 +536,9 @@ def proof_of_concept(ctx: PolicyContext, c: ProofOfConceptConfig) -> None:
     award = np.full(len(winners), min(c.max_award / fi, ctx.quarter_budget(c.budget) / len(winners)))
     key = inst.field.astype(np.int64) * N_DIST + inst.district
     extra = np.bincount(key[winners], minlength=N_IND * N_DIST) * c.spinoff_probability  # spin-off agents
-    base = w.cfg.params.demography.spinoff_rate * np.bincount(key[inst.alive], weights=inst.capability[inst.alive],
-                                                              minlength=N_IND * N_DIST)
+    base = w.cfg.params.demography.spinoff_rate * np.bincount(
+        key[inst.alive], weights=inst.capability[inst.alive], minlength=N_IND * N_DIST
+    )
     mult = np.where(extra > 0, 1.0 + extra / np.maximum(base, 1e-9), 1.0).reshape(N_IND, N_DIST)
     ctx.effects.spinoff_cell_multiplier *= mult
     ctx.spend("funding.proof_of_concept", inst.field[winners], inst.district[winners], award)

@@ -28,7 +28,9 @@ from sim.policy.space import focus_matrix
 class CoordinationConfig(LeverConfig):
     """City-wide co-ordination switch (G-LEAD, S-RESOURCES)."""
 
-    relocation_multiplier: float = 0.5  # assumption: half of baseline moves are districts bidding for each other's firms
+    relocation_multiplier: float = (
+        0.5  # assumption: half of baseline moves are districts bidding for each other's firms
+    )
     focus_entry_weight: float = 1.5  # relative start-up rate of focus districts within an industry (assumption)
 
 
@@ -41,11 +43,14 @@ def entry_reallocation(probs: np.ndarray, focus: np.ndarray, weight: float) -> n
     return np.where(s > 0, rel / np.where(s > 0, s, 1.0), 1.0)
 
 
-@lever("governance.coordination", clauses=("G-LEAD", "S-RESOURCES"),
-       channel="switch: relocation hazard x relocation_multiplier (< 1, no poaching between districts) and start-ups "
-               "re-allocated towards each district's focus industries (same total per industry)",
-       test="tests/test_levers_projects.py::test_coordination_less_churn_more_focus_entry",
-       default_source="relocation x 0.5, focus weight 1.5 (assumptions); focus table of space.district_focus")
+@lever(
+    "governance.coordination",
+    clauses=("G-LEAD", "S-RESOURCES"),
+    channel="switch: relocation hazard x relocation_multiplier (< 1, no poaching between districts) and start-ups "
+    "re-allocated towards each district's focus industries (same total per industry)",
+    test="tests/test_levers_projects.py::test_coordination_less_churn_more_focus_entry",
+    default_source="relocation x 0.5, focus weight 1.5 (assumptions); focus table of space.district_focus",
+)
 def coordination(ctx: PolicyContext, c: CoordinationConfig) -> None:
     from sim.phases import _location_probs
 
@@ -56,10 +61,16 @@ def coordination(ctx: PolicyContext, c: CoordinationConfig) -> None:
     e.entry_multiplier *= entry_reallocation(probs, focus, c.focus_entry_weight)
 
 
-not_modelled("G-TASKS", "departments' action plans for the seven industries are administrative; their content is "
-                        "the other levers (funding, carriers, talent, space, access, IP), not a channel of its own")
-not_modelled("G-EVAL", "statistics, accounting, assessment and supervision change what the city knows about the "
-                       "industries, not what firms, institutes or talent do; the model's measurement is exact")
+not_modelled(
+    "G-TASKS",
+    "departments' action plans for the seven industries are administrative; their content is "
+    "the other levers (funding, carriers, talent, space, access, IP), not a channel of its own",
+)
+not_modelled(
+    "G-EVAL",
+    "statistics, accounting, assessment and supervision change what the city knows about the "
+    "industries, not what firms, institutes or talent do; the model's measurement is exact",
+)
 
 
 @dataclass

@@ -69,38 +69,54 @@ def _b(lever: str) -> Intensity:
 
 INTENSITIES: tuple[Intensity, ...] = (
     # funding (M-FUND-*)
-    _b("funding.grants"), Intensity("funding.grants", "awards_per_year", "count", "awards/year"),
-    _b("funding.equity"), Intensity("funding.equity", "awards_per_year", "count", "stakes/year"),
-    _b("funding.loan_subsidy"), Intensity("funding.loan_subsidy", "recipients", "count", "firms/quarter"),
+    _b("funding.grants"),
+    Intensity("funding.grants", "awards_per_year", "count", "awards/year"),
+    _b("funding.equity"),
+    Intensity("funding.equity", "awards_per_year", "count", "stakes/year"),
+    _b("funding.loan_subsidy"),
+    Intensity("funding.loan_subsidy", "recipients", "count", "firms/quarter"),
     _b("funding.risk_compensation"),
-    _b("funding.guidance_fund"), Intensity("funding.guidance_fund", "deals_per_year", "count", "deals/year"),
-    _b("funding.pilot_fund"), Intensity("funding.pilot_fund", "awards_per_year", "count", "projects/year"),
-    _b("funding.overseas_ma"), Intensity("funding.overseas_ma", "deals_per_year", "count", "acquisitions/year"),
-    _b("funding.proof_of_concept"), Intensity("funding.proof_of_concept", "awards_per_year", "count", "grants/year"),
+    _b("funding.guidance_fund"),
+    Intensity("funding.guidance_fund", "deals_per_year", "count", "deals/year"),
+    _b("funding.pilot_fund"),
+    Intensity("funding.pilot_fund", "awards_per_year", "count", "projects/year"),
+    _b("funding.overseas_ma"),
+    Intensity("funding.overseas_ma", "deals_per_year", "count", "acquisitions/year"),
+    _b("funding.proof_of_concept"),
+    Intensity("funding.proof_of_concept", "awards_per_year", "count", "grants/year"),
     # tech (S-CARRIERS, M-TECH-*)
-    _b("tech.new_carriers"), Intensity("tech.new_carriers", "carriers_per_year", "count", "carriers/year"),
-    _b("tech.leading_institutes"), Intensity("tech.leading_institutes", "n_institutes", "count", "carriers"),
-    _b("tech.platforms"), Intensity("tech.platforms", "platforms_per_year", "count", "platforms/year"),
+    _b("tech.new_carriers"),
+    Intensity("tech.new_carriers", "carriers_per_year", "count", "carriers/year"),
+    _b("tech.leading_institutes"),
+    Intensity("tech.leading_institutes", "n_institutes", "count", "carriers"),
+    _b("tech.platforms"),
+    Intensity("tech.platforms", "platforms_per_year", "count", "platforms/year"),
     _b("tech.infrastructure"),
     Intensity("tech.infrastructure", "facilities[].construction_cost", "budget", "yuan per facility"),
     Intensity("tech.infrastructure", "facilities[].operating_budget", "budget", "yuan/year per facility"),
     Intensity("tech.infrastructure", "facilities[].researchers", "people", "researchers per facility"),
     # talent (M-TALENT-*)
-    _b("talent.university"), Intensity("talent.university", "extra_intake_per_year", "people", "students/year"),
-    _b("talent.training"), Intensity("talent.training", "trainees_per_year", "people", "trainees/year"),
+    _b("talent.university"),
+    Intensity("talent.university", "extra_intake_per_year", "people", "students/year"),
+    _b("talent.training"),
+    Intensity("talent.training", "trainees_per_year", "people", "trainees/year"),
     _b("talent.recruitment"),
     _b("talent.housing"),
     Intensity("talent.evaluation", "learning_multiplier", "strength", "x capability learning", 1.0),
     # space (S-*)
-    _b("space.land_release"), Intensity("space.land_release", "land_km2", "area", "km2"),
+    _b("space.land_release"),
+    Intensity("space.land_release", "land_km2", "area", "km2"),
     Intensity("space.land_release", "land_km2_shenshan", "area", "km2"),
     Intensity("space.land_release", "m2_per_year{}", "area", "m2/year by district"),
-    _b("space.rent_cap"), Intensity("space.rent_cap", "space_m2", "area", "m2"),
-    _b("space.parks"), Intensity("space.parks", "m2_per_zone_per_year", "area", "m2/year per zone"),
+    _b("space.rent_cap"),
+    Intensity("space.rent_cap", "space_m2", "area", "m2"),
+    _b("space.parks"),
+    Intensity("space.parks", "m2_per_zone_per_year", "area", "m2/year per zone"),
     Intensity("space.parks", "bonus", "strength", "logit utility"),
     Intensity("space.district_focus", "bonus", "strength", "logit utility"),
     # access (M-ACCESS-*)
-    _b("access.first_purchase"), Intensity("access.first_purchase", "orders_per_year", "count", "orders/year"),
+    _b("access.first_purchase"),
+    Intensity("access.first_purchase", "orders_per_year", "count", "orders/year"),
     _b("access.first_set"),
     _b("access.pilot_zones"),
     Intensity("access.pilot_zones", "driverless.breakthrough_multiplier", "strength", "x breakthrough hazard", 1.0),
@@ -112,12 +128,16 @@ INTENSITIES: tuple[Intensity, ...] = (
     Intensity("ip.protection", "share_elasticity_multiplier", "strength", "x share elasticity", 1.0),
     Intensity("ip.protection", "firm_knowledge_spill_weight", "strength", "x firm knowledge in spillovers", 1.0),
     _b("ip.finance"),
-    _b("ip.standards"), Intensity("ip.standards", "max_firms", "count", "firms"),
+    _b("ip.standards"),
+    Intensity("ip.standards", "max_firms", "count", "firms"),
     # projects (T20-PROJECTS, M-FUND-6)
-    _b("projects.major_projects"), Intensity("projects.major_projects", "projects_per_year", "count", "projects/year"),
+    _b("projects.major_projects"),
+    Intensity("projects.major_projects", "projects_per_year", "count", "projects/year"),
     # governance (G-LEAD, S-RESOURCES)
     Intensity("governance.coordination", "relocation_multiplier", "strength", "x relocation hazard", 1.0),
-    Intensity("governance.coordination", "focus_entry_weight", "strength", "relative start-up rate of focus districts", 1.0),
+    Intensity(
+        "governance.coordination", "focus_entry_weight", "strength", "relative start-up rate of focus districts", 1.0
+    ),
 )
 
 
@@ -141,7 +161,9 @@ def check_factor(factor: Any, key: str = "factor") -> float:
     except (TypeError, ValueError):
         raise ConfigError(f"{key}: {factor!r} is not a number; allowed: a finite multiple >= 0 of the plan") from None
     if not (math.isfinite(f) and f >= 0):
-        raise ConfigError(f"{key} = {f:g} is not allowed; allowed: a finite multiple >= 0 of the plan (0 = off, 1 = plan)")
+        raise ConfigError(
+            f"{key} = {f:g} is not allowed; allowed: a finite multiple >= 0 of the plan (0 = off, 1 = plan)"
+        )
     return f
 
 
@@ -227,5 +249,14 @@ def markdown_table() -> str:
 if __name__ == "__main__":
     print(markdown_table())
 
-__all__ = ["GROUPS", "INTENSITIES", "Intensity", "all_overrides", "check_factor", "check_group", "group_overrides",
-           "markdown_table", "uncovered_levers"]
+__all__ = [
+    "GROUPS",
+    "INTENSITIES",
+    "Intensity",
+    "all_overrides",
+    "check_factor",
+    "check_group",
+    "group_overrides",
+    "markdown_table",
+    "uncovered_levers",
+]

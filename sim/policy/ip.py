@@ -41,18 +41,24 @@ class ProtectionConfig(LeverConfig):
     budget: float = 1.0e8  # yuan/yr for the protection centre, evidence system and court support (assumption)
 
 
-@lever("ip.protection", clauses=("M-IP-1", "M-IP-2"),
-       channel="appropriability: share elasticity of innovators' TFP gains x share_elasticity_multiplier (> 1), "
-               "firm knowledge in the spillover pool x firm_knowledge_spill_weight (< 1, slower imitation)",
-       test="tests/test_levers_ip.py::test_protection_raises_innovators_share_gains",
-       default_source="multipliers 1.2 and 0.9, budget 1e8 yuan/yr (assumptions)")
+@lever(
+    "ip.protection",
+    clauses=("M-IP-1", "M-IP-2"),
+    channel="appropriability: share elasticity of innovators' TFP gains x share_elasticity_multiplier (> 1), "
+    "firm knowledge in the spillover pool x firm_knowledge_spill_weight (< 1, slower imitation)",
+    test="tests/test_levers_ip.py::test_protection_raises_innovators_share_gains",
+    default_source="multipliers 1.2 and 0.9, budget 1e8 yuan/yr (assumptions)",
+)
 def protection(ctx: PolicyContext, c: ProtectionConfig) -> None:
     e = ctx.effects
     e.share_elasticity_multiplier *= c.share_elasticity_multiplier
     e.firm_knowledge_spill_weight *= c.firm_knowledge_spill_weight
     f = ctx.world.firms
-    k = np.bincount(f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive], weights=f.knowledge[f.alive],
-                    minlength=N_IND * N_DIST)
+    k = np.bincount(
+        f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
+        weights=f.knowledge[f.alive],
+        minlength=N_IND * N_DIST,
+    )
     amount = ctx.quarter_budget(c.budget) * k / max(k.sum(), 1e-300)
     keep = amount > 0
     cells = np.flatnonzero(keep)
@@ -77,18 +83,23 @@ class IPFinanceConfig(LeverConfig):
 
     loan_to_value: float = 0.3  # credit per yuan of knowledge stock (assumption)
     max_bonus: float = 0.2  # cap of the extra borrowing limit, share of capital (assumption)
-    risk_pool_rate: float = 0.01  # yuan of risk-pool cost per yuan of line per year (assumption: ~2% losses x 50% city share)
+    risk_pool_rate: float = (
+        0.01  # yuan of risk-pool cost per yuan of line per year (assumption: ~2% losses x 50% city share)
+    )
     budget: float = 1.0e8  # yuan/yr; supports ~1e10 yuan of IP credit lines, the scale of Guangdong's 134.6e8 yuan of
     # IP-pledge loans in 2017 (national IP administration data, cited in Cui et al., cnipol.com)
     targeting: Targeting = field(default_factory=Targeting)
 
 
-@lever("ip.finance", clauses=("M-IP-3",),
-       channel="IP-backed credit lines: borrowing limit + min(max_bonus, loan_to_value x knowledge / capital), "
-               "scaled down uniformly to what the risk pool can cover",
-       test="tests/test_levers_ip.py::test_ip_finance_raises_borrowing",
-       default_source="risk pool 1e8 yuan/yr at 1%/yr of lines (~1e10 yuan of lines; Guangdong IP-pledge loans 134.6e8 "
-                      "yuan in 2017); loan-to-value 0.3, cap 0.2 (assumptions)")
+@lever(
+    "ip.finance",
+    clauses=("M-IP-3",),
+    channel="IP-backed credit lines: borrowing limit + min(max_bonus, loan_to_value x knowledge / capital), "
+    "scaled down uniformly to what the risk pool can cover",
+    test="tests/test_levers_ip.py::test_ip_finance_raises_borrowing",
+    default_source="risk pool 1e8 yuan/yr at 1%/yr of lines (~1e10 yuan of lines; Guangdong IP-pledge loans 134.6e8 "
+    "yuan in 2017); loan-to-value 0.3, cap 0.2 (assumptions)",
+)
 def finance(ctx: PolicyContext, c: IPFinanceConfig) -> None:
     f = ctx.world.firms
     rows = np.flatnonzero(ctx.firm_mask(c.targeting) & (f.knowledge > 0) & (f.capital > 0))
@@ -124,12 +135,15 @@ def _standards_capacity(c: StandardsConfig) -> float:
     return c.max_firms * c.support_per_firm
 
 
-@lever("ip.standards", clauses=("M-IP-4",),
-       channel="knowledge leaders of each industry get standards support (cash) and external demand x "
-               "(1 + export_uplift x export share)",
-       test="tests/test_levers_ip.py::test_standards_raise_leaders_sales",
-       default_source="300 leaders x 5e5 yuan/yr, export uplift 0.1 (assumptions)",
-       capacity=_standards_capacity)
+@lever(
+    "ip.standards",
+    clauses=("M-IP-4",),
+    channel="knowledge leaders of each industry get standards support (cash) and external demand x "
+    "(1 + export_uplift x export share)",
+    test="tests/test_levers_ip.py::test_standards_raise_leaders_sales",
+    default_source="300 leaders x 5e5 yuan/yr, export uplift 0.1 (assumptions)",
+    capacity=_standards_capacity,
+)
 def standards(ctx: PolicyContext, c: StandardsConfig) -> None:
     w = ctx.world
     f = w.firms

@@ -37,24 +37,36 @@ class MajorProjectsConfig(LeverConfig):
     ``co_investment`` yuan of equity from the city's platform company. The lever stops adding
     projects when the quarter's budget is used."""
 
-    projects_per_year: float = 50.0  # T20-PROJECTS: 100 or more projects over 2019-2020; the pace is kept to 2025 (assumption)
-    co_investment: float = 1.0e8  # yuan of public equity per project (assumption: ~a fifth of a large entrant's capital)
+    projects_per_year: float = (
+        50.0  # T20-PROJECTS: 100 or more projects over 2019-2020; the pace is kept to 2025 (assumption)
+    )
+    co_investment: float = (
+        1.0e8  # yuan of public equity per project (assumption: ~a fifth of a large entrant's capital)
+    )
     industry_weights: dict[str, float] = field(default_factory=dict)  # industry -> weight; empty = by industry size
-    demand_additionality: float = 0.5  # share of a project's planned sales that is new demand for the industry (assumption)
+    demand_additionality: float = (
+        0.5  # share of a project's planned sales that is new demand for the industry (assumption)
+    )
     dedicated_land: bool = True  # add each project's planned floor space to its district's stock
     budget: float = 5.0e9  # yuan/yr = 50 projects x 1e8
     targeting: Targeting = field(default_factory=Targeting)  # industries and districts the pipeline may use
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.demand_additionality <= 1.0):
-            raise ValueError("config key 'policy.projects.major_projects.demand_additionality' must be between 0 and 1, "
-                             f"got {self.demand_additionality}")
+            raise ValueError(
+                "config key 'policy.projects.major_projects.demand_additionality' must be between 0 and 1, "
+                f"got {self.demand_additionality}"
+            )
         for k, v in self.industry_weights.items():
             if k not in INDUSTRIES:
-                raise ValueError(f"config key 'policy.projects.major_projects.industry_weights.{k}' names an unknown industry; "
-                                 f"allowed: {', '.join(INDUSTRIES)}")
+                raise ValueError(
+                    f"config key 'policy.projects.major_projects.industry_weights.{k}' names an unknown industry; "
+                    f"allowed: {', '.join(INDUSTRIES)}"
+                )
             if not (v >= 0):
-                raise ValueError(f"config key 'policy.projects.major_projects.industry_weights.{k}' must be >= 0, got {v}")
+                raise ValueError(
+                    f"config key 'policy.projects.major_projects.industry_weights.{k}' must be >= 0, got {v}"
+                )
 
 
 def _projects_capacity(c: MajorProjectsConfig) -> float:
@@ -78,13 +90,16 @@ def _district_weights(zones_file: str, location_share: np.ndarray, t: Targeting)
     return np.where(w.sum(axis=1, keepdims=True) > 0, w, 1.0)
 
 
-@lever("projects.major_projects", clauses=("T20-PROJECTS", "M-FUND-6"),
-       channel="large inward firms (97th-percentile size) enter key zones of their industry with public equity and "
-               "a dedicated site, bringing demand_additionality of their planned sales as new external demand",
-       test="tests/test_levers_projects.py::test_major_projects_add_large_firms",
-       default_source="T20-PROJECTS (100+ projects by 2020) -> 50 a year; 1e8 yuan public co-investment per project, "
-                      "demand additionality 0.5 (assumptions)",
-       capacity=_projects_capacity)
+@lever(
+    "projects.major_projects",
+    clauses=("T20-PROJECTS", "M-FUND-6"),
+    channel="large inward firms (97th-percentile size) enter key zones of their industry with public equity and "
+    "a dedicated site, bringing demand_additionality of their planned sales as new external demand",
+    test="tests/test_levers_projects.py::test_major_projects_add_large_firms",
+    default_source="T20-PROJECTS (100+ projects by 2020) -> 50 a year; 1e8 yuan public co-investment per project, "
+    "demand additionality 0.5 (assumptions)",
+    capacity=_projects_capacity,
+)
 def major_projects(ctx: PolicyContext, c: MajorProjectsConfig) -> None:
     from sim.phases import enter_firms
 

@@ -43,8 +43,9 @@ def floor_use_shares(w) -> np.ndarray:
     the key by which district-level spending (land, zone buildings) is booked to industries."""
     f = w.firms
     a = f.alive
-    used = np.bincount(f.industry[a].astype(np.int64) * N_DIST + f.district[a], weights=f.floor_space[a],
-                       minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
+    used = np.bincount(
+        f.industry[a].astype(np.int64) * N_DIST + f.district[a], weights=f.floor_space[a], minlength=N_IND * N_DIST
+    ).reshape(N_IND, N_DIST)
     tot = used.sum(axis=0, keepdims=True)
     return np.where(tot > 0, used / np.where(tot > 0, tot, 1.0), 1.0 / N_IND)
 
@@ -77,11 +78,15 @@ def load_zones(path: str = "") -> tuple[Zone, ...]:
                 raise ValueError(f"{key}: zone file '{p}' lacks the column '{col}'")
         d = r["district"].strip()
         if d not in DISTRICTS:
-            raise ValueError(f"{key}: zone file '{p}' line {k} names an unknown district '{d}'; allowed: {', '.join(DISTRICTS)}")
+            raise ValueError(
+                f"{key}: zone file '{p}' line {k} names an unknown district '{d}'; allowed: {', '.join(DISTRICTS)}"
+            )
         inds = [i.strip() for i in r["industries"].split(";") if i.strip()]
         for i in inds:
             if i not in INDUSTRIES:
-                raise ValueError(f"{key}: zone file '{p}' line {k} names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}")
+                raise ValueError(
+                    f"{key}: zone file '{p}' line {k} names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}"
+                )
         out.append(Zone(r["zone_id"].strip(), DISTRICTS.index(d), tuple(INDUSTRIES.index(i) for i in inds)))
     if not out:
         raise ValueError(f"{key}: zone file '{p}' lists no zones")
@@ -130,10 +135,14 @@ class LandReleaseConfig(LeverConfig):
     land_km2_shenshan: float = 5.0  # km2 in Shenshan (same source)
     floor_area_ratio: float = 2.5  # m2 floor per m2 land; assumption: new industrial plots, above the ~1.5 average of
     # existing industrial land (Longgang 1.46 in the 2020 building census, as reported by the district's planning centre)
-    sei_share: float = 0.4  # share of the new floor space let to SEI firms (assumption: the plan raises SEI's share, 三.一.2)
+    sei_share: float = (
+        0.4  # share of the new floor space let to SEI firms (assumption: the plan raises SEI's share, 三.一.2)
+    )
     delivery_years: float = 6.0  # years over which the floor space is completed (assumption: 2020-2025)
     m2_per_year: dict[str, float] = field(default_factory=dict)  # m2/yr by district; if given, replaces the split above
-    cost_per_m2: float = 2500.0  # yuan per m2 of floor space built or renewed (assumption: multi-storey industrial/R&D building)
+    cost_per_m2: float = (
+        2500.0  # yuan per m2 of floor space built or renewed (assumption: multi-storey industrial/R&D building)
+    )
     public_share: float = 0.3  # share of that cost paid by the city (land consolidation, SOE building; assumption)
     budget: float = 3.75e9  # yuan/yr = 5.0e6 m2/yr x 2500 x 0.3 (the default release)
 
@@ -161,14 +170,17 @@ def _land_capacity(c: LandReleaseConfig) -> float:
     return float(planned_release(c).sum()) * c.cost_per_m2 * c.public_share
 
 
-@lever("space.land_release", clauses=("S-LAND",),
-       channel="floor space added to each district's stock open to SEI firms (m2 per quarter); free space raises the "
-               "location logit of entrants and movers there and lets firms hire (vacancies need space)",
-       test="tests/test_levers_space.py::test_land_release_more_firms_in_district",
-       default_source="30 km2 of industrial land offered in Nov 2019 (25 city, 5 Shenshan; innovation_and_people.csv) "
-                      "x floor-area ratio 2.5 x SEI share 0.4 over 6 years = 5.0e6 m2/yr; cost 2500 yuan/m2, public share 0.3 "
-                      "(assumptions)",
-       capacity=_land_capacity)
+@lever(
+    "space.land_release",
+    clauses=("S-LAND",),
+    channel="floor space added to each district's stock open to SEI firms (m2 per quarter); free space raises the "
+    "location logit of entrants and movers there and lets firms hire (vacancies need space)",
+    test="tests/test_levers_space.py::test_land_release_more_firms_in_district",
+    default_source="30 km2 of industrial land offered in Nov 2019 (25 city, 5 Shenshan; innovation_and_people.csv) "
+    "x floor-area ratio 2.5 x SEI share 0.4 over 6 years = 5.0e6 m2/yr; cost 2500 yuan/m2, public share 0.3 "
+    "(assumptions)",
+    capacity=_land_capacity,
+)
 def land_release(ctx: PolicyContext, c: LandReleaseConfig) -> None:
     w = ctx.world
     m2 = planned_release(c, w.data.floor_space) / 4.0
@@ -203,7 +215,9 @@ class RentCapConfig(LeverConfig):
 
     discount: float = 0.3  # share of market rent waived (assumption: tenants pay ~70% of the market rent)
     space_m2: float = 5.0e6  # m2 let at capped rents (assumption: ~5% of the 1e8 m2 of SEI floor space in the model)
-    max_m2_per_firm: float = 3000.0  # m2 per tenant at city scale (assumption: one letting); / firm_fraction at smaller scales
+    max_m2_per_firm: float = (
+        3000.0  # m2 per tenant at city scale (assumption: one letting); / firm_fraction at smaller scales
+    )
     budget: float = 1.0e9  # yuan/yr; 5e6 m2 x ~45 yuan/m2/month x 12 x 0.3 = 8.1e8 in 2019, headroom for rising rents
     targeting: Targeting = field(default_factory=Targeting)
 
@@ -216,13 +230,16 @@ def _lottery_key(rows: np.ndarray) -> np.ndarray:
     return (rows.astype(float) * 0.6180339887498949 + 0.5) % 1.0
 
 
-@lever("space.rent_cap", clauses=("S-LAND",),
-       channel="tenants of innovative industrial space get the rent difference as cash; the lower expected rent adds "
-               "location_rent_elasticity x -log(1 - discount x coverage) to the location logit of the targeted cells",
-       test="tests/test_levers_space.py::test_rent_cap_transfers_and_location_bonus",
-       default_source="discount 0.3 and 5e6 m2 of capped space (assumptions; Shenzhen's 创新型产业用房 rules, 深府办规〔2021〕1号, "
-                      "let space below market rent); budget 1e9 yuan/yr",
-       capacity=_rent_cap_capacity)
+@lever(
+    "space.rent_cap",
+    clauses=("S-LAND",),
+    channel="tenants of innovative industrial space get the rent difference as cash; the lower expected rent adds "
+    "location_rent_elasticity x -log(1 - discount x coverage) to the location logit of the targeted cells",
+    test="tests/test_levers_space.py::test_rent_cap_transfers_and_location_bonus",
+    default_source="discount 0.3 and 5e6 m2 of capped space (assumptions; Shenzhen's 创新型产业用房 rules, 深府办规〔2021〕1号, "
+    "let space below market rent); budget 1e9 yuan/yr",
+    capacity=_rent_cap_capacity,
+)
 def rent_cap(ctx: PolicyContext, c: RentCapConfig) -> None:
     w = ctx.world
     f = w.firms
@@ -278,7 +295,9 @@ class ParksConfig(LeverConfig):
     bonus: float = 0.3  # logit utility for designated industries in zone districts (assumption: worth ~18% lower rent)
     m2_per_zone_per_year: float = 40000.0  # m2 of park floor space built or upgraded per zone per year (assumption)
     cost_per_m2: float = 2500.0  # yuan per m2 (assumption, as space.land_release)
-    public_share: float = 0.5  # share paid by city and district SOEs, which lead park consolidation (S-PARKS; assumption)
+    public_share: float = (
+        0.5  # share paid by city and district SOEs, which lead park consolidation (S-PARKS; assumption)
+    )
     budget: float = 1.35e9  # yuan/yr = 27 zones x 4e4 m2 x 2500 x 0.5
     targeting: Targeting = field(default_factory=Targeting)
 
@@ -290,13 +309,16 @@ def _parks_capacity(c: ParksConfig) -> float:
     return len(load_zones(c.zones_file)) * c.m2_per_zone_per_year * c.cost_per_m2 * c.public_share
 
 
-@lever("space.parks", clauses=("S-ZONES", "S-PARKS"),
-       channel="location bonus for each zone's designated industries in its district (entry, inward investment, "
-               "relocation) plus park floor space added to the district",
-       test="tests/test_levers_space.py::test_parks_attract_designated_industries",
-       default_source="representative list of 27 key zones (sim/data/key_zones.csv; the plan's 37 are not listed); "
-                      "bonus 0.3, 4e4 m2 per zone per year, 2500 yuan/m2, SOE share 0.5 (assumptions)",
-       capacity=_parks_capacity)
+@lever(
+    "space.parks",
+    clauses=("S-ZONES", "S-PARKS"),
+    channel="location bonus for each zone's designated industries in its district (entry, inward investment, "
+    "relocation) plus park floor space added to the district",
+    test="tests/test_levers_space.py::test_parks_attract_designated_industries",
+    default_source="representative list of 27 key zones (sim/data/key_zones.csv; the plan's 37 are not listed); "
+    "bonus 0.3, 4e4 m2 per zone per year, 2500 yuan/m2, SOE share 0.5 (assumptions)",
+    capacity=_parks_capacity,
+)
 def parks(ctx: PolicyContext, c: ParksConfig) -> None:
     w = ctx.world
     zones = selected_zones(c.zones_file, c.targeting)
@@ -346,7 +368,9 @@ def check_focus(focus: dict[str, list[str]], key: str) -> None:
     for d, inds in focus.items():
         for i in inds:
             if i not in INDUSTRIES:
-                raise ValueError(f"config key '{key}.{d}' names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}")
+                raise ValueError(
+                    f"config key '{key}.{d}' names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}"
+                )
 
 
 def focus_matrix(focus: dict[str, list[str]]) -> np.ndarray:
@@ -365,24 +389,32 @@ class DistrictFocusConfig(LeverConfig):
     their districts, which steers start-ups, inward investment and relocations. The focus table is
     also what governance.coordination allocates entry by. No budget (planning)."""
 
-    focus: dict[str, list[str]] = field(default_factory=_default_focus)  # district -> focus industries (assumption, see source)
+    focus: dict[str, list[str]] = field(
+        default_factory=_default_focus
+    )  # district -> focus industries (assumption, see source)
     bonus: float = 0.2  # logit utility (assumption: worth ~12% lower rent at location_rent_elasticity 1.5)
 
     def __post_init__(self) -> None:
         check_focus(self.focus, "policy.space.district_focus.focus")
 
 
-@lever("space.district_focus", clauses=("S-LAYOUT", "S-RESOURCES"),
-       channel="location bonus for each district's focus industries: entry, inward investment and relocation shift "
-               "towards the districts that plan for the industry",
-       test="tests/test_levers_space.py::test_district_focus_steers_entry",
-       default_source="focus table from the districts' public positioning (assumption); bonus 0.2 (assumption)")
+@lever(
+    "space.district_focus",
+    clauses=("S-LAYOUT", "S-RESOURCES"),
+    channel="location bonus for each district's focus industries: entry, inward investment and relocation shift "
+    "towards the districts that plan for the industry",
+    test="tests/test_levers_space.py::test_district_focus_steers_entry",
+    default_source="focus table from the districts' public positioning (assumption); bonus 0.2 (assumption)",
+)
 def district_focus(ctx: PolicyContext, c: DistrictFocusConfig) -> None:
     ctx.effects.location_bonus += c.bonus * focus_matrix(c.focus)
 
 
-not_modelled("S-SERVICES", "transport, information and business services in parks have no channel in the model "
-                           "(districts are points, no commuting, no service sector); the housing part is talent.housing")
+not_modelled(
+    "S-SERVICES",
+    "transport, information and business services in parks have no channel in the model "
+    "(districts are points, no commuting, no service sector); the housing part is talent.housing",
+)
 
 
 @dataclass

@@ -34,15 +34,17 @@ CELL_DIST = np.tile(np.arange(N_DIST), N_IND)  # district of each flattened cell
 
 
 def _cells(ind: np.ndarray, dist: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    return np.bincount(np.asarray(ind, np.int64) * N_DIST + dist, weights=weights,
-                       minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
+    return np.bincount(np.asarray(ind, np.int64) * N_DIST + dist, weights=weights, minlength=N_IND * N_DIST).reshape(
+        N_IND, N_DIST
+    )
 
 
 def _jobs(ctx: PolicyContext) -> np.ndarray:
     """People employed by firms and institutes by industry (field) x district [N_IND, N_DIST]."""
     f, inst = ctx.world.firms, ctx.world.institutes
-    return _cells(f.industry[f.alive], f.district[f.alive], f.employees[f.alive]) \
-        + _cells(inst.field[inst.alive], inst.district[inst.alive], inst.researchers[inst.alive])
+    return _cells(f.industry[f.alive], f.district[f.alive], f.employees[f.alive]) + _cells(
+        inst.field[inst.alive], inst.district[inst.alive], inst.researchers[inst.alive]
+    )
 
 
 def _employed_technicians(ctx: PolicyContext) -> float:
@@ -75,7 +77,8 @@ def add_inflow(effects, people: np.ndarray, senior: np.ndarray, professional: np
     effects.talent_inflow = total
     effects.senior_share_inflow = np.divide(sen, total, out=np.zeros_like(total), where=total > 0).clip(0, 1)
     effects.professional_share_inflow = np.divide(pro, total, out=np.zeros_like(total), where=total > 0).clip(
-        0, 1 - effects.senior_share_inflow)
+        0, 1 - effects.senior_share_inflow
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,13 +111,16 @@ def _university_capacity(c: UniversityConfig) -> float:
     return c.extra_intake_per_year * c.sei_share * max(c.study_years, 1) * c.cost_per_place
 
 
-@lever("talent.university", clauses=("M-TALENT-1",),
-       channel="extra SEI student places paid per student-year; study_years later the graduates who stay arrive "
-               "as professionals (talent_inflow) in the targeted cells, by the cells' employment",
-       test="tests/test_levers_talent.py::test_university_graduates_arrive_after_study",
-       default_source="intake +2e4/yr (intake 3.8e4 in 2019, 5.2e4 in 2020, statistical communiqués); SEI share 0.6, "
-                      "retention 0.5 and 5e4 yuan per student-year are assumptions",
-       capacity=_university_capacity)
+@lever(
+    "talent.university",
+    clauses=("M-TALENT-1",),
+    channel="extra SEI student places paid per student-year; study_years later the graduates who stay arrive "
+    "as professionals (talent_inflow) in the targeted cells, by the cells' employment",
+    test="tests/test_levers_talent.py::test_university_graduates_arrive_after_study",
+    default_source="intake +2e4/yr (intake 3.8e4 in 2019, 5.2e4 in 2020, statistical communiqués); SEI share 0.6, "
+    "retention 0.5 and 5e4 yuan per student-year are assumptions",
+    capacity=_university_capacity,
+)
 def university(ctx: PolicyContext, c: UniversityConfig) -> None:
     places = _places(c)
     if places <= 0:
@@ -152,13 +158,16 @@ def _training_capacity(c: TrainingConfig) -> float:
     return c.trainees_per_year * c.cost_per_trainee
 
 
-@lever("talent.training", clauses=("M-TALENT-2",),
-       channel="trainees x upgrade_share / employed technicians is added to the quarterly training rate "
-               "(training_rate_add): technicians become professionals",
-       test="tests/test_levers_talent.py::test_training_upgrades_technicians",
-       default_source="2,000 yuan per trainee (national skills-upgrade subsidy, 2017); 50,000 trainees/yr and 30% "
-                      "upgrading are assumptions",
-       capacity=_training_capacity)
+@lever(
+    "talent.training",
+    clauses=("M-TALENT-2",),
+    channel="trainees x upgrade_share / employed technicians is added to the quarterly training rate "
+    "(training_rate_add): technicians become professionals",
+    test="tests/test_levers_talent.py::test_training_upgrades_technicians",
+    default_source="2,000 yuan per trainee (national skills-upgrade subsidy, 2017); 50,000 trainees/yr and 30% "
+    "upgrading are assumptions",
+    capacity=_training_capacity,
+)
 def training(ctx: PolicyContext, c: TrainingConfig) -> None:
     if c.cost_per_trainee <= 0:
         return
@@ -179,7 +188,9 @@ class RecruitmentConfig(LeverConfig):
     buys packages; a share of the recruits would not have come without them (additionality) and
     arrive as extra senior talent, each followed by a small team of professionals."""
 
-    budget: float = 1.0e9  # yuan/year; at least 1e9 yuan/yr of city money for high-level talent and teams (2016 measures)
+    budget: float = (
+        1.0e9  # yuan/year; at least 1e9 yuan/yr of city money for high-level talent and teams (2016 measures)
+    )
     package_per_talent: float = 2.0e6  # yuan per recruit; awards of 3e6 / 2e6 / 1.6e6 yuan by class (2016 measures),
     # most recruits in the lowest class (assumption on the mix)
     team_size: float = 2.0  # professionals arriving with each recruit (assumption: Peacock teams have several core
@@ -188,12 +199,15 @@ class RecruitmentConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)  # fields (industries) and districts of the recruits
 
 
-@lever("talent.recruitment", clauses=("M-TALENT-3",),
-       channel="budget / package recruits per year, additionality x (1 + team_size) extra arrivals per recruit "
-               "(talent_inflow), the recruits senior (senior_share_inflow), their teams professionals",
-       test="tests/test_levers_talent.py::test_recruitment_raises_senior_inflow",
-       default_source="1e9 yuan/yr and awards of 1.6e6-3e6 yuan (Shenzhen 2016 talent measures, Peacock Plan); "
-                      "team size and additionality are assumptions")
+@lever(
+    "talent.recruitment",
+    clauses=("M-TALENT-3",),
+    channel="budget / package recruits per year, additionality x (1 + team_size) extra arrivals per recruit "
+    "(talent_inflow), the recruits senior (senior_share_inflow), their teams professionals",
+    test="tests/test_levers_talent.py::test_recruitment_raises_senior_inflow",
+    default_source="1e9 yuan/yr and awards of 1.6e6-3e6 yuan (Shenzhen 2016 talent measures, Peacock Plan); "
+    "team size and additionality are assumptions",
+)
 def recruitment(ctx: PolicyContext, c: RecruitmentConfig) -> None:
     if c.package_per_talent <= 0:
         return
@@ -224,12 +238,15 @@ class HousingConfig(LeverConfig):
     targeting: Targeting = field(default_factory=Targeting)  # districts (and industries) of the supported talent
 
 
-@lever("talent.housing", clauses=("M-TALENT-3", "S-SERVICES"),
-       channel="budget / subsidy supported people spread over the employment of the targeted cells; out-migration "
-               "of the employed falls by retention_effect x the supported share of the district (outmigration_multiplier)",
-       test="tests/test_levers_talent.py::test_housing_lowers_outmigration",
-       default_source="~75,000 SEI workers housed (300,000 talent units 2016-2020, SCMP 2016, x 1/4 SEI share) at "
-                      "2e4 yuan/yr (60% of market rent, 2018 reform); retention effect 0.5 is an assumption")
+@lever(
+    "talent.housing",
+    clauses=("M-TALENT-3", "S-SERVICES"),
+    channel="budget / subsidy supported people spread over the employment of the targeted cells; out-migration "
+    "of the employed falls by retention_effect x the supported share of the district (outmigration_multiplier)",
+    test="tests/test_levers_talent.py::test_housing_lowers_outmigration",
+    default_source="~75,000 SEI workers housed (300,000 talent units 2016-2020, SCMP 2016, x 1/4 SEI share) at "
+    "2e4 yuan/yr (60% of market rent, 2018 reform); retention effect 0.5 is an assumption",
+)
 def housing(ctx: PolicyContext, c: HousingConfig) -> None:
     if c.subsidy_per_person <= 0:
         return
@@ -254,11 +271,14 @@ class EvaluationConfig(LeverConfig):
     learning_multiplier: float = 1.2  # x capability learning of every institute (assumption: +20%)
 
 
-@lever("talent.evaluation", clauses=("M-TALENT-4",),
-       channel="city-wide multiplier on institutes' capability learning (capability_learning_multiplier); "
-               "more capable institutes turn budgets into more knowledge",
-       test="tests/test_levers_talent.py::test_evaluation_speeds_capability_learning",
-       default_source="assumption: +20% capability learning; no budget (administrative reform)")
+@lever(
+    "talent.evaluation",
+    clauses=("M-TALENT-4",),
+    channel="city-wide multiplier on institutes' capability learning (capability_learning_multiplier); "
+    "more capable institutes turn budgets into more knowledge",
+    test="tests/test_levers_talent.py::test_evaluation_speeds_capability_learning",
+    default_source="assumption: +20% capability learning; no budget (administrative reform)",
+)
 def evaluation(ctx: PolicyContext, c: EvaluationConfig) -> None:
     ctx.effects.capability_learning_multiplier *= c.learning_multiplier
 

@@ -56,11 +56,15 @@ def _refuse(key: str, msg: str) -> None:
 
 
 def _industry_mask(t: Targeting) -> np.ndarray:
-    return np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries]) if t.industries else np.ones(N_IND, bool)
+    return (
+        np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries]) if t.industries else np.ones(N_IND, bool)
+    )
 
 
 def _district_mask(t: Targeting) -> np.ndarray:
-    return np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts]) if t.districts else np.ones(N_DIST, bool)
+    return (
+        np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts]) if t.districts else np.ones(N_DIST, bool)
+    )
 
 
 def _institute_mask(ctx: PolicyContext, t: Targeting) -> np.ndarray:
@@ -100,7 +104,9 @@ class NewCarriersConfig(LeverConfig):
     # base shares)
     funded_years: float = 5.0  # years the city pays a new carrier's budget (assumption: a five-year construction and
     # evaluation cycle, as the up-to-1e8-yuan-over-five-years support of Shenzhen's Nobel laureate labs, gdass.gov.cn 2019)
-    focus_weight: float = 1.0  # district weight = its share of the field's VA x (1 + focus_weight where the district's plan
+    focus_weight: float = (
+        1.0  # district weight = its share of the field's VA x (1 + focus_weight where the district's plan
+    )
     # focuses on the field: policy.space.district_focus.focus, S-LAYOUT); assumption: focus districts count double
     budget: float = 1.5e9  # yuan/year; assumption: covers the budgets at the default pace once funded_years of carriers
     # are running (25/yr x 5 yr x 9.6e6 yuan x ~1.2 budget growth = 1.4e9)
@@ -116,14 +122,17 @@ def _new_carriers_capacity(c: NewCarriersConfig) -> float:
     return (c.carriers_per_year + 4.0) * min(c.funded_years, max(years, 0.25)) * top * 1.5
 
 
-@lever("tech.new_carriers", clauses=("S-CARRIERS", "M-TECH-2"),
-       channel="new institutes (type; field; district by the field's location share, more in districts whose plan "
-               "focuses on it) with the type's budget, "
-               "hiring researchers; their knowledge enters the spillover pool; the city pays their budgets for funded_years",
-       test="tests/test_levers_tech.py::test_new_carriers_add_carriers_and_knowledge",
-       default_source="T20-CARRIERS pace (50 over 2019-2020 = 25/yr); of the 85 carriers observed in 2019 "
-                      "(innovation_and_people.csv) 25 are the plan's, 60 organic (assumption); budgets institutes.csv",
-       capacity=_new_carriers_capacity)
+@lever(
+    "tech.new_carriers",
+    clauses=("S-CARRIERS", "M-TECH-2"),
+    channel="new institutes (type; field; district by the field's location share, more in districts whose plan "
+    "focuses on it) with the type's budget, "
+    "hiring researchers; their knowledge enters the spillover pool; the city pays their budgets for funded_years",
+    test="tests/test_levers_tech.py::test_new_carriers_add_carriers_and_knowledge",
+    default_source="T20-CARRIERS pace (50 over 2019-2020 = 25/yr); of the 85 carriers observed in 2019 "
+    "(innovation_and_people.csv) 25 are the plan's, 60 organic (assumption); budgets institutes.csv",
+    capacity=_new_carriers_capacity,
+)
 def new_carriers(ctx: PolicyContext, c: NewCarriersConfig) -> None:
     from sim.phases import create_institutes  # here: sim.phases imports sim.config, which imports this module
     from sim.policy.space import focus_matrix  # the districts' focus plans (S-LAYOUT)
@@ -151,8 +160,18 @@ def new_carriers(ctx: PolicyContext, c: NewCarriersConfig) -> None:
         parts = []
         for t in np.unique(itype):  # one call per carrier type (at most five)
             k = itype == t
-            parts.append(create_institutes(w, int(k.sum()), w.quarter, ctx.rng, carrier_type=int(t),
-                                           field=ifield[k], district=idist[k], budget_multiplier=c.budget_multiplier))
+            parts.append(
+                create_institutes(
+                    w,
+                    int(k.sum()),
+                    w.quarter,
+                    ctx.rng,
+                    carrier_type=int(t),
+                    field=ifield[k],
+                    district=idist[k],
+                    budget_multiplier=c.budget_multiplier,
+                )
+            )
         if parts:
             new = np.concatenate(parts)
             ctx.effects.grow(w.firms.n, inst.n)
@@ -177,25 +196,32 @@ class LeadingInstitutesConfig(LeverConfig):
     # 1e8 yuan over five years (Wen Wei Po 2017-11-12; gdass.gov.cn 2019), i.e. 2e7/yr
     learning_multiplier: float = 4.0  # x capability learning of the designated (assumption: designated carriers at
     # capability ~0.9 reach 0.95 within about two years, by the 2020 target)
-    leading_capability: float = LEADING_CAPABILITY  # capability index of a technology-leading institute (module docstring)
+    leading_capability: float = (
+        LEADING_CAPABILITY  # capability index of a technology-leading institute (module docstring)
+    )
     budget: float = 2.0e8  # yuan/year = n_institutes x extra_budget_per_institute
     targeting: Targeting = field(default_factory=Targeting)  # fields, districts, sub-fields of eligible carriers
 
 
 def _leading_capacity(c: LeadingInstitutesConfig) -> float:
     if c.leading_capability > 1.0:
-        _refuse("policy.tech.leading_institutes.leading_capability",
-                f"must be a capability in [0, 1], got {c.leading_capability}")
+        _refuse(
+            "policy.tech.leading_institutes.leading_capability",
+            f"must be a capability in [0, 1], got {c.leading_capability}",
+        )
     return (c.n_institutes + 10.0) * c.extra_budget_per_institute  # +10: agent rounding at small scales
 
 
-@lever("tech.leading_institutes", clauses=("M-TECH-1", "M-TECH-2"),
-       channel="the carriers designated at the start get extra budget (institute_budget: more knowledge, faster "
-               "learning) and a learning multiplier (institute_learning_multiplier) that lift them past leading_capability",
-       test="tests/test_levers_tech.py::test_leading_institutes_raise_capability_of_designated",
-       default_source="T20-INSTITUTES (10 institutes); 2e7 yuan/yr each (1e8 over five years for Nobel labs, "
-                      "Wen Wei Po 2017-11-12); learning x4 and threshold 0.95 are assumptions",
-       capacity=_leading_capacity)
+@lever(
+    "tech.leading_institutes",
+    clauses=("M-TECH-1", "M-TECH-2"),
+    channel="the carriers designated at the start get extra budget (institute_budget: more knowledge, faster "
+    "learning) and a learning multiplier (institute_learning_multiplier) that lift them past leading_capability",
+    test="tests/test_levers_tech.py::test_leading_institutes_raise_capability_of_designated",
+    default_source="T20-INSTITUTES (10 institutes); 2e7 yuan/yr each (1e8 over five years for Nobel labs, "
+    "Wen Wei Po 2017-11-12); learning x4 and threshold 0.95 are assumptions",
+    capacity=_leading_capacity,
+)
 def leading_institutes(ctx: PolicyContext, c: LeadingInstitutesConfig) -> None:
     w, inst = ctx.world, ctx.world.institutes
     mem = _memory(ctx, "tech.leading_institutes")
@@ -239,13 +265,16 @@ def _platforms_capacity(c: PlatformsConfig) -> float:
     return (c.platforms_per_year * min(c.funded_years, max(years, 0.25)) + 1.0) * c.budget_per_platform
 
 
-@lever("tech.platforms", clauses=("M-TECH-4",),
-       channel="platforms raise the absorption of reachable knowledge (spillover_multiplier) of the firms in their "
-               "industry x district cell by absorption_gain each; more spillovers -> knowledge -> TFP",
-       test="tests/test_levers_tech.py::test_platforms_raise_spillover_knowledge_in_their_cells",
-       default_source="5 platforms/yr and +5% absorption each (assumptions); 1.5e7 yuan/yr for 3 years each "
-                      "(Shenzhen manufacturing innovation centre platform support, up to 5e7 over 3 years)",
-       capacity=_platforms_capacity)
+@lever(
+    "tech.platforms",
+    clauses=("M-TECH-4",),
+    channel="platforms raise the absorption of reachable knowledge (spillover_multiplier) of the firms in their "
+    "industry x district cell by absorption_gain each; more spillovers -> knowledge -> TFP",
+    test="tests/test_levers_tech.py::test_platforms_raise_spillover_knowledge_in_their_cells",
+    default_source="5 platforms/yr and +5% absorption each (assumptions); 1.5e7 yuan/yr for 3 years each "
+    "(Shenzhen manufacturing innovation centre platform support, up to 5e7 over 3 years)",
+    capacity=_platforms_capacity,
+)
 def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
     w, f = ctx.world, ctx.world.firms
     mem = _memory(ctx, "tech.platforms")
@@ -259,8 +288,14 @@ def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
     n = max(0, min(int(np.floor(mem["owed"] + 1e-9)), room))
     if n > 0:
         ok = (_industry_mask(c.targeting)[:, None] & _district_mask(c.targeting)[None, :]).reshape(-1)
-        out = np.bincount(f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
-                          weights=f.output[f.alive], minlength=N_IND * N_DIST) * ok
+        out = (
+            np.bincount(
+                f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
+                weights=f.output[f.alive],
+                minlength=N_IND * N_DIST,
+            )
+            * ok
+        )
         wts = out if out.sum() > 0 else ok.astype(float)
         new = ctx.rng.choice(N_IND * N_DIST, size=n, p=wts / wts.sum())
         mem["owed"] -= n
@@ -293,7 +328,9 @@ class Facility:
     researchers: float = 300.0  # target research staff (people); the mean of a new R&D institution (institutes.csv)
 
     def __repr__(self) -> str:
-        return f"{self.name}({self.industry}@{self.district}, {self.build_start}-{self.opens}, {self.construction_cost:g})"
+        return (
+            f"{self.name}({self.industry}@{self.district}, {self.build_start}-{self.opens}, {self.construction_cost:g})"
+        )
 
 
 def _default_facilities() -> list[Facility]:
@@ -350,14 +387,17 @@ def _infrastructure_capacity(c: InfrastructureConfig) -> float:
     return total
 
 
-@lever("tech.infrastructure", clauses=("M-TECH-1", "M-TECH-3"),
-       channel="construction spending, then each facility opens as a large institute (high capability, big budget, "
-               "initial knowledge) in its field x district; its knowledge enters the spillover pool; national and "
-               "international programmes (M-TECH-3) co-fund what the city budget does not cover",
-       test="tests/test_levers_tech.py::test_infrastructure_opens_facility_with_knowledge",
-       default_source="representative facilities of Guangming Science City and Peng Cheng Lab (press 2019-2023); "
-                      "costs 1e9 + 1e8/yr each and capability 0.9 are assumptions",
-       capacity=_infrastructure_capacity)
+@lever(
+    "tech.infrastructure",
+    clauses=("M-TECH-1", "M-TECH-3"),
+    channel="construction spending, then each facility opens as a large institute (high capability, big budget, "
+    "initial knowledge) in its field x district; its knowledge enters the spillover pool; national and "
+    "international programmes (M-TECH-3) co-fund what the city budget does not cover",
+    test="tests/test_levers_tech.py::test_infrastructure_opens_facility_with_knowledge",
+    default_source="representative facilities of Guangming Science City and Peng Cheng Lab (press 2019-2023); "
+    "costs 1e9 + 1e8/yr each and capability 0.9 are assumptions",
+    capacity=_infrastructure_capacity,
+)
 def infrastructure(ctx: PolicyContext, c: InfrastructureConfig) -> None:
     w, inst, d = ctx.world, ctx.world.institutes, ctx.world.data
     mem = _memory(ctx, "tech.infrastructure")  # facility name -> institute row
@@ -375,8 +415,15 @@ def infrastructure(ctx: PolicyContext, c: InfrastructureConfig) -> None:
             if tag not in mem:
                 from sim.phases import create_institutes
 
-                row = create_institutes(w, 1, w.quarter, ctx.rng, carrier_type=d.carrier_types.index("new_rd_institution"),
-                                        field=np.array([i]), district=np.array([di]))
+                row = create_institutes(
+                    w,
+                    1,
+                    w.quarter,
+                    ctx.rng,
+                    carrier_type=d.carrier_types.index("new_rd_institution"),
+                    field=np.array([i]),
+                    district=np.array([di]),
+                )
                 inst.budget[row] = fac.operating_budget / 4.0  # one real facility: not scaled by institute_fraction
                 inst.target_researchers[row] = fac.researchers
                 inst.capability[row] = c.capability

@@ -10,7 +10,6 @@ from sim.config import QUARTER_RE
 from sim.policy.base import LeverConfig, Targeting, quarter_index, validate_targeting
 from sim.policy.registry import REGISTRY, lever_config
 
-
 PLAN_HORIZON_END = 2025 * 4 + 3  # 2025Q4, the plan's last target year
 
 
@@ -39,8 +38,9 @@ def _walk_targeting(obj, key: str, subfield_ids: tuple[str, ...], check) -> None
             _walk_targeting(v, f"{key}.{f.name}", subfield_ids, check)
 
 
-def validate_policy(policy, start_year: int, end_year: int, subfield_ids: tuple[str, ...],
-                    check: Callable[[bool, str, str], None]) -> None:
+def validate_policy(
+    policy, start_year: int, end_year: int, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]
+) -> None:
     run_start, run_end = start_year * 4, end_year * 4 + 3
     for key, spec in REGISTRY.items():
         c = lever_config(policy, key)
@@ -54,12 +54,18 @@ def validate_policy(policy, start_year: int, end_year: int, subfield_ids: tuple[
         if c.enabled:
             # a window must overlap the run; one that starts after a shortened run but within the
             # plan's horizon (to 2025Q4) simply does not act in that run
-            check(e >= run_start and s <= max(run_end, PLAN_HORIZON_END), f"{k}.start",
-                  f"window {c.start}-{c.end} lies outside the run {start_year}Q1-{end_year}Q4")
+            check(
+                e >= run_start and s <= max(run_end, PLAN_HORIZON_END),
+                f"{k}.start",
+                f"window {c.start}-{c.end} lies outside the run {start_year}Q1-{end_year}Q4",
+            )
         _walk_numbers(c, k, check)
         _walk_targeting(c, k, subfield_ids, check)
         if spec.capacity is not None and hasattr(c, "budget"):
             cap = spec.capacity(c)
-            check(c.budget <= cap * (1 + 1e-9), f"{k}.budget",
-                  f"= {c.budget:.3g} yuan/year cannot be spent: this lever's design disburses at most {cap:.3g} yuan/year "
-                  f"({spec.channel.split(';')[0]}); lower the budget or raise the award size or count")
+            check(
+                c.budget <= cap * (1 + 1e-9),
+                f"{k}.budget",
+                f"= {c.budget:.3g} yuan/year cannot be spent: this lever's design disburses at most {cap:.3g} yuan/year "
+                f"({spec.channel.split(';')[0]}); lower the budget or raise the award size or count",
+            )

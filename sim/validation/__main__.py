@@ -39,10 +39,17 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         out = check_run(model, firm_rows=rows)
         times.append(time.perf_counter() - t0)
-    print(format_facts(out, f"Stylized facts: scale {cfg.scale.name}, scenario {cfg.scenario.name}, seed {cfg.seed}, "
-                            f"{cfg.scenario.start_year}-{cfg.scenario.end_year}"))
-    print(f"check_run: {1000 * min(times):.1f} ms (best of 5; median {1000 * float(np.median(times)):.1f} ms), "
-          f"{model.recorder.year_end[max(model.recorder.year_end)].firm_revenue.size} firms at the last year end")
+    print(
+        format_facts(
+            out,
+            f"Stylized facts: scale {cfg.scale.name}, scenario {cfg.scenario.name}, seed {cfg.seed}, "
+            f"{cfg.scenario.start_year}-{cfg.scenario.end_year}",
+        )
+    )
+    print(
+        f"check_run: {1000 * min(times):.1f} ms (best of 5; median {1000 * float(np.median(times)):.1f} ms), "
+        f"{model.recorder.year_end[max(model.recorder.year_end)].firm_revenue.size} firms at the last year end"
+    )
     if a.json:
         write_json(a.json, out)
     return 0

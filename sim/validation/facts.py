@@ -40,50 +40,104 @@ class Fact:
 
 
 FACTS: tuple[Fact, ...] = (
-    Fact("size_tail_employment", "firm sizes are heavy-tailed (Zipf)",
-         "Pareto tail exponent alpha of firm employment, P(L > x) ~ x^-alpha (MLE, xmin by KS)", "-",
-         (0.8, 1.3), (0.6, 1.6), "alpha ~ 1: PASS 0.8-1.3, WARN 0.6-1.6",
-         "Axtell 2001, Science 293:1818 (US firms, employees: alpha = 1.059 +- 0.054); "
-         "Clauset, Shalizi & Newman 2009 (estimator); band width: assumption"),
-    Fact("size_tail_revenue", "firm sizes are heavy-tailed (Zipf)",
-         "Pareto tail exponent alpha of firm annual revenue (gross output), last complete year", "-",
-         (0.8, 1.3), (0.6, 1.6), "alpha ~ 1: PASS 0.8-1.3, WARN 0.6-1.6",
-         "Axtell 2001 (receipts give an exponent near 1 as well); Gabaix 2009, Annu. Rev. Econ. 1:255; band: assumption"),
-    Fact("growth_tent", "firm growth rates are tent-shaped (Laplace, not normal)",
-         "Vuong z of Laplace vs normal fits to annual log revenue growth of surviving firms, "
-         "demeaned by industry x year", "z", (Z95, INF), (-Z95, INF),
-         "z >= 1.96 (Laplace significantly better): PASS; |z| < 1.96: WARN; z <= -1.96 (normal better): FAIL",
-         "Stanley et al. 1996, Nature 379:804; Bottazzi & Secchi 2006, RAND J. Econ. 37:235; Vuong 1989, Econometrica 57:307"),
-    Fact("entry_rate", "firm entry rates are in the usual range",
-         "firm entries per year / firms alive at the start of the year, mean over complete years", "1/yr",
-         (0.05, 0.20), (0.02, 0.30), "5-20%/yr: PASS; 2-30%/yr: WARN",
-         "Bartelsman, Scarpetta & Schivardi 2005, Ind. Corp. Change 14:365 (10 OECD countries: about 20% of firms "
-         "enter or exit most markets each year); WARN band: assumption"),
-    Fact("exit_rate", "firm exit rates are in the usual range",
-         "firm exits per year / firms alive at the start of the year, mean over complete years", "1/yr",
-         (0.05, 0.20), (0.02, 0.30), "5-20%/yr: PASS; 2-30%/yr: WARN",
-         "Bartelsman, Scarpetta & Schivardi 2005 (as entry); WARN band: assumption"),
-    Fact("eg_concentration", "industries are spatially concentrated (localised beyond the dartboard)",
-         "median over the 7 industries of the Ellison-Glaeser gamma, firm employment over the 11 districts "
-         "(x_d: district share of SEI employment)", "-", (0.0, 0.3), (-0.02, 0.5),
-         "gamma > 0 in most industries: PASS 0-0.3, WARN -0.02-0.5",
-         "Ellison & Glaeser 1997, JPE 105:889 (almost all US manufacturing industries have gamma > 0, many only "
-         "slightly; > 0.05 'highly localised'); upper bounds: assumption"),
-    Fact("lq_persistence", "district specialisation (location quotients) resembles the data",
-         "Spearman correlation over industry x district cells of the simulated LQ of value added (last complete "
-         "year) with the LQ of the 2018 data (sim/data/district_industry_shares.csv)", "-",
-         (0.7, 1.0), (0.4, 1.0), "rho >= 0.7: PASS; 0.4-0.7: WARN",
-         "LQ: Isard 1960; data: district_industry_shares.csv (built from district GDP, confidence L); band: assumption"),
-    Fact("degree_tail_out", "supplier network degrees are heavy-tailed (customers per supplier)",
-         "Pareto tail exponent of firm out-degree (customer links), links among alive firms", "-",
-         (1.0, 1.7), (0.6, 2.5), "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
-         "Fujiwara & Aoyama 2010, Eur. Phys. J. B 77:565 (Japan, ~1 million firms: cumulative degree exponents "
-         "~1.3); band: assumption"),
-    Fact("degree_tail_in", "supplier network degrees are heavy-tailed (suppliers per customer)",
-         "Pareto tail exponent of firm in-degree (supplier links), links among alive firms", "-",
-         (1.0, 1.7), (0.6, 2.5), "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
-         "Fujiwara & Aoyama 2010 (as out-degree). The model caps suppliers at 1-6 per input industry "
-         "(sim/world.py MAX_SUPPLIERS), so a thin in-degree tail is a known simplification"),
+    Fact(
+        "size_tail_employment",
+        "firm sizes are heavy-tailed (Zipf)",
+        "Pareto tail exponent alpha of firm employment, P(L > x) ~ x^-alpha (MLE, xmin by KS)",
+        "-",
+        (0.8, 1.3),
+        (0.6, 1.6),
+        "alpha ~ 1: PASS 0.8-1.3, WARN 0.6-1.6",
+        "Axtell 2001, Science 293:1818 (US firms, employees: alpha = 1.059 +- 0.054); "
+        "Clauset, Shalizi & Newman 2009 (estimator); band width: assumption",
+    ),
+    Fact(
+        "size_tail_revenue",
+        "firm sizes are heavy-tailed (Zipf)",
+        "Pareto tail exponent alpha of firm annual revenue (gross output), last complete year",
+        "-",
+        (0.8, 1.3),
+        (0.6, 1.6),
+        "alpha ~ 1: PASS 0.8-1.3, WARN 0.6-1.6",
+        "Axtell 2001 (receipts give an exponent near 1 as well); Gabaix 2009, Annu. Rev. Econ. 1:255; band: assumption",
+    ),
+    Fact(
+        "growth_tent",
+        "firm growth rates are tent-shaped (Laplace, not normal)",
+        "Vuong z of Laplace vs normal fits to annual log revenue growth of surviving firms, "
+        "demeaned by industry x year",
+        "z",
+        (Z95, INF),
+        (-Z95, INF),
+        "z >= 1.96 (Laplace significantly better): PASS; |z| < 1.96: WARN; z <= -1.96 (normal better): FAIL",
+        "Stanley et al. 1996, Nature 379:804; Bottazzi & Secchi 2006, RAND J. Econ. 37:235; Vuong 1989, Econometrica 57:307",
+    ),
+    Fact(
+        "entry_rate",
+        "firm entry rates are in the usual range",
+        "firm entries per year / firms alive at the start of the year, mean over complete years",
+        "1/yr",
+        (0.05, 0.20),
+        (0.02, 0.30),
+        "5-20%/yr: PASS; 2-30%/yr: WARN",
+        "Bartelsman, Scarpetta & Schivardi 2005, Ind. Corp. Change 14:365 (10 OECD countries: about 20% of firms "
+        "enter or exit most markets each year); WARN band: assumption",
+    ),
+    Fact(
+        "exit_rate",
+        "firm exit rates are in the usual range",
+        "firm exits per year / firms alive at the start of the year, mean over complete years",
+        "1/yr",
+        (0.05, 0.20),
+        (0.02, 0.30),
+        "5-20%/yr: PASS; 2-30%/yr: WARN",
+        "Bartelsman, Scarpetta & Schivardi 2005 (as entry); WARN band: assumption",
+    ),
+    Fact(
+        "eg_concentration",
+        "industries are spatially concentrated (localised beyond the dartboard)",
+        "median over the 7 industries of the Ellison-Glaeser gamma, firm employment over the 11 districts "
+        "(x_d: district share of SEI employment)",
+        "-",
+        (0.0, 0.3),
+        (-0.02, 0.5),
+        "gamma > 0 in most industries: PASS 0-0.3, WARN -0.02-0.5",
+        "Ellison & Glaeser 1997, JPE 105:889 (almost all US manufacturing industries have gamma > 0, many only "
+        "slightly; > 0.05 'highly localised'); upper bounds: assumption",
+    ),
+    Fact(
+        "lq_persistence",
+        "district specialisation (location quotients) resembles the data",
+        "Spearman correlation over industry x district cells of the simulated LQ of value added (last complete "
+        "year) with the LQ of the 2018 data (sim/data/district_industry_shares.csv)",
+        "-",
+        (0.7, 1.0),
+        (0.4, 1.0),
+        "rho >= 0.7: PASS; 0.4-0.7: WARN",
+        "LQ: Isard 1960; data: district_industry_shares.csv (built from district GDP, confidence L); band: assumption",
+    ),
+    Fact(
+        "degree_tail_out",
+        "supplier network degrees are heavy-tailed (customers per supplier)",
+        "Pareto tail exponent of firm out-degree (customer links), links among alive firms",
+        "-",
+        (1.0, 1.7),
+        (0.6, 2.5),
+        "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
+        "Fujiwara & Aoyama 2010, Eur. Phys. J. B 77:565 (Japan, ~1 million firms: cumulative degree exponents "
+        "~1.3); band: assumption",
+    ),
+    Fact(
+        "degree_tail_in",
+        "supplier network degrees are heavy-tailed (suppliers per customer)",
+        "Pareto tail exponent of firm in-degree (supplier links), links among alive firms",
+        "-",
+        (1.0, 1.7),
+        (0.6, 2.5),
+        "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
+        "Fujiwara & Aoyama 2010 (as out-degree). The model caps suppliers at 1-6 per input industry "
+        "(sim/world.py MAX_SUPPLIERS), so a thin in-degree tail is a known simplification",
+    ),
 )
 FACT_BY_KEY = {f.key: f for f in FACTS}
 
@@ -111,8 +165,18 @@ class FactInputs:
 
 def _row(f: Fact, value: float, detail: dict, score_status: tuple[float, str] | None = None) -> dict:
     score, status = score_status if score_status is not None else st.band_score(value, f.pass_range, f.warn_range)
-    return {"fact": f.fact, "key": f.key, "statistic": f.statistic, "value": _num(value), "unit": f.unit,
-            "expected": f.expected, "score": _num(score), "status": status, "source": f.source, "detail": detail}
+    return {
+        "fact": f.fact,
+        "key": f.key,
+        "statistic": f.statistic,
+        "value": _num(value),
+        "unit": f.unit,
+        "expected": f.expected,
+        "score": _num(score),
+        "status": status,
+        "source": f.source,
+        "detail": detail,
+    }
 
 
 def _num(x) -> float | None:
@@ -149,8 +213,10 @@ def evaluate_facts(x: FactInputs) -> list[dict]:
     """One row per declared fact (FACTS order): fact, key, statistic, value, unit, expected,
     score, status, source, detail."""
     F = FACT_BY_KEY
-    rows = [_tail_row(F["size_tail_employment"], x.employment, x.employment_lattice),
-            _tail_row(F["size_tail_revenue"], x.revenue)]
+    rows = [
+        _tail_row(F["size_tail_employment"], x.employment, x.employment_lattice),
+        _tail_row(F["size_tail_revenue"], x.revenue),
+    ]
 
     f = F["growth_tent"]
     if x.growth is None or len(x.growth) < 10:
@@ -160,22 +226,41 @@ def evaluate_facts(x: FactInputs) -> list[dict]:
         rows.append(_row(f, r["vuong_z"], {**r, "covers": x.growth_note}, vuong_score(r["vuong_z"])))
 
     if len(x.stock_start) == 0:
-        rows += [_not_measured(F["entry_rate"], "no complete simulated year"),
-                 _not_measured(F["exit_rate"], "no complete simulated year")]
+        rows += [
+            _not_measured(F["entry_rate"], "no complete simulated year"),
+            _not_measured(F["exit_rate"], "no complete simulated year"),
+        ]
     else:
         t = st.turnover_rates(x.entries, x.exits, x.stock_start)
         years = x.info.get("years", [])
-        rows.append(_row(F["entry_rate"], t["entry_rate_mean"],
-                         {"by_year": dict(zip(map(str, years), np.round(t["entry_rate"], 4).tolist()))}))
-        rows.append(_row(F["exit_rate"], t["exit_rate_mean"],
-                         {"by_year": dict(zip(map(str, years), np.round(t["exit_rate"], 4).tolist()))}))
+        rows.append(
+            _row(
+                F["entry_rate"],
+                t["entry_rate_mean"],
+                {"by_year": dict(zip(map(str, years), np.round(t["entry_rate"], 4).tolist()))},
+            )
+        )
+        rows.append(
+            _row(
+                F["exit_rate"],
+                t["exit_rate_mean"],
+                {"by_year": dict(zip(map(str, years), np.round(t["exit_rate"], 4).tolist()))},
+            )
+        )
 
     eg = st.ellison_glaeser(x.employment, x.industry, x.district, N_IND, N_DIST)
     gam = eg["gamma"]
-    rows.append(_row(F["eg_concentration"], float(np.nanmedian(gam)) if np.isfinite(gam).any() else np.nan,
-                     {"gamma": dict(zip(INDUSTRIES, np.round(gam, 4).tolist())),
-                      "H": dict(zip(INDUSTRIES, np.round(eg["H"], 5).tolist())),
-                      "share_positive": float(np.mean(gam[np.isfinite(gam)] > 0)) if np.isfinite(gam).any() else None}))
+    rows.append(
+        _row(
+            F["eg_concentration"],
+            float(np.nanmedian(gam)) if np.isfinite(gam).any() else np.nan,
+            {
+                "gamma": dict(zip(INDUSTRIES, np.round(gam, 4).tolist())),
+                "H": dict(zip(INDUSTRIES, np.round(eg["H"], 5).tolist())),
+                "share_positive": float(np.mean(gam[np.isfinite(gam)] > 0)) if np.isfinite(gam).any() else None,
+            },
+        )
+    )
 
     from scipy.stats import spearmanr
 
@@ -184,10 +269,23 @@ def evaluate_facts(x: FactInputs) -> list[dict]:
     ok = np.isfinite(lq_sim) & np.isfinite(lq_dat)
     rho = float(spearmanr(lq_sim[ok], lq_dat[ok]).statistic) if ok.sum() >= 3 else np.nan
     top = np.nanargmax(np.where(np.isfinite(lq_sim), lq_sim, -np.inf), axis=1)
-    rows.append(_row(F["lq_persistence"], rho, {
-        "cells": int(ok.sum()),
-        "top_district": {i: {"district": DISTRICTS[d], "lq": round(float(lq_sim[k, d]), 3),
-                             "lq_data": round(float(lq_dat[k, d]), 3)} for k, (i, d) in enumerate(zip(INDUSTRIES, top))}}))
+    rows.append(
+        _row(
+            F["lq_persistence"],
+            rho,
+            {
+                "cells": int(ok.sum()),
+                "top_district": {
+                    i: {
+                        "district": DISTRICTS[d],
+                        "lq": round(float(lq_sim[k, d]), 3),
+                        "lq_data": round(float(lq_dat[k, d]), 3),
+                    }
+                    for k, (i, d) in enumerate(zip(INDUSTRIES, top))
+                },
+            },
+        )
+    )
 
     rows.append(_tail_row(F["degree_tail_out"], x.out_degree, lattice=1.0))
     in_row = _tail_row(F["degree_tail_in"], x.in_degree, lattice=1.0)
@@ -199,8 +297,13 @@ def evaluate_facts(x: FactInputs) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # The adapter: a finished SEIModel -> FactInputs
 # ---------------------------------------------------------------------------------------------
-def pooled_growth(year_rows: dict[int, np.ndarray], year_revenue: dict[int, np.ndarray], industry: np.ndarray,
-                  entry_quarter: np.ndarray, start_year: int) -> tuple[np.ndarray, int]:
+def pooled_growth(
+    year_rows: dict[int, np.ndarray],
+    year_revenue: dict[int, np.ndarray],
+    industry: np.ndarray,
+    entry_quarter: np.ndarray,
+    start_year: int,
+) -> tuple[np.ndarray, int]:
     """Annual log revenue growth of firms alive at two consecutive year ends, pooled over the
     years and demeaned by industry x year. Firms that entered during the earlier year are left out
     (their revenue covers part of it). Returns (growth, number of year pairs)."""
@@ -248,33 +351,52 @@ def inputs_from_model(model, firm_rows: dict[int, np.ndarray] | None = None) -> 
         entries.append(sum(float(np.sum(rec.cells["entries"][i])) for i in idx))
         exits.append(sum(float(np.sum(rec.cells["exits"][i])) for i in idx))
         stock.append(q_firms[idx[0] - 1] if idx[0] > 0 else base_n)
-    va_cells = (np.sum([rec.cells["value_added"][i] for i in np.flatnonzero(years_q == complete[-1])], axis=0)
-                if complete else np.sum(rec.cells["value_added"], axis=0))
+    va_cells = (
+        np.sum([rec.cells["value_added"][i] for i in np.flatnonzero(years_q == complete[-1])], axis=0)
+        if complete
+        else np.sum(rec.cells["value_added"], axis=0)
+    )
     d = load()
     data_cells = d.location_share * d.va_2018[:, None]
 
     rows = dict(firm_rows) if firm_rows is not None else {y: getattr(v, "firm_rows", None) for y, v in ye.items()}
     # a field left at an empty default (hand-made records) counts as absent
-    rows = {y: np.asarray(r) for y, r in rows.items()
-            if r is not None and y in ye and (len(r) or not len(ye[y].firm_revenue))}
+    rows = {
+        y: np.asarray(r)
+        for y, r in rows.items()
+        if r is not None and y in ye and (len(r) or not len(ye[y].firm_revenue))
+    }
     growth, note = None, ""
     if len(rows) >= 2:
         bad = [y for y, r in rows.items() if len(r) != len(ye[y].firm_revenue)]
         if bad:
             raise ValueError(f"firm_rows of years {bad} do not match the recorder's year-end firm counts")
-        growth, pairs = pooled_growth(rows, {y: ye[y].firm_revenue for y in rows}, f.industry, f.entry_quarter,
-                                      model.cfg.scenario.start_year)
+        growth, pairs = pooled_growth(
+            rows, {y: ye[y].firm_revenue for y in rows}, f.industry, f.entry_quarter, model.cfg.scenario.start_year
+        )
         note = f"{pairs} year pairs {min(rows)}-{max(rows)}, {len(growth)} firm-years"
     else:
-        note = ("not measurable: the year-end records hold no firm ids (needs YearEnd.firm_rows, the alive firm "
-                "rows at each year end, or check_run(model, firm_rows=...))")
-    return FactInputs(employment=f.employees[a].astype(float), revenue=np.asarray(ye[last].firm_revenue, dtype=float),
-                      industry=ind, district=dist, in_degree=in_deg[a], out_degree=out_deg[a],
-                      entries=np.array(entries), exits=np.array(exits), stock_start=np.array(stock),
-                      va_cells=va_cells, data_va_cells=data_cells, growth=growth, growth_note=note,
-                      employment_lattice=float(w.ppa),
-                      info={"years": complete, "last_year_end": last, "scale": model.cfg.scale.name,
-                            "firms_alive": int(a.sum())})
+        note = (
+            "not measurable: the year-end records hold no firm ids (needs YearEnd.firm_rows, the alive firm "
+            "rows at each year end, or check_run(model, firm_rows=...))"
+        )
+    return FactInputs(
+        employment=f.employees[a].astype(float),
+        revenue=np.asarray(ye[last].firm_revenue, dtype=float),
+        industry=ind,
+        district=dist,
+        in_degree=in_deg[a],
+        out_degree=out_deg[a],
+        entries=np.array(entries),
+        exits=np.array(exits),
+        stock_start=np.array(stock),
+        va_cells=va_cells,
+        data_va_cells=data_cells,
+        growth=growth,
+        growth_note=note,
+        employment_lattice=float(w.ppa),
+        info={"years": complete, "last_year_end": last, "scale": model.cfg.scale.name, "firms_alive": int(a.sum())},
+    )
 
 
 def check_run(model, firm_rows: dict[int, np.ndarray] | None = None) -> list[dict]:
@@ -284,6 +406,7 @@ def check_run(model, firm_rows: dict[int, np.ndarray] | None = None) -> list[dic
 
 def format_facts(rows: list[dict], title: str = "Stylized facts") -> str:
     """A printable table: key, status, score, value, expected."""
+
     def fmt(v):
         if v is None:
             return "n/a"
@@ -292,14 +415,26 @@ def format_facts(rows: list[dict], title: str = "Stylized facts") -> str:
     w = max((len(r["key"]) for r in rows), default=10)
     lines = [title, f"{'fact':<{w}}  status  score   value  unit  expected"]
     for r in rows:
-        lines.append(f"{r['key']:<{w}}  {r['status']:<6}  {fmt(r['score']):>5}  {fmt(r['value']):>6}  "
-                     f"{r['unit']:<4}  {r['expected']}")
+        lines.append(
+            f"{r['key']:<{w}}  {r['status']:<6}  {fmt(r['score']):>5}  {fmt(r['value']):>6}  "
+            f"{r['unit']:<4}  {r['expected']}"
+        )
     n = {s: sum(r["status"] == s for r in rows) for s in st.STATUSES}
-    lines.append(f"{n['PASS']} PASS, {n['WARN']} WARN, {n['FAIL']} FAIL. score: 0 inside the PASS range, 1 at the "
-                 "WARN edge (docs/validation.md)")
+    lines.append(
+        f"{n['PASS']} PASS, {n['WARN']} WARN, {n['FAIL']} FAIL. score: 0 inside the PASS range, 1 at the "
+        "WARN edge (docs/validation.md)"
+    )
     return "\n".join(lines)
 
 
-__all__ = ["FACTS", "Fact", "FactInputs", "check_run", "evaluate_facts", "format_facts", "inputs_from_model",
-           "pooled_growth", "vuong_score"]
-
+__all__ = [
+    "FACTS",
+    "Fact",
+    "FactInputs",
+    "check_run",
+    "evaluate_facts",
+    "format_facts",
+    "inputs_from_model",
+    "pooled_growth",
+    "vuong_score",
+]

@@ -37,8 +37,9 @@ def _vector(x, name: str, *, positive: bool = False) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Heavy tails
 # ---------------------------------------------------------------------------------------------
-def pareto_tail(x, *, xmin: float | None = None, min_tail: int = 50, n_candidates: int = 40,
-                lattice: float = 0.0) -> dict:
+def pareto_tail(
+    x, *, xmin: float | None = None, min_tail: int = 50, n_candidates: int = 40, lattice: float = 0.0
+) -> dict:
     """Tail exponent ``alpha`` of P(X > x) ~ x^-alpha above ``xmin`` (Zipf: alpha = 1).
 
     MLE alpha = (n - 1) / sum(ln(x_i / xmin)) over the n values >= xmin (Clauset et al. 2009,
@@ -153,10 +154,18 @@ def laplace_vs_normal(g) -> dict:
     ll_l, ll_n = float(lp_l.sum()), float(lp_n.sum())
     c2 = (a - a.mean()) ** 2
     m2 = float(c2.mean())
-    return {"n": len(a), "vuong_z": z, "p_two_sided": float(2 * stats.norm.sf(abs(z))),
-            "ll_laplace": ll_l, "ll_normal": ll_n, "aic_laplace": 4 - 2 * ll_l, "aic_normal": 4 - 2 * ll_n,
-            "laplace_scale": float(sc_l), "normal_sd": float(sc_n),
-            "excess_kurtosis": float(np.mean(c2 * c2) / m2 ** 2 - 3.0) if m2 > 0 else float("nan")}  # Laplace 3, normal 0
+    return {
+        "n": len(a),
+        "vuong_z": z,
+        "p_two_sided": float(2 * stats.norm.sf(abs(z))),
+        "ll_laplace": ll_l,
+        "ll_normal": ll_n,
+        "aic_laplace": 4 - 2 * ll_l,
+        "aic_normal": 4 - 2 * ll_n,
+        "laplace_scale": float(sc_l),
+        "normal_sd": float(sc_n),
+        "excess_kurtosis": float(np.mean(c2 * c2) / m2**2 - 3.0) if m2 > 0 else float("nan"),
+    }  # Laplace 3, normal 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +176,9 @@ def turnover_rates(entries, exits, stock_start) -> dict:
     (arrays indexed by year); also their means over the years."""
     e, x, s = _vector(entries, "entries"), _vector(exits, "exits"), _vector(stock_start, "stock_start", positive=True)
     if not (len(e) == len(x) == len(s)):
-        raise ValueError(f"'entries', 'exits' and 'stock_start' must have one value per year, got {len(e)}, {len(x)}, {len(s)}")
+        raise ValueError(
+            f"'entries', 'exits' and 'stock_start' must have one value per year, got {len(e)}, {len(x)}, {len(s)}"
+        )
     if np.any(e < 0) or np.any(x < 0):
         raise ValueError("'entries' and 'exits' must be >= 0")
     er, xr = e / s, x / s
@@ -223,7 +234,7 @@ def ellison_glaeser(size, industry, area, n_industries: int, n_areas: int, area_
         share = cell / tot[:, None]
         G = ((share - x[None, :]) ** 2).sum(axis=1)
         H = np.bincount(ind, weights=(s / tot[ind]) ** 2, minlength=n_industries)
-        gamma = (G / (1.0 - (x ** 2).sum()) - H) / (1.0 - H)
+        gamma = (G / (1.0 - (x**2).sum()) - H) / (1.0 - H)
     n_plants = np.bincount(ind[s > 0], minlength=n_industries)
     gamma = np.where(n_plants >= 2, gamma, np.nan)
     return {"gamma": gamma, "G": G, "H": H, "n_plants": n_plants, "area_share": x}
@@ -271,5 +282,19 @@ def band_score(value: float, pass_range: tuple[float, float], warn_range: tuple[
     return float(score), (WARN if score <= 1 else FAIL)
 
 
-__all__ = ["FAIL", "PASS", "STATUSES", "WARN", "band_score", "degrees", "demean_by_group", "ellison_glaeser",
-           "laplace_vs_normal", "location_quotients", "matched_log_growth", "pareto_tail", "positive", "turnover_rates"]
+__all__ = [
+    "FAIL",
+    "PASS",
+    "STATUSES",
+    "WARN",
+    "band_score",
+    "degrees",
+    "demean_by_group",
+    "ellison_glaeser",
+    "laplace_vs_normal",
+    "location_quotients",
+    "matched_log_growth",
+    "pareto_tail",
+    "positive",
+    "turnover_rates",
+]
