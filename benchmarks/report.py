@@ -154,7 +154,9 @@ def machine(commit: str | None = None) -> dict:
         pass
     mem = ""
     try:
-        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1]
+        )
         mem = f"{kb * 1024 / 1e9:.1f} GB"
     except (OSError, StopIteration, ValueError):
         pass
