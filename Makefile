@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast lint baseline bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} (pyenv: see .python-version)"'
@@ -17,8 +17,24 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/python -m sim $(ARGS)
 
-test: $(STAMP)
+# the full suite, as CI runs it: lint first, then every test
+test: lint
 	$(BIN)/python -m pytest -q $(ARGS)
+
+# quick local loop: the tests not marked slow (no notebooks, launchers or city-scale runs)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" $(ARGS)
+
+# ruff (lint and format), mypy on sim/, and the generated docs being current
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m experiments.levers_doc --check
+
+# rewrite the stored baseline (tests/baseline/small_default.json) on purpose, after a change that moves results
+baseline: $(STAMP)
+	$(BIN)/python -m experiments.baseline --update
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,mean,max,rounds -q $(ARGS)

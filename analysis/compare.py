@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from sim.config import ConfigError, compose, to_config
-from sim.ensemble import EnsembleResult, finish_ensemble, resolve_workers, run_many
-from sim.scorecard import KIND_MARK, _table, fmt_num, footnote
-from sim.targets import TARGETS
+from sim.drivers.ensemble import EnsembleResult, finish_ensemble, resolve_workers, run_many
+from sim.outputs.scorecard import KIND_MARK, _table, fmt_num, footnote
+from sim.outputs.targets import TARGETS
 
 
 def build_configs(specs: list[str], scale: str | None, common: list[str], seed: int):

@@ -7,7 +7,7 @@ A sample folder of experiments/sensitivity.py (``sample.parquet``, ``outcomes.pa
 ``ema_workbench.save_results``):
 
 - ``experiments``: a DataFrame with one float column per uncertainty (the free parameters varied,
-  sim.freeparams) then one per lever (the lever-group intensities, x plan), then ``scenario``
+  experiments.freeparams) then one per lever (the lever-group intensities, x plan), then ``scenario``
   (id of the point's distinct uncertainty vector), ``policy`` (id of its distinct lever vector)
   and ``model`` (``sei_sim``), object dtype, as ema_workbench's DefaultCallback builds them;
 - ``outcomes``: ``{name: 1-d float array}`` in the same row order: the seed means of

@@ -49,7 +49,7 @@ import pandas as pd
 
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write, write_json
-from sim.measure import STOCK_METRICS
+from sim.outputs.measure import STOCK_METRICS
 
 ALL = "ALL"
 
@@ -57,7 +57,7 @@ ALL = "ALL"
 @dataclass(frozen=True)
 class Mapping:
     """How an observed indicator is read from a run's annual table (``annual.parquet``,
-    sim.measure.Recorder.annual_frame: flows summed over the year, stocks at its last quarter; the
+    sim.outputs.measure.Recorder.annual_frame: flows summed over the year, stocks at its last quarter; the
     district totals by industry, and their sum over industries for ALL)."""
 
     metric: str  # annual-table metric
@@ -305,7 +305,7 @@ def _weights(run_dir: Path, scale_name: str | None) -> dict[str, float]:
 def run_seeds(n: int, scale: str, first_seed: int, sets: list[str], out_dir: Path) -> Path:
     """Run the configured scenario (default ``history``) as an ensemble of ``n`` seeds into ``out_dir``."""
     from sim.config import compose, to_config
-    from sim.ensemble import run_ensemble
+    from sim.drivers.ensemble import run_ensemble
 
     cfg = to_config(compose([f"scale={scale}", f"seed={first_seed}", f"ensemble.size={n}", "output.write=true", *sets]))
     res = run_ensemble(cfg, out_dir)

@@ -1,6 +1,6 @@
 """Gather run folders (one run, an ensemble, a sweep, or several sweeps) into tidy tables.
 
-A run is any folder holding a ``manifest.json`` written by ``sim.run.run``. ``gather`` finds them
+A run is any folder holding a ``manifest.json`` written by ``sim.drivers.run.run``. ``gather`` finds them
 under the given roots and returns ``Results``:
 
 - ``runs``: one row per run. ``run_id`` (the run folder relative to its root, prefixed by the
@@ -12,7 +12,7 @@ under the given roots and returns ``Results``:
   spending), then ``<target id>.value|met|margin`` from the scorecard.
 - ``annual``: long, one row per run x year x industry x district x metric (``annual.parquet`` of
   each run; district rows only for ``DISTRICT_METRICS``), with ``run_id``.
-- ``scorecards``: long, one row per run x target (sim.scorecard.tidy plus ``run_id``).
+- ``scorecards``: long, one row per run x target (sim.outputs.scorecard.tidy plus ``run_id``).
 
 ``gather(..., write=True)`` also writes them to ``<root>/results/{runs,annual,scorecards}.parquet``
 (atomically) so that ``load(root)`` reads one file per table; ``load`` regathers when a run folder
@@ -23,14 +23,18 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
 
 from sim.io import atomic_write
 
@@ -225,7 +229,7 @@ def _concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _scorecard_frame(cards: dict[str, dict]) -> pd.DataFrame:
-    from sim.scorecard import tidy
+    from sim.outputs.scorecard import tidy
 
     t = tidy(list(cards.values())).rename(columns={"id": "target"})
     t.insert(0, "run_id", np.repeat(list(cards), [len(c["targets"]) for c in cards.values()]).astype(object))
@@ -361,3 +365,18 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+class GatherResults(Callback):
+    """Hydra callback (configs/config.yaml ``hydra.callbacks.gather_results``): at the end of every
+    multirun, gather the sweep folder into ``<sweep dir>/results/``."""
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        out = Path(config.hydra.sweep.dir)
+        res = gather(out, write=True)
+        print(
+            f"[sweep] {len(res.runs)} runs gathered into {out / 'results'} (runs.parquet: one row per run; "
+            "annual.parquet, scorecards.parquet)",
+            file=sys.stderr,
+            flush=True,
+        )

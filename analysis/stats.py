@@ -333,14 +333,14 @@ def attainment(
     ``runs``), or a runs table (its ``<target>.met`` columns are used). by: scenario column(s) as
     in ``paired_differences``; None = one group "all". Runs that cannot evaluate a target (met
     missing, e.g. a 2025 target in a run ending earlier) are left out of that target's counts, as
-    in the ensemble scorecard (sim.scorecard.summarise, whose Wilson interval is used here).
+    in the ensemble scorecard (sim.outputs.scorecard.summarise, whose Wilson interval is used here).
 
     Returns one row per scenario x target, scenarios in order of appearance and targets in the
     plan's order: ``<by>``, ``target``, ``year``, ``kind``, ``runs``, ``evaluated``, ``met``
     (count), ``p_met``, ``ci_low``, ``ci_high``, ``level``.
     """
-    from sim.scorecard import wilson_interval
-    from sim.targets import TARGET_BY_ID, TARGETS
+    from sim.outputs.scorecard import wilson_interval
+    from sim.outputs.targets import TARGET_BY_ID, TARGETS
 
     _check_level(level)
     runs = _runs_of(results)

@@ -55,7 +55,7 @@ def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     """(gather, load) seconds for ``n_runs`` copies of one small run."""
     from analysis.results import gather, load
     from sim.config import to_config
-    from sim.run import run
+    from sim.drivers.run import run
 
     one = where / "template"
     run(to_config(None, scale="small", **{"output.print_summary": False}), one)

@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.freeparams import FreeParam, calibrated_params, overrides
 from sim.basedata import YUAN_PER_100M, load, read_csv
-from sim.freeparams import FreeParam, calibrated_params, overrides
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 
@@ -260,8 +260,8 @@ def run_statistics(seed: int, scale: str, calibration: str, values: tuple[tuple[
     ``values``; return the statistics of the moments (same ids; money in 100m yuan per year,
     counts in firms / carriers scaled to the city, growth in %)."""
     from sim.config import to_config
-    from sim.measure import base_annual_factor
     from sim.model import SEIModel
+    from sim.outputs.measure import base_annual_factor
 
     cfg = to_config(_base_config(scale, calibration), seed=seed, **dict(values))
     m = SEIModel(cfg, handles=False)
@@ -400,7 +400,7 @@ def solve_trends(
             break
         for k, i in enumerate(INDUSTRIES):
             new = float(np.exp(np.log1p(trends[i]) - np.log(simva[k] / target[k]) / RESPONSE) - 1)
-            trends[i] = float(np.clip(new, -0.10, 0.50))  # the range declared in sim.freeparams.DEMAND_TRENDS
+            trends[i] = float(np.clip(new, -0.10, 0.50))  # the range declared in experiments.freeparams.DEMAND_TRENDS
     assert best is not None
     return best[1], best[2], it
 

@@ -1,8 +1,8 @@
 """Sensitivity and uncertainty: Morris screening and Sobol indices (SALib) of the 2025 outcomes.
 
-Factors (``--factors``): the free parameters of the model (``params``: sim.freeparams.FREE_PARAMS,
+Factors (``--factors``): the free parameters of the model (``params``: experiments.freeparams.FREE_PARAMS,
 each over its declared range) and the intensities of the eight lever groups (``levers``:
-sim.policy.intensity, each from 0 = the group off to 2 = twice the plan's budgets, counts, areas
+experiments.intensity, each from 0 = the group off to 2 = twice the plan's budgets, counts, areas
 and effect strengths; 1 = the plan). Specific factors can be named instead (``--factors
 levers.funding,params.demography.entry_rate``).
 
@@ -19,7 +19,7 @@ Outcomes (per sample point, averaged over the seeds):
 
 Every sample point runs with the same seeds (common random numbers: seed ``s`` draws the same
 shocks at every point, so differences between points come from the factors). Runs go through
-sim.ensemble.run_many on ``--workers`` processes; no run folders are written.
+sim.drivers.ensemble.run_many on ``--workers`` processes; no run folders are written.
 
     python -m experiments.sensitivity --method morris --scale small --seeds 2 --trajectories 10 --out outputs/sensitivity/morris
     python -m experiments.sensitivity --method sobol --scale small --seeds 2 --samples 64 --factors levers --out outputs/sensitivity/sobol
@@ -93,9 +93,9 @@ class Factor:
 
 
 def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
-    """Every factor: the free parameters (sim.freeparams.FREE_PARAMS) then the lever groups."""
-    from sim.freeparams import FREE_PARAMS
-    from sim.policy.intensity import GROUPS
+    """Every factor: the free parameters (experiments.freeparams.FREE_PARAMS) then the lever groups."""
+    from experiments.freeparams import FREE_PARAMS
+    from experiments.intensity import GROUPS
 
     out = [Factor(p.key, "param", float(p.low), float(p.high), p.unit, p.why) for p in FREE_PARAMS]
     out += [
@@ -172,9 +172,9 @@ def n_points(method: str, k: int, n: int) -> int:
 # ---------------------------------------------------------------------------------------------
 def point_overrides(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
     """Dotted config overrides of one sample point (free parameters checked against their
-    declared ranges by sim.freeparams.overrides; lever groups by sim.policy.intensity)."""
-    from sim.freeparams import overrides
-    from sim.policy.intensity import group_overrides
+    declared ranges by experiments.freeparams.overrides; lever groups by experiments.intensity)."""
+    from experiments.freeparams import overrides
+    from experiments.intensity import group_overrides
 
     params = {f.name: float(v) for f, v in zip(factors, row) if f.kind == "param"}
     out: dict[str, Any] = dict(overrides(params))
@@ -238,7 +238,7 @@ def model_version() -> str:
     """sim.__version__ and the git commit: part of every point hash, so a new commit starts a
     fresh cache (uncommitted changes to the model are not detected: use a new --out folder)."""
     import sim
-    from sim.run import git_commit
+    from sim.drivers.run import git_commit
 
     return f"{sim.__version__}+{git_commit()}"
 
@@ -262,13 +262,13 @@ def point_hash(overrides: Mapping[str, Any], base: str, end_year: int, version: 
 # ---------------------------------------------------------------------------------------------
 def quantitative_targets() -> list[tuple[str, int | None]]:
     """(id, year) of the scorecard's quantitative targets, in PLAN.md order."""
-    from sim.targets import QUANTITATIVE, TARGETS
+    from sim.outputs.targets import QUANTITATIVE, TARGETS
 
     return [(t.id, t.year) for t in TARGETS if t.kind == QUANTITATIVE]
 
 
 def run_outcomes(result, year: int = YEAR) -> dict[str, float]:
-    """Outcomes of one complete run (a sim.ensemble.SeedResult): value added in ``year`` (100m
+    """Outcomes of one complete run (a sim.drivers.ensemble.SeedResult): value added in ``year`` (100m
     yuan), and per quantitative target the relative margin and met (1/0; NaN if not evaluated)."""
     out = {"va_2025": float(result.va_table.loc["ALL", year])}
     rows = {r["id"]: r for r in result.scorecard["targets"]}
@@ -420,7 +420,7 @@ def run_points(
 ) -> pd.DataFrame:
     """Outcomes of every (point, seed) run, one row each; rows already in ``cache`` (runs.parquet,
     same point hash and seed) are reused, new rows are appended to it after every chunk of runs."""
-    from sim.ensemble import run_many
+    from sim.drivers.ensemble import run_many
 
     log = log or _print
     done = (

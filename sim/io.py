@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 
-def atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
     """Call ``writer(tmp_path)`` and move the result to ``path`` in one rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,19 @@
 """SEIModel: the Mesa model. It builds the world and runs the quarter's phases in order;
-the economics lives in sim.economy (pure functions) and sim.phases (vectorised application)."""
+the economics lives in sim.economy (pure functions) and sim.kernel.phases (vectorised application)."""
 
 from __future__ import annotations
 
 import mesa
 import numpy as np
 
-from sim import basedata, phases
-from sim.agents import Firm, Institute, Talent
+from sim import basedata
 from sim.config import SimConfig, to_config
-from sim.measure import Recorder
+from sim.kernel import phases
+from sim.kernel.agents import Firm, Institute, Talent
+from sim.kernel.build import build_world
+from sim.outputs.measure import Recorder
 from sim.policy.apply import apply_policy, lever_rngs
-from sim.world import build_world
+from sim.policy.registry import new_lever_state
 
 # Named random streams; append new names at the end so existing streams keep their seeds.
 # "production" and "finance" are reserved (those mechanisms draw nothing yet).
@@ -37,8 +39,11 @@ class SEIModel(mesa.Model):
         self.rngs = rng_streams(cfg.seed)
         self.lever_rngs = lever_rngs(cfg.seed)
         self.active_levers: list[str] = []
-        self.world = build_world(cfg, basedata.load(), self.rngs["build"])
-        self.recorder = Recorder(self.world)  # keeps the base state for the scorecard
+        self.world = build_world(
+            cfg.params, cfg.scale, cfg.scenario, cfg.calibration.demand_trend, basedata.load(), self.rngs["build"]
+        )
+        self.world.lever_state = new_lever_state()
+        self.recorder = Recorder(self.world, cfg.targets.institutes.leading_capability)  # keeps the base state
         self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
         self.handles = handles
         self._handles: dict[str, list] = {"firms": [], "institutes": [], "talent": []}
@@ -78,11 +83,11 @@ class SEIModel(mesa.Model):
             self.q, self.year = 1, self.year + 1
         w, r = self.world, self.rngs
         w.quarter += 1
-        w.reset_flows()
+        w.new_quarter()
         t_alive = w.talent.alive.copy() if self.handles and self.cfg.scale.talent_handles else None
         i_alive = w.institutes.alive.copy() if self.handles else None
         phases.environment(w, self.year, self.q)
-        self.active_levers = apply_policy(w, self.year, self.q, self.lever_rngs)
+        self.active_levers = apply_policy(w, self.cfg.policy, self.year, self.q, self.lever_rngs)
         phases.innovation(w, r["innovation"])
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
@@ -91,8 +96,9 @@ class SEIModel(mesa.Model):
         self.recorder.record(w, self.year, self.q)
 
         if self.handles:
-            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else ()
-            gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)])
+            none = np.zeros(0, np.int64)
+            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else none
+            gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)]) if i_alive is not None else none
             self._sync_handles({"firms": exited, "talent": gone_t, "institutes": gone_i})
 
     def run(self) -> SEIModel:

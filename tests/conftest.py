@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from simtest import production_of, small_config, small_model
 
-from sim.run import run as run_sim
+from sim.drivers.run import run as run_sim
 
 FIRM_COLUMNS = (
     "alive",
@@ -68,7 +68,7 @@ def full_ts(trace):
 
 @pytest.fixture(scope="session")
 def written_runs(tmp_path_factory):
-    """Two runs of the same config through sim.run.run, each into its own folder."""
+    """Two runs of the same config through sim.drivers.run.run, each into its own folder."""
     cfg = small_config(0)
     out = []
     for k in range(2):

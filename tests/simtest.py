@@ -34,7 +34,7 @@ def small_model(seed: int = 0, *, handles: bool = False, **overrides) -> SEIMode
 
 def production_of(world):
     """(rows, result, supplier_rows, customer_rows) of the last quarter's production
-    (``world.last_production``, a sim.phases.ProductionRecord)."""
+    (``world.last_production``, a sim.kernel.phases.ProductionRecord)."""
     lp = world.last_production
     assert lp is not None, "no quarter has been produced yet"
     return np.asarray(lp.rows), lp.result, np.asarray(lp.supplier_rows), np.asarray(lp.customer_rows)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.config import LabourParams
 from sim.economy import labour as lab
 from sim.ids import FIRM, INSTITUTE, NONE
+from sim.params import LabourParams
 
 
 def _each(trace):

@@ -107,7 +107,7 @@ def test_optimiser_end_to_end_writes_a_loadable_calibration(tmp_path, monkeypatc
     from omegaconf import OmegaConf
 
     import experiments.calibrate as cal
-    from sim.freeparams import calibrated_params
+    from experiments.freeparams import calibrated_params
 
     monkeypatch.setattr(cal, "CONFIG_DIR", tmp_path / "configs")
     monkeypatch.setattr(cal, "OUT_DIR", tmp_path / "outputs")

@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from simtest import small_model
 
-from sim.agents import Firm, Institute, Talent
+from sim.kernel.agents import Firm, Institute, Talent
 
 
 def test_same_seed_gives_identical_timeseries_in_process(full_ts):
@@ -29,7 +29,7 @@ def test_same_seed_gives_identical_parquet_files(written_runs):
 
 
 def test_handles_do_not_change_results(written_runs, full_ts):
-    """sim.run.run uses Mesa handles; the traced run does not; both give the same numbers."""
+    """sim.drivers.run.run uses Mesa handles; the traced run does not; both give the same numbers."""
     pd.testing.assert_frame_equal(written_runs[0][1].timeseries, full_ts, check_exact=True)
 
 

@@ -10,9 +10,12 @@ import pytest
 import simtest
 from simtest import alive_total, annual, at_quarter
 
-from sim.economy.production import SPOT_SHARE, produce
+from sim.economy.production import produce
 from sim.ids import DISTRICTS, N_IND
 from sim.model import SEIModel
+from sim.params import ProductionParams
+
+SPOT_SHARE = ProductionParams().spot_share
 
 small_model = partial(simtest.small_model, policy="no_plan")
 small_config = partial(simtest.small_config, policy="no_plan")
@@ -44,7 +47,7 @@ def test_more_institutes_more_total_knowledge(runs_2023, many_institutes):
 def test_more_institute_knowledge_spills_over_to_firms():
     # One quarter with common random numbers: the same world, one of them with extra carriers that
     # already hold knowledge; the innovation phase runs first, so only spillovers differ.
-    from sim.phases import create_institutes
+    from sim.kernel.entry import create_institutes
 
     base, more = small_model(0), small_model(0)
     rows = create_institutes(more.world, 200, 0, np.random.default_rng(1))
@@ -111,6 +114,7 @@ def _produce(ind, capacity, demand, sup, cust, rounds=6, avail=None):
         va_ratio=va_ratio,
         import_avail=np.ones(N_IND) if avail is None else avail,
         rounds=rounds,
+        spot_share=SPOT_SHARE,
     )
 
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from simtest import small_config
 
-import sim.phases
-from sim.ensemble import run_ensemble
-from sim.targets import TARGETS
+import sim.drivers.run
+from sim.drivers.ensemble import run_ensemble
+from sim.outputs.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,14 +70,14 @@ def test_worker_count_does_not_change_results(short_cfg, tmp_path):
 
 
 def test_a_failing_seed_is_reported_and_the_others_survive(short_cfg, tmp_path, monkeypatch):
-    real = sim.phases.production
+    real = sim.drivers.run.SEIModel
 
-    def production(w, year, q):
-        if w.cfg.seed == 6 and (year, q) == (2019, 3):
+    def model(cfg, **kw):  # the model of seed 6 fails as it is built
+        if cfg.seed == 6:
             raise RuntimeError("boom in seed 6")
-        real(w, year, q)
+        return real(cfg, **kw)
 
-    monkeypatch.setattr(sim.phases, "production", production)
+    monkeypatch.setattr(sim.drivers.run, "SEIModel", model)
     ens = run_ensemble(short_cfg, tmp_path, workers=1)
     assert [r.status for r in ens.results] == ["complete", "failed"]
     assert "boom in seed 6" in ens.failed[0].error

@@ -32,8 +32,8 @@ from analysis.figures import (  # noqa: E402
 from analysis.figures.__main__ import main as figures_main  # noqa: E402
 from analysis.results import gather  # noqa: E402
 from sim.config import compose, to_config  # noqa: E402
+from sim.drivers.run import run  # noqa: E402
 from sim.ids import DISTRICTS, INDUSTRIES  # noqa: E402
-from sim.run import run  # noqa: E402
 
 END, SEEDS = 2021, (0, 1, 2)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from experiments.freeparams import DEMAND_TRENDS, FREE_PARAMS, calibrated_params, free_param, markdown_table, overrides
 from sim.config import ConfigError, to_config
-from sim.freeparams import DEMAND_TRENDS, FREE_PARAMS, calibrated_params, free_param, markdown_table, overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = FREE_PARAMS + DEMAND_TRENDS
@@ -62,9 +62,15 @@ def test_overrides_reject_out_of_range_and_unknown_keys():
 
 def test_docs_table_is_generated_from_the_declarations():
     out = subprocess.run(
-        [sys.executable, "-m", "sim.freeparams", "--markdown"], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "experiments.freeparams", "--markdown"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == markdown_table()
     doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
-    assert markdown_table() in doc, "docs/calibration.md: paste the output of `python -m sim.freeparams --markdown`"
+    assert markdown_table() in doc, (
+        "docs/calibration.md: paste the output of `python -m experiments.freeparams --markdown`"
+    )

@@ -12,7 +12,8 @@ from levertest import lever_model, step_both
 from sim.config import ConfigError, to_config
 from sim.ids import INWARD, N_DIST, N_IND
 from sim.policy.governance import entry_reallocation
-from sim.policy.space import _default_focus, focus_matrix, load_zones
+from sim.policy.space import _default_focus, focus_matrix
+from sim.policy.zones import load_zones
 
 
 def test_major_projects_add_large_firms():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.policy.docs import levers_markdown, plan_clauses
+from experiments.levers_doc import levers_markdown, plan_clauses
 from sim.policy.registry import NOT_MODELLED, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,5 +30,7 @@ def test_every_measure_clause_has_a_lever_or_a_reason():
 
 
 def test_generated_docs_are_up_to_date():
-    res = subprocess.run([sys.executable, "-m", "sim.policy.docs", "--check"], cwd=ROOT, capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "experiments.levers_doc", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr

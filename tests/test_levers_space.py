@@ -12,7 +12,8 @@ from levertest import lever_model, step_both
 
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, N_DIST, N_IND
-from sim.policy.space import focus_matrix, load_zones, planned_release
+from sim.policy.space import focus_matrix, planned_release
+from sim.policy.zones import load_zones
 
 SEEDS = (0, 1, 2)
 

@@ -131,7 +131,9 @@ def test_talent_helpers_count_people():
 
     m = lever_model(0, None)
     t, f = m.world.talent, m.world.firms
-    ctx = PolicyContext(world=m.world, effects=m.world.effects, year=2019, q=1, rng=np.random.default_rng(0))
+    ctx = PolicyContext(
+        world=m.world, effects=m.world.effects, policy=m.cfg.policy, year=2019, q=1, rng=np.random.default_rng(0)
+    )
     employed = (t.alive & (t.employer_kind > 0)).sum() * m.world.ppa
     assert _jobs(ctx).sum() == pytest.approx(employed)
     assert _jobs(ctx).sum() > f.employees[f.alive].sum()  # plus institute researchers

@@ -25,7 +25,7 @@ def test_new_carriers_add_carriers_and_knowledge():
     organic carriers of the `institutes` stream are the same in both runs."""
     ov = {"policy.tech.new_carriers.carriers_per_year": 200.0}
     off, on = step_both("tech.new_carriers", 2, **ov)
-    made = on.world.lever_memory["tech.new_carriers"]["rows"]
+    made = on.world.lever_state["tech.new_carriers"].rows
     assert len(made) > 0
     assert on.world.institutes.alive.sum() == off.world.institutes.alive.sum() + len(made)
     for _ in range(4):
@@ -47,7 +47,7 @@ def test_new_carriers_follow_targeting():
     }
     m = lever_model(0, "tech.new_carriers", **ov)
     m.step()
-    rows = m.world.lever_memory["tech.new_carriers"]["rows"]
+    rows = m.world.lever_state["tech.new_carriers"].rows
     inst = m.world.institutes
     assert len(rows) > 0
     assert (inst.field[rows] == INDUSTRIES.index("IND-BIO")).all()
@@ -57,7 +57,7 @@ def test_new_carriers_follow_targeting():
 
 def test_leading_institutes_raise_capability_of_designated():
     off, on = step_both("tech.leading_institutes", 4)
-    rows = on.world.lever_memory["tech.leading_institutes"]["rows"]
+    rows = on.world.lever_state["tech.leading_institutes"].rows
     assert len(rows) >= 1
     assert (on.world.institutes.capability[rows] > off.world.institutes.capability[rows]).all()
     assert on.world.institutes.knowledge[rows].sum() > off.world.institutes.knowledge[rows].sum()
@@ -73,14 +73,14 @@ def test_leading_institutes_cross_threshold_by_2020_city_scale():
         None, policy="no_plan", **{"scenario.end_year": 2020, "policy.tech.leading_institutes.enabled": True}
     )
     m = SEIModel(cfg, handles=False).run()
-    rows = m.world.lever_memory["tech.leading_institutes"]["rows"]
+    rows = m.world.lever_state["tech.leading_institutes"].rows
     assert len(rows) == 10
     assert (m.world.institutes.capability[rows] >= cfg.policy.tech.leading_institutes.leading_capability).all()
 
 
 def test_platforms_raise_spillover_knowledge_in_their_cells():
     off, on = step_both("tech.platforms", 1, **{"policy.tech.platforms.platforms_per_year": 20.0})
-    cells = np.unique(on.world.lever_memory["tech.platforms"]["cells"])
+    cells = np.unique(on.world.lever_state["tech.platforms"].cells)
     assert len(cells) > 0
     for m in (off, on):
         f = m.world.firms
@@ -118,7 +118,7 @@ def test_infrastructure_opens_facility_with_knowledge():
     off.step()
     on.step()
     assert on.world.institutes.n == off.world.institutes.n + 1
-    row = on.world.lever_memory["tech.infrastructure"]["0:test_facility"]
+    row = on.world.lever_state["tech.infrastructure"].rows["0:test_facility"]
     assert on.world.institutes.capability[row] == pytest.approx(0.9, abs=0.01)
     assert _cell_pool(on, "IND-MAT", "guangming") > _cell_pool(off, "IND-MAT", "guangming")
     assert on.world.flows["spend_tech_infrastructure"].sum() == pytest.approx(1.0e8 / 4)

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from sim.basedata import load
-from sim.config import FinanceParams, GeographyParams, InnovationParams, ScenarioConfig
 from sim.economy import demand as dem
 from sim.economy import finance as fin
 from sim.economy import labour as lab
 from sim.economy.geography import update_rent
 from sim.economy.innovation import update_firm_innovation
 from sim.ids import INDUSTRIES, N_DIST
+from sim.params import FinanceParams, GeographyParams, InnovationParams, ScenarioConfig
 from sim.sampling import GroupSampler, stochastic_round
 
 DATA = Path(__file__).resolve().parents[1] / "sim" / "data"

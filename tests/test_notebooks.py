@@ -32,6 +32,7 @@ def test_notebook_is_stored_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.slow
 def test_notebook_runs(path, monkeypatch, tmp_path):
     # the kernel must be this interpreter (the project's venv), whatever kernelspec is installed
     from jupyter_client.kernelspec import KernelSpecManager

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from simtest import small_config
 
-import sim.phases
+import sim.kernel.phases
+from sim.drivers.run import run as run_sim
 from sim.ids import DISTRICTS, INDUSTRIES
-from sim.measure import DISTRICT_METRICS
-from sim.run import run as run_sim
+from sim.outputs.measure import DISTRICT_METRICS
 
 REQUIRED = ("output", "value_added", "firms", "employment", "rd_spending", "wage_bill", "entries", "exits")
 QUARTERS = [f"{y}Q{q}" for y in range(2019, 2026) for q in range(1, 5)]
@@ -103,7 +103,7 @@ def test_crash_leaves_a_failed_manifest(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom in production")
 
-    monkeypatch.setattr(sim.phases, "production", boom)
+    monkeypatch.setattr(sim.kernel.phases, "production", boom)
     with pytest.raises(RuntimeError, match="boom in production"):
         run_sim(small_config(0, **{"scenario.end_year": 2020}), tmp_path, handles=False)
     man = json.loads((tmp_path / "manifest.json").read_text())
@@ -123,7 +123,7 @@ def test_run_without_folder_writes_nothing(tmp_path, monkeypatch):
 def test_annual_table_adds_up_to_the_quarterly_timeseries(trace, full_ts):
     """Flows are the sums of the year's quarters, stocks its last quarter; industry rows, district
     rows and the city total are three views of the same cells."""
-    from sim.measure import STOCK_METRICS
+    from sim.outputs.measure import STOCK_METRICS
 
     annual = trace[0].recorder.annual_frame()
     ts = full_ts
@@ -149,7 +149,7 @@ def test_annual_table_adds_up_to_the_quarterly_timeseries(trace, full_ts):
 def test_a_complete_run_is_found_for_its_own_config_only(written_runs):
     from dataclasses import replace
 
-    from sim.run import RUN_FILES, completed
+    from sim.drivers.run import RUN_FILES, completed
 
     d, res = written_runs[0]
     cfg = small_config(0)

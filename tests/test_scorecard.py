@@ -10,8 +10,9 @@ from simtest import SMALL
 from test_targets import blank
 
 from sim.config import to_config
-from sim.scorecard import format_ensemble, format_run, summarise, tidy, wilson_interval
-from sim.targets import TARGETS, definitions, evaluate
+from sim.outputs.evaluation import definitions, evaluate
+from sim.outputs.scorecard import format_ensemble, format_run, summarise, tidy, wilson_interval
+from sim.outputs.targets import TARGETS
 
 
 def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

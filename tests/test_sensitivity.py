@@ -13,9 +13,9 @@ from simtest import small_config
 
 from analysis import ema
 from experiments import sensitivity as sens
+from experiments.intensity import GROUPS, all_overrides, group_overrides, uncovered_levers
 from sim.config import ConfigError, as_dict, to_config
-from sim.policy.intensity import GROUPS, all_overrides, group_overrides, uncovered_levers
-from sim.run import run as run_sim
+from sim.drivers.run import run as run_sim
 
 FEW = ("levers.funding", "levers.space", "params.demography.entry_rate")
 

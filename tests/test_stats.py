@@ -10,7 +10,7 @@ from scipy import stats as sps
 
 from analysis import stats
 from analysis.results import Results
-from sim.scorecard import wilson_interval
+from sim.outputs.scorecard import wilson_interval
 
 
 def _runs(values: dict, col="policy") -> pd.DataFrame:

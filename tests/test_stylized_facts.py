@@ -8,14 +8,9 @@ import time
 import numpy as np
 import pytest
 
-from sim.validation import stylized as st
-from sim.validation.facts import (
-    FACTS,
-    check_run,
-    format_facts,
-    inputs_from_model,
-    vuong_score,
-)
+from sim.outputs.validation import check_run, format_facts, inputs_from_model
+from sim.outputs.validation import stylized as st
+from sim.outputs.validation.facts import FACTS, vuong_score
 from tests.simtest import small_model
 
 

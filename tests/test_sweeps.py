@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from analysis.results import gather, load
-from sim.sweep import covering_jobs, progress_line
+from sim.drivers.sweep import covering_jobs, progress_line
 
 ROOT = Path(__file__).resolve().parents[1]
 # 2 policies x 2 scenarios x 2 seeds, small scale, two simulated years: 8 one-run jobs
@@ -80,6 +80,7 @@ def basic_sweep(tmp_path_factory) -> Path:
     return d
 
 
+@pytest.mark.slow
 def test_basic_sweep_writes_every_run_and_gathers_one_row_each(basic_sweep):
     res = load(basic_sweep)
     assert len(res.runs) == 8 and (res.runs["status"] == "complete").all()
@@ -100,7 +101,7 @@ def test_basic_sweep_writes_every_run_and_gathers_one_row_each(basic_sweep):
             and r["policy"] == json.loads((run_dir / "manifest.json").read_text())["policy"]
         )
     # Mesa logs every step at INFO; the job logs keep only the job's own line
-    log = (basic_sweep / "0" / "__main__.log").read_text()
+    log = (basic_sweep / "0" / "sim.log").read_text()
     assert "job 0 (" in log and "MESA" not in log and "Step 1" not in log
     summary = json.loads((basic_sweep / "sweep.json").read_text())
     assert summary["total"] == 8 and summary["counts"] == {"complete": 8, "skipped": 0, "failed": 0}
@@ -109,6 +110,7 @@ def test_basic_sweep_writes_every_run_and_gathers_one_row_each(basic_sweep):
     assert spend["plan_2018"] > 1e9 and spend.get("no_plan", 0.0) == pytest.approx(0.0, abs=1.0)
 
 
+@pytest.mark.slow
 def test_joblib_launcher_gives_identical_results(basic_sweep, tmp_path):
     p = sim_multirun(tmp_path / "joblib", *SWEEP, launcher="joblib")
     assert p.returncode == 0, p.stderr[-3000:]
@@ -116,6 +118,7 @@ def test_joblib_launcher_gives_identical_results(basic_sweep, tmp_path):
     assert "[sweep] 8/8 jobs done" in p.stderr  # the progress line
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_without_rerunning_complete_runs(basic_sweep, tmp_path):
     d = tmp_path / "resumed"
     shutil.copytree(basic_sweep, d)
@@ -133,6 +136,7 @@ def test_interrupted_sweep_resumes_without_rerunning_complete_runs(basic_sweep, 
     pd.testing.assert_frame_equal(outcome_table(d), outcome_table(basic_sweep))
 
 
+@pytest.mark.slow
 def test_a_changed_config_is_rerun_not_skipped(basic_sweep, tmp_path):
     d = tmp_path / "changed"
     shutil.copytree(basic_sweep, d)
@@ -154,6 +158,7 @@ sim.model.SEIModel.step = step
 """
 
 
+@pytest.mark.slow
 def test_a_failing_run_does_not_stop_the_others_and_is_reported(tmp_path):
     d = tmp_path / "failing"
     p = sim_multirun(
@@ -197,6 +202,7 @@ def test_bad_value_is_refused_before_any_job_starts(tmp_path):
     assert not any(x.is_dir() for x in d.glob("*")), "no job folder may be created"
 
 
+@pytest.mark.slow
 def test_ensemble_jobs_resume_per_seed(tmp_path):
     d = tmp_path / "ens"
     args = ["scale=small", "policy=plan_2018,no_plan", "ensemble.size=2", "scenario.end_year=2019"]
@@ -216,6 +222,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_ray_launcher_on_a_local_cluster_gives_identical_results(basic_sweep, tmp_path):
     pytest.importorskip("ray", reason="Ray is not installed here (pip install .[ray]); the Ray launcher is optional")
     pytest.importorskip(
@@ -264,6 +271,7 @@ def test_ray_launcher_on_a_local_cluster_gives_identical_results(basic_sweep, tm
             shutil.rmtree(started, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_submitit_local_launcher_gives_identical_results(basic_sweep, tmp_path):
     pytest.importorskip(
         "hydra_plugins.hydra_submitit_launcher",
@@ -292,9 +300,10 @@ def test_covering_jobs_use_every_value_of_every_key():
     assert len(pick) == 4 and pick[0] == 0
 
 
+@pytest.mark.slow
 def test_experiment_configs_compose_and_validate():
     from sim.config import compose, to_config
-    from sim.sweep import validate_jobs
+    from sim.drivers.sweep import validate_jobs
 
     for exp in sorted((ROOT / "configs" / "experiment").glob("*.yaml")):
         cfg = compose([f"+experiment={exp.stem}", "scale=small"])
@@ -314,6 +323,7 @@ def test_experiment_configs_compose_and_validate():
         assert validate_jobs(jobs) == [], exp.stem
 
 
+@pytest.mark.slow
 def test_gather_is_fast_enough_to_read_in_one_scan(basic_sweep):
     """The annual tables of all runs are read in one dataset scan: run ids and values line up."""
     res = gather(basic_sweep, write=False)

@@ -9,21 +9,14 @@ import numpy as np
 import pytest
 from simtest import SMALL, small_model
 
-import sim.phases
+import sim.kernel.phases
 from sim.basedata import load
 from sim.config import ConfigError, to_config
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-from sim.measure import base_annual_factor
-from sim.targets import (
-    METRICS,
-    TARGET_BY_ID,
-    TARGETS,
-    RunMeasures,
-    YearEnd,
-    evaluate,
-    evaluate_target,
-    policy_levers_by_year,
-)
+from sim.outputs.evaluation import evaluate, evaluate_target
+from sim.outputs.measure import YearEnd, base_annual_factor
+from sim.outputs.metrics import METRICS, RunMeasures, policy_levers_by_year
+from sim.outputs.targets import TARGET_BY_ID, TARGETS
 
 IT, GREEN = INDUSTRIES.index("IND-IT"), INDUSTRIES.index("IND-GREEN")
 NANSHAN, BAOAN, PINGSHAN = DISTRICTS.index("nanshan"), DISTRICTS.index("baoan"), DISTRICTS.index("pingshan")
@@ -110,7 +103,7 @@ def test_every_plan_target_is_declared_once(tc):
 
 def test_group_file_equals_the_declarations():
     """configs/targets/plan_2018.yaml spells out the declared defaults (no drift)."""
-    from sim.config import TargetsConfig
+    from sim.outputs.targets import TargetsConfig
 
     composed = to_config(None, **SMALL).targets
     bare = TargetsConfig()
@@ -332,7 +325,7 @@ def test_bad_target_config_is_refused_naming_the_key(overrides, key, monkeypatch
 @pytest.fixture(scope="module")
 def short_run():
     """Seed 2, small scale, 2019-2020, with a fake public-spending flow in 2019Q3 only."""
-    real = sim.phases.production
+    real = sim.kernel.phases.production
 
     def production(w, year, q):
         real(w, year, q)
@@ -340,7 +333,7 @@ def short_run():
             w.flows["spend_test_lever"] = np.full((N_IND, N_DIST), 2.0)
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(sim.phases, "production", production)
+    mp.setattr(sim.kernel.phases, "production", production)
     try:
         m = small_model(2, **{"scenario.end_year": 2020}).run()
     finally:

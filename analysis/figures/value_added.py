@@ -26,9 +26,9 @@ def observed_value_added() -> pd.DataFrame:
 
 
 def cluster_definitions(targets=None) -> dict:
-    """The cluster measure and thresholds (sim.targets.definitions) of ``targets`` (a targets
+    """The cluster measure and thresholds (sim.outputs.evaluation.definitions) of ``targets`` (a targets
     config node), default: the default config's (configs/targets/plan_2018.yaml)."""
-    from sim.targets import definitions
+    from sim.outputs.evaluation import definitions
 
     if targets is None:
         from sim.config import to_config

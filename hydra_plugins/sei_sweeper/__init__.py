@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
-from sim.sweep import covering_jobs
+from sim.drivers.sweep import covering_jobs
 
 
 class CoveringSweeper(BasicSweeper):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.basedata import BaseData
-from sim.config import ScenarioConfig, parse_quarter
-from sim.ids import INDUSTRIES
+from sim.ids import INDUSTRIES, parse_quarter
+from sim.params import ScenarioConfig
 
 REFERENCE_YEARS = (2018, 2019)  # calibration window; reference level of each driver
 

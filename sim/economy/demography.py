@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import DemographyParams
+from sim.params import DemographyParams
 
 
 def exit_mask(
@@ -32,8 +32,12 @@ def exit_mask(
     """Firms that exit this quarter (age in quarters, employees in people)."""
     young = age_q < 4 * p.young_age_years
     med = np.median(employees[alive]) if alive.any() else 1.0
-    size_factor = np.clip((np.maximum(employees, 1.0) / max(med, 1.0)) ** -p.exit_size_elasticity, 0.02, 3.0)
-    annual = np.clip(np.where(young, p.young_exit_hazard, p.mature_exit_hazard) * size_factor, 0.0, 0.9)
+    size_factor = np.clip(
+        (np.maximum(employees, 1.0) / max(med, 1.0)) ** -p.exit_size_elasticity,
+        p.exit_size_factor_bounds[0],
+        p.exit_size_factor_bounds[1],
+    )
+    annual = np.clip(np.where(young, p.young_exit_hazard, p.mature_exit_hazard) * size_factor, 0.0, p.max_exit_hazard)
     hazard = 1.0 - (1.0 - annual) ** 0.25
     return alive & ((rng.random(len(alive)) < hazard) | insolvent)
 
@@ -61,4 +65,4 @@ def relocation_mask(
 ) -> np.ndarray:
     """Firms that decide to relocate this quarter: baseline hazard scaled by relative rent."""
     rate = multiplier * p.relocation_rate / 4.0 * (rent_of_firm / max(mean_rent, 1e-9)) ** p.relocation_rent_elasticity
-    return alive & (rng.random(len(alive)) < np.clip(rate, 0, 0.5))
+    return alive & (rng.random(len(alive)) < np.clip(rate, 0, p.max_relocation_hazard))

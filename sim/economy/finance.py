@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import FinanceParams
+from sim.params import FinanceParams
 
 
 @dataclass
@@ -54,7 +54,7 @@ def settle(
     repay = np.minimum(debt, debt * p.debt_repayment)
     # cash flow before investment: profit plus the non-cash depreciation, minus payout and repayment
     cash1 = cash + profit + depreciation - payout - repay + transfers
-    cap = np.minimum(p.leverage_cap + leverage_bonus, 0.95)
+    cap = np.minimum(p.leverage_cap + leverage_bonus, p.max_leverage)
     debt1 = debt - repay
     k_dep = capital - depreciation
     want = np.clip(depreciation + p.investment_speed * (desired_capital - capital), 0, None)  # replacement + gap

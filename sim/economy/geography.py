@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import DemographyParams, GeographyParams
+from sim.params import DemographyParams, GeographyParams
 
 
 def decay(distance_km: np.ndarray, efold_km: float) -> np.ndarray:
@@ -27,7 +27,7 @@ def update_rent(
     base-year occupancy (rents rise where space fills up, fall where it empties)."""
     occ = used / np.maximum(space, 1.0)
     growth = p.rent_growth + p.rent_occupancy_elasticity * (occ - reference_occupancy)
-    return rent * np.clip(1.0 + growth, 0.8, 1.25)
+    return rent * np.clip(1.0 + growth, 1.0 + p.max_rent_change[0], 1.0 + p.max_rent_change[1])
 
 
 def location_utility(rent: np.ndarray, free_space: np.ndarray, presence: np.ndarray, p: DemographyParams) -> np.ndarray:

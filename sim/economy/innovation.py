@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import InnovationParams
 from sim.economy.geography import decay
 from sim.ids import N_DIST, N_IND
+from sim.params import InnovationParams
 
 
 def spillover_kernel(distance_km: np.ndarray, p: InnovationParams) -> np.ndarray:

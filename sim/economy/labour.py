@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import LabourParams
+from sim.economy.geography import decay
 from sim.ids import N_DIST
-from sim.sampling import stochastic_round
+from sim.params import LabourParams
+from sim.sampling import choose_rows, row_cdf, stochastic_round
 
 
 def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -39,13 +40,14 @@ def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def labour_gap(
-    employees: np.ndarray, capacity: np.ndarray, expected_demand: np.ndarray, target_util: float
+    employees: np.ndarray, capacity: np.ndarray, expected_demand: np.ndarray, target_util: float, max_factor: float
 ) -> np.ndarray:
     """Desired change of employment (people): capacity should equal expected demand / target
-    utilisation; with constant returns and a fixed K/L mix labour scales one-for-one."""
+    utilisation; with constant returns and a fixed K/L mix labour scales one-for-one, by at most
+    ``max_factor`` x in a quarter."""
     want = expected_demand / target_util
     factor = np.where(capacity > 0, want / np.where(capacity > 0, capacity, 1.0), 1.0)
-    return employees * (np.clip(factor, 0.0, 4.0) - 1.0)
+    return employees * (np.clip(factor, 0.0, max_factor) - 1.0)
 
 
 def vacancies_and_layoffs(
@@ -132,9 +134,6 @@ def move_destinations(
 ) -> np.ndarray:
     """New districts of searching unemployed agents: a share move, choosing by vacancies
     (``pull`` per district) with distance decay; the rest stay."""
-    from sim.economy.geography import decay
-    from sim.sampling import choose_rows, row_cdf
-
     moving = rng.random(len(district)) < p.move_probability
     cdf = row_cdf(pull[None, :] * decay(distance_km, p.move_distance_km))
     dest = district.copy()
@@ -149,7 +148,11 @@ def update_wage_index(
     """Nominal wage index by field x district (yuan/person/quarter): trend growth, lower where the
     cell's unemployment rate is above the base-year rate (a wage curve, Blanchflower & Oswald)."""
     u = np.where(labour_force > 0, unemployed / np.maximum(labour_force, 1e-9), p.unemployment_rate)
-    g = np.clip(p.wage_growth - p.wage_unemployment_response * (u - p.unemployment_rate), -0.05, 0.10)
+    g = np.clip(
+        p.wage_growth - p.wage_unemployment_response * (u - p.unemployment_rate),
+        p.max_wage_change[0],
+        p.max_wage_change[1],
+    )
     return wage_index * (1.0 + g)
 
 

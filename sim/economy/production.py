@@ -14,7 +14,7 @@ Assumptions (docs/ODD.md, "Production"):
   exits hurt customers only through lost capacity in between. A supplier that is alive but
   cannot deliver (capacity lost, or short of inputs itself) rations its customers; they move
   orders to their other suppliers of that industry, and what no supplier delivers is made up on
-  the spot market (imports, outside the network) only in part (SPOT_SHARE), so a failed supplier
+  the spot market (imports, outside the network) only in part (params.production.spot_share), so a failed supplier
   lowers its customers' output.
 Accounting: output = final sales + intermediate sales + inventory change (unsold output, the
 residual of the fixed-point rounds, >= 0); a firm short of output serves all its buyers the same
@@ -31,8 +31,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.ids import N_IND
-
-SPOT_SHARE = 0.7  # share of an undelivered input that the spot market makes up within the quarter (assumption)
 
 
 @dataclass
@@ -132,6 +130,7 @@ def produce(
     va_ratio: np.ndarray,
     import_avail: np.ndarray,
     rounds: int,
+    spot_share: float,
 ) -> ProductionResult:
     """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
     Vectorised; see the module docstring for the assumptions."""
@@ -152,7 +151,7 @@ def produce(
         # each supplier delivers the share of its orders it can produce (capacity and inputs)
         r_sup = _delivery_ratio(x_dem, xhat)[sup]
         got = np.bincount(pair, weights=w_eff * r_sup, minlength=n_pairs)
-        rho_new = np.minimum(_min_by_customer(got + (1.0 - got) * SPOT_SHARE, pair_cust, n), avail_imp)
+        rho_new = np.minimum(_min_by_customer(got + (1.0 - got) * spot_share, pair_cust, n), avail_imp)
         converged = np.max(np.abs(rho_new - rho), initial=0.0) < 1e-3
         rho = rho_new
         xhat = np.minimum(x_dem, cap) * rho

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever
-from sim.sampling import stochastic_round
+from sim.policy.base import LeverConfig, PolicyContext, lever
+from sim.policy.targeting import Targeting
 
 
 def recent_breakthrough(ctx: PolicyContext, quarters: int) -> np.ndarray:
@@ -64,9 +64,9 @@ def _first_purchase_capacity(c: FirstPurchaseConfig) -> float:
 def first_purchase(ctx: PolicyContext, c: FirstPurchaseConfig) -> None:
     w = ctx.world
     f = w.firms
-    ff = w.cfg.scale.firm_fraction
+    ff = w.scale.firm_fraction
     eligible = ctx.firm_mask(c.targeting) & recent_breakthrough(ctx, c.recent_quarters) & (f.capacity > 0)
-    n = int(stochastic_round(np.array([c.orders_per_year / 4.0 * ff]), ctx.rng)[0])
+    n = ctx.quarter_count(c.orders_per_year, ff)
     if n <= 0 or not eligible.any():
         return
     score = np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))

@@ -1,13 +1,15 @@
-"""The policy phase: each lever whose window covers the quarter acts, in registry order."""
+"""The policy phase: each lever whose window covers the quarter acts, in the declared order
+(sim.policy.registry.ORDER), on this quarter's effects."""
 
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import numpy as np
 
+from sim.kernel.world import World
 from sim.policy.base import PolicyContext
-from sim.policy.effects import PolicyEffects
 from sim.policy.registry import REGISTRY, lever_config
 
 
@@ -20,13 +22,12 @@ def lever_rngs(seed: int) -> dict[str, np.random.Generator]:
     }
 
 
-def apply_policy(world, year: int, q: int, rngs: dict[str, np.random.Generator]) -> list[str]:
-    """Fill ``world.effects`` for this quarter and let active levers act. Returns the active keys."""
-    world.effects = PolicyEffects(world.firms.n, world.institutes.n)
+def apply_policy(world: World, policy: Any, year: int, q: int, rngs: dict[str, np.random.Generator]) -> list[str]:
+    """Let the active levers act on ``world.effects`` (fresh this quarter). Returns the active keys."""
     active = []
     for key, spec in REGISTRY.items():
-        cfg = lever_config(world.cfg.policy, key)
-        ctx = PolicyContext(world=world, effects=world.effects, year=year, q=q, rng=rngs[key])
+        cfg = lever_config(policy, key)
+        ctx = PolicyContext(world=world, effects=world.effects, policy=policy, year=year, q=q, rng=rngs[key], key=key)
         if ctx.active(cfg):
             spec.apply(ctx, cfg)
             active.append(key)

@@ -1,36 +1,31 @@
-"""The shape every plan lever shares: a typed config with a window and targeting, a registry
-entry with its plan clauses, channel and direction test, and the context it acts through
-(budget accounting, selection of recipients).
+"""The shape every plan lever shares: a typed config with a window, a registry entry with its plan
+clauses, channel, direction test and declared state, and the context it acts through (budget
+accounting, selection of recipients).
 
 A lever is a function ``apply(ctx, cfg)`` registered with ``@lever(...)``; it reads the world
-through ``ctx.world``, writes this quarter's effects into ``ctx.effects`` (sim.policy.effects) or
+through ``ctx.world``, writes this quarter's effects into ``ctx.effects`` (sim.kernel.effects) or
 changes the state directly (new institutes, floor space), and books every yuan it spends with
 ``ctx.spend``. It never spends more than its budget: ``ctx.quarter_budget(cfg)`` is a quarter of
-the annual budget, unspent money lapses (no carry-over; a simplification).
+the annual budget, unspent money lapses (no carry-over; a simplification). A lever that remembers
+something across quarters declares its state as a dataclass (``state=``); ``ctx.state`` is this
+run's instance. The order in which levers act is declared in sim.policy.registry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-
-SME_EMPLOYEES = 300.0  # people; China's SME definition for industry is < 1,000 people or < 400m yuan revenue; the
-# model uses 300 (the small-enterprise bound of the 2011 classification, NBS) for the SME share of awards
-
-
-@dataclass
-class Targeting:
-    """Who a lever may reach; empty lists mean everyone."""
-
-    industries: list[str] = field(default_factory=list)  # ids as in PLAN.md, e.g. IND-IT
-    subfields: list[str] = field(default_factory=list)  # ids of sim/data/subfields.csv
-    districts: list[str] = field(default_factory=list)  # pinyin ids, e.g. nanshan
-    firm_size: str = "all"  # all | sme | large (SME: fewer than SME_EMPLOYEES people)
+from sim.ids import N_DIST, N_IND, quarter_index
+from sim.kernel.cells import CELL_DIST, CELL_IND
+from sim.kernel.effects import PolicyEffects
+from sim.kernel.world import World
+from sim.policy.calls import competitive_call
+from sim.policy.targeting import SME_EMPLOYEES, Targeting, cell_mask, firm_mask
+from sim.sampling import stochastic_round
 
 
 @dataclass
@@ -51,17 +46,19 @@ class LeverSpec:
     default_source: str  # where the plan_2018 default comes from
     apply: Callable[..., None]
     capacity: Callable[[Any], float] | None = None  # most it can spend per year (yuan), for validation
+    state: type | None = None  # the dataclass of what the lever remembers across quarters (None: nothing)
 
 
-REGISTRY: dict[str, LeverSpec] = {}
+# Levers as their modules register them; sim.policy.registry puts them in their declared order.
+REGISTERED: dict[str, LeverSpec] = {}
 
 # Clauses of PLAN.md that no lever models, with the reason (docs/levers.md lists them).
 NOT_MODELLED: dict[str, str] = {}
 
 
-def award_capacity(c) -> float:
+def award_capacity(c: Any) -> float:
     """Most a call of ``awards_per_year`` awards of at most ``max_award`` yuan disburses per year."""
-    return c.max_award * c.awards_per_year
+    return float(c.max_award * c.awards_per_year)
 
 
 def lever(
@@ -72,13 +69,14 @@ def lever(
     test: str,
     default_source: str,
     capacity: Callable[[Any], float] | None = None,
+    state: type | None = None,
 ) -> Callable:
     """Register a lever function under its config key."""
 
     def wrap(fn: Callable) -> Callable:
-        if key in REGISTRY:
+        if key in REGISTERED:
             raise ValueError(f"lever {key} registered twice")
-        REGISTRY[key] = LeverSpec(
+        REGISTERED[key] = LeverSpec(
             key=key,
             clauses=clauses,
             channel=channel,
@@ -86,6 +84,7 @@ def lever(
             default_source=default_source,
             apply=fn,
             capacity=capacity,
+            state=state,
         )
         return fn
 
@@ -96,25 +95,27 @@ def not_modelled(clause: str, reason: str) -> None:
     NOT_MODELLED[clause] = reason
 
 
-def quarter_index(label: str) -> int:
-    """'2019Q1' -> 2019*4 + 0, for window comparisons."""
-    y, q = label.split("Q")
-    return int(y) * 4 + int(q) - 1
-
-
 @dataclass
 class PolicyContext:
-    """What a lever sees in one quarter."""
+    """What a lever sees in one quarter: the world, this quarter's effects, the policy config, the
+    quarter and the lever's own random stream and state."""
 
-    world: Any
-    effects: Any
+    world: World
+    effects: PolicyEffects
+    policy: Any  # the run's PolicyConfig (sim.policy.config)
     year: int
     q: int
     rng: np.random.Generator
+    key: str = ""
 
     @property
     def now(self) -> int:
         return self.year * 4 + self.q - 1
+
+    @property
+    def state(self) -> Any:
+        """This run's instance of the lever's declared state."""
+        return self.world.lever_state[self.key]
 
     def active(self, cfg: LeverConfig) -> bool:
         return cfg.enabled and quarter_index(cfg.start) <= self.now <= quarter_index(cfg.end)
@@ -135,89 +136,36 @@ class PolicyContext:
         flows[name] = flows.get(name, np.zeros((N_IND, N_DIST))) + add
         return float(amount.sum())
 
+    def spend_cells(self, key: str, amount: np.ndarray) -> float:
+        """Book spending given as an [N_IND, N_DIST] array of yuan."""
+        a = np.asarray(amount, dtype=float).reshape(-1)
+        keep = a > 0
+        return self.spend(key, CELL_IND[keep], CELL_DIST[keep], a[keep])
+
+    def open_account(self, key: str) -> None:
+        """Book zero for lever ``key`` so that its spend metric exists in every quarter it is active,
+        also in quarters where it spends nothing (the timeseries then has the same metrics in every run)."""
+        self.spend(key, np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1))
+
+    def quarter_count(self, per_year: float, fraction: float) -> int:
+        """Events this quarter of a yearly city count: a quarter of it x the agent fraction (agents
+        stand for 1 / fraction firms or carriers), rounded stochastically."""
+        return int(stochastic_round(np.array([per_year / 4.0 * fraction]), self.rng)[0])
+
     # -- selection -------------------------------------------------------------------------
     def firm_mask(self, t: Targeting) -> np.ndarray:
-        """Alive firms the targeting admits."""
-        f = self.world.firms
-        m = f.alive.copy()
-        if t.industries:
-            m &= np.isin(f.industry, [INDUSTRIES.index(i) for i in t.industries])
-        if t.subfields:
-            ids = self.world.data.subfield_ids
-            m &= np.isin(f.subfield, [ids.index(s) for s in t.subfields])
-        if t.districts:
-            m &= np.isin(f.district, [DISTRICTS.index(d) for d in t.districts])
-        if t.firm_size == "sme":
-            m &= f.employees < SME_EMPLOYEES
-        elif t.firm_size == "large":
-            m &= f.employees >= SME_EMPLOYEES
-        return m
+        """Alive firms the targeting admits (sim.policy.targeting)."""
+        return firm_mask(self.world, t)
 
-    def cell_mask(self, t: Targeting) -> np.ndarray:
-        """[N_IND, N_DIST] cells the targeting admits (sub-fields and firm size do not apply)."""
-        ind = (
-            np.ones(N_IND, bool)
-            if not t.industries
-            else np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries])
-        )
-        dist = (
-            np.ones(N_DIST, bool)
-            if not t.districts
-            else np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts])
-        )
-        return ind[:, None] & dist[None, :]
+    @staticmethod
+    def cell_mask(t: Targeting) -> np.ndarray:
+        """[N_IND, N_DIST] cells the targeting admits (sim.policy.targeting)."""
+        return cell_mask(t)
 
     def competitive_call(
         self, eligible: np.ndarray, score: np.ndarray, n_awards: int, sme_share: float, application_rate: float
     ) -> np.ndarray:
-        """Rows of the winners of a competitive call: a share ``application_rate`` of eligible firms
-        applies (application costs deter the rest), applicants are ranked by ``score`` plus noise
-        (reviewers' judgement), the best win; at least ``sme_share`` of awards go to SMEs where
-        enough SMEs apply."""
-        f = self.world.firms
-        rows = np.flatnonzero(eligible)
-        rows = rows[self.rng.random(len(rows)) < application_rate]
-        if len(rows) == 0 or n_awards <= 0:
-            return np.zeros(0, np.int64)
-        z = (score[rows] - score[rows].mean()) / (score[rows].std() + 1e-12)
-        noisy = z + self.rng.normal(0.0, 1.0, len(rows))
-        sme = f.employees[rows] < SME_EMPLOYEES
-        n_sme = min(int(np.ceil(sme_share * n_awards)), int(sme.sum()))
-        sme_pos = np.flatnonzero(sme)
-        first = sme_pos[_top(noisy[sme_pos], n_sme)]  # the reserved SME awards
-        taken = np.zeros(len(rows), bool)
-        taken[first] = True
-        rest_pos = np.flatnonzero(~taken)
-        second = rest_pos[_top(noisy[rest_pos], n_awards - n_sme)]  # the open awards, SMEs included
-        return np.concatenate([rows[first], rows[second]])[:n_awards]
-
-
-def _top(values: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` largest values, best first (partial sort: applicant pools are large)."""
-    k = max(0, min(int(k), len(values)))
-    if k == 0:
-        return np.zeros(0, np.int64)
-    part = np.argpartition(-values, k - 1)[:k]
-    return part[np.argsort(-values[part], kind="stable")]
-
-
-def validate_targeting(
-    t: Targeting, key: str, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]
-) -> None:
-    for i in t.industries:
-        check(
-            i in INDUSTRIES, f"{key}.industries", f"names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}"
-        )
-    for d in t.districts:
-        check(d in DISTRICTS, f"{key}.districts", f"names an unknown district '{d}'; allowed: {', '.join(DISTRICTS)}")
-    for s in t.subfields:
-        check(
-            s in subfield_ids,
-            f"{key}.subfields",
-            f"names an unknown sub-field '{s}'; allowed: {', '.join(subfield_ids)}",
-        )
-    check(
-        t.firm_size in ("all", "sme", "large"),
-        f"{key}.firm_size",
-        f"must be one of: all, sme, large; got '{t.firm_size}'",
-    )
+        """Firm rows winning a call (sim.policy.calls.competitive_call); SMEs have fewer than
+        SME_EMPLOYEES people."""
+        sme = self.world.firms.employees < SME_EMPLOYEES
+        return competitive_call(self.rng, eligible, score, n_awards, application_rate, sme, sme_share)

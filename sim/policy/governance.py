@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.kernel.space import location_probs
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
 from sim.policy.space import focus_matrix
 
@@ -52,12 +53,10 @@ def entry_reallocation(probs: np.ndarray, focus: np.ndarray, weight: float) -> n
     default_source="relocation x 0.5, focus weight 1.5 (assumptions); focus table of space.district_focus",
 )
 def coordination(ctx: PolicyContext, c: CoordinationConfig) -> None:
-    from sim.phases import _location_probs
-
     e = ctx.effects
     e.relocation_multiplier *= c.relocation_multiplier
-    focus = focus_matrix(ctx.world.cfg.policy.space.district_focus.focus)
-    probs, _ = _location_probs(ctx.world)
+    focus = focus_matrix(ctx.policy.space.district_focus.focus)
+    probs, _ = location_probs(ctx.world)
     e.entry_multiplier *= entry_reallocation(probs, focus, c.focus_entry_weight)
 
 

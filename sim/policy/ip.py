@@ -2,9 +2,9 @@
 finance (M-IP-3) and standards leadership (M-IP-4).
 
 Channels in the model: a firm's market share grows with its TFP gain relative to its industry at
-the elasticity params.production.share_elasticity (sim.phases.production); protection raises that
+the elasticity params.production.share_elasticity (sim.kernel.phases.production); protection raises that
 elasticity (innovators keep more of the returns to their innovations) and lowers the weight of
-firm knowledge in the spillover pool (slower imitation; sim.phases.innovation). IP finance raises
+firm knowledge in the spillover pool (slower imitation; sim.kernel.phases.innovation). IP finance raises
 borrowing limits (leverage_bonus, a share of capital; sim.economy.finance). Standards leadership
 raises external (export) demand of the industry's knowledge leaders. Money in yuan, budgets per year.
 """
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever
+from sim.policy.base import LeverConfig, PolicyContext, lever
+from sim.policy.targeting import Targeting
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ def _standards_capacity(c: StandardsConfig) -> float:
 def standards(ctx: PolicyContext, c: StandardsConfig) -> None:
     w = ctx.world
     f = w.firms
-    ff = w.cfg.scale.firm_fraction
+    ff = w.scale.firm_fraction
     rows = np.flatnonzero(ctx.firm_mask(c.targeting))
     if len(rows) == 0 or c.max_firms <= 0:
         return

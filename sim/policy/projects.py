@@ -3,7 +3,7 @@ platform company for major emerging-industry projects and the Shenzhen-Hong Kong
 industry promotion centre).
 
 A project is a large inward investment or expansion: a new firm of the industry's 97th-percentile
-size (sim.phases.enter_firms with kind INWARD; an expansion is represented as a new plant, i.e. a
+size (sim.kernel.phases.enter_firms with kind INWARD; an expansion is represented as a new plant, i.e. a
 new firm row) placed in a key development zone that designates its industry
 (sim/data/key_zones.csv or the file of space.parks.zones_file; without such a zone, by the
 industry's location of value added). The city's platform company co-invests equity in it, and the
@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever
-from sim.policy.space import load_zones
-from sim.sampling import stochastic_round
+from sim.kernel.entry import enter_firms
+from sim.policy.base import LeverConfig, PolicyContext, lever
+from sim.policy.targeting import Targeting
+from sim.policy.zones import load_zones
 
 
 @dataclass
@@ -101,12 +102,10 @@ def _district_weights(zones_file: str, location_share: np.ndarray, t: Targeting)
     capacity=_projects_capacity,
 )
 def major_projects(ctx: PolicyContext, c: MajorProjectsConfig) -> None:
-    from sim.phases import enter_firms
-
     w = ctx.world
-    ff = w.cfg.scale.firm_fraction
+    ff = w.scale.firm_fraction
     per_project = c.co_investment / ff
-    n = int(stochastic_round(np.array([c.projects_per_year / 4.0 * ff]), ctx.rng)[0])
+    n = ctx.quarter_count(c.projects_per_year, ff)
     if per_project > 0:
         n = min(n, int(ctx.quarter_budget(c.budget) // per_project))
     if n <= 0:
@@ -120,7 +119,7 @@ def major_projects(ctx: PolicyContext, c: MajorProjectsConfig) -> None:
     if weights.sum() <= 0:
         return
     ind = ctx.rng.choice(N_IND, size=n, p=weights / weights.sum())
-    dw = _district_weights(w.cfg.policy.space.parks.zones_file, w.data.location_share, c.targeting)
+    dw = _district_weights(ctx.policy.space.parks.zones_file, w.data.location_share, c.targeting)
     cum = np.cumsum(dw / dw.sum(axis=1, keepdims=True), axis=1)
     dist = np.minimum((cum[ind] < ctx.rng.random(n)[:, None]).sum(axis=1), N_DIST - 1)
     rows = enter_firms(w, ind, dist, np.full(n, INWARD), ctx.rng)

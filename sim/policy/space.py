@@ -3,39 +3,28 @@ space at capped rents (S-LAND), specialised parks in the key development zones (
 and district focus plans (S-LAYOUT, S-RESOURCES).
 
 Units: floor space in m2 of gross floor area, rents in yuan/m2/month (a firm's quarterly rent bill
-is floor_space x rent x 3, sim.phases.production), money in yuan, budgets per year.
+is floor_space x rent x 3, sim.kernel.phases.production), money in yuan, budgets per year.
 
 Floor space (``world.floor_space``) is the district's stock open to SEI firms; it is not reserved
 by industry, so space "dedicated" to a zone's industries enters its district's stock and the
 zone's location bonus steers those industries to it. A location bonus is logit utility added to
-the location choice of start-ups, inward investments and relocating firms (sim.phases,
+the location choice of start-ups, inward investments and relocating firms (sim.kernel.phases,
 ``_location_probs``); for scale, a bonus of params.demography.location_rent_elasticity x log(2)
 (~1.04) is worth as much as halving the district's rent.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
+from sim.basedata import load
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever, not_modelled
-
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-KEY_ZONES_FILE = DATA_DIR / "key_zones.csv"
-CELL_IND = np.repeat(np.arange(N_IND), N_DIST)  # industry of each flattened [N_IND, N_DIST] cell
-CELL_DIST = np.tile(np.arange(N_DIST), N_IND)  # district of each flattened cell
-
-
-def book_cells(ctx: PolicyContext, key: str, amount: np.ndarray) -> float:
-    """Book spending given as an [N_IND, N_DIST] array of yuan."""
-    a = np.asarray(amount, dtype=float).reshape(-1)
-    keep = a > 0
-    return ctx.spend(key, CELL_IND[keep], CELL_DIST[keep], a[keep])
+from sim.kernel.cells import count
+from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
+from sim.policy.targeting import Targeting
+from sim.policy.zones import ParksConfig
 
 
 def floor_use_shares(w) -> np.ndarray:
@@ -43,69 +32,9 @@ def floor_use_shares(w) -> np.ndarray:
     the key by which district-level spending (land, zone buildings) is booked to industries."""
     f = w.firms
     a = f.alive
-    used = np.bincount(
-        f.industry[a].astype(np.int64) * N_DIST + f.district[a], weights=f.floor_space[a], minlength=N_IND * N_DIST
-    ).reshape(N_IND, N_DIST)
+    used = count(f.industry[a], f.district[a], f.floor_space[a])
     tot = used.sum(axis=0, keepdims=True)
     return np.where(tot > 0, used / np.where(tot > 0, tot, 1.0), 1.0 / N_IND)
-
-
-# ---------------------------------------------------------------------------------------------
-# Key development zones (S-ZONES): a representative list, users may supply their own file
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Zone:
-    zone_id: str
-    district: int  # index in sim.ids.DISTRICTS
-    industries: tuple[int, ...]  # indices in sim.ids.INDUSTRIES
-
-
-@lru_cache(maxsize=16)
-def load_zones(path: str = "") -> tuple[Zone, ...]:
-    """Zones of a CSV with columns zone_id, district (pinyin id) and industries (ids separated by
-    ';'); other columns (names, source) are documentation. ``path`` empty: sim/data/key_zones.csv.
-    Raises ValueError naming the key, file and row for a missing file or an unknown id."""
-    key = "config key 'policy.space.parks.zones_file'"
-    p = Path(path) if path else KEY_ZONES_FILE
-    if not p.is_file():
-        raise ValueError(f"{key}: zone file '{p}' does not exist")
-    with open(p, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for k, r in enumerate(rows, start=2):
-        for col in ("zone_id", "district", "industries"):
-            if col not in r or r[col] is None:
-                raise ValueError(f"{key}: zone file '{p}' lacks the column '{col}'")
-        d = r["district"].strip()
-        if d not in DISTRICTS:
-            raise ValueError(
-                f"{key}: zone file '{p}' line {k} names an unknown district '{d}'; allowed: {', '.join(DISTRICTS)}"
-            )
-        inds = [i.strip() for i in r["industries"].split(";") if i.strip()]
-        for i in inds:
-            if i not in INDUSTRIES:
-                raise ValueError(
-                    f"{key}: zone file '{p}' line {k} names an unknown industry '{i}'; allowed: {', '.join(INDUSTRIES)}"
-                )
-        out.append(Zone(r["zone_id"].strip(), DISTRICTS.index(d), tuple(INDUSTRIES.index(i) for i in inds)))
-    if not out:
-        raise ValueError(f"{key}: zone file '{p}' lists no zones")
-    return tuple(out)
-
-
-def selected_zones(path: str, t: Targeting) -> list[Zone]:
-    """Zones of the file in the targeted districts, keeping only targeted industries (zones left
-    without an industry are dropped)."""
-    dists = {DISTRICTS.index(d) for d in t.districts}
-    inds = {INDUSTRIES.index(i) for i in t.industries}
-    out = []
-    for z in load_zones(path):
-        if dists and z.district not in dists:
-            continue
-        keep = tuple(i for i in z.industries if not inds or i in inds)
-        if keep:
-            out.append(Zone(z.zone_id, z.district, keep))
-    return out
 
 
 def _check_district_keys(d: dict, key: str) -> None:
@@ -155,8 +84,6 @@ def planned_release(c: LandReleaseConfig, stock: np.ndarray | None = None) -> np
     if c.m2_per_year:
         return np.array([float(c.m2_per_year.get(d, 0.0)) for d in DISTRICTS])
     if stock is None:
-        from sim.basedata import load
-
         stock = load().floor_space
     city = np.array([d != "shenshan" for d in DISTRICTS])
     w = np.where(city, stock, 0.0)
@@ -190,7 +117,7 @@ def land_release(ctx: PolicyContext, c: LandReleaseConfig) -> None:
         return
     scale = min(1.0, ctx.quarter_budget(c.budget) / total)
     w.floor_space = w.floor_space + m2 * scale
-    book_cells(ctx, "space.land_release", floor_use_shares(w) * (cost * scale)[None, :])
+    ctx.spend_cells("space.land_release", floor_use_shares(w) * (cost * scale)[None, :])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +173,7 @@ def rent_cap(ctx: PolicyContext, c: RentCapConfig) -> None:
     rows = np.flatnonzero(ctx.firm_mask(c.targeting) & (f.floor_space > 0))
     if len(rows) == 0 or c.space_m2 <= 0 or c.discount <= 0:
         return
-    m2 = np.minimum(f.floor_space[rows], c.max_m2_per_firm / w.cfg.scale.firm_fraction)
+    m2 = np.minimum(f.floor_space[rows], c.max_m2_per_firm / w.scale.firm_fraction)
     key = _lottery_key(rows)
     # only firms whose key is low enough can be reached (keys are ~uniform): sort those, not all
     first = key <= min(1.0, 1.5 * c.space_m2 / max(m2.sum(), 1e-9) + 0.01)
@@ -269,76 +196,8 @@ def rent_cap(ctx: PolicyContext, c: RentCapConfig) -> None:
     capped = np.bincount(f.district[ten], weights=m2, minlength=N_DIST)
     coverage = np.divide(capped, elig_used, out=np.zeros(N_DIST), where=elig_used > 0).clip(0.0, 1.0)
     eff = np.clip(c.discount * scale * coverage, 0.0, 0.99)
-    bonus = w.cfg.params.demography.location_rent_elasticity * -np.log1p(-eff)
+    bonus = w.params.demography.location_rent_elasticity * -np.log1p(-eff)
     ctx.effects.location_bonus += ctx.cell_mask(c.targeting) * bonus[None, :]
-
-
-# ---------------------------------------------------------------------------------------------
-# S-ZONES, S-PARKS: specialised parks in the key development zones
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class ParksConfig(LeverConfig):
-    """Specialised parks with complete chains in the key development zones (S-ZONES: 37 zones;
-    S-PARKS: city and district state firms lead park consolidation, 三.一.3).
-
-    The plan names the number of zones (37) but not the zones. The default file
-    sim/data/key_zones.csv is a REPRESENTATIVE list of 27 well-known development areas with their
-    district and designated industries (the industries are assumptions from each area's public
-    positioning); supply your own with ``zones_file`` (columns zone_id, district, industries with
-    ids separated by ';'). Each zone gives its designated industries a location bonus in its
-    district (once per cell, however many zones share it) and adds ``m2_per_zone_per_year`` of
-    park floor space to the district. ``targeting`` restricts the zones (districts) and their
-    industries.
-    """
-
-    zones_file: str = ""  # path of a zone CSV; empty = sim/data/key_zones.csv (representative list)
-    bonus: float = 0.3  # logit utility for designated industries in zone districts (assumption: worth ~18% lower rent)
-    m2_per_zone_per_year: float = 40000.0  # m2 of park floor space built or upgraded per zone per year (assumption)
-    cost_per_m2: float = 2500.0  # yuan per m2 (assumption, as space.land_release)
-    public_share: float = (
-        0.5  # share paid by city and district SOEs, which lead park consolidation (S-PARKS; assumption)
-    )
-    budget: float = 1.35e9  # yuan/yr = 27 zones x 4e4 m2 x 2500 x 0.5
-    targeting: Targeting = field(default_factory=Targeting)
-
-    def __post_init__(self) -> None:
-        load_zones(self.zones_file)
-
-
-def _parks_capacity(c: ParksConfig) -> float:
-    return len(load_zones(c.zones_file)) * c.m2_per_zone_per_year * c.cost_per_m2 * c.public_share
-
-
-@lever(
-    "space.parks",
-    clauses=("S-ZONES", "S-PARKS"),
-    channel="location bonus for each zone's designated industries in its district (entry, inward investment, "
-    "relocation) plus park floor space added to the district",
-    test="tests/test_levers_space.py::test_parks_attract_designated_industries",
-    default_source="representative list of 27 key zones (sim/data/key_zones.csv; the plan's 37 are not listed); "
-    "bonus 0.3, 4e4 m2 per zone per year, 2500 yuan/m2, SOE share 0.5 (assumptions)",
-    capacity=_parks_capacity,
-)
-def parks(ctx: PolicyContext, c: ParksConfig) -> None:
-    w = ctx.world
-    zones = selected_zones(c.zones_file, c.targeting)
-    if not zones:
-        return
-    zone_bonus = np.zeros((N_IND, N_DIST), bool)
-    m2 = np.zeros(N_DIST)
-    cost = np.zeros((N_IND, N_DIST))
-    per_zone = c.m2_per_zone_per_year / 4.0 * c.cost_per_m2 * c.public_share
-    for z in zones:  # a few dozen zones
-        zone_bonus[list(z.industries), z.district] = True
-        m2[z.district] += c.m2_per_zone_per_year / 4.0
-        cost[list(z.industries), z.district] += per_zone / len(z.industries)
-    ctx.effects.location_bonus += c.bonus * zone_bonus
-    total = cost.sum()
-    if total <= 0:
-        return
-    scale = min(1.0, ctx.quarter_budget(c.budget) / total)
-    w.floor_space = w.floor_space + m2 * scale
-    book_cells(ctx, "space.parks", cost * scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,5 +280,5 @@ not_modelled(
 class SpaceConfig:
     land_release: LandReleaseConfig = field(default_factory=LandReleaseConfig)
     rent_cap: RentCapConfig = field(default_factory=RentCapConfig)
-    parks: ParksConfig = field(default_factory=ParksConfig)
+    parks: ParksConfig = field(default_factory=ParksConfig)  # sim.policy.zones
     district_focus: DistrictFocusConfig = field(default_factory=DistrictFocusConfig)

@@ -26,23 +26,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ids import N_DIST, N_IND, NONE
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever, quarter_index
-
-CELL_IND = np.repeat(np.arange(N_IND), N_DIST)  # industry of each flattened [N_IND, N_DIST] cell
-CELL_DIST = np.tile(np.arange(N_DIST), N_IND)  # district of each flattened cell
-
-
-def _cells(ind: np.ndarray, dist: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    return np.bincount(np.asarray(ind, np.int64) * N_DIST + dist, weights=weights, minlength=N_IND * N_DIST).reshape(
-        N_IND, N_DIST
-    )
+from sim.ids import N_DIST, NONE, quarter_index
+from sim.kernel.cells import count
+from sim.policy.base import LeverConfig, PolicyContext, lever
+from sim.policy.targeting import Targeting
 
 
 def _jobs(ctx: PolicyContext) -> np.ndarray:
     """People employed by firms and institutes by industry (field) x district [N_IND, N_DIST]."""
     f, inst = ctx.world.firms, ctx.world.institutes
-    return _cells(f.industry[f.alive], f.district[f.alive], f.employees[f.alive]) + _cells(
+    return count(f.industry[f.alive], f.district[f.alive], f.employees[f.alive]) + count(
         inst.field[inst.alive], inst.district[inst.alive], inst.researchers[inst.alive]
     )
 
@@ -57,13 +50,6 @@ def _spread(total: float, weights: np.ndarray) -> np.ndarray:
     """``total`` split over cells in proportion to ``weights`` (zeros if there is no weight)."""
     s = weights.sum()
     return total * weights / s if s > 0 else np.zeros_like(weights, dtype=float)
-
-
-def _book(ctx: PolicyContext, key: str, amount: np.ndarray) -> float:
-    """Book spending given as an [N_IND, N_DIST] array of yuan."""
-    a = np.asarray(amount, dtype=float).reshape(-1)
-    keep = a > 0
-    return ctx.spend(key, CELL_IND[keep], CELL_DIST[keep], a[keep])
 
 
 def add_inflow(effects, people: np.ndarray, senior: np.ndarray, professional: np.ndarray) -> None:
@@ -133,7 +119,7 @@ def university(ctx: PolicyContext, c: UniversityConfig) -> None:
     weights = _jobs(ctx) * ctx.cell_mask(c.targeting)
     if studying:
         cost = min(studying * places * c.cost_per_place / 4.0, ctx.quarter_budget(c.budget))
-        _book(ctx, "talent.university", _spread(cost, weights))
+        ctx.spend_cells("talent.university", _spread(cost, weights))
     if graduating:
         people = _spread(graduating * places * c.retention, weights)
         add_inflow(ctx.effects, people, np.zeros_like(people), people)
@@ -175,10 +161,10 @@ def training(ctx: PolicyContext, c: TrainingConfig) -> None:
     tech = _employed_technicians(ctx)
     if trainees <= 0 or tech <= 0:
         return
-    base = ctx.world.cfg.params.labour.training_rate
+    base = ctx.world.params.labour.training_rate
     room = max(1.0 - base - ctx.effects.training_rate_add, 0.0)  # a rate is at most 1
     ctx.effects.training_rate_add += min(trainees * c.upgrade_share / tech, room)
-    _book(ctx, "talent.training", _spread(trainees * c.cost_per_trainee, _jobs(ctx)))
+    ctx.spend_cells("talent.training", _spread(trainees * c.cost_per_trainee, _jobs(ctx)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +204,7 @@ def recruitment(ctx: PolicyContext, c: RecruitmentConfig) -> None:
         return
     extra = c.additionality * recruits
     add_inflow(ctx.effects, extra * (1.0 + c.team_size), extra, extra * c.team_size)
-    _book(ctx, "talent.recruitment", recruits * c.package_per_talent)
+    ctx.spend_cells("talent.recruitment", recruits * c.package_per_talent)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +236,7 @@ class HousingConfig(LeverConfig):
 def housing(ctx: PolicyContext, c: HousingConfig) -> None:
     if c.subsidy_per_person <= 0:
         return
-    employed = _jobs(ctx)  # employed talent lives in its employer's district (sim.phases.refresh_employment)
+    employed = _jobs(ctx)  # employed talent lives in its employer's district (sim.kernel.phases.refresh_employment)
     target = employed * ctx.cell_mask(c.targeting)
     supported = np.minimum(_spread(ctx.quarter_budget(c.budget) * 4.0 / c.subsidy_per_person, target), target)
     if supported.sum() <= 0:
@@ -258,7 +244,7 @@ def housing(ctx: PolicyContext, c: HousingConfig) -> None:
     by_district = employed.sum(axis=0)
     share = np.divide(supported.sum(axis=0), by_district, out=np.zeros(N_DIST), where=by_district > 0)
     ctx.effects.outmigration_multiplier *= np.clip(1.0 - c.retention_effect * share, 0.0, 1.0)
-    _book(ctx, "talent.housing", supported * c.subsidy_per_person / 4.0)
+    ctx.spend_cells("talent.housing", supported * c.subsidy_per_person / 4.0)
 
 
 # ---------------------------------------------------------------------------------------------

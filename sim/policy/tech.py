@@ -7,17 +7,16 @@ national and international programmes (M-TECH-3) are folded.
 Units: money in yuan (budgets per year, spending booked per quarter); carriers, institutes and
 platforms are counted at city scale (a model institute agent stands for 1 / scale.institute_fraction
 carriers, so counts are converted to agents with stochastic rounding and budgets per agent are
-city yuan). Carriers are institute rows (sim.state INSTITUTE_SCHEMA); a lever that creates them
-uses sim.phases.create_institutes, which books them in the flow ``institutes_created``.
+city yuan). Carriers are institute rows (sim.kernel.state INSTITUTE_SCHEMA); a lever that creates them
+uses sim.kernel.entry.create_institutes, which books them in the flow ``institutes_created``.
 
 Split of the observed carrier creation (tech.new_carriers). sim/data/innovation_and_people.csv
 records 85 new carriers in 2019, after the plan was issued (2018-11-02), so the observation
 already contains the plan's carriers. This module assumes the plan builds carriers at the pace
 of its own target T20-CARRIERS (50 or more over 2019-2020, i.e. 25 a year) and that the rest of the
-2019 count, 85 - 25 = 60 a year, is organic. The organic rate
-``params.demography.institute_creation_per_year`` (sim/config.py, 85 at the time of writing) should
-therefore be 60 so that ``policy=plan_2018`` reproduces the 2019 count (60 + 25 = 85) and
-``policy=no_plan`` creates 60 a year.
+2019 count, 85 - 25 = 60 a year, is organic: the default of the organic rate
+``params.demography.institute_creation_per_year`` (sim/params/economy.py) is 60, and the calibration
+(configs/calibration/default.yaml) fits it so that ``policy=plan_2018`` reproduces the 2019 count.
 
 Technology-leading institutes (tech.leading_institutes). Capability is a 0-1 index
 (sim/data/institutes.csv; new R&D institutions average 0.8 with noise sd 0.08, capped at 0.99).
@@ -36,45 +35,42 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.basedata import load as load_basedata
-from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-from sim.policy.base import LeverConfig, PolicyContext, Targeting, lever, quarter_index
-from sim.sampling import choose_rows, row_cdf, stochastic_round
+from sim.errors import check
+from sim.ids import N_DIST, N_IND, quarter_index
+from sim.kernel.entry import create_institutes
+from sim.policy.base import LeverConfig, PolicyContext, lever
+from sim.policy.infrastructure import InfrastructureConfig
+from sim.policy.space import focus_matrix
+from sim.policy.targeting import Targeting, cell_mask, district_mask, industry_mask, institute_mask
+from sim.sampling import choose_rows, row_cdf
 
 LEADING_CAPABILITY = 0.95  # capability index of a technology-leading institute assumed here (see the module docstring)
 
 
-def _memory(ctx: PolicyContext, key: str) -> dict:
-    """State a lever keeps across quarters of one run (rows it created or designated), on the world."""
-    return ctx.world.__dict__.setdefault("lever_memory", {}).setdefault(key, {})
+def _rows() -> np.ndarray:
+    return np.zeros(0, np.int64)
 
 
-def _refuse(key: str, msg: str) -> None:
+@dataclass
+class NewCarriersState:
+    rows: np.ndarray = field(default_factory=_rows)  # institute rows the lever created
+
+
+@dataclass
+class LeadingInstitutesState:
+    rows: np.ndarray | None = None  # institute rows designated at the lever's first active quarter
+
+
+@dataclass
+class PlatformsState:
+    cells: np.ndarray = field(default_factory=_rows)  # flattened industry x district cell of each platform
+    built: np.ndarray = field(default_factory=_rows)  # quarter index of each platform's opening
+    owed: float = 0.0  # platforms due so far, not yet built
+
+
+def refuse(key: str, msg: str) -> None:
     """Refuse a config the generic checks (sim.policy.validate) cannot see, e.g. items of a list."""
-    from sim.config import ConfigError
-
-    raise ConfigError(f"config key '{key}' {msg}")
-
-
-def _industry_mask(t: Targeting) -> np.ndarray:
-    return (
-        np.isin(np.arange(N_IND), [INDUSTRIES.index(i) for i in t.industries]) if t.industries else np.ones(N_IND, bool)
-    )
-
-
-def _district_mask(t: Targeting) -> np.ndarray:
-    return (
-        np.isin(np.arange(N_DIST), [DISTRICTS.index(d) for d in t.districts]) if t.districts else np.ones(N_DIST, bool)
-    )
-
-
-def _institute_mask(ctx: PolicyContext, t: Targeting) -> np.ndarray:
-    """Alive institutes whose field and district the targeting admits (sub-fields too, if given)."""
-    inst = ctx.world.institutes
-    m = inst.alive & _industry_mask(t)[inst.field] & _district_mask(t)[inst.district]
-    if t.subfields:
-        ids = ctx.world.data.subfield_ids
-        m &= np.isin(inst.subfield, [ids.index(s) for s in t.subfields])
-    return m
+    check(False, key, msg)
 
 
 def _type_ids(types: list[str]) -> np.ndarray:
@@ -86,7 +82,7 @@ def _check_types(types: list[str], key: str) -> None:
     known = load_basedata().carrier_types
     for s in types:
         if s not in known:
-            _refuse(key, f"names an unknown carrier type '{s}'; allowed: {', '.join(known)}")
+            refuse(key, f"names an unknown carrier type '{s}'; allowed: {', '.join(known)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,18 +128,16 @@ def _new_carriers_capacity(c: NewCarriersConfig) -> float:
     default_source="T20-CARRIERS pace (50 over 2019-2020 = 25/yr); of the 85 carriers observed in 2019 "
     "(innovation_and_people.csv) 25 are the plan's, 60 organic (assumption); budgets institutes.csv",
     capacity=_new_carriers_capacity,
+    state=NewCarriersState,
 )
 def new_carriers(ctx: PolicyContext, c: NewCarriersConfig) -> None:
-    from sim.phases import create_institutes  # here: sim.phases imports sim.config, which imports this module
-    from sim.policy.space import focus_matrix  # the districts' focus plans (S-LAYOUT)
-
     w, inst, d = ctx.world, ctx.world.institutes, ctx.world.data
-    mem = _memory(ctx, "tech.new_carriers")
-    rows = mem.get("rows", np.zeros(0, np.int64))
+    st: NewCarriersState = ctx.state
+    rows = st.rows
     funded = rows[w.quarter - inst.created_quarter[rows] < 4.0 * c.funded_years]
     qb = ctx.quarter_budget(c.budget)
-    frac = w.cfg.scale.institute_fraction
-    n = int(stochastic_round(np.array([c.carriers_per_year / 4.0 * frac]), ctx.rng)[0])
+    frac = w.scale.institute_fraction
+    n = ctx.quarter_count(c.carriers_per_year, frac)
     new = np.zeros(0, np.int64)
     if n > 0:
         tids = _type_ids(c.carrier_types)
@@ -151,10 +145,10 @@ def new_carriers(ctx: PolicyContext, c: NewCarriersConfig) -> None:
         itype = tids[ctx.rng.choice(len(tids), size=n, p=p)]
         per_budget = d.carrier_budget[itype] / 4.0 / frac * c.budget_multiplier
         itype = itype[np.cumsum(per_budget) <= qb - inst.budget[funded].sum()]  # only what the budget can carry
-        ind_ok, dist_ok = _industry_mask(c.targeting), _district_mask(c.targeting)
-        fw = np.sqrt(d.va_2018) * ind_ok  # field mix of the organic carriers (sim.phases.create_institutes)
+        ind_ok, dist_ok = industry_mask(c.targeting), district_mask(c.targeting)
+        fw = np.sqrt(d.va_2018) * ind_ok  # field mix of the organic carriers (sim.kernel.entry.create_institutes)
         ifield = ctx.rng.choice(N_IND, size=len(itype), p=fw / fw.sum())
-        plans = focus_matrix(w.cfg.policy.space.district_focus.focus)
+        plans = focus_matrix(ctx.policy.space.district_focus.focus)
         loc = (d.location_share * (1.0 + c.focus_weight * plans) + 1e-12) * dist_ok[None, :]  # 1e-12: a targeted
         idist = choose_rows(row_cdf(loc), ifield, ctx.rng)  # district without the field still gets its carriers
         parts = []
@@ -175,7 +169,7 @@ def new_carriers(ctx: PolicyContext, c: NewCarriersConfig) -> None:
         if parts:
             new = np.concatenate(parts)
             ctx.effects.grow(w.firms.n, inst.n)
-            mem["rows"] = np.concatenate([rows, new])
+            st.rows = np.concatenate([rows, new])
     pay = np.concatenate([funded, new])
     due = inst.budget[pay]
     if due.sum() > qb:  # budgets grow 1.5%/quarter: pay at most the quarter's budget, the hosts the rest
@@ -205,7 +199,7 @@ class LeadingInstitutesConfig(LeverConfig):
 
 def _leading_capacity(c: LeadingInstitutesConfig) -> float:
     if c.leading_capability > 1.0:
-        _refuse(
+        refuse(
             "policy.tech.leading_institutes.leading_capability",
             f"must be a capability in [0, 1], got {c.leading_capability}",
         )
@@ -221,20 +215,21 @@ def _leading_capacity(c: LeadingInstitutesConfig) -> float:
     default_source="T20-INSTITUTES (10 institutes); 2e7 yuan/yr each (1e8 over five years for Nobel labs, "
     "Wen Wei Po 2017-11-12); learning x4 and threshold 0.95 are assumptions",
     capacity=_leading_capacity,
+    state=LeadingInstitutesState,
 )
 def leading_institutes(ctx: PolicyContext, c: LeadingInstitutesConfig) -> None:
     w, inst = ctx.world, ctx.world.institutes
-    mem = _memory(ctx, "tech.leading_institutes")
-    if "rows" not in mem:
-        want = c.n_institutes * w.cfg.scale.institute_fraction
+    st: LeadingInstitutesState = ctx.state
+    if st.rows is None:
+        want = c.n_institutes * w.scale.institute_fraction
         n = max(1, int(np.floor(want + 0.5))) if want > 0 else 0
-        eligible = np.flatnonzero(_institute_mask(ctx, c.targeting) & (inst.capability < c.leading_capability))
-        mem["rows"] = eligible[np.argsort(-inst.capability[eligible], kind="stable")][:n]
-    rows = mem["rows"]
+        eligible = np.flatnonzero(institute_mask(w, c.targeting) & (inst.capability < c.leading_capability))
+        st.rows = eligible[np.argsort(-inst.capability[eligible], kind="stable")][:n]
+    rows = st.rows
     rows = rows[inst.alive[rows]]
     if len(rows) == 0:
         return
-    per = 1.0 / w.cfg.scale.institute_fraction  # carriers an agent stands for
+    per = 1.0 / w.scale.institute_fraction  # carriers an agent stands for
     amount = min(c.extra_budget_per_institute / 4.0 * per, ctx.quarter_budget(c.budget) / len(rows))
     ctx.effects.institute_budget[rows] += amount
     ctx.effects.institute_learning_multiplier[rows] *= c.learning_multiplier
@@ -274,20 +269,20 @@ def _platforms_capacity(c: PlatformsConfig) -> float:
     default_source="5 platforms/yr and +5% absorption each (assumptions); 1.5e7 yuan/yr for 3 years each "
     "(Shenzhen manufacturing innovation centre platform support, up to 5e7 over 3 years)",
     capacity=_platforms_capacity,
+    state=PlatformsState,
 )
 def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
     w, f = ctx.world, ctx.world.firms
-    mem = _memory(ctx, "tech.platforms")
-    cells = mem.setdefault("cells", np.zeros(0, np.int64))  # flattened industry x district cell of each platform
-    built = mem.setdefault("built", np.zeros(0, np.int64))  # quarter index of each platform's opening
+    st: PlatformsState = ctx.state
+    cells, built = st.cells, st.built
     funded = w.quarter - built < 4.0 * c.funded_years
     qb = ctx.quarter_budget(c.budget)
-    mem["owed"] = mem.get("owed", 0.0) + c.platforms_per_year / 4.0  # platforms due so far, not yet built
+    st.owed += c.platforms_per_year / 4.0
     per_q = max(c.budget_per_platform / 4.0, 1e-9)
     room = int(np.floor((qb - funded.sum() * per_q) / per_q + 1e-9))  # platforms the budget can still fund
-    n = max(0, min(int(np.floor(mem["owed"] + 1e-9)), room))
+    n = max(0, min(int(np.floor(st.owed + 1e-9)), room))
     if n > 0:
-        ok = (_industry_mask(c.targeting)[:, None] & _district_mask(c.targeting)[None, :]).reshape(-1)
+        ok = cell_mask(c.targeting).reshape(-1)
         out = (
             np.bincount(
                 f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
@@ -298,9 +293,9 @@ def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
         )
         wts = out if out.sum() > 0 else ok.astype(float)
         new = ctx.rng.choice(N_IND * N_DIST, size=n, p=wts / wts.sum())
-        mem["owed"] -= n
-        cells = mem["cells"] = np.concatenate([cells, new])
-        built = mem["built"] = np.concatenate([built, np.full(n, w.quarter)])
+        st.owed -= n
+        cells = st.cells = np.concatenate([cells, new])
+        built = st.built = np.concatenate([built, np.full(n, w.quarter)])
         funded = np.concatenate([funded, np.ones(n, bool)])
     if len(cells) == 0:
         return
@@ -312,140 +307,9 @@ def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-@dataclass(repr=False)
-class Facility:
-    """One major S&T infrastructure facility: built from ``build_start`` to ``opens`` (construction
-    cost spread evenly over the quarters in between), then run as a large institute of high
-    capability in its industry (field) and district with an operating budget."""
-
-    name: str = "facility"
-    industry: str = "IND-BIO"  # field of the facility (PLAN.md industry id)
-    district: str = "guangming"  # pinyin id
-    build_start: str = "2019Q1"  # quarter construction spending starts
-    opens: str = "2023Q2"  # quarter it starts working as an institute
-    construction_cost: float = 1.0e9  # yuan in total; assumption: order of magnitude of a Chinese major S&T facility
-    operating_budget: float = 1.0e8  # yuan/year after opening; assumption: ~10% of the construction cost a year
-    researchers: float = 300.0  # target research staff (people); the mean of a new R&D institution (institutes.csv)
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.name}({self.industry}@{self.district}, {self.build_start}-{self.opens}, {self.construction_cost:g})"
-        )
-
-
-def _default_facilities() -> list[Facility]:
-    # Representative list (users may supply theirs). Guangming Science City's start-up zone: the synthetic
-    # biology, brain analysis and simulation, and materials genome facilities moved in on 2023-04-27
-    # (tech-ex.com / 21jingji.com 2023-04-28); Guangming was chosen for a cluster of big-science facilities in
-    # 2018-04 (Southern Metropolis Daily 2021-03-26). Peng Cheng Lab (Nanshan) ran its cloud-brain facility by
-    # 2019-10 (Shenzhen Special Zone Daily 2019-10-03); its second phase is dated 2020Q4 here (assumption).
-    return [
-        Facility("synthetic_biology", "IND-BIO", "guangming", "2019Q1", "2023Q2"),
-        Facility("brain_analysis_simulation", "IND-BIO", "guangming", "2019Q1", "2023Q2"),
-        Facility("materials_genome", "IND-MAT", "guangming", "2019Q1", "2023Q2"),
-        Facility("pengcheng_cloud_brain", "IND-IT", "nanshan", "2019Q1", "2020Q4"),
-    ]
-
-
-@dataclass
-class InfrastructureConfig(LeverConfig):
-    """Major S&T infrastructure and the science city (M-TECH-1); national, provincial and
-    international programmes (M-TECH-3) are folded in: they co-fund the facilities (any cost the
-    city budget does not cover) and their research runs through the facilities' knowledge."""
-
-    facilities: list[Facility] = field(default_factory=_default_facilities)
-    capability: float = 0.9  # capability index of a facility at opening (assumption: between a new R&D institution's
-    # 0.8 and LEADING_CAPABILITY)
-    initial_knowledge_share: float = 0.2  # knowledge (yuan-equivalent) at opening per yuan of construction
-    # (assumption: design and engineering know-how of the instrument, open to users)
-    budget: float = 1.5e9  # yuan/year; construction of the default list peaks at ~1.3e9/yr in 2019-2020 (assumption)
-
-
-def _infrastructure_capacity(c: InfrastructureConfig) -> float:
-    from sim.config import QUARTER_RE
-
-    total = 0.0
-    for k, fac in enumerate(c.facilities):
-        key = f"policy.tech.infrastructure.facilities[{k}]"
-        if fac.industry not in INDUSTRIES:
-            _refuse(f"{key}.industry", f"names an unknown industry '{fac.industry}'; allowed: {', '.join(INDUSTRIES)}")
-        if fac.district not in DISTRICTS:
-            _refuse(f"{key}.district", f"names an unknown district '{fac.district}'; allowed: {', '.join(DISTRICTS)}")
-        for name in ("build_start", "opens"):
-            if not QUARTER_RE.match(str(getattr(fac, name))):
-                _refuse(f"{key}.{name}", f"must be a quarter like '2019Q1', got '{getattr(fac, name)}'")
-        if quarter_index(fac.opens) < quarter_index(fac.build_start):
-            _refuse(f"{key}.opens", f"({fac.opens}) is before its build_start ({fac.build_start})")
-        for name in ("construction_cost", "operating_budget", "researchers"):
-            v = getattr(fac, name)
-            if not (np.isfinite(v) and v >= 0):
-                _refuse(f"{key}.{name}", f"must be a finite number >= 0, got {v}")
-        build_years = max(quarter_index(fac.opens) - quarter_index(fac.build_start), 1) / 4.0
-        total += fac.construction_cost / build_years + 1.5 * fac.operating_budget  # 1.5: budget growth
-    if c.capability > 1.0:
-        _refuse("policy.tech.infrastructure.capability", f"must be a capability in [0, 1], got {c.capability}")
-    return total
-
-
-@lever(
-    "tech.infrastructure",
-    clauses=("M-TECH-1", "M-TECH-3"),
-    channel="construction spending, then each facility opens as a large institute (high capability, big budget, "
-    "initial knowledge) in its field x district; its knowledge enters the spillover pool; national and "
-    "international programmes (M-TECH-3) co-fund what the city budget does not cover",
-    test="tests/test_levers_tech.py::test_infrastructure_opens_facility_with_knowledge",
-    default_source="representative facilities of Guangming Science City and Peng Cheng Lab (press 2019-2023); "
-    "costs 1e9 + 1e8/yr each and capability 0.9 are assumptions",
-    capacity=_infrastructure_capacity,
-)
-def infrastructure(ctx: PolicyContext, c: InfrastructureConfig) -> None:
-    w, inst, d = ctx.world, ctx.world.institutes, ctx.world.data
-    mem = _memory(ctx, "tech.infrastructure")  # facility name -> institute row
-    now = ctx.now
-    ind, dist, due = [], [], []
-    for k, fac in enumerate(c.facilities):  # a handful of facilities
-        i, di = INDUSTRIES.index(fac.industry), DISTRICTS.index(fac.district)
-        start, opens = quarter_index(fac.build_start), quarter_index(fac.opens)
-        tag = f"{k}:{fac.name}"
-        if start <= now < opens:
-            ind.append(i)
-            dist.append(di)
-            due.append(fac.construction_cost / (opens - start))
-        elif now >= opens:
-            if tag not in mem:
-                from sim.phases import create_institutes
-
-                row = create_institutes(
-                    w,
-                    1,
-                    w.quarter,
-                    ctx.rng,
-                    carrier_type=d.carrier_types.index("new_rd_institution"),
-                    field=np.array([i]),
-                    district=np.array([di]),
-                )
-                inst.budget[row] = fac.operating_budget / 4.0  # one real facility: not scaled by institute_fraction
-                inst.target_researchers[row] = fac.researchers
-                inst.capability[row] = c.capability
-                inst.knowledge[row] = c.initial_knowledge_share * fac.construction_cost
-                ctx.effects.grow(w.firms.n, inst.n)
-                mem[tag] = int(row[0])
-            ind.append(i)
-            dist.append(di)
-            due.append(float(inst.budget[mem[tag]]))
-    if not due:
-        return
-    due = np.array(due)
-    qb = ctx.quarter_budget(c.budget)
-    if due.sum() > qb:  # the rest is co-funded by national and provincial programmes (M-TECH-3)
-        due = due * (qb / due.sum())
-    ctx.spend("tech.infrastructure", np.array(ind), np.array(dist), due)
-
-
-# ---------------------------------------------------------------------------------------------
 @dataclass
 class TechConfig:
     new_carriers: NewCarriersConfig = field(default_factory=NewCarriersConfig)
     leading_institutes: LeadingInstitutesConfig = field(default_factory=LeadingInstitutesConfig)
     platforms: PlatformsConfig = field(default_factory=PlatformsConfig)
-    infrastructure: InfrastructureConfig = field(default_factory=InfrastructureConfig)
+    infrastructure: InfrastructureConfig = field(default_factory=InfrastructureConfig)  # sim.policy.infrastructure

@@ -6,9 +6,10 @@ import math
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 
-from sim.config import QUARTER_RE
-from sim.policy.base import LeverConfig, Targeting, quarter_index, validate_targeting
+from sim.ids import QUARTER_RE, quarter_index
+from sim.policy.base import LeverConfig
 from sim.policy.registry import REGISTRY, lever_config
+from sim.policy.targeting import Targeting, validate_targeting
 
 PLAN_HORIZON_END = 2025 * 4 + 3  # 2025Q4, the plan's last target year
 

@@ -1,0 +1,120 @@
+"""Command line: ``python -m sim [key=value ...]`` (a Hydra app; also the ``sei-sim`` script).
+
+Runs the configured scenario as an ensemble of ``ensemble.size`` seeds (default 5, from ``seed``):
+each seed's run goes into ``<run folder>/seed_<seed>/``; prints the ensemble median of SEI value
+added by industry and the ensemble scorecard of the plan's targets, and writes
+``ensemble_scorecard.json``. With ``ensemble.size=1`` it is a single run written into the run
+folder itself (manifest.json, timeseries.parquet, scorecard.json ...) with its own scorecard.
+Exit status 1 if any seed failed (the others are still written and reported).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from sim.config import CONFIG_DIR, ConfigError, register_configs, to_config
+from sim.drivers.ensemble import run_ensemble
+from sim.drivers.run import run
+from sim.drivers.sweep import LAST_SWEEP, run_job
+from sim.outputs.scorecard import format_ensemble, format_run
+from sim.outputs.summary import format_summary, format_va_table
+
+log = logging.getLogger("sim")
+VA_TITLE = "SEI value added by industry, 100m yuan (亿元), current prices"
+
+
+def _single(sim_cfg, out: Path) -> None:
+    res = run(sim_cfg, out)
+    if sim_cfg.output.print_summary:
+        print(
+            format_summary(
+                res.timeseries,
+                f"Scenario '{sim_cfg.scenario.name}', scale '{sim_cfg.scale.name}', seed {sim_cfg.seed}: {VA_TITLE}",
+            )
+        )
+        print()
+        print(format_run(res.scorecard))
+        print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
+
+
+def _ensemble(sim_cfg, out: Path) -> int:
+    ens = run_ensemble(sim_cfg, out)
+    seeds = ens.seeds
+    label = f"seeds {seeds[0]}-{seeds[-1]}" if len(seeds) > 1 else f"seed {seeds[0]}"
+    ok = len(ens.cards)
+    if sim_cfg.output.print_summary:
+        va = ens.va_median()
+        if va is not None:
+            print(
+                format_va_table(
+                    va,
+                    f"Scenario '{sim_cfg.scenario.name}', policy '{ens.report['policy']}', scale "
+                    f"'{sim_cfg.scale.name}', {label}: {VA_TITLE}, median of {ok} runs",
+                )
+            )
+            print()
+        print(
+            format_ensemble(
+                ens.summary,
+                ens.report["definitions"],
+                f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target",
+            )
+        )
+        print(
+            f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
+            f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)"
+        )
+    for r in ens.failed:
+        print(
+            f"error: seed {r.seed} failed: {r.error} (see {out / f'seed_{r.seed}' / 'manifest.json'})", file=sys.stderr
+        )
+    return 1 if ens.failed else 0
+
+
+def _sweep_job(cfg: DictConfig, out: Path, hc) -> None:
+    rec = run_job(cfg, out, list(hc.overrides.task), hc.job.num)
+    what = " ".join(hc.overrides.task) or "(defaults)"
+    if rec["status"] == "failed":
+        log.error("job %s (%s) failed: %s", hc.job.num, what, "; ".join(str(e["error"]) for e in rec["failed"]))
+    else:
+        log.info(
+            "job %s (%s): %s, %d run(s), %.1f s", hc.job.num, what, rec["status"], len(rec["seeds"]), rec["wall_time_s"]
+        )
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def _app(cfg: DictConfig) -> None:
+    hc = HydraConfig.get()
+    out = Path(hc.runtime.output_dir)
+    if hc.mode == RunMode.MULTIRUN:  # a bad config or a crash is this job's failure; the sweep goes on
+        _sweep_job(cfg, out, hc)
+        return
+    try:
+        sim_cfg = to_config(cfg)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if sim_cfg.ensemble.size == 1:
+        _single(sim_cfg, out)
+    else:
+        code = _ensemble(sim_cfg, out)
+        if code:
+            raise SystemExit(code)
+
+
+def main() -> None:
+    register_configs()
+    _app()
+    if LAST_SWEEP.get("counts", {}).get("failed"):  # a sweep with failed jobs: the others are written
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

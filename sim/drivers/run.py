@@ -1,0 +1,172 @@
+"""Run one simulation and write its folder (atomically): manifest.json, timeseries.parquet
+(quarterly, industry x district), annual.parquet (by year: industry, district and city totals; what
+sweeps gather), subfields.parquet (output and value added by sub-field), scorecard.json and
+stylized_facts.json (sim.outputs.validation: PASS / WARN / FAIL per stylized fact).
+
+A folder whose manifest says "complete" for the same config (``config_hash``) and whose files are
+all there is a finished run: ``completed(cfg, out)`` finds it, so an interrupted sweep resumes
+without rerunning it (``run(..., resume=True)``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.config import SimConfig, config_hash
+from sim.ids import DISTRICTS, INDUSTRIES
+from sim.io import atomic_write, write_json
+from sim.model import SEIModel
+from sim.outputs.network import link_flows
+from sim.outputs.scorecard import run_scorecard
+from sim.outputs.validation import check_run
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class RunResult:
+    model: SEIModel
+    timeseries: pd.DataFrame
+    manifest: dict
+    subfields: pd.DataFrame  # quarter, year, industry, subfield, metric, value
+    scorecard: dict  # sim.outputs.scorecard.run_scorecard
+    stylized_facts: list[dict]  # sim.outputs.validation.check_run: PASS / WARN / FAIL per fact
+    annual: pd.DataFrame  # sim.outputs.measure.Recorder.annual_frame
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+RUN_FILES = (
+    "manifest.json",
+    "timeseries.parquet",
+    "annual.parquet",
+    "subfields.parquet",
+    "scorecard.json",
+    "stylized_facts.json",
+)
+
+
+def completed(cfg: SimConfig, out_dir: Path | None) -> dict | None:
+    """The manifest of a complete run of ``cfg`` in ``out_dir`` (every file of RUN_FILES and the
+    snapshots present), or None: then the run has to be (re)done."""
+    if out_dir is None:
+        return None
+    out = Path(out_dir)
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("status") != "complete" or manifest.get("config_hash") != config_hash(cfg):
+        return None
+    years = [y for y in cfg.output.snapshot_years if cfg.scenario.start_year <= y <= cfg.scenario.end_year]
+    needed = list(RUN_FILES) + [f"{k}_{y}.parquet" for y in years for k in ("firms", "network")]
+    return manifest if all((out / f).is_file() for f in needed) else None
+
+
+def firm_table(model: SEIModel) -> pd.DataFrame:
+    """Alive firms with their state and last quarter's flows, ids spelled out."""
+    f = model.world.firms
+    rows = np.flatnonzero(f.alive)
+    df = pd.DataFrame({k: v for k, v in f.to_dict(f.alive).items() if k != "alive"})
+    df.insert(0, "firm", rows)
+    df["industry"] = np.array(INDUSTRIES)[df["industry"]]
+    df["district"] = np.array(DISTRICTS)[df["district"]]
+    df["subfield"] = np.array(model.world.data.subfield_ids)[df["subfield"]]
+    return df
+
+
+def write_snapshot(model: SEIModel, out: Path) -> None:
+    """firms_<year>.parquet (alive firms) and network_<year>.parquet (links with Q4 payments)."""
+    year = model.year
+    atomic_write(out / f"firms_{year}.parquet", lambda p: firm_table(model).to_parquet(p, index=False))
+    atomic_write(out / f"network_{year}.parquet", lambda p: link_flows(model.world).to_parquet(p, index=False))
+
+
+def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, meta: dict | None = None) -> RunResult:
+    """Build and run the model; if ``out_dir`` is given write its outputs there.
+
+    The manifest is written first with status "running" and last with "complete"; a crash leaves
+    status "failed" with the error, so a sweep can tell complete runs from broken ones. ``meta``
+    (e.g. the Hydra overrides of a sweep job) is stored in the manifest as it is.
+    """
+    manifest = {
+        "seed": cfg.seed,
+        "version": sim.__version__,
+        "git_commit": git_commit(),
+        "config_hash": config_hash(cfg),
+        "scale": cfg.scale.name,
+        "scenario": cfg.scenario.name,
+        "policy": cfg.policy.name,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "status": "running",
+        **(meta or {}),
+    }
+    out = Path(out_dir) if out_dir is not None and cfg.output.write else None
+    if out is not None:
+        write_json(out / "manifest.json", manifest)
+    t0 = time.perf_counter()
+    try:
+        model = SEIModel(cfg, handles=handles)
+        t_build = time.perf_counter() - t0
+        for _ in range(model.n_quarters):
+            model.step()
+            if out is not None and model.q == 4 and model.year in cfg.output.snapshot_years:
+                write_snapshot(model, out)
+        ts = model.timeseries()
+        annual = model.recorder.annual_frame()
+        subfields = model.recorder.subfield_frame()
+        card = run_scorecard(cfg, model.recorder)
+        facts = check_run(model)
+    except BaseException as exc:
+        manifest.update(
+            status="failed",
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+            wall_time_s=round(time.perf_counter() - t0, 3),
+        )
+        if out is not None:
+            write_json(out / "manifest.json", manifest)
+        raise
+    manifest.update(
+        status="complete",
+        wall_time_s=round(time.perf_counter() - t0, 3),
+        build_time_s=round(t_build, 3),
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
+        rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
+        quarters=model.n_quarters,
+        targets_met=sum(r["met"] is True for r in card["targets"]),
+        targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
+        stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")},
+    )
+    if out is not None:
+        atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+        atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
+        atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
+        write_json(out / "scorecard.json", card)
+        write_json(out / "stylized_facts.json", facts)
+        write_json(out / "manifest.json", manifest)
+    return RunResult(
+        model=model,
+        timeseries=ts,
+        manifest=manifest,
+        subfields=subfields,
+        scorecard=card,
+        annual=annual,
+        stylized_facts=facts,
+    )

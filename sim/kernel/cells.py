@@ -1,0 +1,21 @@
+"""Industry x district cells: the index of a cell and counts or sums of agents by cell."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.ids import N_DIST, N_IND
+
+N_CELLS = N_IND * N_DIST
+CELL_IND = np.repeat(np.arange(N_IND), N_DIST)  # industry of each flattened [N_IND, N_DIST] cell
+CELL_DIST = np.tile(np.arange(N_DIST), N_IND)  # district of each flattened cell
+
+
+def cell(ind: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Flattened cell index of each (industry, district) pair."""
+    return np.asarray(ind).astype(np.int64) * N_DIST + dist
+
+
+def count(ind: np.ndarray, dist: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """[N_IND, N_DIST] count (or sum of ``weights``) of the agents in each cell."""
+    return np.bincount(cell(ind, dist), weights=weights, minlength=N_CELLS).reshape(N_IND, N_DIST)

@@ -1,0 +1,39 @@
+"""Who works where: hiring talent agents and deriving employment, wages and floor space from the
+talent table (the talent table is the record; firm and institute columns follow from it)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.ids import FIRM, NONE
+from sim.kernel.space import space_per_worker
+from sim.kernel.state import Table
+from sim.kernel.world import World
+
+
+def hire(t: Table, agents: np.ndarray, kind: int, employers: np.ndarray) -> None:
+    """Talent ``agents`` join ``employers`` of ``kind`` (FIRM or INSTITUTE)."""
+    t.employer_kind[agents] = kind
+    t.employer[agents] = employers
+
+
+def refresh_employment(w: World) -> None:
+    """Derive employees, researchers, wages and wage bills from the talent table."""
+    f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
+    prem = np.asarray(w.params.labour.skill_premium)
+    live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
+    is_f = t.employer_kind[live] == FIRM
+    emp = t.employer[live]
+    gid = np.where(is_f, emp, f.n + emp)  # one id space: firms, then institutes
+    ind = np.concatenate([f.industry, inst.field])[gid]
+    dist = np.concatenate([f.district, inst.district])[gid]
+    wage = w.wage_index[ind, dist] * prem[t.skill[live]]
+    t.wage[:] = 0.0
+    t.wage[live] = wage
+    # employed agents live where they work (commuting between districts is not modelled)
+    t.district[live] = dist
+    heads = np.bincount(gid, minlength=f.n + inst.n)
+    f.employees[:] = heads[: f.n] * float(ppa)
+    f.wage_bill[:] = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)[: f.n]
+    inst.researchers[:] = heads[f.n :] * float(ppa)
+    f.floor_space[:] = f.employees * space_per_worker(w)[f.district]

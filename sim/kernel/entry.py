@@ -1,0 +1,250 @@
+"""Creation of agents: entrant firms (start-ups, spin-offs, inward investment, major projects),
+new innovation carriers and arriving talent. The demography phase and the levers both call these,
+so a firm or carrier made by a lever is made exactly as one made by the economy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.basedata import BaseData
+from sim.economy import labour as lab
+from sim.economy.production import va_capacity
+from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
+from sim.kernel.cells import count
+from sim.kernel.employment import hire
+from sim.kernel.space import space_per_worker
+from sim.kernel.suppliers import SupplierChooser, build_network
+from sim.kernel.world import World
+from sim.sampling import choose_rows, stochastic_round
+
+
+def draw_subfields(data: BaseData, industry: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A sub-field for each agent of the given industries, by the sub-fields' VA weights."""
+    w = np.zeros((N_IND, len(data.subfield_ids)))
+    w[data.subfield_industry, np.arange(len(data.subfield_ids))] = data.subfield_weight
+    return choose_rows(np.cumsum(w, axis=1), np.asarray(industry, dtype=np.int64), rng).astype(np.int16)
+
+
+def supplier_chooser(w: World) -> SupplierChooser:
+    """A supplier chooser over the firms as they are now (size = last quarter's output)."""
+    f = w.firms
+    return SupplierChooser(
+        f.industry,
+        f.district,
+        np.where(f.alive, f.output + 1e-9, 0.0),
+        f.alive,
+        w.data.distance_km,
+        w.params.demography.supplier_distance_km,
+    )
+
+
+def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
+    """Median and upper-quantile (params.demography.inward_size_quantile) employment (people) of
+    alive firms by industry, computed once per quarter (entry, major projects share them)."""
+    f = w.firms
+    key = (w.quarter, f.n)
+    if w.cache.get("size_q_key") != key:
+        alive = np.flatnonzero(f.alive)
+        ind, emp = f.industry[alive], f.employees[alive]
+        order = np.lexsort((emp, ind))
+        ind, emp = ind[order], emp[order]
+        start = np.searchsorted(ind, np.arange(N_IND), side="left")
+        stop = np.searchsorted(ind, np.arange(N_IND), side="right")
+        med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
+        q = w.params.demography.inward_size_quantile
+        for i in range(N_IND):  # seven industries
+            if stop[i] > start[i]:
+                med[i] = np.median(emp[start[i] : stop[i]])
+                top[i] = np.quantile(emp[start[i] : stop[i]], q)
+        w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
+    return w.cache["size_q"]
+
+
+def entrant_agents(w: World, ind: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Planned talent agents of entrants: start-ups and spin-offs entrant_size x the industry's
+    median firm, inward investments the industry's upper-quantile firm (at least one agent)."""
+    med, top = industry_size_quantiles(w)
+    target = np.where(kind == INWARD, top[ind], w.params.demography.entrant_size * med[ind])
+    return np.maximum(1, stochastic_round(target / w.ppa, rng))
+
+
+def enter_firms(w: World, ind: np.ndarray, dist: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Create entrant firms of the given industries, districts and entry kinds now (used by
+    levers such as major projects); returns their rows (some may not enter: no founder)."""
+    return enter(
+        w,
+        np.asarray(ind, dtype=np.int64),
+        np.asarray(dist, dtype=np.int64),
+        np.asarray(kind),
+        w.quarter,
+        rng,
+        supplier_chooser(w),
+    )
+
+
+def _founders(w: World, ind: np.ndarray, dist: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A founder (talent row) for each planned entrant, or -1: unemployed talent of the district
+    (any field) or, failing that, an employed professional of the same field elsewhere (never the
+    first-ranked agent of a firm, so every firm keeps one)."""
+    t = w.talent
+    slots = np.arange(len(ind))
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    a1, s1 = lab.match(unemp, t.district[unemp].astype(np.int64), slots, dist.astype(np.int64), 1.0, rng)
+    founder = np.full(len(ind), -1, np.int64)
+    founder[s1] = a1
+    rest = np.flatnonzero(founder < 0)
+    if len(rest):
+        at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+        keeps = lab.rank_within(t.employer[at_firm].astype(np.int64), rng) == 0
+        cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
+        a2, s2 = lab.match(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
+        founder[rest[s2]] = a2
+    return founder
+
+
+def enter(
+    w: World,
+    ind: np.ndarray,
+    dist: np.ndarray,
+    kind: np.ndarray,
+    quarter: int,
+    rng: np.random.Generator,
+    chooser: SupplierChooser,
+) -> np.ndarray:
+    """Create entrant firms (rows returned); entrants without a founder do not enter. An entrant
+    plans capacity for its planned staff at its industry's capital intensity and a TFP drawn around
+    the industry mean; its founder joins it and it opens vacancies for the rest."""
+    f, t, pp, ppa = w.firms, w.talent, w.params, w.ppa
+    if len(ind) == 0:
+        return np.zeros(0, np.int64)
+    founder = _founders(w, ind, dist, rng)
+    ok = founder >= 0
+    ind, dist, kind, founder = ind[ok], dist[ok].astype(np.int8), kind[ok], founder[ok]
+    n = len(ind)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    alive, dp = f.alive, pp.demography
+    agents = entrant_agents(w, ind, kind, rng)
+    mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) / np.maximum(
+        np.bincount(f.industry[alive], minlength=N_IND), 1
+    )
+    spin = kind == SPINOFF
+    tfp = np.exp(
+        mean_log_tfp[ind]
+        + rng.normal(dp.entrant_tfp_gap, dp.entrant_tfp_sd, n)
+        + np.where(spin, dp.spinoff_tfp_premium, 0.0)
+    )
+    L = agents * float(ppa)
+    K = w.data.capital_va_ratio[ind] * 4 * (w.data.va_per_worker[ind] / 4) * L
+    z = w.z_industry[ind]
+    u0 = pp.production.target_utilisation
+    cap_out = va_capacity(z, tfp, L, K, pp.production.labour_elasticity) / w.data.va_ratio[ind]
+    rd_int = (
+        w.data.rd_intensity[ind]
+        * rng.lognormal(0.0, dp.entrant_rd_sd, n)
+        * np.where(spin, dp.spinoff_rd_multiplier, 1.0)
+    )
+    rows = f.add(
+        n,
+        alive=True,
+        industry=ind,
+        subfield=draw_subfields(w.data, ind, rng),
+        district=dist,
+        entry_kind=kind,
+        entry_quarter=quarter,
+        age=0.0,
+        employees=L,
+        capital=K,
+        tfp=tfp,
+        tfp_ref=tfp,
+        last_breakthrough=-1000,
+        knowledge=rd_int * cap_out * u0 * 4,
+        rd_intensity=rd_int,
+        cash=dp.entrant_cash_quarters * (L * w.wage_index[ind, dist]),
+        debt=0.0,
+        share=cap_out * u0 / np.maximum(w.ext_demand[ind], 1e-9),
+        z=z,
+        floor_space=L * space_per_worker(w)[dist],
+        capacity=cap_out,
+        demand=cap_out * u0,
+    )
+    s = f.share
+    s[:] = s / np.bincount(f.industry[f.alive], weights=s[f.alive], minlength=N_IND)[f.industry]
+    hire(t, founder, FIRM, rows)
+    t.district[founder] = dist
+    t.field[founder] = ind
+    f.vacancies[rows] = agents - 1
+    f.employees[rows] = float(ppa)
+    sup, cust, wt = build_network(
+        f.industry, f.district, f.capacity, f.alive, w.data, pp.init, rng, customers=rows, chooser=chooser
+    )
+    w.links.add(len(sup), supplier=sup, customer=cust, weight=wt)
+    w.flows["entries"] += count(ind, dist)
+    return rows
+
+
+def create_institutes(
+    w: World,
+    n: int,
+    quarter: int,
+    rng: np.random.Generator,
+    *,
+    carrier_type: int | None = None,
+    field: np.ndarray | None = None,
+    district: np.ndarray | None = None,
+    budget_multiplier: float = 1.0,
+) -> np.ndarray:
+    """Create ``n`` new innovation carriers (type, field and district drawn unless given); they
+    start below their type's capability and hire researchers through the labour market."""
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    d, inst, ip = w.data, w.institutes, w.params.innovation
+    itype = (
+        rng.choice(len(d.carrier_types), size=n, p=d.carrier_share)
+        if carrier_type is None
+        else np.full(n, carrier_type)
+    )
+    fp = np.sqrt(d.va_2018) / np.sqrt(d.va_2018).sum()
+    ifield = rng.choice(N_IND, size=n, p=fp) if field is None else np.asarray(field)
+    idist = choose_rows(np.cumsum(d.location_share, axis=1), ifield, rng) if district is None else np.asarray(district)
+    per = 1.0 / w.scale.institute_fraction
+    lo, hi = ip.capability_range
+    rows = inst.add(
+        n,
+        alive=True,
+        field=ifield,
+        subfield=draw_subfields(w.data, ifield, rng),
+        district=idist,
+        carrier_type=itype,
+        created_quarter=quarter,
+        researchers=0.0,
+        target_researchers=d.carrier_researchers[itype] * per,
+        budget=d.carrier_budget[itype] / 4 * per * budget_multiplier,
+        capability=np.clip(d.carrier_capability[itype] - ip.new_institute_capability_gap, lo, hi),
+        knowledge=0.0,
+    )
+    w.flows["institutes_created"] += count(ifield, idist)
+    return rows
+
+
+def add_talent(w: World, counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Append new unemployed talent agents, ``counts`` per field x district; recorded as inflow."""
+    counts = np.asarray(counts).reshape(N_IND, N_DIST)
+    n = int(counts.sum())
+    if n == 0:
+        return np.zeros(0, np.int64)
+    cells = np.repeat(np.arange(N_IND * N_DIST), counts.reshape(-1))
+    p = w.params.labour
+    age0, shape, scale = p.inflow_age
+    rows = w.talent.add(
+        n,
+        alive=True,
+        skill=rng.choice(3, size=n, p=p.skill_mix),
+        field=cells // N_DIST,
+        district=cells % N_DIST,
+        employer_kind=NONE,
+        employer=-1,
+        age=age0 + rng.gamma(shape, scale, n),
+    )
+    w.flows["inflow"] += counts * w.ppa
+    return rows

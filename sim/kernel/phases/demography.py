@@ -1,0 +1,120 @@
+"""Phase 7 of a quarter: exit, relocation, entry (start-ups, spin-offs, inward investment), new
+carriers, supplier rewiring, then rents and floor space move (sim.economy.demography, geography)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import demography as demo
+from sim.economy.geography import update_rent
+from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
+from sim.kernel.cells import count
+from sim.kernel.employment import refresh_employment
+from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
+from sim.kernel.space import choose_district, floor_used, location_probs
+from sim.kernel.suppliers import SupplierChooser
+from sim.kernel.world import World
+
+
+def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Firms exit (hazard by age and size, or insolvency); their workers become unemployed."""
+    f, t, p = w.firms, w.talent, w.params.demography
+    out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
+    exited = np.flatnonzero(out)
+    w.flows["exits"] += count(f.industry[out], f.district[out])
+    f.alive[out] = False
+    lost = t.alive & (t.employer_kind == FIRM) & np.isin(t.employer, exited)
+    t.employer_kind[lost] = NONE
+    t.employer[lost] = -1
+    return exited
+
+
+def _relocations(w: World, probs: np.ndarray, free: np.ndarray, rng: np.random.Generator) -> None:
+    """Firms relocate, only to a district with free floor space for the whole firm."""
+    f = w.firms
+    move = demo.relocation_mask(
+        w.rent[f.district], float(w.rent.mean()), f.alive, w.params.demography, rng, w.effects.relocation_multiplier
+    )
+    if move.any():
+        rows = np.flatnonzero(move)
+        dest = choose_district(probs, free, f.industry[rows], f.floor_space[rows], rng)
+        changed = (dest >= 0) & (dest != f.district[rows])
+        w.flows["relocations"] += count(f.industry[rows[changed]], dest[changed])
+        f.district[rows[changed]] = dest[changed]
+
+
+def _entries(
+    w: World, probs: np.ndarray, free: np.ndarray, quarter: int, rng: np.random.Generator, chooser: SupplierChooser
+) -> np.ndarray:
+    """Start-ups (the industry's rate spread by the location logit, times policy multipliers),
+    institute spin-offs (where the institute is) and large inward investments."""
+    f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
+    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND)
+    starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
+    cells = np.repeat(np.arange(N_IND * N_DIST), starts)
+    ind_s, dist_s = cells // N_DIST, cells % N_DIST
+    dist_s = np.where(free[dist_s] > 0, dist_s, -1)
+    spin = demo.spinoff_count(
+        inst.capability
+        * e.spinoff_multiplier
+        * e.spinoff_cell_multiplier[inst.field.astype(np.int64), inst.district.astype(np.int64)],
+        inst.alive,
+        p,
+        rng,
+    )
+    ind_p, dist_p = inst.field[spin].astype(np.int64), inst.district[spin].astype(np.int64)
+    n_in = rng.poisson(p.inward_investment_per_year / 4.0 * w.scale.firm_fraction)
+    ind_w = rng.choice(N_IND, size=n_in, p=np.maximum(w.ext_demand, 0) / w.ext_demand.sum())
+    need = entrant_agents(w, ind_w, np.full(n_in, INWARD), rng) * w.ppa * w.params.geography.floor_space_per_worker
+    dist_w = choose_district(probs, free, ind_w, need, rng)
+    kinds = np.concatenate([np.full(len(ind_s), STARTUP), np.full(len(ind_p), SPINOFF), np.full(n_in, INWARD)])
+    placed = np.concatenate([dist_s, dist_p, dist_w]) >= 0
+    new_rows = enter(
+        w,
+        np.concatenate([ind_s, ind_p, ind_w])[placed],
+        np.concatenate([dist_s, dist_p, dist_w])[placed],
+        kinds[placed],
+        quarter,
+        rng,
+        chooser,
+    )
+    w.flows["spinoffs"] += count(ind_p, dist_p)
+    w.flows["inward"] += count(ind_w[dist_w >= 0], dist_w[dist_w >= 0])
+    return new_rows
+
+
+def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None:
+    """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
+    f, L, p = w.firms, w.links, w.params.demography
+    keep = f.alive[L.customer]
+    if not keep.all():
+        w.links.keep(keep)
+    L = w.links
+    redo = ~f.alive[L.supplier] | (rng.random(L.n) < p.rewiring_rate)
+    if redo.any():
+        idx = np.flatnonzero(redo)
+        new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
+        ok = (new >= 0) & (new != L.customer[idx])
+        L.supplier[idx[ok]] = new[ok]
+
+
+def demography(
+    w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exit, relocation, entry, new carriers, rewiring, rents. Returns (new firm rows, exited rows)."""
+    f, p = w.firms, w.params.demography
+    f.age[:] += np.where(f.alive, 1.0, 0.0)
+    exited = _exits(w, insolvent, rng)
+    probs, free = location_probs(w)
+    _relocations(w, probs, free, rng)
+    chooser = supplier_chooser(w)
+    new_rows = _entries(w, probs, free, quarter, rng, chooser)
+    # new innovation carriers (organic creation; own random stream)
+    n_new = rng_institutes.poisson(p.institute_creation_per_year / 4.0 * w.scale.institute_fraction)
+    create_institutes(w, n_new, quarter, rng_institutes)
+    rewire(w, rng, chooser)
+    refresh_employment(w)
+    g = w.params.geography
+    w.rent = update_rent(w.rent, floor_used(w), w.floor_space, w.occupancy_ref, g)
+    w.floor_space = w.floor_space * (1.0 + g.floor_space_growth) ** 0.25
+    return new_rows, exited

@@ -1,0 +1,144 @@
+"""Phase 4 of a quarter: the labour market (sim.economy.labour). Employers open vacancies or lay
+off, people quit or leave the city, the unemployed search and match, graduates and migrants
+arrive, wages move; then employment is derived from the talent table."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import labour as lab
+from sim.ids import FIRM, INSTITUTE, N_DIST, N_IND, NONE
+from sim.kernel.cells import count
+from sim.kernel.employment import hire, refresh_employment
+from sim.kernel.entry import add_talent
+from sim.kernel.phases.production import firm_capacity
+from sim.kernel.space import free_space, space_per_worker
+from sim.kernel.world import World
+from sim.sampling import stochastic_round
+
+SENIOR, PROFESSIONAL = 2, 1  # skill levels
+
+
+def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """(firm vacancies, firm layoffs, institute vacancies, institute layoffs) in talent agents.
+    Firms aim at the capacity that serves expected demand at the target utilisation; growth needs
+    floor space, so vacancies are scaled down where the district has no room for them."""
+    f, inst, p, ppa = w.firms, w.institutes, w.params.labour, w.ppa
+    pp = w.params.production
+    expected = f.demand * w.ext_growth[f.industry]  # last quarter's demand, grown at the industry's trend
+    gap = lab.labour_gap(f.employees, firm_capacity(w), expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
+    vac_f[~f.alive] = 0
+    lay_f[~f.alive] = 0
+    spw = space_per_worker(w)
+    need = np.bincount(f.district, weights=vac_f * ppa * spw[f.district], minlength=N_DIST)
+    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
+    vac_f = np.where(room[f.district] < 1.0, stochastic_round(vac_f * room[f.district], rng), vac_f)
+    vac_i, lay_i = lab.vacancies_and_layoffs(inst.target_researchers - inst.researchers, ppa, inst.alive, p, rng)
+    vac_i[~inst.alive] = 0
+    return vac_f, lay_f, vac_i, lay_i
+
+
+def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
+    """Layoffs and quits into unemployment, then out-migration and retirement (counted as outflow)."""
+    t, p, nf = w.talent, w.params.labour, w.firms.n
+    employed = t.alive & (t.employer_kind > NONE)
+    emp_id = np.where(t.employer_kind == INSTITUTE, nf + t.employer, t.employer).astype(np.int64)
+    emp_id = np.where(employed, emp_id, 0)  # employer ids: firms 0..nf-1, institutes nf..
+    sep = lab.separations(emp_id, employed, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)
+    t.employer_kind[sep] = NONE
+    t.employer[sep] = -1
+    employed = t.alive & (t.employer_kind > NONE)
+    leave = t.alive & lab.leave_city(employed, t.age, p, rng, w.effects.outmigration_multiplier[t.district])
+    w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
+    t.alive[leave] = False
+    t.employer_kind[leave] = NONE
+    t.employer[leave] = -1
+
+
+def _match_slots(
+    w: World, agents: np.ndarray, agent_key: np.ndarray, slots: np.ndarray, slot_key: np.ndarray, kind: int,
+    efficiency: float, rng: np.random.Generator,
+) -> np.ndarray:  # fmt: skip
+    """Match ``agents`` to vacancy ``slots`` (employer rows) within cells of equal key; hire the
+    matched; return a mask of the slots left unfilled."""
+    a, s = lab.match(agents, agent_key, slots, slot_key, efficiency, rng)
+    hire(w.talent, a, kind, slots[s])
+    left = np.ones(len(slots), bool)
+    left[s] = False
+    return left
+
+
+def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Generator) -> None:
+    """The unemployed search (some in another district, pulled by vacancies) and match: institutes
+    hire professionals and seniors of their field, then firms their field, then firms any field."""
+    f, inst, t, p = w.firms, w.institutes, w.talent, w.params.labour
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    pull = (
+        np.bincount(f.district, weights=vac_f, minlength=N_DIST)
+        + np.bincount(inst.district, weights=vac_i, minlength=N_DIST)
+        + 1.0
+    )
+    t.district[unemp] = lab.move_destinations(t.district[unemp], pull, w.data.distance_km, p, rng)
+    inst_slots = np.repeat(np.arange(inst.n), vac_i)
+    firm_slots = np.repeat(np.arange(f.n), vac_f)
+    pool = unemp[t.skill[unemp] >= PROFESSIONAL]
+    left_i = _match_slots(
+        w, pool, lab.cell_key(t.field[pool], t.district[pool]), inst_slots,
+        lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]), INSTITUTE, p.match_efficiency, rng,
+    )  # fmt: skip
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    left = _match_slots(
+        w, unemp, lab.cell_key(t.field[unemp], t.district[unemp]), firm_slots,
+        lab.cell_key(f.industry[firm_slots], f.district[firm_slots]), FIRM, p.match_efficiency, rng,
+    )  # fmt: skip
+    firm_slots = firm_slots[left]
+    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    left = _match_slots(
+        w, unemp, t.district[unemp].astype(np.int64), firm_slots, f.district[firm_slots].astype(np.int64), FIRM,
+        p.match_efficiency * p.cross_field_match_efficiency, rng,
+    )  # fmt: skip
+    f.vacancies[:] = np.bincount(firm_slots[left], minlength=f.n)
+    inst.vacancies[:] = np.bincount(inst_slots[left_i], minlength=inst.n)
+
+
+def _arrivals(w: World, rng: np.random.Generator) -> None:
+    """Graduates and migrants (more where vacancies stay unfilled) and the arrivals recruited by
+    talent programmes, a share of them senior or professional; all arrive unemployed."""
+    f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
+    stock = count(t.field[t.alive], t.district[t.alive]) * ppa
+    unfilled = (count(f.industry, f.district, f.vacancies) + count(inst.field, inst.district, inst.vacancies)) * ppa
+    add_talent(w, lab.inflow_counts(stock, unfilled, ppa, w.params.labour, rng), rng)
+    extra = rng.poisson(np.clip(w.effects.talent_inflow, 0, None) / ppa)
+    if extra.any():
+        rows = add_talent(w, extra, rng)
+        cells = np.repeat(np.arange(N_IND * N_DIST), extra.reshape(-1))
+        u = rng.random(len(rows))
+        s_sen = w.effects.senior_share_inflow.reshape(-1)[cells]
+        senior = u < s_sen
+        t.skill[rows[senior]] = SENIOR
+        # professionals (graduates, recruited teams): at least skill 1; the same draw, no extra randomness
+        prof = ~senior & (u < s_sen + w.effects.professional_share_inflow.reshape(-1)[cells])
+        t.skill[rows[prof]] = np.maximum(t.skill[rows[prof]], PROFESSIONAL)
+
+
+def labour(w: World, rng: np.random.Generator) -> None:
+    """The quarter's labour market (see the module docstring)."""
+    t, p, ppa = w.talent, w.params.labour, w.ppa
+    t.age[:] += 0.25
+    up = (  # training: employed technicians upgrade
+        t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
+    )  # fmt: skip
+    t.skill[up] = PROFESSIONAL
+    vac_f, lay_f, vac_i, lay_i = _labour_demand(w, rng)
+    _separations_and_departures(w, lay_f, lay_i, rng)
+    _matching(w, vac_f, vac_i, rng)
+    _arrivals(w, rng)
+    unemployed = t.alive & (t.employer_kind == NONE)
+    w.wage_index = lab.update_wage_index(
+        w.wage_index,
+        count(t.field[unemployed], t.district[unemployed]) * ppa,
+        count(t.field[t.alive], t.district[t.alive]) * ppa,
+        p,
+    )
+    refresh_employment(w)

@@ -1,0 +1,82 @@
+"""Phase 5 of a quarter: production along the supply chain (sim.economy.production), then market
+shares move (replicator on TFP gains, buyers lost where demand went unserved)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.economy import demand as dem
+from sim.economy.production import produce, va_capacity
+from sim.ids import MONTHS_PER_QUARTER, N_IND
+from sim.kernel.world import ProductionRecord, World
+
+PRODUCTION_COLUMNS = ("demand", "output", "value_added", "intermediate", "interm_sei", "sales_final", "sales_interm")
+
+
+def firm_capacity(w: World) -> np.ndarray:
+    """Gross-output capacity of each firm (yuan/quarter)."""
+    f = w.firms
+    cap_va = va_capacity(f.z, f.tfp, f.employees, f.capital, w.params.production.labour_elasticity)
+    return np.where(f.alive, cap_va / w.data.va_ratio[f.industry], 0.0)
+
+
+def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Alive firm rows and the links among them, re-indexed to positions in that list."""
+    f, L = w.firms, w.links
+    idx = np.flatnonzero(f.alive)
+    pos = np.full(f.n, -1, np.int64)
+    pos[idx] = np.arange(len(idx))
+    s, c = pos[L.supplier], pos[L.customer]
+    ok = (s >= 0) & (c >= 0)
+    return idx, s[ok], c[ok], L.weight[ok]
+
+
+def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
+    """Market shares: replicator on TFP gains since base or entry relative to the industry
+    (innovators win buyers), and buyers lost where final demand went unserved."""
+    f, pp = w.firms, w.params.production
+    ind = f.industry[idx]
+    gain = np.log(f.tfp / f.tfp_ref)
+    mean_gain = np.bincount(ind, weights=f.share[idx] * gain[idx], minlength=N_IND) / np.maximum(
+        np.bincount(ind, weights=f.share[idx], minlength=N_IND), 1e-300
+    )
+    rel = np.exp(gain - mean_gain[f.industry])
+    d_all = np.zeros(f.n)
+    d_all[idx] = final_demand
+    elasticity = pp.share_elasticity * w.effects.share_elasticity_multiplier
+    unmet = np.where(d_all > 0, np.clip(d_all - f.sales_final, 0, None) / np.where(d_all > 0, d_all, 1.0), 0.0)
+    s = np.where(f.alive, f.share * rel**elasticity * (1.0 - pp.lost_share_rate * unmet), 0.0)
+    f.share[:] = s / np.maximum(np.bincount(f.industry, weights=s, minlength=N_IND), 1e-300)[f.industry]
+
+
+def production(w: World, year: int, q: int) -> None:
+    """Final demand of each firm (its share of its industry's external demand, times policy
+    multipliers, plus public purchases) meets capacity along the supplier network."""
+    f, pp, sc = w.firms, w.params.production, w.scenario
+    level = w.ext_demand * dem.shock_multiplier(year, q, sc)
+    cap_all = firm_capacity(w)
+    idx, sup, cust, wt = active_links(w)
+    ind = f.industry[idx]
+    d = f.share[idx] * level[ind] * w.effects.demand_multiplier[idx] + w.effects.public_demand[idx]
+    avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
+    res = produce(
+        ind=ind,
+        capacity=cap_all[idx],
+        final_demand=d,
+        sup=sup,
+        cust=cust,
+        w=wt,
+        io=w.data.io,
+        va_ratio=w.data.va_ratio,
+        import_avail=avail,
+        rounds=pp.rationing_rounds,
+        spot_share=pp.spot_share,
+    )
+    f.capacity[:] = cap_all
+    for col in PRODUCTION_COLUMNS:
+        arr = f.col(col)
+        arr[:] = 0.0
+        arr[idx] = getattr(res, col)
+    f.rent[:] = f.floor_space * w.rent[f.district] * MONTHS_PER_QUARTER
+    w.last_production = ProductionRecord(rows=idx, result=res, supplier_rows=idx[sup], customer_rows=idx[cust])
+    _update_shares(w, idx, d)

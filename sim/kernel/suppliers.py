@@ -1,0 +1,82 @@
+"""Supplier choice: who a customer buys each input from (base-year network, entrants, rewiring).
+
+A supplier of industry j for a customer in district d is drawn in two steps: its district by
+distance decay times industry j's output there, then a firm of that cell in proportion to its
+size. How many suppliers a customer has per input grows with its size (params.init).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.basedata import BaseData
+from sim.economy.geography import decay
+from sim.ids import N_DIST, N_IND
+from sim.params import InitParams
+from sim.sampling import GroupSampler, choose_rows, row_cdf
+
+
+class SupplierChooser:
+    """Draws suppliers of a given industry for customers in given districts: the supplier's
+    district by distance decay times the industry's output there, then a firm in proportion to
+    its size (built once per use from the current firm columns)."""
+
+    def __init__(
+        self,
+        ind: np.ndarray,
+        dist: np.ndarray,
+        size: np.ndarray,
+        alive: np.ndarray,
+        distance_km: np.ndarray,
+        efold_km: float,
+    ):
+        group = ind.astype(np.int64) * N_DIST + dist
+        self.sampler = GroupSampler(
+            np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0), N_IND * N_DIST + 1
+        )
+        mass = self.sampler.group_total()[: N_IND * N_DIST].reshape(N_IND, N_DIST)
+        kern = decay(distance_km, efold_km)
+        self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
+
+    def draw(self, industry: np.ndarray, customer_district: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One supplier row per request; -1 where the industry has no firm."""
+        industry = industry.astype(np.int64)
+        d_sup = choose_rows(self.cdf, industry * N_DIST + customer_district, rng)
+        return self.sampler.draw(industry * N_DIST + d_sup, rng)
+
+
+def build_network(
+    ind: np.ndarray,
+    dist: np.ndarray,
+    size: np.ndarray,
+    alive: np.ndarray,
+    data: BaseData,
+    init: InitParams,
+    rng: np.random.Generator,
+    *,
+    customers: np.ndarray | None = None,
+    chooser: SupplierChooser,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Supplier links (supplier, customer, weight) for ``customers`` (default: all alive firms).
+
+    Each customer buys from 1 to ``init.max_suppliers`` suppliers in every SEI industry its input
+    column uses (more for larger customers). The returned weights are link strengths (1.0); order
+    shares follow from them times supplier capacity (sim.economy.production.link_weights).
+    """
+    if customers is None:
+        customers = np.flatnonzero(alive)
+    uses = data.io[:N_IND, :] > 0  # [from j, to i]
+    c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
+    cust = customers[c_rep]
+    med = np.median(size[alive]) if alive.any() else 1.0
+    lam = 1.0 + init.supplier_size_elasticity * np.log(np.maximum(size[cust], 1e-12) / med).clip(0, None)
+    k = np.clip(1 + rng.poisson(lam), 1, init.max_suppliers)
+    pair = np.repeat(np.arange(len(cust)), k)
+    cust_l, j_l = cust[pair], j_rep[pair]
+    sup = chooser.draw(j_l, dist[cust_l], rng)
+    redo = sup == cust_l
+    if redo.any():
+        sup[redo] = chooser.draw(j_l[redo], dist[cust_l[redo]], rng)
+    ok = (sup >= 0) & (sup != cust_l)
+    sup, cust_l = sup[ok], cust_l[ok]
+    return sup.astype(np.int32), cust_l.astype(np.int32), np.ones(len(sup))

@@ -1,0 +1,1 @@
+"""What a run leaves behind: the quarterly records (measure), the plan's targets and their metrics (targets, metrics, evaluation), scorecards, the printed summary, network tables and the stylized-fact checks (validation)."""

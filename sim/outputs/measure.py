@@ -1,0 +1,361 @@
+"""Measurement: aggregates by industry x district x quarter, collected into one tidy table, plus
+what the target scorecard needs (sim/targets.py): output and value added by sub-field, the firms'
+annual revenue and the institutes' capability at each year end, and the base state.
+
+Money in yuan at current prices per quarter (flows) or at the end of the quarter (stocks);
+people in persons. District-only metrics (rent, floor space) use industry "ALL". Counts of
+agents (firms, institutes, entries) are agent counts: at ``scale=small`` an agent stands for
+1 / fraction firms or carriers (the scorecard scales them; sim/targets.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
+from sim.kernel.world import World
+
+# metric -> firm column. Flows are summed over the firms that produced in the quarter (including
+# those that exited at its end); stocks over the firms alive at the end of the quarter.
+FIRM_FLOWS = {
+    "output": "output",
+    "value_added": "value_added",
+    "intermediate_inputs": "intermediate",
+    "network_purchases": "interm_sei",
+    "final_sales": "sales_final",
+    "intermediate_sales": "sales_interm",
+    "rd_spending": "rd_spending",
+    "wage_bill": "wage_paid",
+    "rent_paid": "rent",
+    "profit": "profit",
+    "investment": "investment",
+    "capacity": "capacity",
+}
+FIRM_STOCKS = {"employment": "employees", "capital": "capital", "knowledge": "knowledge", "vacancies": "vacancies"}
+DISTRICT_METRICS = ("rent", "floor_space", "floor_space_used")
+# world.flows keys recorded under another name; every other key (breakthroughs, spend_<lever> ...)
+# is recorded under its own name, with zeros in the quarters where it is absent
+FLOW_NAMES = {"inflow": "talent_inflow", "outflow": "talent_outflow"}
+SUBFIELD_METRICS = ("output", "value_added")
+# Levels at the end of the quarter (a year's value is its last quarter's); every other metric is a
+# flow per quarter (a year's value is the sum of its quarters). ``rent`` is a price (yuan per m2 per
+# month, the quarter-end level) and has no city total.
+STOCK_METRICS = frozenset(FIRM_STOCKS) | {
+    "firms",
+    "institutes",
+    "leading_institutes",
+    "researchers",
+    "institute_knowledge",
+    "talent",
+    "senior_talent",
+    "unemployed",
+    "floor_space",
+    "floor_space_used",
+    "rent",
+}
+PRICE_METRICS = frozenset({"rent"})
+SENIOR = 2  # talent skill level of senior talent
+
+
+@dataclass
+class YearEnd:
+    """The state at the end of a year (the base state for the base year)."""
+
+    firm_revenue: np.ndarray  # yuan/year of each firm alive at the year end
+    institute_capability: np.ndarray  # 0-1, each alive institute
+    senior_talent: float  # people
+    firm_knowledge: float  # yuan-equivalent, alive firms
+    institute_knowledge: float  # yuan-equivalent, alive institutes
+    # stable row id of each firm alive at the year end, in the order of firm_revenue (firm growth
+    # rates between year ends: sim.outputs.validation)
+    firm_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def base_annual_factor(data) -> float:
+    """Annual flow of the base year per yuan of the base quarter: 4 / g^0.375, the inverse of how
+    basedata.va_base_quarter grows the 2018 average quarter to 2018Q4 (g = SEI VA 2019 / 2018)."""
+    return 4.0 / (data.va_2019.sum() / data.va_2018.sum()) ** 0.375
+
+
+class Recorder:
+    """Collects one [N_IND, N_DIST] array per metric per quarter; ``frame()`` makes the tidy table.
+
+    Built with the world (``Recorder(world)``) it also keeps the base state (``base``), so the
+    scorecard can compare with the base year (2018)."""
+
+    def __init__(self, world: World | None = None, leading_capability: float = 0.95) -> None:
+        self.leading_capability = (
+            leading_capability  # targets.institutes.leading_capability (metric leading_institutes)
+        )
+        self.quarters: list[tuple[int, int]] = []
+        self.cells: dict[str, list[np.ndarray]] = {}
+        self.district: dict[str, list[np.ndarray]] = {}
+        self.sub: dict[str, list[np.ndarray]] = {m: [] for m in SUBFIELD_METRICS}
+        self.subfield_ids: tuple[str, ...] = ()
+        self.subfield_industry: np.ndarray = np.zeros(0, np.int64)
+        self.year_end: dict = {}  # year -> YearEnd
+        self.base: dict | None = None
+        self._revenue = np.zeros(0)  # each firm row's output so far this year, yuan
+        self._n_firms = 0  # firm rows at the last record (rows above are this quarter's entrants)
+        if world is not None:
+            self.record_base(world)
+
+    def _put(self, store: dict, name: str, arr: np.ndarray) -> None:
+        lst = store.setdefault(name, [])
+        t = len(self.quarters) - 1
+        if len(lst) < t:  # a flow that appears only now: zeros before
+            lst.extend(np.zeros_like(np.asarray(arr, dtype=float)) for _ in range(t - len(lst)))
+        lst.append(np.asarray(arr, dtype=float))
+
+    # -- the base state (end of the base year) ----------------------------------------------------
+    def record_base(self, w) -> None:
+        f, d = w.firms, w.data
+        self.subfield_ids = tuple(d.subfield_ids)
+        self.subfield_industry = np.asarray(d.subfield_industry, dtype=np.int64)
+        k = base_annual_factor(d)
+        a = f.alive
+        key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
+        cells = lambda col: np.bincount(key, weights=f.col(col)[a], minlength=N_IND * N_DIST).reshape(N_IND, N_DIST) * k  # noqa: E731
+        n_sub = len(self.subfield_ids)
+        year = w.scenario.start_year - 1
+        self.base = {
+            "year": year,
+            "industry": {"output": cells("output").sum(axis=1), "value_added": cells("value_added").sum(axis=1)},
+            "subfield": {
+                m: np.bincount(f.subfield[a], weights=f.col(m)[a], minlength=n_sub) * k for m in SUBFIELD_METRICS
+            },
+            "zone": {
+                "output": cells("output"),
+                "intermediate_inputs": cells("intermediate"),
+                "network_purchases": cells("interm_sei"),
+            },
+            "va_annual": float(f.value_added[a].sum() * k),  # = the 2018 statistic (the base imposes it)
+        }
+        self.year_end[year] = self._year_end(w, f.output[a] * k)
+        self._n_firms = f.n
+
+    def _year_end(self, w, revenue: np.ndarray):
+        f, inst, t = w.firms, w.institutes, w.talent
+        ia = inst.alive
+        return YearEnd(
+            firm_revenue=np.asarray(revenue, dtype=float).copy(),
+            institute_capability=inst.capability[ia].copy(),
+            senior_talent=float(np.count_nonzero(t.alive & (t.skill == SENIOR)) * w.ppa),
+            firm_knowledge=float(f.knowledge[f.alive].sum()),
+            institute_knowledge=float(inst.knowledge[ia].sum()),
+            firm_rows=np.flatnonzero(f.alive),
+        )
+
+    # -- every quarter --------------------------------------------------------------------------
+    def record(self, w, year: int, q: int) -> None:
+        f, inst, t = w.firms, w.institutes, w.talent
+        self.quarters.append((year, q))
+        a = f.alive
+        key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
+        prod = w.last_production.rows if w.last_production is not None else np.flatnonzero(a)
+        pkey = f.industry[prod].astype(np.int64) * N_DIST + f.district[prod]
+
+        def agg(values: np.ndarray | None, k=key) -> np.ndarray:
+            return np.bincount(k, weights=values, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
+
+        for metric, col in FIRM_FLOWS.items():
+            self._put(self.cells, metric, agg(f.col(col)[prod], pkey))
+        for metric, col in FIRM_STOCKS.items():
+            self._put(self.cells, metric, agg(f.col(col)[a]))
+        self._put(self.cells, "firms", agg(None))
+        for k, v in w.flows.items():
+            v = np.asarray(v, dtype=float)
+            name = FLOW_NAMES.get(k, k)
+            if v.size == N_IND * N_DIST:
+                self._put(self.cells, name, v.reshape(N_IND, N_DIST))
+            elif v.shape == (N_DIST,):
+                self._put(self.district, name, v)
+            else:
+                raise ValueError(
+                    f"world.flows['{k}'] has shape {v.shape}; the recorder takes "
+                    f"[{N_IND}, {N_DIST}] (industry x district) or [{N_DIST}] (district) arrays"
+                )
+        new = np.arange(self._n_firms, f.n)
+        inward = new[f.entry_kind[new] == INWARD]
+        self._put(
+            self.cells, "inward_entries", agg(None, f.industry[inward].astype(np.int64) * N_DIST + f.district[inward])
+        )
+        self._n_firms = f.n
+        ia = inst.alive
+        ikey = inst.field[ia].astype(np.int64) * N_DIST + inst.district[ia]
+        self._put(self.cells, "institutes", agg(None, ikey))
+        lead = ia & (inst.capability >= self.leading_capability)
+        self._put(
+            self.cells,
+            "leading_institutes",
+            agg(None, inst.field[lead].astype(np.int64) * N_DIST + inst.district[lead]),
+        )
+        self._put(self.cells, "researchers", agg(inst.researchers[ia], ikey))
+        self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
+        self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
+        ta = t.alive
+        tkey = t.field[ta].astype(np.int64) * N_DIST + t.district[ta]
+        self._put(self.cells, "talent", agg(np.full(int(ta.sum()), float(w.ppa)), tkey))
+        sen = ta & (t.skill == SENIOR)
+        self._put(
+            self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa
+        )
+        un = ta & (t.employer_kind == NONE)
+        ukey = t.field[un].astype(np.int64) * N_DIST + t.district[un]
+        self._put(self.cells, "unemployed", agg(np.full(int(un.sum()), float(w.ppa)), ukey))
+        self._put(self.district, "rent", w.rent)
+        self._put(self.district, "floor_space", w.floor_space)
+        self._put(
+            self.district, "floor_space_used", np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST)
+        )
+        # sub-fields and the firms' revenue of the year
+        n_sub = len(w.data.subfield_ids)
+        if not self.subfield_ids:
+            self.subfield_ids = tuple(w.data.subfield_ids)
+            self.subfield_industry = np.asarray(w.data.subfield_industry, dtype=np.int64)
+        sub = f.subfield[prod]
+        for m in SUBFIELD_METRICS:
+            self.sub[m].append(np.bincount(sub, weights=f.col(m)[prod], minlength=n_sub).astype(float))
+        if len(self._revenue) < f.n:
+            self._revenue = np.concatenate([self._revenue, np.zeros(f.n - len(self._revenue))])
+        self._revenue[prod] += f.output[prod]
+        if q == 4:
+            self.year_end[year] = self._year_end(w, self._revenue[: f.n][a])
+            self._revenue[:] = 0.0
+        for store in (self.cells, self.district):  # flows absent this quarter: zeros
+            for lst in store.values():
+                if len(lst) < len(self.quarters):
+                    lst.append(np.zeros_like(lst[-1]))
+
+    # -- tables ---------------------------------------------------------------------------------
+    def frame(self) -> pd.DataFrame:
+        """Tidy table: quarter, year, industry, district, metric, value."""
+        T = len(self.quarters)
+        qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
+        years = np.array([y for y, _ in self.quarters])
+        parts = []
+        for name, arrs in self.cells.items():
+            v = np.stack(arrs)  # [T, N_IND, N_DIST]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "quarter": np.repeat(qlab, N_IND * N_DIST),
+                        "year": np.repeat(years, N_IND * N_DIST),
+                        "industry": np.tile(np.repeat(INDUSTRIES, N_DIST), T),
+                        "district": np.tile(DISTRICTS * N_IND, T),
+                        "metric": name,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
+        for name, arrs in self.district.items():
+            v = np.stack(arrs)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "quarter": np.repeat(qlab, N_DIST),
+                        "year": np.repeat(years, N_DIST),
+                        "industry": "ALL",
+                        "district": np.tile(DISTRICTS, T),
+                        "metric": name,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
+        df = pd.concat(parts, ignore_index=True)
+        for c in ("quarter", "industry", "district", "metric"):
+            df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+    def annual_frame(self) -> pd.DataFrame:
+        """Tidy annual table: year, industry, district, metric, value. Flows are summed over the
+        year's quarters, stocks taken at its last quarter (STOCK_METRICS). Rows by industry have
+        district "ALL", rows by district have industry "ALL", and (ALL, ALL) is the city total
+        (none for prices such as rent). Small (~9k rows a run): what sweeps gather."""
+        years = np.array([y for y, _ in self.quarters])
+        uy, first = np.unique(years, return_index=True)
+        last = np.r_[first[1:], len(years)] - 1
+        parts = []
+
+        def add(industry, district, metric, v):  # v: [n_years, n_rows]
+            n = v.shape[1]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "year": np.repeat(uy, n),
+                        "industry": np.tile(industry, len(uy)),
+                        "district": np.tile(district, len(uy)),
+                        "metric": metric,
+                        "value": v.reshape(-1),
+                    }
+                )
+            )
+
+        def by_year(name, arrs):
+            v = np.stack(arrs)
+            return v[last] if name in STOCK_METRICS else np.add.reduceat(v, first, axis=0)
+
+        for name, arrs in self.cells.items():
+            v = by_year(name, arrs)  # [Y, N_IND, N_DIST]
+            add(np.array(INDUSTRIES), np.full(N_IND, "ALL"), name, v.sum(axis=2))
+            add(np.full(N_DIST, "ALL"), np.array(DISTRICTS), name, v.sum(axis=1))
+            add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=(1, 2))[:, None])
+        for name, arrs in self.district.items():
+            v = by_year(name, arrs)  # [Y, N_DIST]
+            add(np.full(N_DIST, "ALL"), np.array(DISTRICTS), name, v)
+            if name not in PRICE_METRICS:
+                add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=1)[:, None])
+        if not parts:
+            return pd.DataFrame(
+                {
+                    "year": pd.Series(dtype="int16"),
+                    "industry": pd.Categorical([]),
+                    "district": pd.Categorical([]),
+                    "metric": pd.Categorical([]),
+                    "value": pd.Series(dtype=float),
+                }
+            )
+        df = pd.concat(parts, ignore_index=True)
+        for c in ("industry", "district", "metric"):
+            df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+    def subfield_frame(self) -> pd.DataFrame:
+        """Tidy table: quarter, year, industry, subfield, metric, value (output and value added of
+        the firms of each sub-field, yuan per quarter)."""
+        T, n = len(self.quarters), len(self.subfield_ids)
+        qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
+        years = np.array([y for y, _ in self.quarters])
+        ind = np.array(INDUSTRIES)[self.subfield_industry]
+        parts = [
+            pd.DataFrame(
+                {
+                    "quarter": np.repeat(qlab, n),
+                    "year": np.repeat(years, n),
+                    "industry": np.tile(ind, T),
+                    "subfield": np.tile(np.array(self.subfield_ids), T),
+                    "metric": m,
+                    "value": np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0),
+                }
+            )
+            for m in SUBFIELD_METRICS
+        ]
+        df = pd.concat(parts, ignore_index=True)
+        for c in ("quarter", "industry", "subfield", "metric"):
+            df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+
+def annual_by_industry(ts: pd.DataFrame, metric: str = "value_added") -> pd.DataFrame:
+    """Annual sums of a flow metric: rows industries (+ ALL), columns years."""
+    d = ts[ts["metric"] == metric]
+    tab = d.groupby(["industry", "year"], observed=True)["value"].sum().unstack("year")
+    tab = tab.reindex([i for i in INDUSTRIES if i in tab.index])
+    tab.loc["ALL"] = tab.sum()
+    return tab

@@ -1,0 +1,47 @@
+"""Scale, scenario and calibration nodes of the run config (groups `scale`, `scenario`, `calibration`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.ids import INDUSTRIES
+from sim.params.spec import param
+
+
+@dataclass
+class ScaleConfig:
+    """How many agents stand for the city: firm and institute sampling, people per talent agent."""
+
+    name: str = "city"
+    firm_fraction: float = param(
+        1.0, "share", "(0, 1]", "share of the recorded firm population represented (1 = one agent per firm)"
+    )
+    institute_fraction: float = param(1.0, "share", "(0, 1]", "share of the ~1,877 innovation carriers represented")
+    people_per_agent: int = param(25, "people", "[1, inf)", "people per talent super-individual")
+    talent_handles: bool = False  # also give every talent row a Mesa agent handle (costly at city scale)
+
+
+@dataclass
+class ScenarioConfig:
+    """Exogenous environment: the demand path and the simulated period."""
+
+    name: str = "history"
+    demand_path: str = "history"  # 'history' (macro_drivers.csv) or 'steady' (drivers at reference)
+    start_year: int = 2019  # first simulated year (the base year is the one before)
+    end_year: int = 2025  # last simulated year, inclusive
+    # Temporary multiplicative deviations of external demand by quarter, e.g. {"2020Q1": -0.10}.
+    quarter_shocks: dict[str, float] = field(default_factory=dict)
+    # Availability (0-1) of imported inputs by industry, e.g. {"IND-IT": 0.7} for a chip cut.
+    import_availability: dict[str, float] = field(default_factory=dict)
+    # Multiplier of base-year industrial rent by district, e.g. {"nanshan": 1.5}.
+    rent_multiplier: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CalibrationConfig:
+    """Fitted values (group `calibration`): the demand trends; configs/calibration/default.yaml
+    also sets the fitted free parameters under ``params`` (experiments/calibrate.py, docs/calibration.md)."""
+
+    name: str = "default"
+    # Nominal trend growth of external demand per year by industry, fitted to 2019 VA.
+    demand_trend: dict[str, float] = field(default_factory=lambda: {i: 0.10 for i in INDUSTRIES})

@@ -1,0 +1,47 @@
+"""The competitive call: how the city picks the winners of a call for proposals (grants, equity,
+subsidies, first purchases, institute programmes)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def top(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` largest values, best first (partial sort: applicant pools are large)."""
+    k = max(0, min(int(k), len(values)))
+    if k == 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
+
+
+def competitive_call(
+    rng: np.random.Generator,
+    eligible: np.ndarray,
+    score: np.ndarray,
+    n_awards: int,
+    application_rate: float,
+    sme: np.ndarray | None = None,
+    sme_share: float = 0.0,
+) -> np.ndarray:
+    """Rows of the winners, best first: a share ``application_rate`` of the eligible rows applies
+    (application costs deter the rest), applicants are ranked by their standardised ``score`` plus
+    a standard normal draw (reviewers' judgement), the best win; at least ``sme_share`` of the awards
+    go to rows where ``sme`` is true, where enough of them apply."""
+    rows = np.flatnonzero(eligible)
+    rows = rows[rng.random(len(rows)) < application_rate]
+    if len(rows) == 0 or n_awards <= 0:
+        return np.zeros(0, np.int64)
+    z = (score[rows] - score[rows].mean()) / (score[rows].std() + 1e-12)
+    noisy = z + rng.normal(0.0, 1.0, len(rows))
+    if sme is None:
+        return rows[top(noisy, n_awards)]
+    small = sme[rows]
+    n_sme = min(int(np.ceil(sme_share * n_awards)), int(small.sum()))
+    sme_pos = np.flatnonzero(small)
+    first = sme_pos[top(noisy[sme_pos], n_sme)]  # the reserved SME awards
+    taken = np.zeros(len(rows), bool)
+    taken[first] = True
+    rest_pos = np.flatnonzero(~taken)
+    second = rest_pos[top(noisy[rest_pos], n_awards - n_sme)]  # the open awards, SMEs included
+    return np.concatenate([rows[first], rows[second]])[:n_awards]
