@@ -29,7 +29,7 @@ from functools import reduce
 
 from sim.errors import ConfigError
 from sim.ids import INDUSTRIES
-from sim.params import CalibrationConfig, EconomyParams
+from sim.params import CalibrationConfig, EconomyParams, specs
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,20 @@ DEMAND_TRENDS: tuple[FreeParam, ...] = tuple(
     for i in INDUSTRIES
 )
 
-_BY_KEY: dict[str, FreeParam] = {p.key: p for p in FREE_PARAMS + DEMAND_TRENDS}
+
+def declared_params() -> tuple[FreeParam, ...]:
+    """Every other mechanism parameter whose declaration (sim.params) gives a plausible range: not
+    fitted, varied only by the sensitivity analysis (``--factors declared``)."""
+    known = {p.key for p in FREE_PARAMS}
+    return tuple(
+        FreeParam(key, float(spec.plausible[0]), float(spec.plausible[1]), spec.unit, spec.source)
+        for key, spec, value in specs(EconomyParams(), "params")
+        if spec.plausible is not None and key not in known and isinstance(value, float)
+    )
+
+
+DECLARED: tuple[FreeParam, ...] = declared_params()
+_BY_KEY: dict[str, FreeParam] = {p.key: p for p in FREE_PARAMS + DEMAND_TRENDS + DECLARED}
 
 
 def free_param(key: str) -> FreeParam:

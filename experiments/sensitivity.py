@@ -4,7 +4,8 @@ Factors (``--factors``): the free parameters of the model (``params``: experimen
 each over its declared range) and the intensities of the eight lever groups (``levers``:
 experiments.intensity, each from 0 = the group off to 2 = twice the plan's budgets, counts, areas
 and effect strengths; 1 = the plan). Specific factors can be named instead (``--factors
-levers.funding,params.demography.entry_rate``).
+levers.funding,params.demography.entry_rate``); ``declared`` adds every other parameter whose
+declaration (sim.params) gives a plausible range.
 
 Outcomes (per sample point, averaged over the seeds):
 
@@ -61,7 +62,7 @@ from sim.io import atomic_write, write_json
 
 METHODS = ("morris", "sobol")
 SCALES = ("small", "city")
-FACTOR_SETS = ("params", "levers")
+FACTOR_SETS = ("params", "levers", "declared")  # declared: every other parameter with a plausible range
 YEAR = 2025  # the outcome year: the plan's last target year
 LEVER_RANGE = (0.0, 2.0)  # multiples of the plan's intensities
 NUM_LEVELS = 4  # Morris grid levels (SALib default)
@@ -112,6 +113,13 @@ def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
     return out
 
 
+def declared_factors() -> list[Factor]:
+    """Every declared parameter with a plausible range that is not a free parameter (experiments.freeparams.DECLARED)."""
+    from experiments.freeparams import DECLARED
+
+    return [Factor(p.key, "param", float(p.low), float(p.high), p.unit, p.why) for p in DECLARED]
+
+
 def select_factors(spec: str, lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
     """Factors named by ``spec``: comma-separated 'params', 'levers' or factor names (in the
     order of ``all_factors``); ConfigError names an unknown token and the allowed ones."""
@@ -121,6 +129,8 @@ def select_factors(spec: str, lever_range: tuple[float, float] = LEVER_RANGE) ->
             f"--lever-range {lo:g},{hi:g} is not allowed; allowed: 0 <= low < high (multiples of the plan)"
         )
     every = all_factors(lever_range)
+    if "declared" in spec.split(","):
+        every += declared_factors()
     names = {f.name for f in every}
     tokens = [t.strip() for t in spec.split(",") if t.strip()]
     if not tokens:
@@ -129,7 +139,9 @@ def select_factors(spec: str, lever_range: tuple[float, float] = LEVER_RANGE) ->
         )
     wanted: set[str] = set()
     for t in tokens:
-        if t in FACTOR_SETS:
+        if t == "declared":
+            wanted |= {f.name for f in declared_factors()}
+        elif t in FACTOR_SETS:
             wanted |= {f.name for f in every if f.kind == t[:-1]}
         elif t in names:
             wanted.add(t)

@@ -53,8 +53,8 @@ def test_overrides_reject_out_of_range_and_unknown_keys():
         assert f"[{p.low:g}, {p.high:g}]" in str(exc.value)
     with pytest.raises(ConfigError, match=r"params\.labour\.no_such_thing.*not a declared free parameter"):
         overrides({"params.labour.no_such_thing": 0.1})
-    with pytest.raises(ConfigError, match=r"params\.labour\.quit_rate"):  # a real key that is not declared free
-        overrides({"params.labour.quit_rate": 0.02})
+    with pytest.raises(ConfigError, match=r"params\.labour\.hire_speed"):  # a real key without a plausible range
+        overrides({"params.labour.hire_speed": 1.0})
     with pytest.raises(ConfigError, match="not a number"):
         overrides({p.key: "abc"})
     assert free_param(p.key) is p
@@ -74,3 +74,15 @@ def test_docs_table_is_generated_from_the_declarations():
     assert markdown_table() in doc, (
         "docs/calibration.md: paste the output of `python -m experiments.freeparams --markdown`"
     )
+
+
+def test_every_declared_parameter_with_a_plausible_range_is_visible_to_the_sensitivity_analysis():
+    from experiments.freeparams import DECLARED, FREE_PARAMS
+    from experiments.sensitivity import select_factors
+    from sim.params import EconomyParams, specs
+
+    plausible = {k for k, s, v in specs(EconomyParams(), "params") if s.plausible is not None and isinstance(v, float)}
+    assert plausible == {p.key for p in DECLARED} | ({p.key for p in FREE_PARAMS} & plausible)
+    assert all(p.low <= p.schema_default <= p.high for p in DECLARED)
+    names = {f.name for f in select_factors("params,declared")}
+    assert plausible <= names
