@@ -346,6 +346,12 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "the `bench` target overrides the `--benchmark-skip` in pyproject's `addopts`.",
         "Rounds per case in `make bench`: environment variable `SEI_BENCH_ROUNDS` (default 3).",
         "",
+        "## Where the time goes",
+        "",
+        "`python -m benchmarks.profile [--scale small|city] [--top N]` times every phase of one run (the",
+        "phase functions are wrapped for that run, the model code is unchanged) and prints their seconds",
+        "and shares; `--top N` adds a cProfile of the costliest functions.",
+        "",
     ]
     return "\n".join(lines)
 
