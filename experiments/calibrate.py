@@ -1,6 +1,6 @@
 """Calibration by the method of simulated moments (MSM); docs/calibration.md.
 
-Fits the free parameters of sim/freeparams.py that 2019 data identify (``calibrated_params()``)
+Fits the free parameters of experiments/freeparams.py that 2019 data identify (``calibrated_params()``)
 to moments of the 2019 data, with only data up to 2019 and runs that end in 2019:
 
 - outer search over those parameters: a Latin hypercube (scipy.stats.qmc) over their declared
@@ -555,7 +555,7 @@ def yaml_text(name: str, ev: Evaluation, command: str, fit: pd.DataFrame, params
     nested = _nest({p.key: ev.outer[p.key] for p in params})
     why = {p.key: p for p in params}
     if nested:
-        lines.append("params:  # fitted free parameters (sim/freeparams.py)")
+        lines.append("params:  # fitted free parameters (experiments/freeparams.py)")
         for mech, vals in nested["params"].items():
             lines.append(f"  {mech}:")
             for k, v in vals.items():

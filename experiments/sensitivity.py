@@ -106,7 +106,7 @@ def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
             float(lever_range[0]),
             float(lever_range[1]),
             "x plan intensity",
-            "sim/policy/intensity.py: 0 = group off, 1 = plan_2018",
+            "experiments/intensity.py: 0 = group off, 1 = plan_2018",
         )
         for g in GROUPS
     ]

@@ -1,4 +1,4 @@
-"""The free parameters (sim/freeparams.py): valid ranges, real config keys, clear errors."""
+"""The free parameters (experiments/freeparams.py): valid ranges, real config keys, clear errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sensitivity analysis (experiments/sensitivity.py), lever intensities (sim/policy/intensity.py)
+"""Sensitivity analysis (experiments/sensitivity.py), lever intensities (experiments/intensity.py)
 and the EMA Workbench export (analysis/ema.py): a small Morris study end to end, the direction of
 the intensity factors, and the shapes ema_workbench's analysis functions take."""
 

@@ -9,7 +9,7 @@ Floor space (``world.floor_space``) is the district's stock open to SEI firms; i
 by industry, so space "dedicated" to a zone's industries enters its district's stock and the
 zone's location bonus steers those industries to it. A location bonus is logit utility added to
 the location choice of start-ups, inward investments and relocating firms (sim.kernel.phases,
-``_location_probs``); for scale, a bonus of params.demography.location_rent_elasticity x log(2)
+``sim.kernel.space.location_probs``); for scale, a bonus of params.demography.location_rent_elasticity x log(2)
 (~1.04) is worth as much as halving the district's rent.
 """
 

@@ -134,7 +134,7 @@ FACTS: tuple[Fact, ...] = (
         (0.6, 2.5),
         "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
         "Fujiwara & Aoyama 2010 (as out-degree). The model caps suppliers at 1-6 per input industry "
-        "(sim/world.py MAX_SUPPLIERS), so a thin in-degree tail is a known simplification",
+        "(params.init.max_suppliers), so a thin in-degree tail is a known simplification",
     ),
 )
 FACT_BY_KEY = {f.key: f for f in FACTS}
