@@ -267,7 +267,7 @@ def run_statistics(seed: int, scale: str, calibration: str, values: tuple[tuple[
     m = SEIModel(cfg, handles=False)
     w = m.world
     fw, iw = 1.0 / cfg.scale.firm_fraction, 1.0 / cfg.scale.institute_fraction
-    k = base_annual_factor(w.data)
+    k = base_annual_factor(w.base)
     f, inst = w.firms, w.institutes
     base = {
         "firms": f.alive.sum() * fw,

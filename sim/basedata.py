@@ -32,6 +32,27 @@ def _by_industry(rows: list[dict[str, str]], col: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class BaseYear:
+    """The totals a base year (the year before a run starts) is built from (sim/data/base_years.csv)."""
+
+    year: int
+    va: np.ndarray  # yuan/year by industry: the year's SEI value added split by the 2019 composition
+    growth_next: float  # SEI value added of the next year over this year's (nominal)
+    high_tech_enterprises: float  # firms
+    carriers: float  # innovation carriers, cumulative
+    rent_index: float  # district rents relative to 2018 (sim/data/districts.csv)
+    wage_index: float  # wages relative to 2018
+    floor_space_index: float  # floor space open to SEI firms relative to 2018
+
+    @property
+    def va_base_quarter(self) -> np.ndarray:
+        """VA flow of the base year's Q4 by industry (yuan/quarter): the average quarter grown by 3/8
+        of a year at the growth to the next year, so that a path growing at that rate from the base
+        reproduces both annual totals."""
+        return self.va / 4.0 * self.growth_next**0.375
+
+
+@dataclass(frozen=True)
 class BaseData:
     # industries (index order = ids.INDUSTRIES)
     va_ratio: np.ndarray  # VA / gross output
@@ -66,18 +87,39 @@ class BaseData:
     drivers: dict[int, dict[str, float]]  # year -> macro drivers (percent)
     nhte_2018: float  # national high-tech enterprises (firms)
     carriers_2018: float  # innovation carriers, cumulative (carriers)
+    base_years: dict[int, BaseYear]  # the years a run can start after (base_years.csv): 2015, 2018
 
     @property
     def va_base_quarter(self) -> np.ndarray:
-        """VA flow of 2018Q4 by industry (yuan/quarter): the 2018 average quarter grown by 3/8 of a
-        year at the 2018-2019 growth of SEI value added, so that a path growing at that rate from
-        the base reproduces both annual totals."""
-        growth = self.va_2019.sum() / self.va_2018.sum()
-        return self.va_2018 / 4.0 * growth**0.375
+        """VA flow of 2018Q4 by industry (yuan/quarter), the default base (BaseYear.va_base_quarter)."""
+        return self.base_years[2018].va_base_quarter
 
     @property
     def output_base_quarter(self) -> np.ndarray:
         return self.va_base_quarter / self.va_ratio
+
+
+def _base_years(va_2018: np.ndarray, va_2019: np.ndarray) -> dict[int, BaseYear]:
+    """Base years of base_years.csv; value added by industry follows the 2019 composition, and the
+    2018 growth to 2019 comes from the two published levels themselves."""
+    table: dict[int, dict[str, float]] = {}
+    for r in read_csv("base_years.csv"):
+        table.setdefault(int(r["year"]), {})[r["quantity"]] = float(r["value"])
+    out = {}
+    for year, q in table.items():
+        va = va_2018 if year == 2018 else q["sei_value_added"] * YUAN_PER_100M * va_2019 / va_2019.sum()
+        growth = va_2019.sum() / va_2018.sum() if year == 2018 else q["value_added_growth_next_year"]
+        out[year] = BaseYear(
+            year=year,
+            va=va,
+            growth_next=float(growth),
+            high_tech_enterprises=q["high_tech_enterprises"],
+            carriers=q["innovation_carriers"],
+            rent_index=q["rent_index"],
+            wage_index=q["wage_index"],
+            floor_space_index=q["floor_space_index"],
+        )
+    return out
 
 
 def haversine_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -169,4 +211,5 @@ def load() -> BaseData:
         drivers=drivers,
         nhte_2018=_indicator(inno, "national_high_tech_enterprises", 2018),
         carriers_2018=_indicator(inno, "innovation_carriers", 2017) + _indicator(inno, "innovation_carriers_new", 2018),
+        base_years=_base_years(va_2018, va_2019),
     )

@@ -159,13 +159,18 @@ def _validate_scenario(sc: ScenarioConfig) -> None:
         "scenario.demand_path",
         f"must be one of: history, steady; got '{sc.demand_path}'",
     )
-    check(2019 <= sc.start_year <= 2035, "scenario.start_year", f"must be between 2019 and 2035, got {sc.start_year}")
     check(
         sc.end_year >= sc.start_year,
         "scenario.end_year",
         f"must not be before scenario.start_year ({sc.start_year}), got {sc.end_year}",
     )
     check(sc.end_year <= 2035, "scenario.end_year", f"must be <= 2035, got {sc.end_year}")
+    starts = sorted(y + 1 for y in load_basedata().base_years)
+    check(
+        sc.start_year in starts,
+        "scenario.start_year",
+        f"must follow a base year of sim/data/base_years.csv; allowed: {', '.join(map(str, starts))}; got {sc.start_year}",
+    )
     for q, v in sc.quarter_shocks.items():
         y, _ = parse_quarter(f"scenario.quarter_shocks.{q}", q)
         check(y >= sc.start_year, f"scenario.quarter_shocks.{q}", f"is before the run starts ({sc.start_year})")

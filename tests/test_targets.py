@@ -358,7 +358,9 @@ def test_run_records_year_ends_and_base(short_run):
     assert rec.base["year"] == 2018
     np.testing.assert_allclose(rec.base["industry"]["value_added"], d.va_2018, rtol=1e-9)
     np.testing.assert_allclose(
-        rec.base["industry"]["output"], d.va_base_quarter / d.va_ratio * base_annual_factor(d), rtol=1e-9
+        rec.base["industry"]["output"],
+        d.va_base_quarter / d.va_ratio * base_annual_factor(d.base_years[2018]),
+        rtol=1e-9,
     )
     meas = RunMeasures.from_recorder(rec, m.cfg)
     assert meas.years == [2018, 2019, 2020] and meas.institute_weight == pytest.approx(10)

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import brentq
 
-from sim.basedata import BaseData
+from sim.basedata import BaseData, BaseYear
 from sim.economy.innovation import spillover_kernel
 from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.ids import BASE, DISTRICTS, FIRM, INSTITUTE, MONTHS_PER_QUARTER, N_DIST, N_IND
@@ -64,10 +64,10 @@ def _place(sizes: np.ndarray, target_share: np.ndarray, n_greedy: int, rng: np.r
 
 
 def place_firms(
-    data: BaseData, scale: ScaleConfig, init: InitParams, rng: np.random.Generator
+    data: BaseData, base: BaseYear, scale: ScaleConfig, init: InitParams, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(industry, planned output per quarter in yuan, district) of every base-year firm."""
-    n_total = max(N_IND * init.min_firms_per_industry, int(round(data.nhte_2018 * scale.firm_fraction)))
+    n_total = max(N_IND * init.min_firms_per_industry, int(round(base.high_tech_enterprises * scale.firm_fraction)))
     n_ind = np.maximum(init.min_firms_per_industry, np.round(n_total * data.firm_share).astype(int))
     ind = np.repeat(np.arange(N_IND), n_ind).astype(np.int8)
     size = np.empty(len(ind))
@@ -75,7 +75,7 @@ def place_firms(
     for i in range(N_IND):  # seven industries
         m = ind == i
         s = _pareto_sizes(int(m.sum()), init.pareto_tail, rng)
-        size[m] = data.output_base_quarter[i] * s / s.sum()
+        size[m] = base.va_base_quarter[i] / data.va_ratio[i] * s / s.sum()
         dist[m] = _place(size[m], data.location_share[i], init.greedy_placements, rng)
     return ind, size, dist
 
@@ -100,6 +100,7 @@ def solve_base_demand(
     cust: np.ndarray,
     w: np.ndarray,
     data: BaseData,
+    va_base_quarter: np.ndarray,
     min_final_share: float,
 ) -> BaseDemand:
     """Final demand per firm and the 7x7 rescaling that makes the base quarter's VA equal the data."""
@@ -111,14 +112,14 @@ def solve_base_demand(
     x_by = np.stack([leontief_solve(A, np.where(ind == j, F, 0.0)) for j in range(N_IND)])  # [j, firm]
     v = data.va_ratio[ind]
     M = np.stack([np.bincount(ind, weights=v * x_by[j], minlength=N_IND) for j in range(N_IND)], axis=1)
-    scale = np.linalg.solve(M, data.va_base_quarter)
+    scale = np.linalg.solve(M, va_base_quarter)
     x = (scale[:, None] * x_by).sum(axis=0)
     return BaseDemand(x=x, va=v * x, final=F * scale[ind], w_eff=w_eff, pair=pair, n_pairs=len(pair_cust))
 
 
 def _firm_inputs(
-    ind: np.ndarray, dist: np.ndarray, base: BaseDemand, data: BaseData, p: EconomyParams, ppa: int,
-    rent0: np.ndarray, rng: np.random.Generator,
+    ind: np.ndarray, dist: np.ndarray, base: BaseDemand, data: BaseData, year: BaseYear, p: EconomyParams,
+    ppa: int, rent0: np.ndarray, rng: np.random.Generator,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """Labour (whole talent agents), capital, TFP, R&D, wage and rent bills and cash of each firm."""
     n, x, va, init = len(ind), base.x, base.va, p.init
@@ -126,7 +127,7 @@ def _firm_inputs(
     emp_goal = va * 4 / data.va_per_worker[ind] * mean_one_lognormal(rng, init.employment_sd, n)
     for i in range(N_IND):  # each industry's employment at its VA / VA per worker
         m = ind == i
-        emp_goal[m] *= (data.va_2018[i] / data.va_per_worker[i]) / emp_goal[m].sum()
+        emp_goal[m] *= (year.va[i] / (data.va_per_worker[i] * year.wage_index)) / emp_goal[m].sum()
     agents = np.maximum(1, stochastic_round(emp_goal / ppa, rng))
     L = agents * float(ppa)
     K = data.capital_va_ratio[ind] * va * 4 * mean_one_lognormal(rng, init.capital_sd, n)
@@ -138,11 +139,11 @@ def _firm_inputs(
         m = ind == i
         rd_int[m] *= data.rd_intensity[i] * x[m].sum() / (rd_int[m] * x[m]).sum()
     rel = (data.va_per_worker / np.average(data.va_per_worker, weights=data.va_2018)) ** 0.5
-    wage_index = np.repeat((p.labour.base_wage * rel)[:, None], N_DIST, axis=1)
+    wage_index = np.repeat((p.labour.base_wage * year.wage_index * rel)[:, None], N_DIST, axis=1)
     mean_prem = float(np.dot(np.asarray(p.labour.skill_premium), p.labour.skill_mix))
     wage_bill = L * wage_index[ind, dist] * mean_prem
     g = p.geography
-    floor = L * g.floor_space_per_worker * (rent0 / data.rent)[dist] ** (-g.space_rent_elasticity)
+    floor = L * g.floor_space_per_worker * (rent0 / (data.rent * year.rent_index))[dist] ** (-g.space_rent_elasticity)
     rent_bill = floor * rent0[dist] * MONTHS_PER_QUARTER
     cash = p.finance.cash_buffer_quarters * (wage_bill + rent_bill) * rng.lognormal(0, init.cash_sd, n)
     return {
@@ -187,12 +188,12 @@ def make_links(sup: np.ndarray, cust: np.ndarray, base: BaseDemand, u0: float) -
 
 
 def make_institutes(
-    data: BaseData, scale: ScaleConfig, p: EconomyParams, ppa: int, rng: np.random.Generator
+    data: BaseData, base: BaseYear, scale: ScaleConfig, p: EconomyParams, ppa: int, rng: np.random.Generator
 ) -> tuple[Table, np.ndarray]:
     """The base-year innovation carriers (type, field, district, staff, budget, capability,
     knowledge in steady state) and their staff in talent agents."""
     init, ip = p.init, p.innovation
-    n_inst = max(N_IND, int(round(data.carriers_2018 * scale.institute_fraction)))
+    n_inst = max(N_IND, int(round(base.carriers * scale.institute_fraction)))
     itype = rng.choice(len(data.carrier_types), size=n_inst, p=data.carrier_share)
     field_p = np.sqrt(data.va_2018) / np.sqrt(data.va_2018).sum()
     ifield = rng.choice(N_IND, size=n_inst, p=field_p).astype(np.int8)
@@ -264,19 +265,21 @@ def build_world(
     params: EconomyParams, scale: ScaleConfig, scenario: ScenarioConfig, demand_trend: dict[str, float],
     data: BaseData, rng: np.random.Generator,
 ) -> World:  # fmt: skip
-    """The base-year world (end of the year before scenario.start_year), drawn with ``rng``."""
+    """The base-year world (end of the year before scenario.start_year, a year of
+    sim/data/base_years.csv), drawn with ``rng``."""
     p, ppa = params, int(scale.people_per_agent)
-    ind, size, dist = place_firms(data, scale, p.init, rng)
+    year = data.base_years[scenario.start_year - 1]
+    ind, size, dist = place_firms(data, year, scale, p.init, rng)
     sub = draw_subfields(data, ind, rng)
     alive = np.ones(len(ind), bool)
     chooser = SupplierChooser(ind, dist, size, alive, data.distance_km, p.demography.supplier_distance_km)
     sup, cust, w = build_network(ind, dist, size, alive, data, p.init, rng, chooser=chooser)
-    base = solve_base_demand(ind, size, sup, cust, w, data, p.init.min_final_share)
-    rent0 = data.rent * np.array([scenario.rent_multiplier.get(d, 1.0) for d in DISTRICTS])
-    inp = _firm_inputs(ind, dist, base, data, p, ppa, rent0, rng)
+    base = solve_base_demand(ind, size, sup, cust, w, data, year.va_base_quarter, p.init.min_final_share)
+    rent0 = data.rent * year.rent_index * np.array([scenario.rent_multiplier.get(d, 1.0) for d in DISTRICTS])
+    inp = _firm_inputs(ind, dist, base, data, year, p, ppa, rent0, rng)
     firms = make_firms(ind, dist, sub, base, inp, p, rng)
     links = make_links(sup, cust, base, p.production.target_utilisation)
-    institutes, i_agents = make_institutes(data, scale, p, ppa, rng)
+    institutes, i_agents = make_institutes(data, year, scale, p, ppa, rng)
     talent = make_talent(firms, institutes, inp["agents"], i_agents, inp["wage_index"], p, rng)
     firm_w = talent.employer_kind == FIRM  # firm wage bills from the actual workforce
     firms.col("wage_bill")[:] = np.bincount(
@@ -284,9 +287,11 @@ def build_world(
     )
     used = np.bincount(dist, weights=inp["floor"], minlength=N_DIST)
     g = p.geography
-    space = floor_space_for_sei(data.floor_space, used, g.base_occupancy, g.max_district_occupancy)
+    space = floor_space_for_sei(
+        data.floor_space * year.floor_space_index, used, g.base_occupancy, g.max_district_occupancy
+    )
     return World(
-        params=p, scale=scale, scenario=scenario, demand_trend=dict(demand_trend), data=data, firms=firms,
+        params=p, scale=scale, scenario=scenario, demand_trend=dict(demand_trend), data=data, base=year, firms=firms,
         institutes=institutes, talent=talent, links=links, floor_space=space, rent=rent0,
         wage_index=inp["wage_index"], ext_demand=np.bincount(ind, weights=base.final, minlength=N_IND),
         ext_growth=np.ones(N_IND), ppa=ppa, occupancy_ref=used / space, z_industry=inp["z_ind"],

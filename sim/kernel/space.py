@@ -16,7 +16,7 @@ def space_per_worker(w: World) -> np.ndarray:
     """Floor space per employee by district (m2): the norm at base-year data rents, less where
     rents have risen (firms economise on space; elasticity params.geography.space_rent_elasticity)."""
     g = w.params.geography
-    return g.floor_space_per_worker * (w.rent / w.data.rent) ** (-g.space_rent_elasticity)
+    return g.floor_space_per_worker * (w.rent / (w.data.rent * w.base.rent_index)) ** (-g.space_rent_elasticity)
 
 
 def floor_used(w: World) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.basedata import BaseData
+from sim.basedata import BaseData, BaseYear
 from sim.economy.production import ProductionResult
 from sim.ids import INDUSTRIES, N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
@@ -51,6 +51,7 @@ class World:
     scenario: ScenarioConfig
     demand_trend: dict[str, float]  # calibration.demand_trend: nominal trend growth of external demand, per year
     data: BaseData
+    base: BaseYear  # the statistics of the base year the world was built from
     firms: Table
     institutes: Table
     talent: Table

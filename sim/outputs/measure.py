@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.basedata import BaseYear
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
 from sim.kernel.world import World
 
@@ -74,10 +75,10 @@ class YearEnd:
     firm_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
-def base_annual_factor(data) -> float:
+def base_annual_factor(base: BaseYear) -> float:
     """Annual flow of the base year per yuan of the base quarter: 4 / g^0.375, the inverse of how
-    basedata.va_base_quarter grows the 2018 average quarter to 2018Q4 (g = SEI VA 2019 / 2018)."""
-    return 4.0 / (data.va_2019.sum() / data.va_2018.sum()) ** 0.375
+    BaseYear.va_base_quarter grows the year's average quarter to its Q4 (g: growth to the next year)."""
+    return 4.0 / base.growth_next**0.375
 
 
 class Recorder:
@@ -115,7 +116,7 @@ class Recorder:
         f, d = w.firms, w.data
         self.subfield_ids = tuple(d.subfield_ids)
         self.subfield_industry = np.asarray(d.subfield_industry, dtype=np.int64)
-        k = base_annual_factor(d)
+        k = base_annual_factor(w.base)
         a = f.alive
         key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
         cells = lambda col: np.bincount(key, weights=f.col(col)[a], minlength=N_IND * N_DIST).reshape(N_IND, N_DIST) * k  # noqa: E731
