@@ -20,9 +20,6 @@ def test_moments_are_many_finite_and_never_after_2019():
 
 def test_known_values():
     by = {o.id: o for o in observed()}
-    assert by["va_real_growth_2019"].value == 0.088
-    assert (
-        by["high_tech_enterprises_2015" if "high_tech_enterprises_2015" in by else "high_tech_enterprises_2016"].value
-        == 8037
-    )
+    assert abs(by["va_real_growth_2019"].value - 0.088) < 1e-12
+    assert by["high_tech_enterprises_2016"].value == 8037
     assert abs(by["population_growth_2019"].value - (1343.88 / 1302.66 - 1)) < 1e-12
