@@ -39,3 +39,17 @@ def test_base_years_list_every_quantity_for_2015_and_2018():
     assert set(by_year) == {"2015", "2018"} and by_year["2015"] == by_year["2018"]
     va = {r["year"]: float(r["value"]) for r in rows if r["quantity"] == "sei_value_added"}
     assert va["2015"] < va["2018"]
+
+
+def test_largest_firms_are_in_known_industries_and_districts():
+    from sim.ids import DISTRICTS
+
+    with open(DATA_DIR / "largest_firms.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["industry_id"] in INDUSTRIES and r["district_id"] in DISTRICTS for r in rows)
+    revenue = [float(r["revenue_2018_100m_yuan"]) for r in rows]
+    assert revenue == sorted(revenue, reverse=True)
+    g500 = 1561.7  # Fortune Global 500 entry 2018, 100m yuan (targets config)
+    assert {r["firm"] for r in rows if r["fortune_global_500_2018"] == "1"} == {
+        r["firm"] for r, v in zip(rows, revenue) if v >= g500
+    }
