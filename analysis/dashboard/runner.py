@@ -80,10 +80,10 @@ class Runner:
         threading.Thread(target=self._run, args=(job, on_update), daemon=True, name="sei-dashboard-run").start()
         return job
 
-    def run(self, choices: Choices) -> Job:
-        """Run ``choices`` and wait for the result (tests and the benchmark)."""
+    def run(self, choices: Choices, on_update=None) -> Job:
+        """Run ``choices`` and wait for the result (the page's background task, tests, the benchmark)."""
         job = Job(tokens=overrides(choices), baseline_tokens=baseline_overrides(choices))
-        self._run(job, None)
+        self._run(job, on_update)
         return job
 
     def _run(self, job: Job, on_update) -> None:
