@@ -20,7 +20,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep:
         os.environ["SEI_DASHBOARD_SWEEP"] = args.sweep
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ.setdefault("SOLARA_ASSETS_PROXY", "False")  # serve Solara's assets locally: no CDN
     print(f"SEI scenario explorer: http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
     from solara.__main__ import cli as solara_cli  # deferred: the server (~1 s) only when starting it
 

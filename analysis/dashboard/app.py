@@ -159,7 +159,7 @@ def RunControls():
             solara.InputText(t("seed", lg), value=seed_text, style={"max-width": "9em"}, classes=["seed"])
             solara.InputText(t("n_seeds", lg), value=n_seeds_text, style={"max-width": "9em"}, classes=["n-seeds"])
             Refused(bad.get("seeds"))
-        solara.Markdown(f"**{t('levers', lg)}**")
+        solara.Text(t("levers", lg), style={"font-weight": "bold"})
         for g in GROUPS:
             LeverRow(g)
         with solara.Row(style={"align-items": "center"}):
@@ -178,8 +178,9 @@ def RunControls():
             solara.Text(t("running", lg, done=done, total=total or "?"), classes=["progress-text"])
         if not bad:
             line = command_line(overrides(choices()))
-            solara.Markdown(f"{t('override_line', lg)}:")
-            solara.Preformatted(line, classes=["override-line"])
+            solara.Text(f"{t('override_line', lg)}:")
+            with solara.Div(classes=["override-line"]):
+                solara.Preformatted(line)
             solara.FileDownload(
                 line + "\n", filename="sei_run.sh", label=f"{t('download', lg)} {t('download_line', lg)}"
             )
@@ -195,12 +196,16 @@ def RunResults():
         solara.Error(t("failed", lg, error=j.error))
         return
     res: Results = j.results
-    solara.Success(t("done", lg, n=len(res.runs), s=j.wall_time_s), classes=["run-done"])
-    solara.Preformatted(command_line(j.tokens), classes=["ran-line"])
+    with solara.Div(classes=["run-done"]):
+        solara.Success(t("done", lg, n=len(res.runs), s=j.wall_time_s))
+    with solara.Div(classes=["ran-line"]):
+        solara.Preformatted(command_line(j.tokens))
     solara.Text(str(j.folders["scenario"]), classes=["run-folder"])
     table = views.scorecard_table(res)
-    solara.Markdown(
-        "| target | P(met) |\n|---|---|\n" + "\n".join(f"| {r.target} | {r[1]:.2f} |" for r in table.itertuples()),
+    rows = "".join(f"<tr><td>{target}</td><td>{p:.2f}</td></tr>" for target, p in table.to_numpy())
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<table class='scorecard'><tr><th>target</th><th>P(met)</th></tr>{rows}</table>",
         style={"font-size": "0.85em"},
     )
     RunFigures(res, lg)
@@ -241,7 +246,8 @@ def SweepMode():
         return
     res: Results = loaded.complete()
     cols = [c for c in res.swept if c != "seed"] or ["policy"]
-    solara.Info(t("runs_loaded", lg, n=len(res.runs), cols=", ".join(cols)), classes=["sweep-loaded"])
+    with solara.Div(classes=["sweep-loaded"]):
+        solara.Info(t("runs_loaded", lg, n=len(res.runs), cols=", ".join(cols)))
     with solara.Columns([1, 1]):
         for name, sel, set_sel in (("A", sel_a, set_a), ("B", sel_b, set_b)):
             with solara.Card(t("selection", lg, name=name)):
@@ -270,9 +276,10 @@ def SweepMode():
 def Page():
     lg = lang.value
     solara.Title(t("title", lg))
+    solara.Style(".override-line pre, .ran-line pre {white-space: pre-wrap; word-break: break-all;}")
     with solara.Column(style={"padding": "12px", "max-width": "1500px"}):
         with solara.Row(style={"align-items": "center"}):
-            solara.Markdown(f"## {t('title', lg)}")
+            solara.Text(t("title", lg), style={"font-size": "1.6em", "margin-right": "1em"})
             solara.ToggleButtonsSingle(value=lang, values=["en", "zh"], classes=["lang"])
             solara.ToggleButtonsSingle(value=mode, values=["run", "sweep"], classes=["mode"])
         if mode.value == "run":
