@@ -194,7 +194,7 @@ def test_the_page_runs_a_scenario_in_headless_chromium(server, tmp_path):
     shots = Path(os.environ.get("SEI_DASHBOARD_SHOTS", tmp_path))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1800})
+        ctx = browser.new_context(viewport={"width": 1400, "height": 3000})
         page = ctx.new_page()
         page.goto(url)
         page.wait_for_selector(".run-button", timeout=60_000)
@@ -218,5 +218,34 @@ def test_the_page_runs_a_scenario_in_headless_chromium(server, tmp_path):
         assert "T20-TRILLION" in page.content()
         assert line.split("python -m sim ", 1)[1].strip() in page.locator(".ran-line").inner_text()
         page.screenshot(path=str(shots / "dashboard_run.png"), full_page=True)
+        # another lever value: the charts and the scorecard update
+        va, card = _src(page, "va_view"), _src(page, "scorecard_title")
+        box.fill("0")
+        box.press("Enter")
+        page.wait_for_selector("text=policy.funding.grants.enabled=false", timeout=20_000)
+        page.locator(".run-button").click()
+        page.wait_for_selector(".ran-line >> text=policy.funding.grants.enabled=false", timeout=300_000)
+        page.wait_for_function(f"document.querySelector('.view-va_view img').src != {va!r}", timeout=60_000)
+        assert _src(page, "scorecard_title") != card
+        # the sweep mode on the folder of the page's runs: selection A plan_2018, B no_plan
+        page.locator(".mode button").nth(1).click()
+        path = page.locator(".sweep-path input")
+        path.fill(str(out))
+        path.press("Enter")
+        page.locator(".load-button").click()
+        page.wait_for_selector(".sweep-loaded", timeout=60_000)
+        # A: the run with funding at 1.5 x (grants budget 2.25e9), B: the baseline (policy no_plan)
+        for name, control, value in (("A", 1, "2250000000.0"), ("B", 0, "no_plan")):
+            page.locator(f".selection-{name} .v-select").nth(control).click()
+            page.locator(f".menuable__content__active >> text={value}").first.click()
+            page.keyboard.press("Escape")
+        page.wait_for_selector(".view-va_view img", timeout=60_000)
+        page.wait_for_selector(".view-scorecard_title img", timeout=60_000)
+        page.screenshot(path=str(shots / "dashboard_sweep.png"), full_page=True)
         browser.close()
     assert _not_blank(shots / "dashboard_run.png") > 0.02
+    assert _not_blank(shots / "dashboard_sweep.png") > 0.02
+
+
+def _src(page, view: str) -> str:
+    return page.locator(f".view-{view} img").first.get_attribute("src")

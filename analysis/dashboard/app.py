@@ -250,7 +250,7 @@ def SweepMode():
         solara.Info(t("runs_loaded", lg, n=len(res.runs), cols=", ".join(cols)))
     with solara.Columns([1, 1]):
         for name, sel, set_sel in (("A", sel_a, set_a), ("B", sel_b, set_b)):
-            with solara.Card(t("selection", lg, name=name)):
+            with solara.Card(t("selection", lg, name=name), classes=[f"selection-{name}"]):
                 for c in cols:
                     values = sorted(map(str, res.runs[c].dropna().unique()))
                     solara.SelectMultiple(
