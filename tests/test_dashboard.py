@@ -22,12 +22,14 @@ from analysis.dashboard.runner import Runner
 from analysis.dashboard.state import (
     Choices,
     LeverGroup,
+    baseline_overrides,
     check_budget,
     check_window,
     config_of,
     hydra_value,
     lever_overrides,
     overrides,
+    page_config,
     problems,
 )
 from sim.config import compose, config_hash, to_config
@@ -51,6 +53,10 @@ def test_override_line_composes_to_the_pages_config():
     assert "policy.talent.training.start=2020Q1" in tokens and "policy.access.first_purchase.enabled=false" in tokens
     page = to_config(None, policy="plan_2018", scenario="history", scale="small", **lever_overrides(c))
     assert config_hash(config_of(tokens)) == config_hash(page)
+    assert config_hash(page_config(c)) == config_hash(page)  # the page's fast path: the same config
+    base = Choices(policy="no_plan", seed=3, n_seeds=2, scenario="ic_import_cut")
+    assert config_hash(page_config(base)) == config_hash(config_of(overrides(base)))
+    assert config_hash(page_config(c, "no_plan")) == config_hash(config_of(baseline_overrides(c)))
     assert overrides(Choices())[5:] == []  # nothing changed: no lever overrides
 
 

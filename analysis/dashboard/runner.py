@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.dashboard.state import Choices, baseline_overrides, config_of, overrides
+from analysis.dashboard.state import Choices, baseline_overrides, overrides, page_config
 from analysis.results import Results, gather
 from sim.config import config_hash
 from sim.drivers.ensemble import THREAD_VARS, SeedResult, ensemble_seeds, run_seed
@@ -36,6 +36,7 @@ DEFAULT_OUT = Path("outputs") / "dashboard"
 class Job:
     """One press of "run": its override line, progress (jobs done / jobs) and, when done, the runs."""
 
+    choices: Choices
     tokens: list[str]
     baseline_tokens: list[str]
     total: int = 0
@@ -76,13 +77,13 @@ class Runner:
 
     def start(self, choices: Choices, on_update=None) -> Job:
         """Start the run of ``choices`` in the background; ``on_update(job)`` after every finished seed."""
-        job = Job(tokens=overrides(choices), baseline_tokens=baseline_overrides(choices))
+        job = Job(choices, overrides(choices), baseline_overrides(choices))
         threading.Thread(target=self._run, args=(job, on_update), daemon=True, name="sei-dashboard-run").start()
         return job
 
     def run(self, choices: Choices, on_update=None) -> Job:
         """Run ``choices`` and wait for the result (the page's background task, tests, the benchmark)."""
-        job = Job(tokens=overrides(choices), baseline_tokens=baseline_overrides(choices))
+        job = Job(choices, overrides(choices), baseline_overrides(choices))
         self._run(job, on_update)
         return job
 
@@ -90,8 +91,9 @@ class Runner:
         t0 = time.perf_counter()
         try:
             jobs = []
+            configs = {"scenario": page_config(job.choices), "baseline": page_config(job.choices, job.choices.baseline)}
             for name, tokens in (("scenario", job.tokens), ("baseline", job.baseline_tokens)):
-                cfg = config_of(tokens)
+                cfg = configs[name]
                 folder = self.out / config_hash(cfg)[:16]
                 job.folders[name] = folder
                 if folder not in [j[2] for j in jobs]:  # the scenario is its own baseline: run it once
