@@ -5,6 +5,7 @@ works in a real browser (headless system Chromium driven by Playwright)."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -91,6 +92,7 @@ def page_run(tmp_path_factory):
     return job
 
 
+@pytest.mark.slow  # a subprocess: the command line itself
 def test_a_page_run_equals_the_command_line_with_its_override_line(page_run, tmp_path):
     cli = tmp_path / "cli"
     env = {**os.environ, "MPLBACKEND": "Agg"}
@@ -223,6 +225,7 @@ def test_the_page_runs_a_scenario_in_headless_chromium(server, tmp_path):
         assert page.locator(".view-scorecard_title img").count() == 1
         assert "T20-TRILLION" in page.content()
         assert line.split("python -m sim ", 1)[1].strip() in page.locator(".ran-line").inner_text()
+        folder = Path(page.locator(".run-folder").inner_text().strip())
         page.screenshot(path=str(shots / "dashboard_run.png"), full_page=True)
         # another lever value: the charts and the scorecard update
         va, card = _src(page, "va_view"), _src(page, "scorecard_title")
@@ -251,6 +254,15 @@ def test_the_page_runs_a_scenario_in_headless_chromium(server, tmp_path):
         browser.close()
     assert _not_blank(shots / "dashboard_run.png") > 0.02
     assert _not_blank(shots / "dashboard_sweep.png") > 0.02
+    # the line the page showed, run on the command line, gives the page's numbers exactly
+    cli = tmp_path / "cli"
+    args = shlex.split(line)[1:]  # python -m sim <overrides>
+    proc = subprocess.run(
+        [sys.executable, *args, f"hydra.run.dir={cli}"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for name in ("annual.parquet", "timeseries.parquet"):  # ensemble.size=1: the run folder itself
+        pd.testing.assert_frame_equal(pd.read_parquet(folder / "seed_0" / name), pd.read_parquet(cli / name))
 
 
 def _src(page, view: str) -> str:
