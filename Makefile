@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint baseline bench clean
+.PHONY: run test test-fast lint baseline bench dashboard clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} (pyenv: see .python-version)"'
@@ -35,6 +35,10 @@ lint: $(STAMP)
 # rewrite the stored baseline (tests/baseline/small_default.json) on purpose, after a change that moves results
 baseline: $(STAMP)
 	$(BIN)/python -m experiments.baseline --update
+
+# the scenario explorer in the browser: http://127.0.0.1:8765 (ARGS="--port 9000" for another port)
+dashboard: $(STAMP)
+	$(BIN)/python -m analysis.dashboard $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,mean,max,rounds -q $(ARGS)

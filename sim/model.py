@@ -8,9 +8,11 @@ import numpy as np
 
 from sim import basedata
 from sim.config import SimConfig, to_config
+from sim.errors import ConfigError
 from sim.kernel import phases
 from sim.kernel.agents import Firm, Institute, Talent
 from sim.kernel.build import build_world
+from sim.outputs.collect import data_collector
 from sim.outputs.measure import Recorder
 from sim.policy.apply import apply_policy, lever_rngs
 from sim.policy.registry import new_lever_state
@@ -30,9 +32,20 @@ def rng_streams(seed: int) -> dict[str, np.random.Generator]:
 class SEIModel(mesa.Model):
     """Shenzhen's strategic emerging industries, one step per quarter from scenario.start_year Q1."""
 
-    def __init__(self, cfg: SimConfig | dict | None = None, *, handles: bool = True, **overrides):
+    def __init__(self, cfg: SimConfig | dict | None = None, *, handles: bool = True, rng=None, **overrides):
         """Build the base-year world. ``handles=False`` skips Mesa agent handles altogether (batch
-        runs); talent rows get handles only where ``scale.talent_handles`` is true."""
+        runs); talent rows get handles only where ``scale.talent_handles`` is true.
+
+        ``rng`` is Mesa's seed keyword (``mesa.batch_run`` passes it): an integer is the run's
+        ``seed`` (the same run as ``seed=<rng>``), None leaves the config's seed. Keyword overrides
+        are config overrides (sim.config.to_config), e.g. ``scale="small"`` or
+        ``**{"policy.funding.grants.budget": 3e9}``."""
+        if rng is not None:
+            if isinstance(rng, bool) or not isinstance(rng, int | np.integer):
+                raise ConfigError(f"rng: SEIModel takes an integer seed (or None), got {rng!r}")
+            if "seed" in overrides and overrides["seed"] != int(rng):
+                raise ConfigError(f"rng={rng} and seed={overrides['seed']} disagree; give one of them")
+            overrides["seed"] = int(rng)
         cfg = cfg if isinstance(cfg, SimConfig) and not overrides else to_config(cfg, **overrides)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
@@ -52,6 +65,7 @@ class SEIModel(mesa.Model):
             self._handle_kinds.append(("talent", Talent))
         if handles:
             self._sync_handles()
+        self.datacollector = data_collector(self.recorder)  # Mesa's reporters, read from the recorder
 
     # -- Mesa handles --------------------------------------------------------------------------
     def _sync_handles(self, exited: dict[str, np.ndarray] | None = None) -> None:
@@ -94,6 +108,8 @@ class SEIModel(mesa.Model):
         insolvent = phases.finance(w)
         _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"])
         self.recorder.record(w, self.year, self.q)
+        self.datacollector.collect(self)
+        self.running = len(self.recorder.quarters) < self.n_quarters  # mesa.batch_run stops at the last quarter
 
         if self.handles:
             none = np.zeros(0, np.int64)

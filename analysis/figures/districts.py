@@ -138,15 +138,22 @@ def fig_districts(
     geojson: str | Path | None = None,
     id_property: str | None = None,
     lang: str = "en",
+    baseline=None,
 ):
     """Districts coloured by ``metric`` (default SEI output, 100m yuan/yr) in ``year``, or by its
     mean annual growth (``growth=True``, %/yr), mean over the runs of one scenario. Tile map by
     default; real polygons from ``geojson`` if given (see the module docstring).
-    ``fig.plot_data['districts']``: district_values (yuan/year or %/yr)."""
+    With ``baseline`` (a scenario label of ``by``) the map shows the effect: the scenario's value
+    minus the baseline's (mean over their runs; growth in percentage points).
+    ``fig.plot_data['districts']``: district_values (yuan/year or %/yr; the difference with ``baseline``)."""
     if metric not in METRICS:
         raise ValueError(f"metric: '{metric}' is not supported; allowed: {list(METRICS)}")
-    res, name, label = pick(as_results(results), scenario, by)
+    full = as_results(results)
+    res, name, label = pick(full, scenario, by)
     vals = district_values(res, metric, year, growth)
+    if baseline is not None:
+        base, _, _ = pick(full, baseline, by)
+        vals["value"] = vals["value"] - district_values(base, metric, year, growth)["value"]
     money = metric in ("output", "value_added") and not growth
     shown = vals["value"] / st.YUAN_UNIT if money else vals["value"]
     import matplotlib as mpl
@@ -228,10 +235,12 @@ def fig_districts(
             if growth
             else st.t("district_title", lang, metric=what, year=y1)
         )
+        if baseline is not None:
+            ax.set_title(f"{what} {y1}: {st.t('diff_title', lang, base=baseline)}")
         cap = (
             f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
             f"{f'Mean annual growth {y0}-{y1}' if growth else f'Annual {metric} in {y1}'} of the SEI "
-            f"firms located in each district, mean over runs; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
+            f"firms located in each district, mean over runs{f', minus the same for {name}={baseline}' if baseline is not None else ''}; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
         )
         st.caption(fig, cap)
     attach(fig, districts=vals)
