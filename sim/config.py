@@ -17,11 +17,12 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.basedata import load as load_basedata
+from sim.configkeys import refuse_unknown
 from sim.errors import ConfigError, check
-from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter
+from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter, quarter_index
 from sim.outputs.evaluation import validate_targets
 from sim.outputs.targets import TargetsConfig
-from sim.params import CalibrationConfig, EconomyParams, ScaleConfig, ScenarioConfig, check_params
+from sim.params import CalibrationConfig, EconomyParams, ScaleConfig, ScenarioConfig, check_params, warn_implausible
 from sim.policy.config import PolicyConfig
 from sim.policy.validate import validate_policy
 
@@ -113,14 +114,20 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     try:
         base = OmegaConf.structured(SimConfig)
         if cfg is None:
-            base = OmegaConf.merge(base, OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()])))
+            composed = OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()]))
+            refuse_unknown(composed, base)
+            base = OmegaConf.merge(base, composed)
         else:
+            if not isinstance(cfg, SimConfig):
+                given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
+                refuse_unknown({k: v for k, v in dict(given).items() if k != "hydra"}, base)  # type: ignore[arg-type]
             if groups:
                 raise ConfigError(
                     f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)"
                 )
             base = OmegaConf.merge(base, OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
         for k, v in values.items():
+            refuse_unknown(_nested(k, v), base)
             base = OmegaConf.merge(base, _nested(k, v))
         obj = OmegaConf.to_object(base)
     except ConfigError:
@@ -243,6 +250,28 @@ def validate(cfg: SimConfig) -> None:
     for k, v in trend.items():
         check(-0.5 < v < 1.0, f"calibration.demand_trend.{k}", f"must be an annual growth rate in (-0.5, 1.0), got {v}")
     _validate_params(cfg.params)
+    _validate_run(cfg)
+    warn_implausible(cfg.params, "params")
+
+
+SEED_MAX = 2**63 - 1  # seeds are stored as int64 (manifests, parquet tables); numpy's SeedSequence needs >= 0
+
+
+def _validate_run(cfg: SimConfig) -> None:
+    """The seeds and the targets' counting start against the run."""
+    last = cfg.seed + cfg.ensemble.size - 1
+    check(
+        isinstance(cfg.seed, int) and 0 <= cfg.seed and last <= SEED_MAX,
+        "seed",
+        f"must be a whole number in [0, {SEED_MAX}] (with seed + ensemble.size - 1 in range too), got {cfg.seed}",
+    )
+    sc, ps = cfg.scenario, str(cfg.targets.plan_start)
+    lo, hi = sc.start_year * 4, sc.end_year * 4 + 3
+    check(
+        lo <= quarter_index(ps) <= hi,
+        "targets.plan_start",
+        f"({ps}) must lie inside the run {sc.start_year}Q1-{sc.end_year}Q4, else every count from it is 0",
+    )
 
 
 # config nodes that do not change a run's results (how many seeds or workers, what is printed)
