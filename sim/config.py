@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.basedata import load as load_basedata
 from sim.configkeys import refuse_unknown
+from sim.datafiles import check_data_files
 from sim.errors import ConfigError, check
 from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter, quarter_index
 from sim.outputs.evaluation import validate_targets
@@ -238,7 +239,11 @@ def validate(cfg: SimConfig) -> None:
             "output.snapshot_years",
             f"year {y} is outside the run {sc.start_year}-{sc.end_year}",
         )
-    subfields = load_basedata().subfield_ids
+    check_data_files()
+    try:
+        subfields = load_basedata().subfield_ids
+    except (ValueError, KeyError, IndexError, OSError) as exc:
+        raise ConfigError(f"the data of sim/data/ cannot be loaded: {type(exc).__name__}: {exc}") from None
     validate_policy(cfg.policy, sc.start_year, sc.end_year, subfields, check)
     validate_targets(cfg.targets, subfields, check)
     check(cfg.ensemble.size >= 1, "ensemble.size", f"must be a whole number >= 1 (runs), got {cfg.ensemble.size}")

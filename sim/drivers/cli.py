@@ -21,6 +21,7 @@ from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, ConfigError, register_configs, to_config
 from sim.drivers.ensemble import run_ensemble
+from sim.drivers.guard import check_argv, check_config
 from sim.drivers.run import run
 from sim.drivers.sweep import LAST_SWEEP, run_job
 from sim.outputs.scorecard import format_ensemble, format_run
@@ -31,7 +32,11 @@ VA_TITLE = "SEI value added by industry, 100m yuan (亿元), current prices"
 
 
 def _single(sim_cfg, out: Path) -> None:
-    res = run(sim_cfg, out)
+    try:
+        res = run(sim_cfg, out)
+    except Exception as exc:  # the manifest says failed with the error and the traceback
+        print(f"error: the run failed: {type(exc).__name__}: {exc} (see {out / 'manifest.json'})", file=sys.stderr)
+        raise SystemExit(1) from None
     if sim_cfg.output.print_summary:
         print(
             format_summary(
@@ -98,6 +103,7 @@ def _app(cfg: DictConfig) -> None:
         return
     try:
         sim_cfg = to_config(cfg)
+        check_config(sim_cfg)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -111,6 +117,11 @@ def _app(cfg: DictConfig) -> None:
 
 def main() -> None:
     register_configs()
+    try:
+        check_argv(sys.argv[1:])  # before Hydra creates the output folder
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     _app()
     if LAST_SWEEP.get("counts", {}).get("failed"):  # a sweep with failed jobs: the others are written
         raise SystemExit(1)

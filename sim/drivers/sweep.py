@@ -29,6 +29,7 @@ from omegaconf import DictConfig
 
 from sim.config import ConfigError, compose, to_config
 from sim.drivers.ensemble import run_ensemble, run_folder
+from sim.drivers.guard import check_config
 from sim.io import write_json
 
 log = logging.getLogger("sim.drivers.sweep")
@@ -53,6 +54,7 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
     sim_cfg = None
     try:
         sim_cfg = to_config(cfg)
+        check_config(sim_cfg)
         if sim_cfg.ensemble.size == 1:
             results = [run_folder(sim_cfg, out, meta)]
         else:
@@ -128,7 +130,7 @@ def validate_jobs(jobs: list[list[str]]) -> list[str]:
     errors = []
     for k in covering_jobs(jobs):
         try:
-            to_config(compose(jobs[k]))
+            check_config(to_config(compose(jobs[k])))
         except ConfigError as exc:
             errors.append(f"job {k} ({' '.join(jobs[k])}): {exc}")
     return errors
