@@ -10,6 +10,7 @@ without rerunning it (``run(..., resume=True)``)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 import traceback
@@ -114,6 +115,7 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         "policy": cfg.policy.name,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "status": "running",
+        "pid": os.getpid(),  # the process running it: an ensemble tells a seed of a dead worker by it
         **(meta or {}),
     }
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None

@@ -28,6 +28,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, compose, to_config
+from sim.drivers import lock
 from sim.drivers.ensemble import run_ensemble, run_folder
 from sim.drivers.guard import check_config
 from sim.io import write_json
@@ -201,6 +202,11 @@ class SweepMonitor(Callback):
             jobs = None
         self.total = None if jobs is None else len(jobs)
         errors = validate_jobs(jobs) if jobs else []
+        if not errors:
+            try:  # one sweep per folder at a time (sim.drivers.lock)
+                lock.acquire(self.dir)
+            except ConfigError as exc:
+                errors = [str(exc)]
         if errors:  # bad input: refuse the sweep before any job starts
             for e in errors:
                 print(f"error: {e}", file=sys.stderr)
@@ -254,3 +260,4 @@ class SweepMonitor(Callback):
                 flush=True,
             )
         LAST_SWEEP.update(summary)
+        lock.release(self.dir)
