@@ -24,6 +24,7 @@ from sim.drivers.ensemble import run_ensemble
 from sim.drivers.guard import check_argv, check_config
 from sim.drivers.run import run
 from sim.drivers.sweep import LAST_SWEEP, run_job
+from sim.outputs.budget import budget_table, format_budget
 from sim.outputs.scorecard import format_ensemble, format_run
 from sim.outputs.summary import format_summary, format_va_table
 
@@ -46,6 +47,8 @@ def _single(sim_cfg, out: Path) -> None:
         )
         print()
         print(format_run(res.scorecard))
+        print()
+        print(format_budget(budget_table(sim_cfg.policy, res.annual)))
         print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
 
 
@@ -72,6 +75,10 @@ def _ensemble(sim_cfg, out: Path) -> int:
                 f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target",
             )
         )
+        budget = ens.budget_mean()
+        if budget is not None:
+            print()
+            print(format_budget(budget, f"Lever budgets beside spending, 100m yuan (亿元), mean of {ok} runs"))
         print(
             f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
             f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)"

@@ -30,6 +30,7 @@ import pandas as pd
 from sim.config import SimConfig
 from sim.drivers.run import completed, run
 from sim.io import atomic_write, write_json
+from sim.outputs.budget import budget_table
 from sim.outputs.evaluation import definitions
 from sim.outputs.scorecard import summarise, tidy
 from sim.outputs.summary import value_added_table
@@ -45,6 +46,7 @@ class SeedResult:
     scorecard: dict | None = None
     va_table: pd.DataFrame | None = None  # sim.outputs.summary.value_added_table
     error: str | None = None
+    budget: pd.DataFrame | None = None  # sim.outputs.budget.budget_table: each lever's budget beside its spending
 
 
 @dataclass
@@ -76,6 +78,13 @@ class EnsembleResult:
             return None
         med = pd.concat(tabs).groupby(level=0, sort=False).median()
         return med.reindex(tabs[0].index)[tabs[0].columns]
+
+    def budget_mean(self) -> pd.DataFrame | None:
+        """sim.outputs.budget.budget_table, the mean over complete runs."""
+        tabs = [r.budget for r in self.results if r.budget is not None and not r.budget.empty]
+        if not tabs:
+            return None
+        return pd.concat(tabs).groupby(level=0, sort=False).mean().reindex(tabs[0].index)
 
 
 def ensemble_seeds(cfg: SimConfig) -> list[int]:
@@ -118,7 +127,9 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
     of the same config already in ``d`` is read, not rerun (``manifest["resumed"]`` is True)."""
     done = completed(cfg, d) if resume and d is not None else None
     if d is not None and done is not None:
-        return load_seed(d, done)
+        loaded = load_seed(d, done)
+        loaded.budget = budget_table(cfg.policy, pd.read_parquet(d / "annual.parquet"))
+        return loaded
     try:
         res = run(cfg, d, handles=False, meta=meta)
     except Exception as exc:
@@ -132,7 +143,12 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
             manifest = json.loads((d / "manifest.json").read_text())
         return SeedResult(seed=cfg.seed, status="failed", manifest=manifest, error=str(manifest.get("error")))
     return SeedResult(
-        seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard, va_table=_va_table(res.annual)
+        seed=cfg.seed,
+        status="complete",
+        manifest=res.manifest,
+        scorecard=res.scorecard,
+        va_table=_va_table(res.annual),
+        budget=budget_table(cfg.policy, res.annual),
     )
 
 
