@@ -195,3 +195,40 @@ def test_two_concurrent_sweeps_never_share_a_folder(tmp_path):
     for j in ("0", "1"):
         m = json.loads((d / j / "manifest.json").read_text())
         assert m["seed"] == int(j) and m["status"] == "complete"
+
+
+def _outcomes(d: Path) -> pd.DataFrame:
+    rows = []
+    for j in sorted(p.name for p in d.iterdir() if p.name.isdigit()):
+        a = pd.read_parquet(d / j / "annual.parquet")
+        rows.append(a.assign(job=j))
+    return pd.concat(rows).sort_values(["job", "year", "industry", "district", "metric"]).reset_index(drop=True)
+
+
+@pytest.mark.slow
+def test_a_killed_launcher_resumes_to_the_undisturbed_results(tmp_path):
+    args = ["-m", "scale=small", "seed=0,1,2", "ensemble.size=1", "scenario.end_year=2019", "hydra/launcher=basic"]
+    ref = tmp_path / "ref"
+    p = _cli(*args, f"hydra.sweep.dir={ref}")
+    assert p.returncode == 0, p.stderr[-2000:]
+    d = tmp_path / "killed"
+    slow = "import time, sim.model\n_s = sim.model.SEIModel.step\nsim.model.SEIModel.step = lambda m: (time.sleep(1), _s(m))"
+    first = subprocess.Popen(
+        [sys.executable, "-c", f"{slow}\nfrom sim.__main__ import main\nmain()", *args, f"hydra.sweep.dir={d}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    t0 = time.time()
+    while not (d / "0" / "job.json").exists() and time.time() - t0 < 180:
+        time.sleep(0.1)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert (d / lock.LOCK_FILE).exists()  # the killed sweep left its lock
+    assert not (d / "sweep.json").exists()  # and reported nothing
+    again = _cli(*args, f"hydra.sweep.dir={d}")
+    assert again.returncode == 0, again.stderr[-2000:]
+    status = {j: json.loads((d / j / "job.json").read_text())["status"] for j in ("0", "1", "2")}
+    assert status["0"] == "skipped" and status["2"] == "complete", status
+    assert json.loads((d / "sweep.json").read_text())["counts"]["failed"] == 0
+    pd.testing.assert_frame_equal(_outcomes(d), _outcomes(ref))
