@@ -232,3 +232,50 @@ def test_a_killed_launcher_resumes_to_the_undisturbed_results(tmp_path):
     assert status["0"] == "skipped" and status["2"] == "complete", status
     assert json.loads((d / "sweep.json").read_text())["counts"]["failed"] == 0
     pd.testing.assert_frame_equal(_outcomes(d), _outcomes(ref))
+
+
+def _kill_a_sweep_worker(d: Path, launcher_pid: int, timeout: float = 180) -> tuple[str, int]:
+    """Kill -9 the worker process running the first job seen running in sweep folder ``d``."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        for m in sorted(d.glob("*/manifest.json")):
+            try:
+                man = json.loads(m.read_text())
+            except (OSError, ValueError):
+                continue
+            if man.get("status") == "running" and man.get("pid") not in (None, launcher_pid):
+                os.kill(man["pid"], signal.SIGKILL)
+                return m.parent.name, man["pid"]
+        time.sleep(0.05)
+    raise AssertionError("no job was seen running")
+
+
+@pytest.mark.slow
+def test_a_dead_joblib_worker_costs_only_its_jobs_and_a_rerun_redoes_them(tmp_path):
+    args = ["-m", "scale=small", "seed=0,1,2,3,4,5", "ensemble.size=1", "scenario.end_year=2019"]
+    ref = tmp_path / "ref"
+    p = _cli(*args, "hydra/launcher=basic", f"hydra.sweep.dir={ref}")
+    assert p.returncode == 0, p.stderr[-2000:]
+    d = tmp_path / "killed"
+    slow = "import time, sim.model\n_s = sim.model.SEIModel.step\nsim.model.SEIModel.step = lambda m: (time.sleep(1), _s(m))"
+    sweep = subprocess.Popen(
+        [sys.executable, "-c", f"{slow}\nfrom sim.__main__ import main\nmain()", *args, "hydra.launcher.n_jobs=2",
+         f"hydra.sweep.dir={d}"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    victim, _pid = _kill_a_sweep_worker(d, sweep.pid)
+    _, err = sweep.communicate(timeout=600)
+    assert sweep.returncode == 1, err[-3000:]  # failed jobs: exit 1, never a false success
+    summary = json.loads((d / "sweep.json").read_text())  # the sweep went on to its end
+    failed = {r["folder"] for r in summary["failed"]}
+    assert victim in failed and len(failed) <= 2  # the killed job, and at most the one beside it in the pool
+    assert summary["counts"]["complete"] == 6 - len(failed)
+    for j in failed:  # nothing reports success falsely (a job killed before its run began has no manifest)
+        m = d / j / "manifest.json"
+        assert not m.exists() or json.loads(m.read_text())["status"] == "failed"
+        assert json.loads((d / j / "job.json").read_text())["status"] == "failed"
+    again = _cli(*args, f"hydra.sweep.dir={d}")  # a rerun redoes the failed jobs only
+    assert again.returncode == 0, again.stderr[-2000:]
+    status = {j: json.loads((d / str(j) / "job.json").read_text())["status"] for j in range(6)}
+    assert {j for j, s in status.items() if s == "complete"} == {int(j) for j in failed}
+    pd.testing.assert_frame_equal(_outcomes(d), _outcomes(ref))
