@@ -37,7 +37,10 @@ def _walk_numbers(obj, key: str, check: Callable[[bool, str, str], None]) -> Non
             _walk_numbers(v, k, check)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             check(math.isfinite(v) and v >= 0, k, f"must be a finite number >= 0, got {v}")
-            if is_fraction(f.name):
+            spec = f.metadata.get("spec")  # declared with sim.params.spec.param: its bounds
+            if spec is not None:
+                check(spec.admits(float(v)), k, f"must be in {spec.bounds} ({spec.unit}), got {v}")
+            elif is_fraction(f.name):
                 check(v <= 1, k, f"must be a share or rate in [0, 1], got {v}")
         elif isinstance(v, list):
             for i, x in enumerate(v):
