@@ -8,20 +8,24 @@ runs before any work starts and names the offending key and the allowed values.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.basedata import load as load_basedata
+from sim.configkeys import refuse_unknown
+from sim.datafiles import check_data_files
 from sim.errors import ConfigError, check
-from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter
+from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter, quarter_index
 from sim.outputs.evaluation import validate_targets
 from sim.outputs.targets import TargetsConfig
-from sim.params import CalibrationConfig, EconomyParams, ScaleConfig, ScenarioConfig, check_params
+from sim.params import CalibrationConfig, EconomyParams, ScaleConfig, ScenarioConfig, check_params, warn_implausible
 from sim.policy.config import PolicyConfig
 from sim.policy.validate import validate_policy
 
@@ -99,6 +103,16 @@ def _nested(key: str, value: Any) -> dict:
     return out
 
 
+@lru_cache(maxsize=1)
+def _schema_template() -> DictConfig:
+    return OmegaConf.structured(SimConfig)
+
+
+def _schema() -> DictConfig:
+    """A fresh structured SimConfig node (a copy of one built once: building it takes ~0.2 s)."""
+    return copy.deepcopy(_schema_template())
+
+
 def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     """A validated SimConfig.
 
@@ -111,16 +125,22 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     groups = {k: v for k, v in overrides.items() if k in CONFIG_GROUPS and isinstance(v, str)}
     values = {k: v for k, v in overrides.items() if k not in groups}
     try:
-        base = OmegaConf.structured(SimConfig)
+        base: Any = _schema()
         if cfg is None:
-            base = OmegaConf.merge(base, OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()])))
+            composed = OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()]))
+            refuse_unknown(composed, base)
+            base = OmegaConf.merge(base, composed)
         else:
+            if not isinstance(cfg, SimConfig):
+                given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
+                refuse_unknown({k: v for k, v in dict(given).items() if k != "hydra"}, base)  # type: ignore[arg-type]
             if groups:
                 raise ConfigError(
                     f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)"
                 )
             base = OmegaConf.merge(base, OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
         for k, v in values.items():
+            refuse_unknown(_nested(k, v), base)
             base = OmegaConf.merge(base, _nested(k, v))
         obj = OmegaConf.to_object(base)
     except ConfigError:
@@ -236,7 +256,11 @@ def validate(cfg: SimConfig) -> None:
             "output.snapshot_years",
             f"year {y} is outside the run {sc.start_year}-{sc.end_year}",
         )
-    subfields = load_basedata().subfield_ids
+    check_data_files()
+    try:
+        subfields = load_basedata().subfield_ids
+    except (ValueError, KeyError, IndexError, OSError) as exc:
+        raise ConfigError(f"the data of sim/data/ cannot be loaded: {type(exc).__name__}: {exc}") from None
     validate_policy(cfg.policy, sc.start_year, sc.end_year, subfields, check)
     validate_targets(cfg.targets, subfields, check)
     check(cfg.ensemble.size >= 1, "ensemble.size", f"must be a whole number >= 1 (runs), got {cfg.ensemble.size}")
@@ -248,6 +272,28 @@ def validate(cfg: SimConfig) -> None:
     for k, v in trend.items():
         check(-0.5 < v < 1.0, f"calibration.demand_trend.{k}", f"must be an annual growth rate in (-0.5, 1.0), got {v}")
     _validate_params(cfg.params)
+    _validate_run(cfg)
+    warn_implausible(cfg.params, "params")
+
+
+SEED_MAX = 2**63 - 1  # seeds are stored as int64 (manifests, parquet tables); numpy's SeedSequence needs >= 0
+
+
+def _validate_run(cfg: SimConfig) -> None:
+    """The seeds and the targets' counting start against the run."""
+    last = cfg.seed + cfg.ensemble.size - 1
+    check(
+        isinstance(cfg.seed, int) and 0 <= cfg.seed and last <= SEED_MAX,
+        "seed",
+        f"must be a whole number in [0, {SEED_MAX}] (with seed + ensemble.size - 1 in range too), got {cfg.seed}",
+    )
+    sc, ps = cfg.scenario, str(cfg.targets.plan_start)
+    lo, hi = sc.start_year * 4, sc.end_year * 4 + 3
+    check(
+        lo <= quarter_index(ps) <= hi,
+        "targets.plan_start",
+        f"({ps}) must lie inside the run {sc.start_year}Q1-{sc.end_year}Q4, else every count from it is 0",
+    )
 
 
 # config nodes that do not change a run's results (how many seeds or workers, what is printed)

@@ -29,3 +29,19 @@ def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
 
 def write_json(path: Path, obj: Any) -> None:
     atomic_write(path, lambda p: p.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"))
+
+
+def clean_tmp(folder: Path) -> list[Path]:
+    """Remove the temporary files of writes interrupted by a kill (``.<name>.<random>.tmp`` of
+    atomic_write) from ``folder``; returns them. Call it when a run starts or resumes there."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    gone = []
+    for p in folder.glob(".*.tmp"):
+        try:
+            p.unlink()
+            gone.append(p)
+        except OSError:
+            pass
+    return gone

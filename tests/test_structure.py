@@ -79,8 +79,8 @@ def test_no_import_cycle_in_sim():
 
 # Layers from the bottom: a module may import its own layer and the layers below, never above.
 LAYERS = [
-    ("sim.errors", "sim.ids", "sim.sampling", "sim.io"),
-    ("sim.params", "sim.basedata"),
+    ("sim.errors", "sim.ids", "sim.sampling", "sim.io", "sim.configkeys"),
+    ("sim.params", "sim.basedata", "sim.datafiles"),
     ("sim.economy",),
     ("sim.kernel",),
     ("sim.policy",),

@@ -21,8 +21,10 @@ from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, ConfigError, register_configs, to_config
 from sim.drivers.ensemble import run_ensemble
+from sim.drivers.guard import check_argv, check_config
 from sim.drivers.run import run
 from sim.drivers.sweep import LAST_SWEEP, run_job
+from sim.outputs.budget import budget_table, format_budget
 from sim.outputs.scorecard import format_ensemble, format_run
 from sim.outputs.summary import format_summary, format_va_table
 
@@ -31,7 +33,11 @@ VA_TITLE = "SEI value added by industry, 100m yuan (亿元), current prices"
 
 
 def _single(sim_cfg, out: Path) -> None:
-    res = run(sim_cfg, out)
+    try:
+        res = run(sim_cfg, out)
+    except Exception as exc:  # the manifest says failed with the error and the traceback
+        print(f"error: the run failed: {type(exc).__name__}: {exc} (see {out / 'manifest.json'})", file=sys.stderr)
+        raise SystemExit(1) from None
     if sim_cfg.output.print_summary:
         print(
             format_summary(
@@ -41,6 +47,8 @@ def _single(sim_cfg, out: Path) -> None:
         )
         print()
         print(format_run(res.scorecard))
+        print()
+        print(format_budget(budget_table(sim_cfg.policy, res.annual)))
         print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
 
 
@@ -67,6 +75,10 @@ def _ensemble(sim_cfg, out: Path) -> int:
                 f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target",
             )
         )
+        budget = ens.budget_mean()
+        if budget is not None:
+            print()
+            print(format_budget(budget, f"Lever budgets beside spending, 100m yuan (亿元), mean of {ok} runs"))
         print(
             f"run folder: {out}  (seed_<seed>/ per run; {len(seeds)} runs on {ens.workers} worker"
             f"{'s' if ens.workers > 1 else ''}, wall time {ens.wall_time_s:.2f} s)"
@@ -98,6 +110,7 @@ def _app(cfg: DictConfig) -> None:
         return
     try:
         sim_cfg = to_config(cfg)
+        check_config(sim_cfg)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -111,6 +124,11 @@ def _app(cfg: DictConfig) -> None:
 
 def main() -> None:
     register_configs()
+    try:
+        check_argv(sys.argv[1:])  # before Hydra creates the output folder
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     _app()
     if LAST_SWEEP.get("counts", {}).get("failed"):  # a sweep with failed jobs: the others are written
         raise SystemExit(1)

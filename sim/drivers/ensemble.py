@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import signal
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +30,7 @@ import pandas as pd
 from sim.config import SimConfig
 from sim.drivers.run import completed, run
 from sim.io import atomic_write, write_json
+from sim.outputs.budget import budget_table
 from sim.outputs.evaluation import definitions
 from sim.outputs.scorecard import summarise, tidy
 from sim.outputs.summary import value_added_table
@@ -43,6 +46,7 @@ class SeedResult:
     scorecard: dict | None = None
     va_table: pd.DataFrame | None = None  # sim.outputs.summary.value_added_table
     error: str | None = None
+    budget: pd.DataFrame | None = None  # sim.outputs.budget.budget_table: each lever's budget beside its spending
 
 
 @dataclass
@@ -74,6 +78,13 @@ class EnsembleResult:
             return None
         med = pd.concat(tabs).groupby(level=0, sort=False).median()
         return med.reindex(tabs[0].index)[tabs[0].columns]
+
+    def budget_mean(self) -> pd.DataFrame | None:
+        """sim.outputs.budget.budget_table, the mean over complete runs."""
+        tabs = [r.budget for r in self.results if r.budget is not None and not r.budget.empty]
+        if not tabs:
+            return None
+        return pd.concat(tabs).groupby(level=0, sort=False).mean().reindex(tabs[0].index)
 
 
 def ensemble_seeds(cfg: SimConfig) -> list[int]:
@@ -116,7 +127,9 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
     of the same config already in ``d`` is read, not rerun (``manifest["resumed"]`` is True)."""
     done = completed(cfg, d) if resume and d is not None else None
     if d is not None and done is not None:
-        return load_seed(d, done)
+        loaded = load_seed(d, done)
+        loaded.budget = budget_table(cfg.policy, pd.read_parquet(d / "annual.parquet"))
+        return loaded
     try:
         res = run(cfg, d, handles=False, meta=meta)
     except Exception as exc:
@@ -130,7 +143,12 @@ def run_folder(cfg: SimConfig, d: Path | None, meta: dict | None = None, *, resu
             manifest = json.loads((d / "manifest.json").read_text())
         return SeedResult(seed=cfg.seed, status="failed", manifest=manifest, error=str(manifest.get("error")))
     return SeedResult(
-        seed=cfg.seed, status="complete", manifest=res.manifest, scorecard=res.scorecard, va_table=_va_table(res.annual)
+        seed=cfg.seed,
+        status="complete",
+        manifest=res.manifest,
+        scorecard=res.scorecard,
+        va_table=_va_table(res.annual),
+        budget=budget_table(cfg.policy, res.annual),
     )
 
 
@@ -155,36 +173,79 @@ def _run_seed_job(job: tuple) -> SeedResult:
     return run_seed(*job)
 
 
+MAX_POOL_ROUNDS = 3  # fresh pools after a worker died, before the seeds left are recorded failed
+
+
 def run_many(jobs: list[tuple], workers: int) -> list[SeedResult]:
-    """Run (cfg, seed, out_dir[, meta]) jobs, in order, in-process (workers = 1) or in a process pool."""
+    """Run (cfg, seed, out_dir[, meta]) jobs, in order, in-process (workers = 1) or in a process pool.
+    A worker that dies (killed, out of memory) costs only the seed it was running: the pool breaks,
+    the seeds it had not finished that were not running in the dead process go to a fresh pool."""
     if workers <= 1 or len(jobs) <= 1:
         return [_run_seed_job(j) for j in jobs]
     saved = {v: os.environ.get(v) for v in THREAD_VARS}
     for v in THREAD_VARS:  # inherited by the spawned workers before they import numpy
         os.environ[v] = "1"
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
-            futures = [ex.submit(_run_seed_job, j) for j in jobs]
-            out = []
-            for (_cfg, seed, *_), fut in zip(jobs, futures):
-                try:
-                    out.append(fut.result())
-                except Exception as exc:  # the worker process itself died (e.g. out of memory)
-                    out.append(
-                        SeedResult(
-                            seed=seed,
-                            status="failed",
-                            error=f"{type(exc).__name__}: {exc}",
-                            manifest={"seed": seed, "status": "failed", "error": f"{type(exc).__name__}: {exc}"},
-                        )
-                    )
-            return out
+        done: dict[int, SeedResult] = {}
+        todo = list(range(len(jobs)))
+        for _ in range(MAX_POOL_ROUNDS):
+            if not todo:
+                break
+            todo = _pool_round(jobs, todo, workers, done)
+        for k in todo:  # the pool kept breaking: give up on these seeds
+            done[k] = _dead_worker_result(jobs[k][1], BrokenProcessPool(f"{MAX_POOL_ROUNDS} pools broke"))
+        return [done[k] for k in range(len(jobs))]
     finally:
         for v, val in saved.items():
             if val is None:
                 os.environ.pop(v, None)
             else:
                 os.environ[v] = val
+
+
+def _dead_worker_result(seed: int, exc: BaseException) -> SeedResult:
+    error = f"{type(exc).__name__}: {exc} (its worker process died)"
+    return SeedResult(
+        seed=seed, status="failed", error=error, manifest={"seed": seed, "status": "failed", "error": error}
+    )
+
+
+def _running_pid(job: tuple) -> int | None:
+    """The pid in the manifest of a seed that started (status running) in its folder, else None."""
+    out = job[2] if len(job) > 2 else None
+    if out is None:
+        return None
+    try:
+        m = json.loads((seed_dir(out, job[1]) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return int(m["pid"]) if m.get("status") == "running" and "pid" in m else None
+
+
+def _pool_round(jobs: list[tuple], todo: list[int], workers: int, done: dict[int, SeedResult]) -> list[int]:
+    """Run jobs ``todo`` in one pool into ``done``; the jobs to run again in a fresh pool (none
+    unless a worker died: then those that had not started, or whose worker was not the dead one)."""
+    retry: list[int] = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn")) as ex:
+        futures = {k: ex.submit(_run_seed_job, jobs[k]) for k in todo}
+        procs = dict(getattr(ex, "_processes", None) or {})
+        broken: list[tuple[int, BaseException]] = []
+        for k, fut in futures.items():
+            try:
+                done[k] = fut.result()
+            except BrokenProcessPool as broke:
+                broken.append((k, broke))
+            except Exception as other:  # pickling or another error outside the run
+                done[k] = _dead_worker_result(jobs[k][1], other)
+    # the pool killed its other workers with SIGTERM; the dead one ended otherwise (SIGKILL, OOM)
+    dead = {pid for pid, p in procs.items() if p.exitcode not in (None, 0, -signal.SIGTERM)}
+    for k, err in broken:
+        pid = _running_pid(jobs[k])
+        if pid is not None and (pid in dead or not dead):
+            done[k] = _dead_worker_result(jobs[k][1], err)
+        else:
+            retry.append(k)
+    return retry
 
 
 def run_ensemble(

@@ -10,6 +10,7 @@ without rerunning it (``run(..., resume=True)``)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 import traceback
@@ -23,7 +24,7 @@ import pandas as pd
 import sim
 from sim.config import SimConfig, config_hash
 from sim.ids import DISTRICTS, INDUSTRIES
-from sim.io import atomic_write, write_json
+from sim.io import atomic_write, clean_tmp, write_json
 from sim.model import SEIModel
 from sim.outputs.network import link_flows
 from sim.outputs.scorecard import run_scorecard
@@ -114,13 +115,15 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         "policy": cfg.policy.name,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "status": "running",
+        "pid": os.getpid(),  # the process running it: an ensemble tells a seed of a dead worker by it
         **(meta or {}),
     }
     out = Path(out_dir) if out_dir is not None and cfg.output.write else None
-    if out is not None:
-        write_json(out / "manifest.json", manifest)
     t0 = time.perf_counter()
     try:
+        if out is not None:
+            clean_tmp(out)
+            write_json(out / "manifest.json", manifest)
         model = SEIModel(cfg, handles=handles)
         t_build = time.perf_counter() - t0
         for _ in range(model.n_quarters):
@@ -132,7 +135,10 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         subfields = model.recorder.subfield_frame()
         card = run_scorecard(cfg, model.recorder)
         facts = check_run(model)
-    except BaseException as exc:
+        _complete(manifest, model, card, facts, t0, t_build)
+        if out is not None:
+            _write_outputs(out, ts, annual, subfields, card, facts, manifest)
+    except BaseException as exc:  # a crash of the model or a failed write (disk full): the manifest says failed
         manifest.update(
             status="failed",
             error=f"{type(exc).__name__}: {exc}",
@@ -140,8 +146,23 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
             wall_time_s=round(time.perf_counter() - t0, 3),
         )
         if out is not None:
-            write_json(out / "manifest.json", manifest)
+            try:
+                write_json(out / "manifest.json", manifest)
+            except OSError:  # the disk is full: the manifest keeps "running", never "complete"
+                pass
         raise
+    return RunResult(
+        model=model,
+        timeseries=ts,
+        manifest=manifest,
+        subfields=subfields,
+        scorecard=card,
+        annual=annual,
+        stylized_facts=facts,
+    )
+
+
+def _complete(manifest: dict, model: SEIModel, card: dict, facts: list[dict], t0: float, t_build: float) -> None:
     manifest.update(
         status="complete",
         wall_time_s=round(time.perf_counter() - t0, 3),
@@ -154,19 +175,13 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
         stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")},
     )
-    if out is not None:
-        atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
-        atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
-        atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
-        write_json(out / "scorecard.json", card)
-        write_json(out / "stylized_facts.json", facts)
-        write_json(out / "manifest.json", manifest)
-    return RunResult(
-        model=model,
-        timeseries=ts,
-        manifest=manifest,
-        subfields=subfields,
-        scorecard=card,
-        annual=annual,
-        stylized_facts=facts,
-    )
+
+
+def _write_outputs(out: Path, ts, annual, subfields, card: dict, facts: list[dict], manifest: dict) -> None:
+    """The run's files; the manifest saying "complete" last, only once every other file is written."""
+    atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+    atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
+    atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
+    write_json(out / "scorecard.json", card)
+    write_json(out / "stylized_facts.json", facts)
+    write_json(out / "manifest.json", manifest)

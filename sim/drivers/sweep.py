@@ -28,7 +28,9 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, compose, to_config
+from sim.drivers import lock
 from sim.drivers.ensemble import run_ensemble, run_folder
+from sim.drivers.guard import check_config
 from sim.io import write_json
 
 log = logging.getLogger("sim.drivers.sweep")
@@ -53,6 +55,7 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
     sim_cfg = None
     try:
         sim_cfg = to_config(cfg)
+        check_config(sim_cfg)
         if sim_cfg.ensemble.size == 1:
             results = [run_folder(sim_cfg, out, meta)]
         else:
@@ -128,7 +131,7 @@ def validate_jobs(jobs: list[list[str]]) -> list[str]:
     errors = []
     for k in covering_jobs(jobs):
         try:
-            to_config(compose(jobs[k]))
+            check_config(to_config(compose(jobs[k])))
         except ConfigError as exc:
             errors.append(f"job {k} ({' '.join(jobs[k])}): {exc}")
     return errors
@@ -199,6 +202,11 @@ class SweepMonitor(Callback):
             jobs = None
         self.total = None if jobs is None else len(jobs)
         errors = validate_jobs(jobs) if jobs else []
+        if not errors:
+            try:  # one sweep per folder at a time (sim.drivers.lock)
+                lock.acquire(self.dir)
+            except ConfigError as exc:
+                errors = [str(exc)]
         if errors:  # bad input: refuse the sweep before any job starts
             for e in errors:
                 print(f"error: {e}", file=sys.stderr)
@@ -252,3 +260,4 @@ class SweepMonitor(Callback):
                 flush=True,
             )
         LAST_SWEEP.update(summary)
+        lock.release(self.dir)

@@ -13,6 +13,7 @@ from sim.errors import ConfigError
 from sim.ids import INDUSTRIES, QUARTER_RE
 from sim.outputs.metrics import METRICS, NotAvailable, RunMeasures
 from sim.outputs.targets import TARGET_BY_ID, TARGETS, Target
+from sim.params.spec import check_params
 
 REL_TOL = 1e-9  # relative tolerance of the comparison with a threshold
 
@@ -22,6 +23,7 @@ REL_TOL = 1e-9  # relative tolerance of the comparison with a threshold
 # ---------------------------------------------------------------------------------------------
 def validate_targets(tc, subfield_ids: tuple[str, ...], check: Callable[[bool, str, str], None]) -> None:
     """Refuse unknown targets, unknown metrics, negative thresholds and bad definitions, naming the key."""
+    check_params(tc, "targets", check)  # the declared bounds (sim.outputs.targets)
     for tid, s in tc.settings.items():
         check(
             tid in TARGET_BY_ID,

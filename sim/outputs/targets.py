@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sim.params.spec import param
+
 QUANTITATIVE, PROXY = "quantitative", "proxy"
 
 
@@ -279,8 +281,8 @@ def default_settings() -> dict[str, TargetSetting]:
 @dataclass
 class ClusterTargetsConfig:
     measure: str = "output"  # output (产值, the plan's convention for cluster scale) or value_added
-    trillion_yuan: float = 1.0e12  # 万亿, yuan/year
-    hundred_billion_yuan: float = 1.0e11  # 千亿, yuan/year
+    trillion_yuan: float = param(1.0e12, "yuan/year", "(0, inf)", "万亿 (trillion) threshold of a cluster")
+    hundred_billion_yuan: float = param(1.0e11, "yuan/year", "(0, inf)", "千亿 (100 billion) threshold of a cluster")
     # industry ids, sub-field ids (sim/data/subfields.csv) or the groups 'industries' / 'subfields'
     trillion_clusters: list[str] = field(default_factory=lambda: ["industries", "subfields"])  # advantaged fields
     hundred_billion_clusters: list[str] = field(default_factory=lambda: ["subfields"])  # frontier fields
@@ -288,8 +290,13 @@ class ClusterTargetsConfig:
 
 @dataclass
 class ZoneTargetsConfig:
-    min_output_yuan: float = 1.0e10  # 百亿, yuan/year of a district x industry zone
-    min_local_input_share: float = 0.2  # network purchases / intermediate inputs; full in-city SEI sourcing gives 0.21-0.34 by industry (io_coefficients.csv)
+    min_output_yuan: float = param(1.0e10, "yuan/year", "(0, inf)", "百亿: output of a district x industry zone")
+    min_local_input_share: float = param(
+        0.2,
+        "share",
+        "[0, 1]",
+        "network purchases / intermediate inputs; full in-city SEI sourcing gives 0.21-0.34 by industry (io_coefficients.csv)",
+    )
 
 
 @dataclass
@@ -297,7 +304,9 @@ class FirmTargetsConfig:
     global500_revenue_yuan: float = (
         1.5617e11  # Fortune Global 500 2018 entry, USD 23.6 bn x 6.6174 CNY/USD (2018 average)
     )
-    large_revenue_yuan: float = 1.0e10  # 百亿 revenue: proxy of an internationally competitive firm (T20-FIRMS)
+    large_revenue_yuan: float = param(
+        1.0e10, "yuan/year", "(0, inf)", "百亿 revenue: proxy of an internationally competitive firm (T20-FIRMS)"
+    )
 
 
 @dataclass

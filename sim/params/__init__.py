@@ -18,7 +18,7 @@ from sim.params.economy import (
 )
 from sim.params.init import InitParams
 from sim.params.run import CalibrationConfig, ScaleConfig, ScenarioConfig
-from sim.params.spec import Spec, check_params, param, specs
+from sim.params.spec import Spec, check_params, param, specs, warn_implausible
 from sim.params.table import markdown_table
 
 __all__ = [
@@ -38,4 +38,5 @@ __all__ = [
     "markdown_table",
     "param",
     "specs",
+    "warn_implausible",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
@@ -73,3 +74,26 @@ def check_params(obj: Any, prefix: str, chk: Callable[[bool, str, str], None] = 
             ok = isinstance(v, int | float) and not isinstance(v, bool) and spec.admits(float(v))
             where = f"{key}[{k}]" if isinstance(value, list) else key
             chk(ok, where, f"must be in {spec.bounds} ({spec.unit}), got {v}")
+
+
+_WARNED: set[str] = set()  # keys already warned about in this process (a warning is printed once)
+
+
+def warn_implausible(obj: Any, prefix: str) -> list[str]:
+    """Print one warning to stderr for every declared parameter that is legal but outside its
+    plausible range (the calibrated region); the run goes on. Returns the keys warned about now."""
+    keys = []
+    for key, spec, value in specs(obj, prefix):
+        if spec.plausible is None or key in _WARNED:
+            continue
+        values = value if isinstance(value, list) else [value]
+        lo, hi = spec.plausible
+        if any(isinstance(v, int | float) and not isinstance(v, bool) and not lo <= v <= hi for v in values):
+            _WARNED.add(key)
+            keys.append(key)
+            print(
+                f"warning: config key '{key}' = {value} is outside its plausible range [{lo}, {hi}] ({spec.unit}); "
+                "results may be far from the calibrated model",
+                file=sys.stderr,
+            )
+    return keys

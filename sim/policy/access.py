@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
 
@@ -39,13 +40,24 @@ class FirstPurchaseConfig(LeverConfig):
     can make). Orders add to the firm's final demand this quarter (public_demand); the order value
     is booked as spending."""
 
-    budget: float = 5.0e8  # yuan/yr (assumption: no published figure for Shenzhen's first-purchase orders was found)
-    orders_per_year: int = 200  # orders at city scale (assumption)
-    max_order: float = 5.0e6  # yuan per order at city scale (assumption)
-    max_capacity_share: float = 0.2  # order <= this share of the firm's quarterly capacity (assumption)
-    recent_quarters: int = 8  # a product counts as new for two years after the breakthrough (assumption)
-    sme_share: float = 0.3  # minimum share of orders to SMEs where enough apply (assumption)
-    application_rate: float = 0.5  # share of eligible firms that list their products (assumption)
+    budget: float = param(
+        5.0e8,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/yr (assumption: no published figure for Shenzhen's first-purchase orders was found)",
+    )
+    orders_per_year: int = param(200, "per year", "[0, inf)", "orders at city scale (assumption)")
+    max_order: float = param(5.0e6, "yuan", "[0, inf)", "yuan per order at city scale (assumption)")
+    max_capacity_share: float = param(
+        0.2, "share", "[0, 1]", "order <= this share of the firm's quarterly capacity (assumption)"
+    )
+    recent_quarters: int = param(
+        8, "quarters", "[0, inf)", "a product counts as new for two years after the breakthrough (assumption)"
+    )
+    sme_share: float = param(0.3, "share", "[0, 1]", "minimum share of orders to SMEs where enough apply (assumption)")
+    application_rate: float = param(
+        0.5, "share", "[0, 1]", "share of eligible firms that list their products (assumption)"
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -96,12 +108,25 @@ class FirstSetConfig(LeverConfig):
     integration (军民融合) has no separate channel: defence buyers are part of external demand.
     Default targeting: IND-EQP (high-end equipment)."""
 
-    budget: float = 1.0e8  # yuan/yr (assumption)
-    demand_uplift: float = 0.1  # relative rise of the covered firm's external demand (assumption)
-    new_product_share: float = 0.2  # share of the covered firm's sales that are first units (assumption)
-    premium_rate: float = 0.03  # premium / insured value; cap of the national first-set insurance pilot (MIIT-MoF 2015, assumption that Shenzhen's matches)
-    subsidy_share: float = 0.8  # share of the premium paid by the government (national pilot: 80%)
-    recent_quarters: int = 8  # equipment counts as new for two years after the breakthrough (assumption)
+    budget: float = param(1.0e8, "yuan/year", "[0, inf)", "yuan/yr (assumption)")
+    demand_uplift: float = param(
+        0.1, "number", "[0, inf)", "relative rise of the covered firm's external demand (assumption)"
+    )
+    new_product_share: float = param(
+        0.2, "share", "[0, 1]", "share of the covered firm's sales that are first units (assumption)"
+    )
+    premium_rate: float = param(
+        0.03,
+        "share",
+        "[0, 1]",
+        "premium / insured value; cap of the national first-set insurance pilot (MIIT-MoF 2015, assumption that Shenzhen's matches)",
+    )
+    subsidy_share: float = param(
+        0.8, "share", "[0, 1]", "share of the premium paid by the government (national pilot: 80%)"
+    )
+    recent_quarters: int = param(
+        8, "quarters", "[0, inf)", "equipment counts as new for two years after the breakthrough (assumption)"
+    )
     targeting: Targeting = field(default_factory=lambda: Targeting(industries=["IND-EQP"]))
 
 
@@ -137,7 +162,12 @@ class PilotZone:
     """One pilot zone: the sub-fields it admits and the district it lies in (``targeting``)."""
 
     name: str = ""
-    breakthrough_multiplier: float = 1.5  # on the breakthrough hazard: road/clinical trials on site shorten the way to a marketable product (assumption)
+    breakthrough_multiplier: float = param(
+        1.5,
+        "multiplier",
+        "[0, inf)",
+        "on the breakthrough hazard: road/clinical trials on site shorten the way to a marketable product (assumption)",
+    )
     demand_multiplier: float = (
         1.05  # on external demand: earlier market entry through application scenarios (assumption)
     )
@@ -184,7 +214,12 @@ class PilotZonesConfig(LeverConfig):
     zones' test sites and is booked on the zones' cells by firm count; the zone effects do not
     depend on it. Sub-field ids: sim/data/subfields.csv."""
 
-    budget: float = 2.0e8  # yuan/yr for both zones (assumption; Pingshan's ICV test field, opened 2023, cost 8e8 yuan per public reporting)
+    budget: float = param(
+        2.0e8,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/yr for both zones (assumption; Pingshan's ICV test field, opened 2023, cost 8e8 yuan per public reporting)",
+    )
     driverless: PilotZone = field(default_factory=_driverless)
     life_health: PilotZone = field(default_factory=_life_health)
 

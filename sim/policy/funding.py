@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
+from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
     eligible_firms,
@@ -44,16 +45,44 @@ class GuidanceFundConfig(LeverConfig):
     public contribution only: invested / (1 + leverage). Targeting by sub-field or firm size
     applies to the equity deals only (the start-up rate is set by industry x district cell)."""
 
-    budget: float = 4.0e9  # public yuan/year reaching Shenzhen's young SEI firms; assumption: the 1e11 guidance fund (2015) and the 5e9 angel fund-of-funds (2018) paid in over ~10 and ~5 years = ~1.1e10/yr, ~40% of it to early-stage firms
-    leverage: float = 3.5  # private yuan per public yuan; the city guidance fund's reported overall amplification was ~4.5x (21st Century Business Herald, 2025)
-    startup_share: float = 0.1  # share of sub-fund money in seed/angel rounds of new ventures (assumption; the angel fund-of-funds is ~1/10 of the public money)
-    seed_per_startup: float = 5.0e6  # yuan per funded new venture (assumption: a typical angel round)
-    startup_additionality: float = 0.5  # share of funded ventures that would not have started otherwise (assumption)
-    deals_per_year: int = 800  # equity deals in existing young firms per year; the guidance-fund family backed ~8,000 projects in 10 years
-    max_deal: float = 5.0e7  # yuan per deal, private and public money together (assumption: a large A round)
-    young_age_years: float = 5.0  # years; as params.demography.young_age_years
-    application_rate: float = 0.3  # share of young firms seeking venture capital in a quarter (assumption)
-    collateral_weight: float = 1.0  # as for funding.equity
+    budget: float = param(
+        4.0e9,
+        "yuan/year",
+        "[0, inf)",
+        "public yuan/year reaching Shenzhen's young SEI firms; assumption: the 1e11 guidance fund (2015) and the 5e9 angel fund-of-funds (2018) paid in over ~10 and ~5 years = ~1.1e10/yr, ~40% of it to early-stage firms",
+    )
+    leverage: float = param(
+        3.5,
+        "number",
+        "[0, inf)",
+        "private yuan per public yuan; the city guidance fund's reported overall amplification was ~4.5x (21st Century Business Herald, 2025)",
+    )
+    startup_share: float = param(
+        0.1,
+        "share",
+        "[0, 1]",
+        "share of sub-fund money in seed/angel rounds of new ventures (assumption; the angel fund-of-funds is ~1/10 of the public money)",
+    )
+    seed_per_startup: float = param(
+        5.0e6, "yuan", "[0, inf)", "yuan per funded new venture (assumption: a typical angel round)"
+    )
+    startup_additionality: float = param(
+        0.5, "share", "[0, 1]", "share of funded ventures that would not have started otherwise (assumption)"
+    )
+    deals_per_year: int = param(
+        800,
+        "per year",
+        "[0, inf)",
+        "equity deals in existing young firms per year; the guidance-fund family backed ~8,000 projects in 10 years",
+    )
+    max_deal: float = param(
+        5.0e7, "yuan", "[0, inf)", "yuan per deal, private and public money together (assumption: a large A round)"
+    )
+    young_age_years: float = param(5.0, "years", "[0, inf)", "years; as params.demography.young_age_years")
+    application_rate: float = param(
+        0.3, "share", "[0, 1]", "share of young firms seeking venture capital in a quarter (assumption)"
+    )
+    collateral_weight: float = param(1.0, "weight", "[0, inf)", "as for funding.equity")
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -117,20 +146,31 @@ class PilotFundConfig(LeverConfig):
     hazard in the funded quarter as if it were extra development spending: breakthrough_multiplier
     = 1 + effectiveness x award / last quarter's R&D, at most max_multiplier."""
 
-    budget: float = 5.0e8  # yuan/year; assumption (no public figure for the sub-fund found)
+    budget: float = param(
+        5.0e8, "yuan/year", "[0, inf)", "yuan/year; assumption (no public figure for the sub-fund found)"
+    )
     max_award: float = (
         8.0e6  # yuan per project; Shenzhen's cap for a pilot-base (中试基地) project (2023 high-tech zone guide)
     )
-    awards_per_year: int = 100  # projects per year; assumption (5e6 average at the default budget)
-    recent_quarters: int = 8  # quarters since the last breakthrough that count as recent R&D success (assumption)
+    awards_per_year: int = param(
+        100, "per year", "[0, inf)", "projects per year; assumption (5e6 average at the default budget)"
+    )
+    recent_quarters: int = param(
+        8, "quarters", "[0, inf)", "quarters since the last breakthrough that count as recent R&D success (assumption)"
+    )
     min_knowledge_sales: float = (
         0.2  # knowledge / annual sales for eligibility without a recent breakthrough (~2x the median firm; assumption)
     )
-    effectiveness: float = 1.0  # a yuan of pilot funding raises the breakthrough hazard like a yuan of R&D (assumption)
-    max_multiplier: float = 3.0  # cap on the breakthrough multiplier (assumption)
-    sme_share: float = 0.0  # minimum share of awards to SMEs
-    application_rate: float = 0.3  # share of eligible firms that apply (assumption)
-    collateral_weight: float = 1.0  # as for funding.equity
+    effectiveness: float = param(
+        1.0,
+        "number",
+        "[0, inf)",
+        "a yuan of pilot funding raises the breakthrough hazard like a yuan of R&D (assumption)",
+    )
+    max_multiplier: float = param(3.0, "multiplier", "[0, inf)", "cap on the breakthrough multiplier (assumption)")
+    sme_share: float = param(0.0, "share", "[0, 1]", "minimum share of awards to SMEs")
+    application_rate: float = param(0.3, "share", "[0, 1]", "share of eligible firms that apply (assumption)")
+    collateral_weight: float = param(1.0, "weight", "[0, inf)", "as for funding.equity")
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -176,15 +216,26 @@ class OverseasMAConfig(LeverConfig):
     financed outside the acquirer's operating accounts (fund, co-investors, group), so its cash is
     unchanged; every funded deal is taken as additional. Spending = public_share x deal value."""
 
-    budget: float = 5.0e8  # public yuan/year; assumption (no public figure for the funds' size found)
-    deals_per_year: int = 5  # acquisitions financed per year; assumption
-    max_deal: float = 1.0e9  # yuan per acquisition; assumption
+    budget: float = param(
+        5.0e8, "yuan/year", "[0, inf)", "public yuan/year; assumption (no public figure for the funds' size found)"
+    )
+    deals_per_year: int = param(5, "per year", "[0, inf)", "acquisitions financed per year; assumption")
+    max_deal: float = param(1.0e9, "yuan", "[0, inf)", "yuan per acquisition; assumption")
     public_share: float = (
         0.3  # share of a deal the public fund finances; assumption, as the guidance fund's <= 30% share of a sub-fund
     )
-    technology_share: float = 0.5  # share of the deal value that is technology (patents, know-how; assumption)
-    min_employees: float = 1000.0  # people; "large" acquirers (assumption: China's large-industrial-enterprise bound)
-    application_rate: float = 0.3  # share of large firms considering an acquisition in a quarter (assumption)
+    technology_share: float = param(
+        0.5, "share", "[0, 1]", "share of the deal value that is technology (patents, know-how; assumption)"
+    )
+    min_employees: float = param(
+        1000.0,
+        "people",
+        "[0, inf)",
+        'people; "large" acquirers (assumption: China\'s large-industrial-enterprise bound)',
+    )
+    application_rate: float = param(
+        0.3, "share", "[0, 1]", "share of large firms considering an acquisition in a quarter (assumption)"
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -228,13 +279,19 @@ class ProofOfConceptConfig(LeverConfig):
     field x district cells this quarter (effects.spinoff_cell_multiplier = 1 + expected extra
     spin-offs / the cell's baseline)."""
 
-    budget: float = 1.0e8  # yuan/year; assumption (no public figure for the 2018 scheme found)
+    budget: float = param(
+        1.0e8, "yuan/year", "[0, inf)", "yuan/year; assumption (no public figure for the 2018 scheme found)"
+    )
     max_award: float = (
         5.0e6  # yuan per grant; Shenzhen's cap for a proof-of-concept centre project (2023 high-tech zone guide)
     )
-    awards_per_year: int = 50  # grants per year; assumption (2e6 average at the default budget)
-    spinoff_probability: float = 0.2  # chance a verified result becomes a spin-off firm (assumption)
-    application_rate: float = 0.5  # share of carriers applying in a quarter (assumption)
+    awards_per_year: int = param(
+        50, "per year", "[0, inf)", "grants per year; assumption (2e6 average at the default budget)"
+    )
+    spinoff_probability: float = param(
+        0.2, "share", "[0, 1]", "chance a verified result becomes a spin-off firm (assumption)"
+    )
+    application_rate: float = param(0.5, "share", "[0, 1]", "share of carriers applying in a quarter (assumption)")
     targeting: Targeting = field(
         default_factory=Targeting
     )  # industries = the carriers' fields; sub-fields and firm size do not apply

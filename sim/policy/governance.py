@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.kernel.space import location_probs
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
 from sim.policy.space import focus_matrix
 
@@ -32,7 +33,9 @@ class CoordinationConfig(LeverConfig):
     relocation_multiplier: float = (
         0.5  # assumption: half of baseline moves are districts bidding for each other's firms
     )
-    focus_entry_weight: float = 1.5  # relative start-up rate of focus districts within an industry (assumption)
+    focus_entry_weight: float = param(
+        1.5, "weight", "[0, inf)", "relative start-up rate of focus districts within an industry (assumption)"
+    )
 
 
 def entry_reallocation(probs: np.ndarray, focus: np.ndarray, weight: float) -> np.ndarray:

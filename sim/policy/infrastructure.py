@@ -14,6 +14,7 @@ import numpy as np
 from sim.errors import check
 from sim.ids import DISTRICTS, INDUSTRIES, QUARTER_RE, quarter_index
 from sim.kernel.entry import create_institutes
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 
 
@@ -33,9 +34,18 @@ class Facility:
     district: str = "guangming"  # pinyin id
     build_start: str = "2019Q1"  # quarter construction spending starts
     opens: str = "2023Q2"  # quarter it starts working as an institute
-    construction_cost: float = 1.0e9  # yuan in total; assumption: order of magnitude of a Chinese major S&T facility
-    operating_budget: float = 1.0e8  # yuan/year after opening; assumption: ~10% of the construction cost a year
-    researchers: float = 300.0  # target research staff (people); the mean of a new R&D institution (institutes.csv)
+    construction_cost: float = param(
+        1.0e9, "yuan", "[0, inf)", "yuan in total; assumption: order of magnitude of a Chinese major S&T facility"
+    )
+    operating_budget: float = param(
+        1.0e8, "yuan/year", "[0, inf)", "yuan/year after opening; assumption: ~10% of the construction cost a year"
+    )
+    researchers: float = param(
+        300.0,
+        "people",
+        "[0, inf)",
+        "target research staff (people); the mean of a new R&D institution (institutes.csv)",
+    )
 
     def __repr__(self) -> str:
         return (
@@ -64,11 +74,20 @@ class InfrastructureConfig(LeverConfig):
     city budget does not cover) and their research runs through the facilities' knowledge."""
 
     facilities: list[Facility] = field(default_factory=_default_facilities)
-    capability: float = 0.9  # capability index of a facility at opening (assumption: between a new R&D institution's
+    capability: float = param(
+        0.9, "share", "[0, 1]", "capability index of a facility at opening (assumption: between a new R&D institution's"
+    )
     # 0.8 and LEADING_CAPABILITY)
-    initial_knowledge_share: float = 0.2  # knowledge (yuan-equivalent) at opening per yuan of construction
+    initial_knowledge_share: float = param(
+        0.2, "number", "[0, inf)", "knowledge (yuan-equivalent) at opening per yuan of construction"
+    )
     # (assumption: design and engineering know-how of the instrument, open to users)
-    budget: float = 1.5e9  # yuan/year; construction of the default list peaks at ~1.3e9/yr in 2019-2020 (assumption)
+    budget: float = param(
+        1.5e9,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/year; construction of the default list peaks at ~1.3e9/yr in 2019-2020 (assumption)",
+    )
 
 
 def _infrastructure_capacity(c: InfrastructureConfig) -> float:

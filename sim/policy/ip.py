@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
 
@@ -37,9 +38,18 @@ class ProtectionConfig(LeverConfig):
     over a few quarters the net effect on innovators' market shares can be negative (the
     appropriability-diffusion trade-off). tests/test_levers_ip.py tests each channel separately."""
 
-    share_elasticity_multiplier: float = 1.2  # assumption: innovators keep a fifth more of their market-share gains
-    firm_knowledge_spill_weight: float = 0.9  # assumption: 10% less firm knowledge open to imitation
-    budget: float = 1.0e8  # yuan/yr for the protection centre, evidence system and court support (assumption)
+    share_elasticity_multiplier: float = param(
+        1.2, "multiplier", "[0, inf)", "assumption: innovators keep a fifth more of their market-share gains"
+    )
+    firm_knowledge_spill_weight: float = param(
+        0.9, "weight", "[0, inf)", "assumption: 10% less firm knowledge open to imitation"
+    )
+    budget: float = param(
+        1.0e8,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/yr for the protection centre, evidence system and court support (assumption)",
+    )
 
 
 @lever(
@@ -82,12 +92,19 @@ class IPFinanceConfig(LeverConfig):
     from one quarter to the next and those that had borrowed against it became insolvent, which
     raised exits above the no-plan run; real IP loans are term loans, not recalled lines.)"""
 
-    loan_to_value: float = 0.3  # credit per yuan of knowledge stock (assumption)
-    max_bonus: float = 0.2  # cap of the extra borrowing limit, share of capital (assumption)
+    loan_to_value: float = param(0.3, "share", "[0, 1]", "credit per yuan of knowledge stock (assumption)")
+    max_bonus: float = param(
+        0.2, "number", "[0, inf)", "cap of the extra borrowing limit, share of capital (assumption)"
+    )
     risk_pool_rate: float = (
         0.01  # yuan of risk-pool cost per yuan of line per year (assumption: ~2% losses x 50% city share)
     )
-    budget: float = 1.0e8  # yuan/yr; supports ~1e10 yuan of IP credit lines, the scale of Guangdong's 134.6e8 yuan of
+    budget: float = param(
+        1.0e8,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/yr; supports ~1e10 yuan of IP credit lines, the scale of Guangdong's 134.6e8 yuan of",
+    )
     # IP-pledge loans in 2017 (national IP administration data, cited in Cui et al., cnipol.com)
     targeting: Targeting = field(default_factory=Targeting)
 
@@ -125,10 +142,14 @@ class StandardsConfig(LeverConfig):
     scale) get support for standards work (cash) and sell more abroad: external demand x
     (1 + export_uplift x the industry's export share, sim/data/industries.csv)."""
 
-    max_firms: int = 300  # leader firms supported at city scale (assumption: ~2% of 14,400 firms)
-    support_per_firm: float = 5.0e5  # yuan per firm per year for standards work (assumption)
-    export_uplift: float = 0.1  # relative rise of export demand of a standards leader (assumption)
-    budget: float = 1.5e8  # yuan/yr = 300 x 5e5
+    max_firms: int = param(
+        300, "number", "[0, inf)", "leader firms supported at city scale (assumption: ~2% of 14,400 firms)"
+    )
+    support_per_firm: float = param(5.0e5, "yuan", "[0, inf)", "yuan per firm per year for standards work (assumption)")
+    export_uplift: float = param(
+        0.1, "number", "[0, inf)", "relative rise of export demand of a standards leader (assumption)"
+    )
+    budget: float = param(1.5e8, "yuan/year", "[0, inf)", "yuan/yr = 300 x 5e5")
     targeting: Targeting = field(default_factory=Targeting)
 
 

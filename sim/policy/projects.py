@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND
 from sim.kernel.entry import enter_firms
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
 from sim.policy.zones import load_zones
@@ -49,7 +50,7 @@ class MajorProjectsConfig(LeverConfig):
         0.5  # share of a project's planned sales that is new demand for the industry (assumption)
     )
     dedicated_land: bool = True  # add each project's planned floor space to its district's stock
-    budget: float = 5.0e9  # yuan/yr = 50 projects x 1e8
+    budget: float = param(5.0e9, "yuan/year", "[0, inf)", "yuan/yr = 50 projects x 1e8")
     targeting: Targeting = field(default_factory=Targeting)  # industries and districts the pipeline may use
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from sim.basedata import load
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
 from sim.kernel.cells import count
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
 from sim.policy.targeting import Targeting
 from sim.policy.zones import ParksConfig
@@ -60,20 +61,31 @@ class LandReleaseConfig(LeverConfig):
     """
 
     start: str = "2020Q1"  # first deliveries a year after the Nov 2019 land offer (assumption: build time)
-    land_km2: float = 25.0  # km2 of industrial land in the ten districts (Nov 2019 offer, innovation_and_people.csv)
-    land_km2_shenshan: float = 5.0  # km2 in Shenshan (same source)
-    floor_area_ratio: float = 2.5  # m2 floor per m2 land; assumption: new industrial plots, above the ~1.5 average of
+    land_km2: float = param(
+        25.0,
+        "number",
+        "[0, inf)",
+        "km2 of industrial land in the ten districts (Nov 2019 offer, innovation_and_people.csv)",
+    )
+    land_km2_shenshan: float = param(5.0, "number", "[0, inf)", "km2 in Shenshan (same source)")
+    floor_area_ratio: float = param(
+        2.5, "number", "[0, inf)", "m2 floor per m2 land; assumption: new industrial plots, above the ~1.5 average of"
+    )
     # existing industrial land (Longgang 1.46 in the 2020 building census, as reported by the district's planning centre)
     sei_share: float = (
         0.4  # share of the new floor space let to SEI firms (assumption: the plan raises SEI's share, 三.一.2)
     )
-    delivery_years: float = 6.0  # years over which the floor space is completed (assumption: 2020-2025)
+    delivery_years: float = param(
+        6.0, "years", "[0, inf)", "years over which the floor space is completed (assumption: 2020-2025)"
+    )
     m2_per_year: dict[str, float] = field(default_factory=dict)  # m2/yr by district; if given, replaces the split above
     cost_per_m2: float = (
         2500.0  # yuan per m2 of floor space built or renewed (assumption: multi-storey industrial/R&D building)
     )
-    public_share: float = 0.3  # share of that cost paid by the city (land consolidation, SOE building; assumption)
-    budget: float = 3.75e9  # yuan/yr = 5.0e6 m2/yr x 2500 x 0.3 (the default release)
+    public_share: float = param(
+        0.3, "share", "[0, 1]", "share of that cost paid by the city (land consolidation, SOE building; assumption)"
+    )
+    budget: float = param(3.75e9, "yuan/year", "[0, inf)", "yuan/yr = 5.0e6 m2/yr x 2500 x 0.3 (the default release)")
 
     def __post_init__(self) -> None:
         _check_district_keys(self.m2_per_year, "policy.space.land_release.m2_per_year")
@@ -140,12 +152,24 @@ class RentCapConfig(LeverConfig):
     logit value of paying (1 - discount) of the rent).
     """
 
-    discount: float = 0.3  # share of market rent waived (assumption: tenants pay ~70% of the market rent)
-    space_m2: float = 5.0e6  # m2 let at capped rents (assumption: ~5% of the 1e8 m2 of SEI floor space in the model)
+    discount: float = param(
+        0.3, "share", "[0, 1]", "share of market rent waived (assumption: tenants pay ~70% of the market rent)"
+    )
+    space_m2: float = param(
+        5.0e6,
+        "number",
+        "[0, inf)",
+        "m2 let at capped rents (assumption: ~5% of the 1e8 m2 of SEI floor space in the model)",
+    )
     max_m2_per_firm: float = (
         3000.0  # m2 per tenant at city scale (assumption: one letting); / firm_fraction at smaller scales
     )
-    budget: float = 1.0e9  # yuan/yr; 5e6 m2 x ~45 yuan/m2/month x 12 x 0.3 = 8.1e8 in 2019, headroom for rising rents
+    budget: float = param(
+        1.0e9,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/yr; 5e6 m2 x ~45 yuan/m2/month x 12 x 0.3 = 8.1e8 in 2019, headroom for rising rents",
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -251,7 +275,9 @@ class DistrictFocusConfig(LeverConfig):
     focus: dict[str, list[str]] = field(
         default_factory=_default_focus
     )  # district -> focus industries (assumption, see source)
-    bonus: float = 0.2  # logit utility (assumption: worth ~12% lower rent at location_rent_elasticity 1.5)
+    bonus: float = param(
+        0.2, "number", "[0, inf)", "logit utility (assumption: worth ~12% lower rent at location_rent_elasticity 1.5)"
+    )
 
     def __post_init__(self) -> None:
         check_focus(self.focus, "policy.space.district_focus.focus")

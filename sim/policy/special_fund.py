@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
     eligible_firms,
@@ -37,11 +38,19 @@ TEST = "tests/test_levers_funding.py::"
 class GrantsConfig(LeverConfig):
     """Direct grants (无偿资助) from the special fund, by competitive call (M-FUND-1, M-FUND-2)."""
 
-    budget: float = 1.5e9  # yuan/year; half of the 3e9 special fund (assumption on the split)
-    max_award: float = 5.0e6  # yuan per award; 3e9 for ~1,000 projects a year = 3e6 on average
-    awards_per_year: int = 500  # awards; ~1,000 projects/yr across all modes (2013 report)
-    sme_share: float = 0.5  # minimum share of awards to SMEs (assumption)
-    application_rate: float = 0.3  # share of eligible firms that apply (application costs; assumption)
+    budget: float = param(
+        1.5e9, "yuan/year", "[0, inf)", "yuan/year; half of the 3e9 special fund (assumption on the split)"
+    )
+    max_award: float = param(
+        5.0e6, "yuan", "[0, inf)", "yuan per award; 3e9 for ~1,000 projects a year = 3e6 on average"
+    )
+    awards_per_year: int = param(
+        500, "per year", "[0, inf)", "awards; ~1,000 projects/yr across all modes (2013 report)"
+    )
+    sme_share: float = param(0.5, "share", "[0, 1]", "minimum share of awards to SMEs (assumption)")
+    application_rate: float = param(
+        0.3, "share", "[0, 1]", "share of eligible firms that apply (application costs; assumption)"
+    )
     additionality: float = (
         0.8  # share of a grant that adds to R&D; meta-analyses find partial, not full, crowding out (Dimos & Pugh 2016)
     )
@@ -82,9 +91,16 @@ class EquityConfig(LeverConfig):
     budget: float = (
         9.0e8  # yuan/year; special-fund split (assumption): 3e9 - grants 1.5e9 - subsidies 3e8 - risk compensation 3e8
     )
-    max_award: float = 1.0e7  # yuan per stake; assumption: twice the grant cap, equity rounds are larger than grants
-    awards_per_year: int = 100  # stakes per year; assumption (~9e6 yuan average at the default budget)
-    sme_share: float = 0.5  # minimum share of stakes to SMEs (as grants; assumption)
+    max_award: float = param(
+        1.0e7,
+        "yuan",
+        "[0, inf)",
+        "yuan per stake; assumption: twice the grant cap, equity rounds are larger than grants",
+    )
+    awards_per_year: int = param(
+        100, "per year", "[0, inf)", "stakes per year; assumption (~9e6 yuan average at the default budget)"
+    )
+    sme_share: float = param(0.5, "share", "[0, 1]", "minimum share of stakes to SMEs (as grants; assumption)")
     application_rate: float = (
         0.2  # share of eligible firms that apply; fewer than for grants: owners cede a stake (assumption)
     )
@@ -125,15 +141,27 @@ class LoanSubsidyConfig(LeverConfig):
     cap per firm; the money reaches their cash (cheaper credit). Each quarter a call: applicants are
     ranked by R&D intensity and paid in that order until the quarter's budget is used up."""
 
-    budget: float = 3.0e8  # yuan/year; special-fund split (assumption)
-    subsidy_share: float = 0.5  # share of interest paid; Shenzhen's S&T SME loan subsidy pays up to 50% of the interest actually paid (70% on a first loan)
+    budget: float = param(3.0e8, "yuan/year", "[0, inf)", "yuan/year; special-fund split (assumption)")
+    subsidy_share: float = param(
+        0.5,
+        "share",
+        "[0, 1]",
+        "share of interest paid; Shenzhen's S&T SME loan subsidy pays up to 50% of the interest actually paid (70% on a first loan)",
+    )
     cap_per_firm: float = (
         1.0e6  # yuan/year per firm; Shenzhen's S&T SME interest and guarantee subsidy: at most 1e6 yuan per firm a year
     )
-    recipients: int = 1500  # firms subsidised per quarter; assumption (bounds what the budget can buy: capacity)
-    max_employees: float = 500.0  # people; eligibility of Shenzhen's S&T SME loan subsidy (<= 500 staff)
-    max_sales: float = 2.0e8  # yuan/year; same scheme (sales <= 2e8 yuan)
-    application_rate: float = 0.3  # share of eligible indebted firms that apply (assumption)
+    recipients: int = param(
+        1500,
+        "number",
+        "[0, inf)",
+        "firms subsidised per quarter; assumption (bounds what the budget can buy: capacity)",
+    )
+    max_employees: float = param(
+        500.0, "people", "[0, inf)", "people; eligibility of Shenzhen's S&T SME loan subsidy (<= 500 staff)"
+    )
+    max_sales: float = param(2.0e8, "yuan", "[0, inf)", "yuan/year; same scheme (sales <= 2e8 yuan)")
+    application_rate: float = param(0.3, "share", "[0, 1]", "share of eligible indebted firms that apply (assumption)")
     targeting: Targeting = field(default_factory=Targeting)
 
 
@@ -183,19 +211,41 @@ class RiskCompensationConfig(LeverConfig):
     of the whole defaulted amount (no recovery). Banks enrol applicants by their credit score
     (profit / capital) until the quarter's budget is committed."""
 
-    budget: float = 3.0e8  # yuan/year; special-fund split (assumption); Shenzhen also set up a 5e9 SME risk-compensation pool in 2018 (its payouts are spread over years)
+    budget: float = param(
+        3.0e8,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/year; special-fund split (assumption); Shenzhen also set up a 5e9 SME risk-compensation pool in 2018 (its payouts are spread over years)",
+    )
     compensation_share: float = (
         0.5  # share of losses covered; Shenzhen's SME risk-compensation pool covers up to 50% (2020 rules)
     )
-    default_rate: float = 0.0375  # per year; NPL ratio of inclusive small-business loans, June 2019 (CBIRC/PBoC, 2019 China Inclusive Finance Development Report)
-    bank_response: float = 0.5  # share of the covered uncollateralised gap banks turn into credit (assumption: banks keep part of the risk and their own limits)
+    default_rate: float = param(
+        0.0375,
+        "share",
+        "[0, 1]",
+        "per year; NPL ratio of inclusive small-business loans, June 2019 (CBIRC/PBoC, 2019 China Inclusive Finance Development Report)",
+    )
+    bank_response: float = param(
+        0.5,
+        "share",
+        "[0, 1]",
+        "share of the covered uncollateralised gap banks turn into credit (assumption: banks keep part of the risk and their own limits)",
+    )
     max_extra_loan: float = (
         1.0e7  # yuan per firm; the inclusive small-business loan bound (credit <= 1e7 yuan per borrower, CBIRC)
     )
-    max_firms: int = 15000  # firms enrolled per quarter at most; ~the number of SME high-tech firms (model base year; bounds capacity)
-    max_employees: float = 500.0  # people; SME bound as for the interest subsidy
-    max_sales: float = 2.0e8  # yuan/year
-    application_rate: float = 0.5  # share of eligible SMEs borrowing from a participating bank (assumption)
+    max_firms: int = param(
+        15000,
+        "number",
+        "[0, inf)",
+        "firms enrolled per quarter at most; ~the number of SME high-tech firms (model base year; bounds capacity)",
+    )
+    max_employees: float = param(500.0, "people", "[0, inf)", "people; SME bound as for the interest subsidy")
+    max_sales: float = param(2.0e8, "yuan", "[0, inf)", "yuan/year")
+    application_rate: float = param(
+        0.5, "share", "[0, 1]", "share of eligible SMEs borrowing from a participating bank (assumption)"
+    )
     targeting: Targeting = field(default_factory=Targeting)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.ids import N_DIST, NONE, quarter_index
 from sim.kernel.cells import count
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
 
@@ -76,14 +77,27 @@ class UniversityConfig(LeverConfig):
     graduates who stay join the talent in-flow as professionals. Graduates of cohorts that finish
     after the window ends are not counted (the lever acts only inside its window)."""
 
-    extra_intake_per_year: float = 20000.0  # students/year above the 2018 intake; Shenzhen's university intake rose
+    extra_intake_per_year: float = param(
+        20000.0, "per year", "[0, inf)", "students/year above the 2018 intake; Shenzhen's university intake rose"
+    )
     # from 3.8e4 (2019) to 5.2e4 (2020) and students from 1.0e5 (2018) to 1.36e5 (2020) (statistical communiqués)
-    sei_share: float = 0.6  # share of the extra places in disciplines serving the seven industries (assumption)
-    retention: float = 0.5  # share of those graduates who join Shenzhen's SEI workforce (assumption)
-    study_years: int = 4  # years from intake to graduation (bachelor's degree)
-    cost_per_place: float = 5.0e4  # yuan per student-year (assumption: about 4x the national floor of 12,000 yuan
+    sei_share: float = param(
+        0.6, "share", "[0, 1]", "share of the extra places in disciplines serving the seven industries (assumption)"
+    )
+    retention: float = param(
+        0.5, "share", "[0, 1]", "share of those graduates who join Shenzhen's SEI workforce (assumption)"
+    )
+    study_years: int = param(4, "years", "[0, inf)", "years from intake to graduation (bachelor's degree)")
+    cost_per_place: float = param(
+        5.0e4, "yuan", "[0, inf)", "yuan per student-year (assumption: about 4x the national floor of 12,000 yuan"
+    )
     # per student for local undergraduate funding set by the Ministries of Finance and Education in 2010)
-    budget: float = 2.4e9  # yuan/year = 20,000 x 0.6 SEI places x 4 years x 5e4, the spending once four cohorts study
+    budget: float = param(
+        2.4e9,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/year = 20,000 x 0.6 SEI places x 4 years x 5e4, the spending once four cohorts study",
+    )
     targeting: Targeting = field(default_factory=Targeting)  # fields (industries) and districts of the graduates
 
 
@@ -133,11 +147,17 @@ class TrainingConfig(LeverConfig):
     training rate is city-wide (it cannot be targeted); spending is booked by the cells'
     employment."""
 
-    trainees_per_year: float = 50000.0  # people/year trained among the ~1.6 million SEI technicians (assumption)
-    cost_per_trainee: float = 2000.0  # yuan; the national skills-upgrade subsidy for an advanced-level certificate
+    trainees_per_year: float = param(
+        50000.0, "per year", "[0, inf)", "people/year trained among the ~1.6 million SEI technicians (assumption)"
+    )
+    cost_per_trainee: float = param(
+        2000.0, "yuan", "[0, inf)", "yuan; the national skills-upgrade subsidy for an advanced-level certificate"
+    )
     # (1,000 / 1,500 / 2,000 yuan for basic / intermediate / advanced, MoHRSS and MoF 2017)
-    upgrade_share: float = 0.3  # share of trainees who move from technician to professional (assumption)
-    budget: float = 1.0e8  # yuan/year = 50,000 x 2,000
+    upgrade_share: float = param(
+        0.3, "share", "[0, 1]", "share of trainees who move from technician to professional (assumption)"
+    )
+    budget: float = param(1.0e8, "yuan/year", "[0, inf)", "yuan/year = 50,000 x 2,000")
 
 
 def _training_capacity(c: TrainingConfig) -> float:
@@ -177,11 +197,20 @@ class RecruitmentConfig(LeverConfig):
     budget: float = (
         1.0e9  # yuan/year; at least 1e9 yuan/yr of city money for high-level talent and teams (2016 measures)
     )
-    package_per_talent: float = 2.0e6  # yuan per recruit; awards of 3e6 / 2e6 / 1.6e6 yuan by class (2016 measures),
+    package_per_talent: float = param(
+        2.0e6, "yuan", "[0, inf)", "yuan per recruit; awards of 3e6 / 2e6 / 1.6e6 yuan by class (2016 measures),"
+    )
     # most recruits in the lowest class (assumption on the mix)
-    team_size: float = 2.0  # professionals arriving with each recruit (assumption: Peacock teams have several core
+    team_size: float = param(
+        2.0,
+        "people",
+        "[0, inf)",
+        "professionals arriving with each recruit (assumption: Peacock teams have several core",
+    )
     # members, individual recruits none)
-    additionality: float = 0.5  # share of subsidised recruits who would not have come otherwise (assumption)
+    additionality: float = param(
+        0.5, "share", "[0, 1]", "share of subsidised recruits who would not have come otherwise (assumption)"
+    )
     targeting: Targeting = field(default_factory=Targeting)  # fields (industries) and districts of the recruits
 
 
@@ -216,11 +245,20 @@ class HousingConfig(LeverConfig):
     talent by district (outmigration_multiplier) = 1 - retention_effect x the share of the
     district's employed talent supported."""
 
-    budget: float = 1.5e9  # yuan/year; supports ~75,000 SEI workers: 300,000 talent units planned 2016-2020 (SCMP 2016)
+    budget: float = param(
+        1.5e9,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/year; supports ~75,000 SEI workers: 300,000 talent units planned 2016-2020 (SCMP 2016)",
+    )
     # x ~1/4, the SEI share of Shenzhen's employment (assumption), x subsidy_per_person
-    subsidy_per_person: float = 2.0e4  # yuan/year; talent housing at ~60% of market rent (2018 reform draft): 40% of
+    subsidy_per_person: float = param(
+        2.0e4, "yuan", "[0, inf)", "yuan/year; talent housing at ~60% of market rent (2018 reform draft): 40% of"
+    )
     # ~4,500 yuan/month for a 60 m2 flat (assumption on size and rent) ~ 21,600 yuan/year
-    retention_effect: float = 0.5  # fall of the out-migration hazard of a supported person (assumption)
+    retention_effect: float = param(
+        0.5, "share", "[0, 1]", "fall of the out-migration hazard of a supported person (assumption)"
+    )
     targeting: Targeting = field(default_factory=Targeting)  # districts (and industries) of the supported talent
 
 
@@ -254,7 +292,9 @@ class EvaluationConfig(LeverConfig):
     research staff are judged on results rather than titles, so institutes improve faster. No
     budget (an administrative reform)."""
 
-    learning_multiplier: float = 1.2  # x capability learning of every institute (assumption: +20%)
+    learning_multiplier: float = param(
+        1.2, "multiplier", "[0, inf)", "x capability learning of every institute (assumption: +20%)"
+    )
 
 
 @lever(

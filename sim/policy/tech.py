@@ -38,6 +38,7 @@ from sim.basedata import load as load_basedata
 from sim.errors import check
 from sim.ids import N_DIST, N_IND, quarter_index
 from sim.kernel.entry import create_institutes
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.infrastructure import InfrastructureConfig
 from sim.policy.space import focus_matrix
@@ -93,18 +94,29 @@ class NewCarriersConfig(LeverConfig):
     university centres, placed where their field is and preferably in the districts whose
     plans focus on it (S-CARRIERS: 结合战略性新兴产业发展重点，精准布局 ... 科技创新载体)."""
 
-    carriers_per_year: float = 25.0  # carriers/year (city count); T20-CARRIERS: 50 or more new carriers over 2019-2020
+    carriers_per_year: float = param(
+        25.0, "per year", "[0, inf)", "carriers/year (city count); T20-CARRIERS: 50 or more new carriers over 2019-2020"
+    )
     carrier_types: list[str] = field(default_factory=list)  # ids of sim/data/institutes.csv; empty = drawn by the
     # type shares of the base stock
-    budget_multiplier: float = 1.0  # x the type's mean budget (institutes.csv: 4e6-8e7 yuan/year; mean 9.6e6 at the
+    budget_multiplier: float = param(
+        1.0, "multiplier", "[0, inf)", "x the type's mean budget (institutes.csv: 4e6-8e7 yuan/year; mean 9.6e6 at the"
+    )
     # base shares)
-    funded_years: float = 5.0  # years the city pays a new carrier's budget (assumption: a five-year construction and
+    funded_years: float = param(
+        5.0, "years", "[0, inf)", "years the city pays a new carrier's budget (assumption: a five-year construction and"
+    )
     # evaluation cycle, as the up-to-1e8-yuan-over-five-years support of Shenzhen's Nobel laureate labs, gdass.gov.cn 2019)
     focus_weight: float = (
         1.0  # district weight = its share of the field's VA x (1 + focus_weight where the district's plan
     )
     # focuses on the field: policy.space.district_focus.focus, S-LAYOUT); assumption: focus districts count double
-    budget: float = 1.5e9  # yuan/year; assumption: covers the budgets at the default pace once funded_years of carriers
+    budget: float = param(
+        1.5e9,
+        "yuan/year",
+        "[0, inf)",
+        "yuan/year; assumption: covers the budgets at the default pace once funded_years of carriers",
+    )
     # are running (25/yr x 5 yr x 9.6e6 yuan x ~1.2 budget growth = 1.4e9)
     targeting: Targeting = field(default_factory=Targeting)  # fields (industries) and districts of the new carriers
 
@@ -185,15 +197,21 @@ class LeadingInstitutesConfig(LeverConfig):
     ``n_institutes`` carriers of highest capability still below ``leading_capability`` and, every
     quarter of its window, adds to their budget and speeds up their capability learning."""
 
-    n_institutes: float = 10.0  # carriers (city count); T20-INSTITUTES: cultivate 10 technology-leading institutes
-    extra_budget_per_institute: float = 2.0e7  # yuan/year each; Shenzhen supports each Nobel laureate lab with up to
+    n_institutes: float = param(
+        10.0, "number", "[0, inf)", "carriers (city count); T20-INSTITUTES: cultivate 10 technology-leading institutes"
+    )
+    extra_budget_per_institute: float = param(
+        2.0e7, "yuan/year", "[0, inf)", "yuan/year each; Shenzhen supports each Nobel laureate lab with up to"
+    )
     # 1e8 yuan over five years (Wen Wei Po 2017-11-12; gdass.gov.cn 2019), i.e. 2e7/yr
-    learning_multiplier: float = 4.0  # x capability learning of the designated (assumption: designated carriers at
+    learning_multiplier: float = param(
+        4.0, "multiplier", "[0, inf)", "x capability learning of the designated (assumption: designated carriers at"
+    )
     # capability ~0.9 reach 0.95 within about two years, by the 2020 target)
     leading_capability: float = (
         LEADING_CAPABILITY  # capability index of a technology-leading institute (module docstring)
     )
-    budget: float = 2.0e8  # yuan/year = n_institutes x extra_budget_per_institute
+    budget: float = param(2.0e8, "yuan/year", "[0, inf)", "yuan/year = n_institutes x extra_budget_per_institute")
     targeting: Targeting = field(default_factory=Targeting)  # fields, districts, sub-fields of eligible carriers
 
 
@@ -246,12 +264,22 @@ class PlatformsConfig(LeverConfig):
     cell's SEI output (where the industry is), are funded for ``funded_years`` and then keep
     working without city money."""
 
-    platforms_per_year: float = 5.0  # platforms/year (city count); assumption: "a batch" (一批), ~35 by 2025
-    absorption_gain: float = 0.05  # per platform: +5% absorption of reachable knowledge in its cell (assumption)
-    budget_per_platform: float = 1.5e7  # yuan/year while funded: Shenzhen funds a manufacturing-innovation-centre
+    platforms_per_year: float = param(
+        5.0, "per year", "[0, inf)", 'platforms/year (city count); assumption: "a batch" (一批), ~35 by 2025'
+    )
+    absorption_gain: float = param(
+        0.05, "number", "[0, inf)", "per platform: +5% absorption of reachable knowledge in its cell (assumption)"
+    )
+    budget_per_platform: float = param(
+        1.5e7, "yuan/year", "[0, inf)", "yuan/year while funded: Shenzhen funds a manufacturing-innovation-centre"
+    )
     # public platform with up to 5e7 yuan over up to 3 years (深工信规〔2021〕1号, a 2021 rule used for the order of magnitude)
-    funded_years: float = 3.0  # years of city funding per platform (same rule: construction period up to 3 years)
-    budget: float = 2.25e8  # yuan/year = 5/yr x 3 yr x 1.5e7 yuan, the spending at full ramp-up
+    funded_years: float = param(
+        3.0, "years", "[0, inf)", "years of city funding per platform (same rule: construction period up to 3 years)"
+    )
+    budget: float = param(
+        2.25e8, "yuan/year", "[0, inf)", "yuan/year = 5/yr x 3 yr x 1.5e7 yuan, the spending at full ramp-up"
+    )
     targeting: Targeting = field(default_factory=Targeting)  # industries and districts of the platforms
 
 

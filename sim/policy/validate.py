@@ -14,6 +14,19 @@ from sim.policy.targeting import Targeting, validate_targeting
 PLAN_HORIZON_END = 2025 * 4 + 3  # 2025Q4, the plan's last target year
 
 
+# a lever field named like a rate or a share is a fraction: [0, 1] (the exceptions are per-yuan ratios)
+FRACTION_SUFFIXES = ("_share", "_rate", "_probability", "additionality")
+FRACTION_NAMES = ("discount", "retention", "retention_effect", "bank_response", "capability", "loan_to_value")
+NOT_FRACTIONS = ("initial_knowledge_share",)
+
+
+def is_fraction(name: str) -> bool:
+    """A lever field that must lie in [0, 1] (a share, a rate, a probability)."""
+    if name in NOT_FRACTIONS:
+        return False
+    return name in FRACTION_NAMES or name.endswith(FRACTION_SUFFIXES)
+
+
 def _walk_numbers(obj, key: str, check: Callable[[bool, str, str], None]) -> None:
     for f in fields(obj):
         v = getattr(obj, f.name)
@@ -24,6 +37,11 @@ def _walk_numbers(obj, key: str, check: Callable[[bool, str, str], None]) -> Non
             _walk_numbers(v, k, check)
         elif isinstance(v, (int, float)) and not isinstance(v, bool):
             check(math.isfinite(v) and v >= 0, k, f"must be a finite number >= 0, got {v}")
+            spec = f.metadata.get("spec")  # declared with sim.params.spec.param: its bounds
+            if spec is not None:
+                check(spec.admits(float(v)), k, f"must be in {spec.bounds} ({spec.unit}), got {v}")
+            elif is_fraction(f.name):
+                check(v <= 1, k, f"must be a share or rate in [0, 1], got {v}")
         elif isinstance(v, list):
             for i, x in enumerate(v):
                 if isinstance(x, (int, float)) and not isinstance(x, bool):

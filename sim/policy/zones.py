@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
+from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
 
@@ -98,13 +99,20 @@ class ParksConfig(LeverConfig):
     """
 
     zones_file: str = ""  # path of a zone CSV; empty = sim/data/key_zones.csv (representative list)
-    bonus: float = 0.3  # logit utility for designated industries in zone districts (assumption: worth ~18% lower rent)
-    m2_per_zone_per_year: float = 40000.0  # m2 of park floor space built or upgraded per zone per year (assumption)
-    cost_per_m2: float = 2500.0  # yuan per m2 (assumption, as space.land_release)
+    bonus: float = param(
+        0.3,
+        "number",
+        "[0, inf)",
+        "logit utility for designated industries in zone districts (assumption: worth ~18% lower rent)",
+    )
+    m2_per_zone_per_year: float = param(
+        40000.0, "per year", "[0, inf)", "m2 of park floor space built or upgraded per zone per year (assumption)"
+    )
+    cost_per_m2: float = param(2500.0, "number", "[0, inf)", "yuan per m2 (assumption, as space.land_release)")
     public_share: float = (
         0.5  # share paid by city and district SOEs, which lead park consolidation (S-PARKS; assumption)
     )
-    budget: float = 1.35e9  # yuan/yr = 27 zones x 4e4 m2 x 2500 x 0.5
+    budget: float = param(1.35e9, "yuan/year", "[0, inf)", "yuan/yr = 27 zones x 4e4 m2 x 2500 x 0.5")
     targeting: Targeting = field(default_factory=Targeting)
 
     def __post_init__(self) -> None:
