@@ -65,7 +65,14 @@ def register_configs() -> None:
 # ---------------------------------------------------------------------------------------------
 # Building and validating
 # ---------------------------------------------------------------------------------------------
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+def _config_dir() -> Path:
+    """The Hydra config tree: ``configs/`` of the checkout, else the copy a wheel installs as
+    ``sim/configs/`` (setup.py ships it)."""
+    repo = Path(__file__).resolve().parents[1] / "configs"
+    return repo if (repo / "config.yaml").is_file() else Path(__file__).resolve().parent / "configs"
+
+
+CONFIG_DIR = _config_dir()
 
 
 def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
