@@ -97,7 +97,7 @@ def test_value_added_figure(sweep, tmp_path):
         "Trillion-yuan cluster threshold",
         "100bn-yuan cluster threshold",
     } <= set(legend)
-    assert "policy=plan_2018" in fig.caption and "3 seeds (0-2)" in fig.caption
+    assert "the plan as enacted" in fig.caption and "sim/data" not in fig.caption and "3 seeds (0-2)" in fig.caption
     # plotted medians = medians of the runs table's headline series of the plan's runs
     plan = res.runs[res.runs.policy == "plan_2018"]
     va = fig.plot_data["value_added"].set_index(["industry", "year"])
