@@ -271,7 +271,9 @@ def test_cli_writes_the_figures_and_skips_with_reason(sweep, tmp_path, capsys):
     assert figures_main([str(sweep), "--out", str(out), "--formats", "png", "--year", str(END)]) == 0
     printed = capsys.readouterr().out
     assert "skipped 04_levers" in printed and "lever_ablation" in printed
-    assert sorted(p.stem for p in out.glob("*.png")) == sorted(n for n in FIGURES if n != "04_levers")
+    assert sorted(p.stem for p in out.glob("*.png")) == sorted(
+        n for n in FIGURES if n not in ("04_levers", "08_shocks")
+    )
     assert figures_main([str(tmp_path / "missing"), "--out", str(out)]) == 2
 
 

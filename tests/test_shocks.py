@@ -123,3 +123,8 @@ def test_shocks_experiment_runs_end_to_end(tmp_path):
         assert "pandemic_2020" in text and "cushion" in text and "95% CI" in text
         line = next(ln for ln in text.splitlines() if ln.strip().startswith("pandemic_2020"))
         assert line.count("[") >= 3, line  # effect, relative effect and cushion intervals
+    from analysis.figures import fig_shocks
+
+    fig = fig_shocks(out, lang="zh")  # the figure of the plan's effect under each shock
+    assert list(fig.plot_data["effects"]["shock"]) == ["none", "pandemic_2020"]
+    assert "无冲击" in [t.get_text() for t in fig.axes[0].get_yticklabels()]

@@ -54,6 +54,7 @@ def draw(
         "05_districts": {"scenario": scenario, "by": by, "year": year, "geojson": geojson},
         "06_network": {"scenario": scenario, "by": by, "year": year},
         "07_budget": {"scenario": scenario, "by": by},
+        "08_shocks": {"year": year},
     }
     for n in names:
         t0 = time.perf_counter()
