@@ -270,6 +270,13 @@ EXPERIMENTS = {
     "principles": Experiment(
         "principles", "one scenario per principle of the plan, against no_plan", summarise_policy("no_plan")
     ),
+    "reallocate": Experiment(
+        "reallocate",
+        "the plan's budgets vs money moved between levers (configs/budget_move/)",
+        lambda res: "\n\n".join(
+            s for s in (_paired_table(res, "budget_move", "none"), _spend_table(res, "budget_move")) if s
+        ),
+    ),
     "shocks": Experiment("shocks", "the plan vs no plan under each shock preset (configs/shocks/)", summarise_shocks),
 }
 

@@ -78,3 +78,14 @@ def test_a_receiver_that_cannot_spend_is_refused_before_any_run(tmp_path):
     assert r.returncode == 2
     assert "cannot move" in r.stderr and "policy.funding.equity.budget" in r.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("move_name", ["guidance_to_housing_5e8", "guidance_to_housing_1e9"])
+def test_the_hydra_budget_moves_keep_total_budgets(move_name):
+    from sim.config import compose, to_config
+
+    before = budgets()
+    after = budgets([f"+budget_move={move_name}"])
+    assert sum(after.values()) == pytest.approx(sum(before.values()))
+    assert after["talent.housing"] > before["talent.housing"]
+    to_config(compose([f"+budget_move={move_name}", "scale=small"]))  # validates (the receiver can spend it)
