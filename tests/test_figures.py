@@ -140,8 +140,12 @@ def test_scorecard_heatmap_matches_attainment(sweep, tmp_path):
     fig = fig_scorecard(res)
     _files_ok(st.save(fig, tmp_path, "heat"))
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "Target" and ax.get_ylabel() == "Scenario (policy)"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["plan_2018", "no_plan"]
+    assert ax.get_xlabel() == "Target" and ax.get_ylabel() == "Scenario"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["the plan as enacted", "no plan (counterfactual)"]
+    cells = [t for t in ax.texts if t.get_text() not in ("n/a",)]
+    assert cells and min(t.get_fontsize() for t in cells) >= 7  # readable inline; intervals in the table
+    table = fig.plot_data["table"]
+    assert table.loc["the plan as enacted", "T20-CARRIERS"].count("[") == 1
     att = stats.attainment(res, "policy")
     m = fig.plot_data["matrix"]
     for _, r in att.iterrows():
