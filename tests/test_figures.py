@@ -308,3 +308,13 @@ def test_style_palette_and_save_formats(tmp_path):
     with pytest.raises(ValueError, match="formats"):
         st.save(fig, tmp_path, "x", formats=("gif",))
     plt.close(fig)
+
+
+def test_district_effects_show_the_plans_effect_with_intervals(sweep):
+    from analysis.figures import fig_district_effects
+
+    fig = fig_district_effects(load_many(sweep), year=END)
+    eff = fig.plot_data["effects"]
+    assert len(eff) == 11 and (eff["effect_lo"] <= eff["effect"]).all() and (eff["effect"] <= eff["effect_hi"]).all()
+    assert "Nanshan" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    plt.close(fig)

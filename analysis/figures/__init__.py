@@ -15,10 +15,12 @@ runs allow. Gallery: docs/figures.md.
 6. ``fig_network``: industry supply-chain flows and the firm degree distribution
 7. ``fig_budget``: public money by lever group and value added per yuan spent
 8. ``fig_shocks``: the plan's effect under each shock preset (the shocks experiment)
+9. ``fig_district_effects``: the plan's paired effect by district with 95% intervals
 """
 
 from analysis.figures._common import NotApplicable, load_many
 from analysis.figures.budget import fig_budget
+from analysis.figures.district_effects import fig_district_effects
 from analysis.figures.districts import fig_districts
 from analysis.figures.levers import fig_levers
 from analysis.figures.network import fig_network
@@ -37,6 +39,7 @@ FIGURES = {
     "06_network": fig_network,
     "07_budget": fig_budget,
     "08_shocks": fig_shocks,
+    "09_district_effects": fig_district_effects,
 }
 
 __all__ = [
@@ -51,4 +54,5 @@ __all__ = [
     "fig_network",
     "fig_budget",
     "fig_shocks",
+    "fig_district_effects",
 ]

@@ -55,6 +55,7 @@ def draw(
         "06_network": {"scenario": scenario, "by": by, "year": year},
         "07_budget": {"scenario": scenario, "by": by},
         "08_shocks": {"year": year},
+        "09_district_effects": {"year": year},
     }
     for n in names:
         t0 = time.perf_counter()
