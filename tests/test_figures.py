@@ -263,7 +263,7 @@ def test_budget_figure_matches_spending(sweep, tmp_path, ablation):
     v = fig.plot_data["value_per_yuan"].set_index(["kind", "year"])
     p = stats.pairs(res, f"value_added.ALL.{END}", "policy", "no_plan", extra=[f"spend_total.ALL.{END}"])
     assert v.loc[("year", END), "ratio"] == pytest.approx((p["diff"] / p[f"spend_total.ALL.{END}"]).mean())
-    assert "on the same seed" in fig.caption
+    assert "same seed" in fig.caption and "summed over the same years" in fig.caption
     plt.close(fig)
     abl = fig_budget(load_many(ablation))  # no no_plan runs: said in the caption
     assert "no no_plan runs in this sweep" in abl.caption
