@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint baseline bench dashboard clean
+.PHONY: run test test-fast lint docs baseline bench dashboard clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} (pyenv: see .python-version)"'
@@ -32,6 +32,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m experiments.levers_doc --check
 
+# the documentation site (mkdocs.yml) into site/, warnings as errors; tests/test_docs.py builds it in `make test`
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 # rewrite the stored baseline (tests/baseline/small_default.json) on purpose, after a change that moves results
 baseline: $(STAMP)
 	$(BIN)/python -m experiments.baseline --update
@@ -44,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,mean,max,rounds -q $(ARGS)
 
 clean:
-	rm -rf $(VENV) outputs multirun
+	rm -rf $(VENV) outputs multirun site

@@ -12,8 +12,11 @@ numbers: the seed's draws are shared, so differences come from the configuration
 
 Printed: per target and configuration P(met) with its Wilson 95% interval and the median value;
 for every configuration after the first, the median over seeds of the paired difference of the
-value against the first configuration. With --out DIR: one ensemble folder per configuration
-(DIR/config_<k>/seed_<seed>/ ... and its ensemble_scorecard.json) and DIR/comparison.csv.
+value against the first configuration. Then SEI value added in the last year (total and by
+industry) and public spending, mean per configuration and paired differences against the first
+with 95% t intervals (analysis.compare_outcomes). With --out DIR: one ensemble folder per
+configuration (DIR/config_<k>/seed_<seed>/ ... and its ensemble_scorecard.json),
+DIR/comparison.csv (the scorecard) and DIR/comparison_outcomes.csv (value added and spending, yuan).
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.compare_outcomes import format_side_by_side, outcomes, side_by_side
 from sim.config import ConfigError, compose, to_config
 from sim.drivers.ensemble import EnsembleResult, finish_ensemble, resolve_workers, run_many
 from sim.outputs.scorecard import KIND_MARK, _table, fmt_num, footnote
@@ -196,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give at least two configurations")
     if a.seeds < 1:
         ap.error("--seeds must be >= 1")
+    tmp = None
+    if a.out is None:  # the runs are written to read their annual tables; kept only with --out
+        tmp = tempfile.TemporaryDirectory(prefix="sei-compare-")
+    out_dir = a.out if a.out is not None else Path(tmp.name)  # type: ignore[union-attr]
     try:
         ens = compare(
             a.configs,
@@ -204,15 +213,26 @@ def main(argv: list[str] | None = None) -> int:
             scale=a.scale,
             common=a.common,
             workers=a.workers,
-            out_dir=a.out,
+            out_dir=out_dir,
         )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(format_comparison(a.configs, ens))
+    letters = [chr(ord("A") + k) for k in range(len(a.configs))]
+    dirs = [out_dir / f"config_{k}" for k in range(len(a.configs))]
+    sbs = side_by_side(outcomes(dirs, ens[0].seeds), letters)
+    print()
+    print(format_side_by_side(sbs, letters))
     if a.out is not None:
         table(a.configs, ens).to_csv(a.out / "comparison.csv", index=False)
-        print(f"written: {a.out}/comparison.csv and config_<k>/ (one ensemble per configuration)")
+        sbs.to_csv(a.out / "comparison_outcomes.csv", index=False)
+        print(
+            f"written: {a.out}/comparison.csv (scorecard), comparison_outcomes.csv (value added, spending; yuan) "
+            "and config_<k>/ (one ensemble per configuration)"
+        )
+    if tmp is not None:
+        tmp.cleanup()
     return 1 if any(e.failed for e in ens) else 0
 
 

@@ -11,7 +11,10 @@ under the given roots and returns ``Results``:
   ``<metric>.<industry>.<year>`` (annual, district total; ``spend_total`` is all public
   spending), then ``<target id>.value|met|margin`` from the scorecard.
 - ``annual``: long, one row per run x year x industry x district x metric (``annual.parquet`` of
-  each run; district rows only for ``DISTRICT_METRICS``), with ``run_id``.
+  each run; district rows only for ``DISTRICT_METRICS``), with ``run_id``. It carries **total
+  rows**: ``industry == "ALL"`` (all industries) and ``district == "ALL"`` (all districts) next to
+  the breakdowns, so a plain groupby-sum double counts. Use ``analysis.tables.totals(annual)`` for city totals and
+  ``analysis.tables.breakdown(annual, "industry")`` for one row per industry (no total rows).
 - ``scorecards``: long, one row per run x target (sim.outputs.scorecard.tidy plus ``run_id``).
 
 ``gather(..., write=True)`` also writes them to ``<root>/results/{runs,annual,scorecards}.parquet``

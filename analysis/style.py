@@ -6,14 +6,18 @@ in axis labels, a caption line (source and scenario), and PNG (300 dpi) / PDF / 
 - Sizes: figure widths for journal columns (88 mm single, 180 mm double), 8-9 pt text.
 - Money: 100 million yuan (亿元, the unit of Shenzhen's statistics), current prices; ``YUAN_UNIT``
   is the divisor from the model's yuan.
-- Language: labels in English (``lang="en"``); ``lang="zh"`` puts them in Chinese when a CJK font
-  is installed (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang,
-  ...), and otherwise warns (``CJKFontWarning``) and falls back to English.
+- Language: labels in English (``lang="en"``); ``lang="zh"`` puts them in Chinese with the Noto
+  Sans CJK SC font (SIL Open Font License) that the pip dependency ``mplfonts`` bundles, registered
+  with matplotlib on first use (``bundled_cjk_font``; only that file: the package's SimHei.ttf may
+  not be redistributed and is never registered), else a system CJK font; with none it warns
+  (``CJKFontWarning``) and falls back to English. Industry and district names in Chinese are the
+  official ones of sim/data/industries.csv and districts.csv (``name_zh``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import textwrap
 import warnings
 from pathlib import Path
@@ -22,6 +26,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
+from sim.basedata import DATA_DIR
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 
@@ -37,15 +42,16 @@ OKABE_ITO = {
     "grey": "#999999",
 }
 # industries: colour, line style and marker (redundant coding for greyscale print)
-INDUSTRY_STYLE = {
+# (every line style differs: solid, dashed, dash-dot, dotted and four dash patterns)
+INDUSTRY_STYLE: dict[str, tuple[str, object, str]] = {
     "IND-IT": (OKABE_ITO["blue"], "-", "o"),
     "IND-EQP": (OKABE_ITO["orange"], "--", "s"),
     "IND-GREEN": (OKABE_ITO["bluish_green"], "-.", "^"),
     "IND-BIO": (OKABE_ITO["reddish_purple"], ":", "D"),
-    "IND-DIGI": (OKABE_ITO["sky_blue"], "-", "v"),
-    "IND-MAT": (OKABE_ITO["vermillion"], "--", "P"),
-    "IND-SEA": ("#B8A800", "-.", "X"),  # Okabe-Ito yellow darkened for lines on white
-    "ALL": (OKABE_ITO["black"], "-", "o"),
+    "IND-DIGI": (OKABE_ITO["sky_blue"], (0, (5, 1, 1, 1, 1, 1)), "v"),
+    "IND-MAT": (OKABE_ITO["vermillion"], (0, (9, 3)), "P"),
+    "IND-SEA": ("#B8A800", (0, (1, 1)), "X"),  # Okabe-Ito yellow darkened for lines on white
+    "ALL": (OKABE_ITO["black"], (0, (9, 2, 2, 2)), "o"),
 }
 # scenarios with a fixed colour; others take SCENARIO_CYCLE in order
 SCENARIO_COLORS = {
@@ -77,7 +83,6 @@ CJK_FONTS = (
     "Source Han Sans CN",
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
-    "SimHei",
     "Microsoft YaHei",
     "PingFang SC",
     "Heiti SC",
@@ -128,8 +133,29 @@ class CJKFontWarning(UserWarning):
     """lang='zh' was asked for but no CJK font is installed: labels fall back to English."""
 
 
+BUNDLED_CJK_FILE = "NotoSansCJKsc-Regular.otf"  # in the mplfonts wheel (fonts/), SIL Open Font License
+
+
+def bundled_cjk_font() -> Path | None:
+    """Register the Noto Sans CJK SC font of the ``mplfonts`` package with matplotlib (once) and
+    return its path; None when the package is not installed. Only this file is registered."""
+    import importlib.util  # deferred: only when Chinese labels are asked for
+
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / BUNDLED_CJK_FILE
+    if not path.is_file():
+        return None
+    if not any(Path(f.fname) == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    return path
+
+
 def cjk_font() -> str | None:
-    """The name of an installed font with Chinese glyphs (first of CJK_FONTS found), else None."""
+    """The name of an installed font with Chinese glyphs: the bundled Noto Sans CJK SC
+    (``bundled_cjk_font``), else the first of CJK_FONTS found, else None."""
+    bundled_cjk_font()
     names = {f.name for f in font_manager.fontManager.ttflist}
     for n in CJK_FONTS:
         if n in names:
@@ -147,8 +173,8 @@ def resolve_lang(lang: str) -> str:
         raise ValueError(f"lang: '{lang}' is not supported; allowed: {', '.join(LANGS)}")
     if lang == "zh" and cjk_font() is None:
         warnings.warn(
-            "lang='zh': no CJK font found by matplotlib (install e.g. fonts-noto-cjk or fonts-wqy-zenhei and "
-            "clear the matplotlib font cache); labels fall back to English",
+            "lang='zh': no CJK font found by matplotlib (pip install mplfonts, the project's dependency that "
+            "bundles Noto Sans CJK SC, or install fonts-noto-cjk); labels fall back to English",
             CJKFontWarning,
             stacklevel=3,
         )
@@ -163,9 +189,11 @@ def style(lang: str = "en"):
     eff = resolve_lang(lang)
     rc = dict(RC)
     if eff == "zh":
-        rc["font.family"] = "sans-serif"
-        rc["font.sans-serif"] = [cjk_font(), "DejaVu Sans"]
+        # concrete family names (not the generic "sans-serif"): text keeps the CJK font when the
+        # figure is drawn or saved after this context has closed
+        rc["font.family"] = [cjk_font(), "DejaVu Sans"]
         rc["axes.unicode_minus"] = False
+        rc["axes.titleweight"] = "normal"  # the bundled font has one weight (Regular)
     with mpl.rc_context(rc):
         yield eff
 
@@ -278,18 +306,61 @@ DISTRICT_NAMES_ZH = {
 }
 
 
+# scenario and lever-group ids in words (figures show these, not config ids)
+SCENARIO_NAMES = {
+    "plan_2018": ("the plan as enacted", "按2018年规划实施"),
+    "no_plan": ("no plan (counterfactual)", "无规划（反事实）"),
+    "none": ("the plan as enacted", "按2018年规划实施"),
+    "history": ("observed demand", "实际需求路径"),
+    "steady": ("steady trend demand", "趋势需求"),
+    "tech_support": ("principle: technology support", "原则：科技支撑"),
+    "key_breakthroughs": ("principle: key breakthroughs", "原则：重点突破"),
+    "coordinated_layout": ("principle: coordinated layout", "原则：统筹布局"),
+    "leading_development": ("principle: leading development", "原则：引领发展"),
+    "access": ("market access", "市场准入"),
+    "funding": ("funding", "资金支持"),
+    "governance": ("governance", "统筹协调"),
+    "ip": ("intellectual property", "知识产权"),
+    "projects": ("major projects", "重大项目"),
+    "space": ("industrial space", "产业空间"),
+    "talent": ("talent", "人才"),
+    "tech": ("technology and innovation carriers", "科技创新载体"),
+}
+
+
+def scenario_name(label, lang: str = "en") -> str:
+    """A scenario or lever-group id in words (``plan_2018`` -> "the plan as enacted")."""
+    en, zh = SCENARIO_NAMES.get(str(label), (str(label), str(label)))
+    return zh if lang == "zh" else en
+
+
 def t(key: str, lang: str = "en", **fmt) -> str:
     """The label ``key`` in ``lang`` (en | zh), formatted with ``fmt``."""
     en, zh = TEXT[key]
     return (zh if lang == "zh" else en).format(**fmt)
 
 
+@functools.cache
+def official_names_zh(table: str) -> dict[str, str]:
+    """id -> official Chinese name (``name_zh``) of sim/data/<table>.csv (industries, districts)."""
+    import csv  # deferred: read once, on first use
+
+    path = DATA_DIR / f"{table}.csv"
+    with path.open(encoding="utf-8") as fh:
+        key = {"industries": "industry_id", "districts": "district_id"}[table]
+        return {r[key]: r["name_zh"] for r in csv.DictReader(fh)}
+
+
 def industry_name(ind: str, lang: str = "en") -> str:
+    if lang == "zh" and ind != "ALL":
+        return official_names_zh("industries").get(ind, ind)
     return INDUSTRY_NAMES["zh" if lang == "zh" else "en"].get(ind, ind)
 
 
 def district_name(d: str, lang: str = "en") -> str:
-    return (DISTRICT_NAMES_ZH if lang == "zh" else DISTRICT_NAMES_EN).get(d, d)
+    if lang == "zh":
+        return official_names_zh("districts").get(d, DISTRICT_NAMES_ZH.get(d, d))
+    return DISTRICT_NAMES_EN.get(d, d)
 
 
 def scenario_colors(labels) -> dict:
@@ -335,6 +406,8 @@ def caption(fig, text: str, width_chars: int | None = None, fontsize: float = 6.
     width); the text is kept as ``fig.caption`` for tests and reuse."""
     w_in = fig.get_size_inches()[0]
     width_chars = width_chars or max(40, int(w_in * 72 / (fontsize * 0.55)))
+    if any(ord(c) >= 0x2E80 for c in text):  # CJK characters are about twice as wide as Latin ones
+        width_chars = int(width_chars * 0.55)
     wrapped = "\n".join(textwrap.fill(p, width_chars) for p in text.split("\n"))
     # below the figure area: savefig(bbox_inches="tight") and the notebook display include it
     # below the figure area: savefig(bbox_inches="tight") and the notebook display include it

@@ -48,7 +48,7 @@ def _paired_table(res, by, baseline, years=OUTCOME_YEARS, title: str = "") -> st
     lines = [title] if title else []
     for y in years:
         col = f"value_added.ALL.{y}"
-        if col not in res.runs.columns:
+        if col not in getattr(res, "runs", res).columns:
             continue
         d = paired_differences(res, col, by, baseline)
         name = d.columns[0]
@@ -165,15 +165,93 @@ def summarise_ablation(res) -> str:
     return "\n".join(parts)
 
 
+def _va_years(runs: pd.DataFrame) -> list[int]:
+    """Years of SEI value added in the runs table: 2020 (the pandemic) if present and the last year."""
+    ys = sorted(int(c.rsplit(".", 1)[-1]) for c in runs.columns if c.startswith("value_added.ALL."))
+    return sorted({y for y in ys if y == 2020} | set(ys[-1:]))
+
+
+def _ci(lo: float, hi: float, fmt: Callable[[float], str]) -> str:
+    return f"[{fmt(lo)}, {fmt(hi)}]"
+
+
+def _shock_rows(runs: pd.DataFrame, col: str) -> list[dict]:
+    """Per preset: the plan's effect (plan - no plan) and the shock's cost with and without the plan
+    (preset - none), paired on seed, and the cushion (plan's effect under the shock - without it)."""
+    from analysis.stats import paired_differences, t_interval
+
+    rows = []
+    for preset in dict.fromkeys(runs["shocks"]):
+        sub = runs[runs["shocks"] == preset]
+        eff = paired_differences(sub, col, "policy", "no_plan")
+        eff = eff[eff["policy"] == "plan_2018"]
+        row = {"shock": preset, "pairs": 0}
+        if not eff.empty:
+            r = eff.iloc[0]
+            row.update(
+                pairs=int(r["n_pairs"]),
+                no_plan=r["mean_baseline"],
+                plan=r["mean"],
+                effect=r["diff"],
+                effect_lo=r["diff_lo"],
+                effect_hi=r["diff_hi"],
+                rel=r["rel_diff"],
+                rel_lo=r["rel_lo"],
+                rel_hi=r["rel_hi"],
+            )
+        if preset != "none" and "none" in set(runs["shocks"]):
+            w = runs[runs["shocks"].isin(["none", preset])].pivot_table(
+                index="seed", columns=["policy", "shocks"], values=col, aggfunc="first"
+            )
+            need = [("plan_2018", preset), ("plan_2018", "none"), ("no_plan", preset), ("no_plan", "none")]
+            if all(k in w.columns for k in need):
+                w = w[need].dropna()
+                cost_plan = (w[need[0]] - w[need[1]]).to_numpy(float)
+                cost_none = (w[need[2]] - w[need[3]]).to_numpy(float)
+                row["cost_plan"], *_ = t_interval(cost_plan)
+                row["cost_no_plan"], *_ = t_interval(cost_none)
+                row["cushion"], row["cushion_lo"], row["cushion_hi"] = t_interval(cost_plan - cost_none)
+        rows.append(row)
+    return rows
+
+
 def summarise_shocks(res) -> str:
+    """The plan's effect under each shock preset (sweep over ``shocks`` x ``policy``), paired on seed."""
+    runs = getattr(res, "runs", res)
+    if "shocks" not in runs.columns:  # an older sweep over scenarios
+        parts = [
+            _paired_table(runs[runs["scenario"] == sc], "policy", "no_plan", title=f"[scenario {sc}] the plan's effect")
+            for sc in dict.fromkeys(runs["scenario"])
+            if runs.loc[runs["scenario"] == sc, "policy"].nunique() > 1
+        ]
+        return "\n\n".join(parts)
     parts = []
-    for pol in dict.fromkeys(res.runs["policy"]):
-        sub = res.runs[res.runs["policy"] == pol]
-        parts.append(_paired_table(sub, "scenario", "history", title=f"[policy {pol}] each shock against history"))
-    for sc in dict.fromkeys(res.runs["scenario"]):
-        sub = res.runs[res.runs["scenario"] == sc]
-        if sub["policy"].nunique() > 1:
-            parts.append(_paired_table(sub, "policy", "no_plan", title=f"[scenario {sc}] the plan's effect"))
+    for y in _va_years(runs):
+        rows = _shock_rows(runs, f"value_added.ALL.{y}")
+        lines = [
+            f"SEI value added {y}, 100m yuan (亿元), under each shock preset (configs/shocks/); paired on seed, "
+            "mean and 95% t interval",
+            "  effect = plan - no plan under the shock; cost = shock - no shock (with the plan / without); "
+            "cushion = effect under the shock - effect without a shock (> 0: the plan softens the shock)",
+            f"  {'shock':<20}{'pairs':>6}{'no plan':>9}{'plan':>9}{'effect':>9}{'95% CI':>20}{'effect %':>10}"
+            f"{'95% CI':>18}{'cost(plan)':>12}{'cost(none)':>12}{'cushion':>9}{'95% CI':>20}",
+        ]
+        for r in rows:
+            if not r["pairs"]:
+                lines.append(f"  {r['shock']:<20}{0:>6}  (no pairs of plan_2018 and no_plan)")
+                continue
+            lines.append(
+                f"  {r['shock']:<20}{r['pairs']:>6}{_yi(r['no_plan']):>9}{_yi(r['plan']):>9}{_yi(r['effect']):>9}"
+                f"{_ci(r['effect_lo'], r['effect_hi'], _yi):>20}{_pct(r['rel']):>10}"
+                f"{_ci(r['rel_lo'], r['rel_hi'], _pct):>18}"
+                + (
+                    f"{_yi(r['cost_plan']):>12}{_yi(r['cost_no_plan']):>12}{_yi(r['cushion']):>9}"
+                    f"{_ci(r['cushion_lo'], r['cushion_hi'], _yi):>20}"
+                    if "cushion" in r
+                    else f"{'-':>12}{'-':>12}{'-':>9}{'-':>20}"
+                )
+            )
+        parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
 
@@ -192,9 +270,14 @@ EXPERIMENTS = {
     "principles": Experiment(
         "principles", "one scenario per principle of the plan, against no_plan", summarise_policy("no_plan")
     ),
-    "shocks": Experiment(
-        "shocks", "history vs steady demand vs an IC import cut, with and without the plan", summarise_shocks
+    "reallocate": Experiment(
+        "reallocate",
+        "the plan's budgets vs money moved between levers (configs/budget_move/)",
+        lambda res: "\n\n".join(
+            s for s in (_paired_table(res, "budget_move", "none"), _spend_table(res, "budget_move")) if s
+        ),
     ),
+    "shocks": Experiment("shocks", "the plan vs no plan under each shock preset (configs/shocks/)", summarise_shocks),
 }
 
 

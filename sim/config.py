@@ -25,7 +25,15 @@ from sim.errors import ConfigError, check
 from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter, quarter_index
 from sim.outputs.evaluation import validate_targets
 from sim.outputs.targets import TargetsConfig
-from sim.params import CalibrationConfig, EconomyParams, ScaleConfig, ScenarioConfig, check_params, warn_implausible
+from sim.params import (
+    CalibrationConfig,
+    EconomyParams,
+    ScaleConfig,
+    ScenarioConfig,
+    ShockConfig,
+    check_params,
+    warn_implausible,
+)
 from sim.policy.config import PolicyConfig
 from sim.policy.validate import validate_policy
 
@@ -69,7 +77,14 @@ def register_configs() -> None:
 # ---------------------------------------------------------------------------------------------
 # Building and validating
 # ---------------------------------------------------------------------------------------------
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+def _config_dir() -> Path:
+    """The Hydra config tree: ``configs/`` of the checkout, else the copy a wheel installs as
+    ``sim/configs/`` (setup.py ships it)."""
+    repo = Path(__file__).resolve().parents[1] / "configs"
+    return repo if (repo / "config.yaml").is_file() else Path(__file__).resolve().parent / "configs"
+
+
+CONFIG_DIR = _config_dir()
 
 
 def compose(overrides: list[str] | tuple[str, ...] = ()) -> DictConfig:
@@ -201,6 +216,45 @@ def _validate_scenario(sc: ScenarioConfig) -> None:
     _check_keys(sc.rent_multiplier, "scenario.rent_multiplier", DISTRICTS, "district")
     for k, v in sc.rent_multiplier.items():
         check(0 < v <= 100, f"scenario.rent_multiplier.{k}", f"must be a positive multiplier (0, 100], got {v}")
+    for i, shock in enumerate(sc.shocks):
+        _validate_shock(shock, f"scenario.shocks[{i}]", sc)
+
+
+def _validate_shock(s: ShockConfig, key: str, sc: ScenarioConfig) -> None:
+    """One entry of scenario.shocks: every field checked, the offending key named."""
+    check(bool(str(s.name).strip()), f"{key}.name", "must be a non-empty name")
+    start = parse_quarter(f"{key}.start", s.start)
+    end = parse_quarter(f"{key}.end", s.end)
+    check(end >= start, f"{key}.end", f"must not be before {key}.start ({s.start}), got {s.end}")
+    check(
+        end >= (sc.start_year, 1) and start <= (sc.end_year, 4),
+        f"{key}.start",
+        f"the window {s.start}-{s.end} lies outside the run ({sc.start_year}Q1-{sc.end_year}Q4)",
+    )
+    for j, ind in enumerate(s.industries):
+        check(
+            ind in INDUSTRIES, f"{key}.industries[{j}]", f"'{ind}' is not an industry; allowed: {', '.join(INDUSTRIES)}"
+        )
+    for j, dis in enumerate(s.districts):
+        check(dis in DISTRICTS, f"{key}.districts[{j}]", f"'{dis}' is not a district; allowed: {', '.join(DISTRICTS)}")
+    check(-1 < s.demand < 10, f"{key}.demand", f"must be a level deviation in (-1, 10), e.g. -0.10; got {s.demand}")
+    check(-1 < s.supply <= 1, f"{key}.supply", f"must be a level deviation of capacity in (-1, 1]; got {s.supply}")
+    if s.import_availability is not None:
+        check(
+            0 <= s.import_availability <= 1,
+            f"{key}.import_availability",
+            f"must be a share between 0 and 1, got {s.import_availability}",
+        )
+        check(
+            not s.districts,
+            f"{key}.districts",
+            "must be empty when import_availability is set (imports are cut for whole industries)",
+        )
+    check(
+        s.demand != 0 or s.supply != 0 or s.import_availability is not None,
+        key,
+        "sets no size: give demand, supply and/or import_availability",
+    )
 
 
 def _validate_params(p: EconomyParams) -> None:

@@ -132,3 +132,37 @@ def test_compare_command_line(tmp_path, capsys):
 
     assert main(["scenario=history", "targets.clusters.measure=revenue", "--seeds", "1", "--scale", "small"]) == 2
     assert "targets.clusters.measure" in capsys.readouterr().err
+
+
+def test_compare_prints_value_added_and_spending_side_by_side(tmp_path, capsys):
+    """Issue 14: value added (total and by industry) and public spending, paired differences with
+    intervals, printed and written as CSV; without --out the runs go to a temporary folder."""
+    from analysis.compare import main
+
+    args = ["policy=plan_2018", "policy=no_plan", "--seeds", "2", "--scale", "small", "--set", "scenario.end_year=2020"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "value added 2020 ALL" in out and "value added 2020 IND-BIO" in out and "public spending, per year" in out
+    assert "95% CI" in out
+    t = pd.read_csv(tmp_path / "comparison_outcomes.csv")
+    spend = t.set_index("outcome").loc["public spending, per year"]
+    assert spend["B"] == 0 and spend["A"] > 0 and spend["B-A hi"] < 0  # no_plan spends nothing
+    by_ind = t[t["outcome"].str.startswith("value added 2020 IND-")]
+    assert by_ind["A"].sum() == pytest.approx(t.set_index("outcome").loc["value added 2020 ALL", "A"], rel=1e-9)
+    assert main(args) == 0 and "value added 2020 ALL" in capsys.readouterr().out
+
+
+def test_tidy_totals_do_not_double_count(tmp_path):
+    from analysis.results import gather
+    from analysis.tables import breakdown, totals
+    from sim.drivers.ensemble import run_seed
+    from tests.simtest import small_config
+
+    run_seed(small_config(**{"scenario.end_year": 2019}), 0, tmp_path)
+    res = gather(tmp_path, write=False)
+    tot = totals(res.annual, ["value_added"])
+    by = breakdown(res.annual, "industry", ["value_added"])
+    assert set(tot.columns) == {"run_id", "year", "metric", "value"} and "ALL" not in set(by["industry"])
+    assert by["value"].sum() == pytest.approx(tot["value"].sum(), rel=1e-9)
+    naive = res.annual[res.annual["metric"] == "value_added"]["value"].sum()
+    assert naive > 1.5 * tot["value"].sum()  # what a plain sum over the table would give

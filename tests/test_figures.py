@@ -97,7 +97,7 @@ def test_value_added_figure(sweep, tmp_path):
         "Trillion-yuan cluster threshold",
         "100bn-yuan cluster threshold",
     } <= set(legend)
-    assert "policy=plan_2018" in fig.caption and "3 seeds (0-2)" in fig.caption
+    assert "the plan as enacted" in fig.caption and "sim/data" not in fig.caption and "3 seeds (0-2)" in fig.caption
     # plotted medians = medians of the runs table's headline series of the plan's runs
     plan = res.runs[res.runs.policy == "plan_2018"]
     va = fig.plot_data["value_added"].set_index(["industry", "year"])
@@ -140,8 +140,12 @@ def test_scorecard_heatmap_matches_attainment(sweep, tmp_path):
     fig = fig_scorecard(res)
     _files_ok(st.save(fig, tmp_path, "heat"))
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "Target" and ax.get_ylabel() == "Scenario (policy)"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["plan_2018", "no_plan"]
+    assert ax.get_xlabel() == "Target" and ax.get_ylabel() == "Scenario"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["the plan as enacted", "no plan (counterfactual)"]
+    cells = [t for t in ax.texts if t.get_text() not in ("n/a",)]
+    assert cells and min(t.get_fontsize() for t in cells) >= 7  # readable inline; intervals in the table
+    table = fig.plot_data["table"]
+    assert table.loc["the plan as enacted", "T20-CARRIERS"].count("[") == 1
     att = stats.attainment(res, "policy")
     m = fig.plot_data["matrix"]
     for _, r in att.iterrows():
@@ -259,7 +263,7 @@ def test_budget_figure_matches_spending(sweep, tmp_path, ablation):
     v = fig.plot_data["value_per_yuan"].set_index(["kind", "year"])
     p = stats.pairs(res, f"value_added.ALL.{END}", "policy", "no_plan", extra=[f"spend_total.ALL.{END}"])
     assert v.loc[("year", END), "ratio"] == pytest.approx((p["diff"] / p[f"spend_total.ALL.{END}"]).mean())
-    assert "on the same seed" in fig.caption
+    assert "same seed" in fig.caption and "summed over the same years" in fig.caption
     plt.close(fig)
     abl = fig_budget(load_many(ablation))  # no no_plan runs: said in the caption
     assert "no no_plan runs in this sweep" in abl.caption
@@ -271,7 +275,9 @@ def test_cli_writes_the_figures_and_skips_with_reason(sweep, tmp_path, capsys):
     assert figures_main([str(sweep), "--out", str(out), "--formats", "png", "--year", str(END)]) == 0
     printed = capsys.readouterr().out
     assert "skipped 04_levers" in printed and "lever_ablation" in printed
-    assert sorted(p.stem for p in out.glob("*.png")) == sorted(n for n in FIGURES if n != "04_levers")
+    assert sorted(p.stem for p in out.glob("*.png")) == sorted(
+        n for n in FIGURES if n not in ("04_levers", "08_shocks")
+    )
     assert figures_main([str(tmp_path / "missing"), "--out", str(out)]) == 2
 
 
@@ -301,4 +307,14 @@ def test_style_palette_and_save_formats(tmp_path):
     fig.subplots().plot([0, 1])
     with pytest.raises(ValueError, match="formats"):
         st.save(fig, tmp_path, "x", formats=("gif",))
+    plt.close(fig)
+
+
+def test_district_effects_show_the_plans_effect_with_intervals(sweep):
+    from analysis.figures import fig_district_effects
+
+    fig = fig_district_effects(load_many(sweep), year=END)
+    eff = fig.plot_data["effects"]
+    assert len(eff) == 11 and (eff["effect_lo"] <= eff["effect"]).all() and (eff["effect"] <= eff["effect_hi"]).all()
+    assert "Nanshan" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     plt.close(fig)

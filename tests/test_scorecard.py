@@ -94,3 +94,25 @@ def test_printed_tables_label_proxies(tc):
     ens = format_ensemble(summarise([c, card(4, 40, tc)]), c["definitions"])
     assert "P(met)" in ens and "95% CI" in ens
     assert sum(ln.rstrip().endswith("proxy") for ln in ens.splitlines()) == sum(t.kind == "proxy" for t in TARGETS)
+
+
+def test_the_printed_scorecard_reads_at_a_glance():
+    """Issue 14: a unit on every value, whole-number bands for counts, money in 100m yuan, the
+    proxy targets named, and the failed realism checks listed under the scorecard."""
+    from sim.drivers.cli import realism_lines
+    from sim.outputs.scorecard import fmt_band, proxy_line
+
+    assert fmt_band(187.2, 196.8, "carriers") == "[187, 197]"
+    assert fmt_band(4.92e10, 5.55e10, "yuan-equivalent") == "[492, 555]"
+    assert "T20-FIRMS" in proxy_line() and "T20-CARRIERS" not in proxy_line()
+    fail = {
+        "key": "degree_tail_in",
+        "fact": "supplier degrees heavy-tailed",
+        "status": "FAIL",
+        "value": 5.2,
+        "expected": "1-1.7",
+    }
+    ok = {**fail, "status": "PASS"}
+    lines = realism_lines([[fail], [ok]])
+    assert "FAIL supplier degrees heavy-tailed (degree_tail_in): in 1 of 2 runs" in "\n".join(lines)
+    assert realism_lines([[ok]]) == []

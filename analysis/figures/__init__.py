@@ -14,15 +14,19 @@ runs allow. Gallery: docs/figures.md.
 5. ``fig_districts``: districts coloured by output or growth (tile map, or polygons from GeoJSON)
 6. ``fig_network``: industry supply-chain flows and the firm degree distribution
 7. ``fig_budget``: public money by lever group and value added per yuan spent
+8. ``fig_shocks``: the plan's effect under each shock preset (the shocks experiment)
+9. ``fig_district_effects``: the plan's paired effect by district with 95% intervals
 """
 
 from analysis.figures._common import NotApplicable, load_many
 from analysis.figures.budget import fig_budget
+from analysis.figures.district_effects import fig_district_effects
 from analysis.figures.districts import fig_districts
 from analysis.figures.levers import fig_levers
 from analysis.figures.network import fig_network
 from analysis.figures.scenarios import fig_scenarios
 from analysis.figures.scorecard import fig_scorecard
+from analysis.figures.shocks import fig_shocks
 from analysis.figures.value_added import fig_value_added
 
 # file name -> function, in the order of the gallery
@@ -34,6 +38,8 @@ FIGURES = {
     "05_districts": fig_districts,
     "06_network": fig_network,
     "07_budget": fig_budget,
+    "08_shocks": fig_shocks,
+    "09_district_effects": fig_district_effects,
 }
 
 __all__ = [
@@ -47,4 +53,6 @@ __all__ = [
     "fig_districts",
     "fig_network",
     "fig_budget",
+    "fig_shocks",
+    "fig_district_effects",
 ]

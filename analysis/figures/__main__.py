@@ -54,6 +54,8 @@ def draw(
         "05_districts": {"scenario": scenario, "by": by, "year": year, "geojson": geojson},
         "06_network": {"scenario": scenario, "by": by, "year": year},
         "07_budget": {"scenario": scenario, "by": by},
+        "08_shocks": {"year": year},
+        "09_district_effects": {"year": year},
     }
     for n in names:
         t0 = time.perf_counter()
@@ -65,6 +67,9 @@ def draw(
                 print(f"skipped {n}: {exc}")
             continue
         written[n] = st.save(fig, out, n, formats)
+        if "table" in getattr(fig, "plot_data", {}):  # a table companion (e.g. the heatmap's intervals)
+            fig.plot_data["table"].to_csv(Path(out) / f"{n}_table.csv")
+            written[n].append(Path(out) / f"{n}_table.csv")
         plt.close(fig)
         if verbose:
             print(f"{n}: {', '.join(p.name for p in written[n])} ({time.perf_counter() - t0:.1f} s)")

@@ -146,8 +146,9 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         ax1.set_title(f"(a) {st.t('budget_title', lang)}")
         ax1.legend(loc="upper left", ncol=4, fontsize=6)
         ax1.set_ylim(0, bottom.max() * 1.3)
+        # only the cumulative ratio: a year's effect on value added comes from all spending up to then,
+        # so dividing it by that year's spending alone overstates the return (the table keeps both)
         kinds = [
-            ("year", "o", st.OKABE_ITO["blue"], st.t("per_year", lang)),
             ("cumulative", "s", st.OKABE_ITO["vermillion"], st.t("cumulative", lang)),
             ("average", "o", st.OKABE_ITO["grey"], "VA / spending"),
         ]
@@ -157,9 +158,8 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
                 continue
             y = d["ratio"].to_numpy()
             err = np.vstack([y - d["lo"].to_numpy(), d["hi"].to_numpy() - y])
-            off = -0.1 if kind == "year" else 0.1 if kind == "cumulative" else 0
             ax2.errorbar(
-                d["year"] + off, y, yerr=np.nan_to_num(err), marker=mk, ms=3, lw=1, capsize=1.5, color=colr, label=lab
+                d["year"], y, yerr=np.nan_to_num(err), marker=mk, ms=3, lw=1, capsize=1.5, color=colr, label=lab
             )
         if paired:
             ax2.axhline(0, color="black", lw=0.8)
@@ -174,9 +174,9 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         if paired:
             n = int(vpy["n_pairs"].min())
             b = (
-                f"(b) the plan's effect per yuan: (value added of {name}={label} - of {name}={baseline} on the same seed) / "
-                f"public spending of the {label} run, same year and cumulative from {int(vpy['year'].min())}; mean over "
-                f"{n}+ seeds with its {level:.0%} t interval."
+                f"(b) the plan's return on spending: value added gained ({st.scenario_name(label)} minus "
+                f"{st.scenario_name(baseline)}, same seed) summed from {int(vpy['year'].min())} to each year, divided by "
+                f"the public spending summed over the same years; mean over {n}+ seeds with its {level:.0%} t interval."
             )
         else:
             b = (
@@ -184,8 +184,8 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
                 "added / public spending (an average, not the return on spending)."
             )
         cap = (
-            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) metrics "
-            "spend_<group>_<lever> (yuan/year) summed by lever group, mean over runs; 100m yuan = 1e8 yuan, current "
+            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) public "
+            "spending of every lever summed by lever group, mean over runs; 100m yuan (1e8 yuan) per year, current "
             f"prices. {b}"
         )
         st.caption(fig, cap)

@@ -14,8 +14,9 @@ from analysis.stats import CONFIDENCE, attainment
 def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "en", targets=None):
     """Heatmap of P(target met) per scenario (rows) and target (columns, the plan's order).
 
-    Cells: P(met) and below it the Wilson ``level`` interval; a cell with no evaluated run is
-    grey. ``fig.plot_data``: ``attainment`` (analysis.stats.attainment) and ``matrix`` (the
+    Cells: P(met), readable at print size; the Wilson ``level`` intervals are in the companion table
+    ``fig.plot_data['table']`` (written as ``<name>_table.csv`` by the CLI); a cell with no evaluated
+    run is grey. ``fig.plot_data``: ``attainment`` (analysis.stats.attainment) and ``matrix`` (the
     plotted P(met), scenarios x targets)."""
     res = complete(as_results(results))
     name, lab, present, _ = scenarios(res, by)
@@ -41,33 +42,30 @@ def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "e
                     ax.text(j, i, "n/a", ha="center", va="center", fontsize=5.5, color="#555555")
                     continue
                 col = "black" if p > 0.6 else "white"
-                ax.text(j, i - 0.12, f"{p:.2f}", ha="center", va="center", fontsize=6, color=col, fontweight="bold")
-                ax.text(
-                    j,
-                    i + 0.22,
-                    f"[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]",
-                    ha="center",
-                    va="center",
-                    fontsize=4.5,
-                    color=col,
-                )
+                ax.text(j, i, f"{p:.2f}", ha="center", va="center", fontsize=7, color=col, fontweight="bold")
         ax.set_xticks(range(len(order_t)), order_t, rotation=40, ha="right")
-        ax.set_yticks(range(len(present)), [str(s) for s in present])
+        ax.set_yticks(range(len(present)), [st.scenario_name(s, lang) for s in present])
         ax.set_xlabel(st.t("target", lang))
-        ax.set_ylabel(f"{st.t('scenario', lang)} ({name})")
+        ax.set_ylabel(st.t("scenario", lang))
         ax.grid(False)
         ax.spines[:].set_visible(False)
         ax.set_title(st.t("heat_title", lang))
         cb = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
         cb.set_label(st.t("p_met", lang))
         cap = (
-            f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: share of seeds meeting the "
-            f"target (sim/targets.py rules, targets config plan_2018 unless overridden) and its Wilson {level:.0%} "
-            "interval; n/a: no run could evaluate it. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the "
-            "run's last year; several are declared proxies (docs/targets.md)."
+            f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: the share of seeds meeting "
+            f"the target; the Wilson {level:.0%} intervals are in the companion table (<figure>_table.csv). n/a: no "
+            "run could evaluate the target. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the run's last "
+            "year; several are declared proxies for qualitative targets (see the targets page)."
         )
         st.caption(fig, cap)
-    attach(fig, attainment=att, matrix=mat)
+    table = mat.copy().astype(object)
+    for i in range(mat.shape[0]):
+        for j in range(mat.shape[1]):
+            p = mat.iat[i, j]
+            table.iat[i, j] = "n/a" if pd.isna(p) else f"{p:.2f} [{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]"
+    table.index = [st.scenario_name(x) for x in table.index]
+    attach(fig, attainment=att, matrix=mat, table=table)
     return fig
 
 

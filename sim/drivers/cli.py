@@ -10,6 +10,7 @@ Exit status 1 if any seed failed (the others are still written and reported).
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -32,6 +33,37 @@ log = logging.getLogger("sim")
 VA_TITLE = "SEI value added by industry, 100m yuan (亿元), current prices"
 
 
+def realism_lines(facts_by_run: list[list[dict]]) -> list[str]:
+    """The realism checks (stylized facts, docs/validation.md) that failed in any run, one line each,
+    and a count of the warnings; empty when every check passed."""
+    fails: dict[str, list[dict]] = {}
+    warns = set()
+    for facts in facts_by_run:
+        for f in facts:
+            if f.get("status") == "FAIL":
+                fails.setdefault(f["key"], []).append(f)
+            elif f.get("status") == "WARN":
+                warns.add(f["key"])
+    if not fails and not warns:
+        return []
+    n = len(facts_by_run)
+    lines = [f"Realism checks (stylized facts, docs/validation.md) failed in these {n} run(s):" if fails else ""]
+    for key, fs in fails.items():
+        vals = sorted(float(f["value"]) for f in fs if f.get("value") is not None)
+        mid = f"{vals[len(vals) // 2]:.3g}" if vals else "-"
+        lines.append(
+            f"  FAIL {fs[0]['fact']} ({key}): in {len(fs)} of {n} runs; value {mid}, expected {fs[0]['expected']}"
+        )
+    if warns:
+        lines.append(f"  WARN (near the band): {', '.join(sorted(warns))}")
+    return [ln for ln in lines if ln]
+
+
+def _seed_facts(out: Path, seeds: list[int]) -> list[list[dict]]:
+    files = [out / f"seed_{s}" / "stylized_facts.json" for s in seeds]
+    return [json.loads(f.read_text()) for f in files if f.is_file()]
+
+
 def _single(sim_cfg, out: Path) -> None:
     try:
         res = run(sim_cfg, out)
@@ -47,6 +79,7 @@ def _single(sim_cfg, out: Path) -> None:
         )
         print()
         print(format_run(res.scorecard))
+        print("\n".join(realism_lines([res.stylized_facts])))
         print()
         print(format_budget(budget_table(sim_cfg.policy, res.annual)))
         print(f"run folder: {out}  (wall time {res.manifest['wall_time_s']:.2f} s)")
@@ -75,6 +108,9 @@ def _ensemble(sim_cfg, out: Path) -> int:
                 f"Plan targets (深府〔2018〕84号), {ok} runs ({label}): probability of meeting each target",
             )
         )
+        realism = realism_lines(_seed_facts(out, seeds) if len(seeds) > 1 else [])
+        if realism:
+            print("\n".join(realism))
         budget = ens.budget_mean()
         if budget is not None:
             print()

@@ -161,6 +161,35 @@ def fmt_num(x: Any, signed: bool = False) -> str:
     return f"{s}{x:.3g}" if abs(x) < 10 else f"{s}{x:.1f}"
 
 
+COUNT_UNITS = frozenset(
+    {"carriers", "institutes", "firms", "levers", "projects", "people", "clusters", "zones", "cluster levels"}
+)
+UNIT_LABEL = {"yuan-equivalent": "亿元-eq.", "ratio": "ratio"}  # money shown in 100m yuan (亿元)
+
+
+def unit_label(unit: str) -> str:
+    return UNIT_LABEL.get(unit, unit)
+
+
+def _scaled(x: Any, unit: str) -> Any:
+    """Money targets in 100m yuan (亿元) for printing; others as they are."""
+    return x / 1e8 if x is not None and "yuan" in unit else x
+
+
+def fmt_band(lo: Any, hi: Any, unit: str) -> str:
+    """A 10-90% band: counts as whole numbers (lower end down, upper end up), money in 亿元."""
+    if lo is None or hi is None:
+        return "-"
+    if unit in COUNT_UNITS:
+        return f"[{fmt_num(float(np.floor(lo)))}, {fmt_num(float(np.ceil(hi)))}]"
+    return f"[{fmt_num(_scaled(lo, unit))}, {fmt_num(_scaled(hi, unit))}]"
+
+
+def proxy_line() -> str:
+    ids = [t.id for t in TARGETS if t.kind == PROXY]
+    return f"Proxies (a measurable stand-in for a qualitative target, docs/targets.md): {', '.join(ids)}."
+
+
 def fmt_pct(x: Any) -> str:
     if x is None:
         return "-"
@@ -196,21 +225,35 @@ def format_run(card: dict, title: str = "") -> str:
                 r["id"],
                 r["horizon"] if r["horizon"] != "long term" else f"{r['year']}*",
                 r["short"],
-                fmt_num(r["value"]),
+                fmt_num(_scaled(r["value"], r.get("unit", ""))),
+                unit_label(r.get("unit", "")),
                 r["rule"],
-                fmt_num(r["threshold"]),
+                fmt_num(_scaled(r["threshold"], r.get("unit", ""))),
                 r["status"],
-                fmt_num(r["margin"], True),
+                fmt_num(_scaled(r["margin"], r.get("unit", "")), True),
                 fmt_pct(r["margin_rel"]),
                 KIND_MARK[r["kind"]],
             ]
         )
-    head = ["target", "year", "plan (short)", "value", "rule", "threshold", "result", "margin", "margin %", "kind"]
+    head = [
+        "target",
+        "year",
+        "plan (short)",
+        "value",
+        "unit",
+        "rule",
+        "threshold",
+        "result",
+        "margin",
+        "margin %",
+        "kind",
+    ]
     n_met = sum(r["met"] is True for r in card["targets"])
     n_ev = sum(r["met"] is not None for r in card["targets"])
     lines = [
         title or f"Plan targets (深府〔2018〕84号), seed {card['seed']}: {n_met} of {n_ev} evaluated targets met",
-        _table(head, rows, {3, 5, 7, 8}),
+        _table(head, rows, {3, 6, 8, 9}),
+        proxy_line(),
         footnote("* long-term target, read at the run's last year. ", card["definitions"]),
     ]
     return "\n".join(lines)
@@ -221,7 +264,8 @@ def format_ensemble(summary: list[dict], defs: dict, title: str = "") -> str:
     for s in summary:
         p = "-" if s["p_met"] is None else f"{s['p_met']:.2f}"
         ci = "-" if s["ci_low"] is None else f"[{s['ci_low']:.2f}, {s['ci_high']:.2f}]"
-        band = "-" if s["value_p10"] is None else f"[{fmt_num(s['value_p10'])}, {fmt_num(s['value_p90'])}]"
+        u = s.get("unit", "")
+        band = fmt_band(s["value_p10"], s["value_p90"], u)
         rows.append(
             [
                 s["id"],
@@ -230,10 +274,11 @@ def format_ensemble(summary: list[dict], defs: dict, title: str = "") -> str:
                 f"{s['met']}/{s['evaluated']}",
                 p,
                 ci,
-                fmt_num(s["value_median"]),
+                fmt_num(_scaled(s["value_median"], u)),
                 band,
+                unit_label(u),
                 s["rule"],
-                fmt_num(s["margin_median"], True),
+                fmt_num(_scaled(s["margin_median"], u), True),
                 fmt_pct(s["margin_rel_median"]),
                 KIND_MARK[s["kind"]],
             ]
@@ -247,6 +292,7 @@ def format_ensemble(summary: list[dict], defs: dict, title: str = "") -> str:
         f"{int(CONFIDENCE * 100)}% CI",
         "value",
         "10-90%",
+        "unit",
         "rule",
         "margin",
         "margin %",
@@ -254,7 +300,8 @@ def format_ensemble(summary: list[dict], defs: dict, title: str = "") -> str:
     ]
     lines = [
         title or "Plan targets (深府〔2018〕84号): probability of meeting each target",
-        _table(head, rows, {3, 4, 6, 9, 10}),
+        _table(head, rows, {3, 4, 6, 10, 11}),
+        proxy_line(),
         footnote(
             "value, margin: medians over the runs; CI: Wilson interval of P(met). * long-term target, read at "
             "the run's last year. ",

@@ -17,7 +17,7 @@ from sim.params.economy import (
     ProductionParams,
 )
 from sim.params.init import InitParams
-from sim.params.run import CalibrationConfig, ScaleConfig, ScenarioConfig
+from sim.params.run import CalibrationConfig, ScaleConfig, ScenarioConfig, ShockConfig
 from sim.params.spec import Spec, check_params, param, specs, warn_implausible
 from sim.params.table import markdown_table
 
@@ -33,6 +33,7 @@ __all__ = [
     "ProductionParams",
     "ScaleConfig",
     "ScenarioConfig",
+    "ShockConfig",
     "Spec",
     "check_params",
     "markdown_table",

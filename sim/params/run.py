@@ -22,6 +22,23 @@ class ScaleConfig:
 
 
 @dataclass
+class ShockConfig:
+    """One shock of ``scenario.shocks``: a level deviation of final demand and/or of capacity of the
+    firms it hits, and/or a cut of their imported inputs, from quarter ``start`` to ``end`` inclusive.
+    Overlapping shocks multiply. Presets: configs/shocks/ (docs/shocks.md)."""
+
+    name: str = ""
+    start: str = ""  # first quarter hit, e.g. "2020Q1"
+    end: str = ""  # last quarter hit, inclusive
+    industries: list[str] = field(default_factory=list)  # industry ids hit; empty = all
+    districts: list[str] = field(default_factory=list)  # district ids hit; empty = all
+    demand: float = 0.0  # level deviation of the hit firms' final demand, e.g. -0.10
+    supply: float = 0.0  # level deviation of the hit firms' production capacity, e.g. -0.15
+    # Share (0-1) of imported intermediate inputs still available to the hit industries (None: no cut).
+    import_availability: float | None = None
+
+
+@dataclass
 class ScenarioConfig:
     """Exogenous environment: the demand path and the simulated period."""
 
@@ -35,6 +52,8 @@ class ScenarioConfig:
     import_availability: dict[str, float] = field(default_factory=dict)
     # Multiplier of base-year industrial rent by district, e.g. {"nanshan": 1.5}.
     rent_multiplier: dict[str, float] = field(default_factory=dict)
+    # Shocks as data (ShockConfig); empty in the default scenarios.
+    shocks: list[ShockConfig] = field(default_factory=list)
 
 
 @dataclass

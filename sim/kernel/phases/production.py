@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy import demand as dem
+from sim.economy import shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
 from sim.kernel.world import ProductionRecord, World
@@ -57,8 +58,14 @@ def production(w: World, year: int, q: int) -> None:
     cap_all = firm_capacity(w)
     idx, sup, cust, wt = active_links(w)
     ind = f.industry[idx]
-    d = f.share[idx] * level[ind] * w.effects.demand_multiplier[idx] + w.effects.public_demand[idx]
+    lvl = level[ind]
     avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
+    hit = shocks.multipliers(sc, year, q, f.industry, f.district) if sc.shocks else None
+    if hit is not None:  # scenario.shocks: market demand, capacity and imports of the hit firms
+        lvl = lvl * hit.demand[idx]
+        cap_all = cap_all * hit.supply
+        avail = avail * hit.imports
+    d = f.share[idx] * lvl * w.effects.demand_multiplier[idx] + w.effects.public_demand[idx]
     res = produce(
         ind=ind,
         capacity=cap_all[idx],
