@@ -12,9 +12,8 @@ from sim.model import SEIModel
 
 
 def test_a_run_after_2015_starts_from_the_2015_totals():
-    m = SEIModel(
-        to_config(None, scale="small", **{"scenario.start_year": 2016, "scenario.end_year": 2016}), handles=False
-    )
+    cfg = {"scenario.start_year": 2016, "scenario.end_year": 2016, "targets.plan_start": "2016Q1"}
+    m = SEIModel(to_config(None, scale="small", **cfg), handles=False)
     base = load().base_years[2015]
     assert m.world.base.year == 2015
     assert m.world.firms.n == round(base.high_tech_enterprises * 0.1)
