@@ -22,8 +22,14 @@ DROP = ("scale=", "ensemble.size=", "seed=", "ensemble.workers=", "hydra.sweep.d
 NOT_RUN = [
     (r"^make (run|test)\b", "the two entry points: `make test` is CI itself; `make run` is the city-scale default"),
     (r"^make bench", "benchmarks: their own suite (make bench)"),
-    (r"^make dashboard\b|-m analysis\.dashboard\b", "the scenario explorer: run in a browser by tests/test_dashboard.py"),
-    (r"policy\.funding\.grants\.awards_per_year=750 \.\.\.", "illustrative: an override line the dashboard shows (tests/test_dashboard.py runs one)"),
+    (
+        r"^make dashboard\b|-m analysis\.dashboard\b",
+        "the scenario explorer: run in a browser by tests/test_dashboard.py",
+    ),
+    (
+        r"policy\.funding\.grants\.awards_per_year=750 \.\.\.",
+        "illustrative: an override line the dashboard shows (tests/test_dashboard.py runs one)",
+    ),
     (r"-m benchmarks\.", "benchmarks: their own suite (make bench)"),
     (r"SWEEP|DIR\b|\[SWEEP_DIR", "illustrative: a placeholder for the user's sweep folder"),
     (r"geojson", "illustrative: needs a district boundary file the repository does not ship"),
