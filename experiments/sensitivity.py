@@ -2,7 +2,7 @@
 
 Factors (``--factors``): the free parameters of the model (``params``: experiments.freeparams.FREE_PARAMS,
 each over its declared range) and the intensities of the eight lever groups (``levers``:
-experiments.intensity, each from 0 = the group off to 2 = twice the plan's budgets, counts, areas
+sim.policy.intensity, each from 0 = the group off to 2 = twice the plan's budgets, counts, areas
 and effect strengths; 1 = the plan). Specific factors can be named instead (``--factors
 levers.funding,params.demography.entry_rate``); ``declared`` adds every other parameter whose
 declaration (sim.params) gives a plausible range.
@@ -96,7 +96,7 @@ class Factor:
 def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
     """Every factor: the free parameters (experiments.freeparams.FREE_PARAMS) then the lever groups."""
     from experiments.freeparams import FREE_PARAMS
-    from experiments.intensity import GROUPS
+    from sim.policy.intensity import GROUPS
 
     out = [Factor(p.key, "param", float(p.low), float(p.high), p.unit, p.why) for p in FREE_PARAMS]
     out += [
@@ -106,7 +106,7 @@ def all_factors(lever_range: tuple[float, float] = LEVER_RANGE) -> list[Factor]:
             float(lever_range[0]),
             float(lever_range[1]),
             "x plan intensity",
-            "experiments/intensity.py: 0 = group off, 1 = plan_2018",
+            "sim/policy/intensity.py: 0 = group off, 1 = plan_2018",
         )
         for g in GROUPS
     ]
@@ -184,9 +184,9 @@ def n_points(method: str, k: int, n: int) -> int:
 # ---------------------------------------------------------------------------------------------
 def point_overrides(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
     """Dotted config overrides of one sample point (free parameters checked against their
-    declared ranges by experiments.freeparams.overrides; lever groups by experiments.intensity)."""
+    declared ranges by experiments.freeparams.overrides; lever groups by sim.policy.intensity)."""
     from experiments.freeparams import overrides
-    from experiments.intensity import group_overrides
+    from sim.policy.intensity import group_overrides
 
     params = {f.name: float(v) for f, v in zip(factors, row) if f.kind == "param"}
     out: dict[str, Any] = dict(overrides(params))

@@ -1,4 +1,4 @@
-"""Sensitivity analysis (experiments/sensitivity.py), lever intensities (experiments/intensity.py)
+"""Sensitivity analysis (experiments/sensitivity.py), lever intensities (sim/policy/intensity.py)
 and the EMA Workbench export (analysis/ema.py): a small Morris study end to end, the direction of
 the intensity factors, and the shapes ema_workbench's analysis functions take."""
 
@@ -13,9 +13,9 @@ from simtest import small_config
 
 from analysis import ema
 from experiments import sensitivity as sens
-from experiments.intensity import GROUPS, all_overrides, group_overrides, uncovered_levers
 from sim.config import ConfigError, as_dict, to_config
 from sim.drivers.run import run as run_sim
+from sim.policy.intensity import GROUPS, all_overrides, group_overrides, uncovered_levers
 
 FEW = ("levers.funding", "levers.space", "params.demography.entry_rate")
 

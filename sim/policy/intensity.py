@@ -9,7 +9,7 @@ the eight factors, one per group of ``sim.policy.config.PolicyConfig``: funding,
 space, access, ip, projects, governance.
 
 Which fields are intensities (the table ``INTENSITIES``, printed by
-``python -m experiments.intensity``):
+``python -m sim.policy.intensity``):
 
 - ``budget``: yuan per year. Every lever with a budget has it scaled.
 - ``count`` / ``area`` / ``people``: how many units the budget buys per year (awards, deals,
@@ -252,3 +252,6 @@ __all__ = [
     "markdown_table",
     "uncovered_levers",
 ]
+
+if __name__ == "__main__":
+    print(markdown_table())
