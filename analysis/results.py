@@ -45,6 +45,7 @@ RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
 HEADLINE_METRICS = (
     "value_added",
+    "value_added_real",
     "output",
     "employment",
     "rd_spending",

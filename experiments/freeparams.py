@@ -7,15 +7,14 @@ it; a literature range at best). Each is a dotted config key accepted by
 Roles (docs/calibration.md):
 
 - ``moment`` non-empty: the parameter is fitted by experiments/calibrate.py (method of simulated
-  moments) and that moment of the 2019 data identifies it.
-- ``moment`` empty: uncertain, but not identified by the 2019 data the model can reproduce (its
-  effect on value added is absorbed by the demand trends, see below). It stays at its default
+  moments on 2016-2019) and those moments identify it.
+- ``moment`` empty: uncertain, but not identified by the 2016-2019 data (its effect on value added
+  is absorbed by the edges, see below). It stays at its default
   and its range is for sensitivity analysis (Sobol / Morris) only.
 
-The demand trends ``calibration.demand_trend.<IND>`` are fitted too, but not searched over: for
-every vector of the free parameters they are *solved* (an inner fixed point) so that simulated
-2019 value added matches the statistics industry by industry. They are declared in
-``DEMAND_TRENDS`` with the range the solver may use.
+Shenzhen's non-price edges ``calibration.share_trend.<IND>`` are fitted jointly with them (declared
+in ``EDGES``): experiments/calibrate.py fits all of them to the 2016-2019 moments by simulated
+moments, over-identified.
 
 ``python -m experiments.freeparams --markdown`` prints the table of docs/calibration.md.
 """
@@ -75,15 +74,15 @@ class FreeParam:
 
 
 def schema_default(key: str) -> float:
-    """Default of a dotted ``params.*`` or ``calibration.demand_trend.*`` key in sim/config.py."""
+    """Default of a dotted ``params.*`` or ``calibration.share_trend.*`` key in sim/config.py."""
     parts = key.split(".")
     if parts[0] == "params":
         obj = reduce(getattr, parts[1:], EconomyParams())
         if is_dataclass(obj):
             raise KeyError(key)
         return float(obj)
-    if parts[:2] == ["calibration", "demand_trend"] and len(parts) == 3:
-        return float(CalibrationConfig().demand_trend[parts[2]])
+    if parts[:2] == ["calibration", "share_trend"] and len(parts) == 3:
+        return float(CalibrationConfig().share_trend[parts[2]])
     raise KeyError(key)
 
 
@@ -97,7 +96,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         "gross entry of high-tech firms; the national high-tech enterprise count rose 14,400 -> 17,000 "
         "(+18%) in 2019 (innovation_and_people.csv), net of exits of ~3-10%/yr; the count also grows "
         "by certification of existing firms, so the range is wide",
-        moment="firms_2019",
+        moment="high_tech_enterprises_2016-2019",
     ),
     FreeParam(
         "params.demography.institute_creation_per_year",
@@ -106,7 +105,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         "carriers per year (city scale)",
         "new innovation carriers without the plan's own 25/yr: 85 created in 2019, 189 in 2018, 195 in "
         "2017 (innovation_and_people.csv); the 2019 scope changed, so a wide range",
-        moment="carriers_new_2019",
+        moment="carriers_new_2018",
     ),
     FreeParam(
         "params.labour.inflow_base",
@@ -115,7 +114,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         "per quarter (share of talent stock)",
         "graduates and migrants entering SEI talent; resident population grew 3.2% in 2019 "
         "(1302.66 -> 1343.88 x 10k) and 3.9-5.0%/yr in 2016-18; 0.3-2%/quarter brackets 1-8%/yr",
-        moment="talent_growth_2019",
+        moment="population_growth_2016-2019",
     ),
     # --- uncertain, not identified by the 2019 data (sensitivity analysis only) ----------------
     FreeParam(
@@ -214,14 +213,15 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
     ),
 )
 
-# The inner step: solved for each free-parameter vector, not searched (docs/calibration.md)
-DEMAND_TRENDS: tuple[FreeParam, ...] = tuple(
+# Shenzhen's non-price edge by industry, fitted with the others (docs/calibration.md)
+EDGES: tuple[FreeParam, ...] = tuple(
     FreeParam(
-        f"calibration.demand_trend.{i}",
+        f"calibration.share_trend.{i}",
         -0.10,
         0.50,
-        "per year (nominal growth of external demand)",
-        "solved so that simulated 2019 VA of the industry equals the statistics (sei_value_added.csv)",
+        "log points of market share per year (2016)",
+        "the yearly share gain Shenzhen's non-price edge brings; identified by the industry's value-added "
+        "path 2016-2019 and its 2019 level (sei_value_added.csv)",
         moment=f"va_2019_{i}",
     )
     for i in INDUSTRIES
@@ -240,7 +240,7 @@ def declared_params() -> tuple[FreeParam, ...]:
 
 
 DECLARED: tuple[FreeParam, ...] = declared_params()
-_BY_KEY: dict[str, FreeParam] = {p.key: p for p in FREE_PARAMS + DEMAND_TRENDS + DECLARED}
+_BY_KEY: dict[str, FreeParam] = {p.key: p for p in FREE_PARAMS + EDGES + DECLARED}
 
 
 def free_param(key: str) -> FreeParam:
@@ -259,7 +259,7 @@ def calibrated_params() -> tuple[FreeParam, ...]:
 def overrides(values: Mapping[str, float]) -> dict[str, float]:
     """Validated ``{dotted key: value}`` for ``to_config(None, **overrides(values))``.
 
-    Every key must be a declared free parameter (FREE_PARAMS or DEMAND_TRENDS) and every value
+    Every key must be a declared free parameter (FREE_PARAMS or EDGES) and every value
     inside its range; otherwise ConfigError names the key and the allowed range.
     """
     return {k: free_param(k).check(v) for k, v in values.items()}
@@ -296,7 +296,7 @@ if __name__ == "__main__":
 __all__ = [
     "FreeParam",
     "FREE_PARAMS",
-    "DEMAND_TRENDS",
+    "EDGES",
     "free_param",
     "overrides",
     "calibrated_params",

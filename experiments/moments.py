@@ -71,6 +71,9 @@ def observed() -> list[Observed]:
         g = _indicator("population", y) / _indicator("population", y - 1) - 1.0
         out.append(Observed(f"population_growth_{y}", g, 0.01, "share per year", "innovation_and_people.csv (year-end residents)",
                             "1 pt: the talent stock stands for SEI talent, not all residents"))  # fmt: skip
+    v = _indicator("innovation_carriers_new", 2018)
+    out.append(Observed("carriers_new_2018", v, 0.25 * v, "carriers", "innovation_and_people.csv",
+                        "25%: the count's scope changes between years (2019 reports 85 on a wider base)"))  # fmt: skip
     for y in (2017, 2018):
         g = _indicator("rd_expenditure", y) / _indicator("rd_expenditure", y - 1) - 1.0
         out.append(Observed(f"rd_growth_{y}", g, 0.03, "share per year", "innovation_and_people.csv (city R&D, 'more than' figures)",

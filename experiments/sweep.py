@@ -69,6 +69,38 @@ def _paired_table(res, by, baseline, years=OUTCOME_YEARS, title: str = "") -> st
     return "\n".join(lines)
 
 
+def _per_yuan_table(res, by, baseline) -> str:
+    """Cumulative extra SEI value added over the run per yuan of extra public spending, paired on
+    seed: sum over years of (scenario - baseline) value added / sum of (scenario - baseline) spending."""
+    from analysis.stats import pairs, t_interval
+
+    df = getattr(res, "runs", res)
+    va = sorted(c for c in df.columns if c.startswith("value_added.ALL."))
+    sp = [c.replace("value_added.", "spend_total.") for c in va]
+    if not va or not all(c in df.columns for c in sp):
+        return ""
+    df = df.assign(cum_va=df[va].sum(axis=1), cum_spend=df[sp].fillna(0.0).sum(axis=1))
+    p = pairs(df, "cum_va", by, baseline, extra=["cum_spend"])
+    p["d_spend"] = p["cum_spend"] - p["cum_spend_baseline"]
+    name = p.attrs["by"]
+    years = f"{va[0].rsplit('.', 1)[1]}-{va[-1].rsplit('.', 1)[1]}"
+    lines = [
+        f"Cumulative extra SEI value added {years} per yuan of extra public spending, paired on seed "
+        "(mean and 95% t interval; parameter draws included when uncertainty.parameters is set)",
+        f"  {'scenario':<22}{'pairs':>6}{'extra VA, 100m yuan':>22}{'extra spending':>16}{'yuan per yuan':>15}{'95% CI':>18}",
+    ]
+    for s in dict.fromkeys(p[name]):
+        g = p[(p[name] == s) & p["diff"].notna() & (p["d_spend"].abs() > 0)]
+        if g.empty:
+            continue
+        m, lo, hi = t_interval((g["diff"] / g["d_spend"]).to_numpy(float), 0.95)
+        lines.append(
+            f"  {str(s):<22}{len(g):>6}{_yi(g['diff'].mean()):>22}{_yi(g['d_spend'].mean()):>16}{m:>15.2f}"
+            f"{'[' + f'{lo:.2f}, {hi:.2f}' + ']':>18}"
+        )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def _attainment_table(res, by) -> str:
     """Probability of meeting each quantitative target per scenario (share of runs)."""
     from analysis.stats import attainment
@@ -128,6 +160,7 @@ def summarise_policy(baseline: str, by_industry: bool = False) -> Callable:
             s
             for s in (
                 _paired_table(res, "policy", baseline),
+                _per_yuan_table(res, "policy", baseline),
                 _industry_table(res, "policy", baseline) if by_industry else "",
                 _spend_table(res, "policy"),
                 _attainment_table(res, "policy"),

@@ -88,6 +88,13 @@ class BaseData:
     nhte_2018: float  # national high-tech enterprises (firms)
     carriers_2018: float  # innovation carriers, cumulative (carriers)
     base_years: dict[int, BaseYear]  # the years a run can start after (base_years.csv): 2015, 2018
+    # national markets (national_drivers.csv, national_gdp_quarterly.csv, industry_markets.csv)
+    national: tuple[dict[str, float], ...]  # one row per year, numeric columns (percent, trn yuan, CNY/USD)
+    gdp_yoy_quarterly: dict[str, float]  # quarter label -> China real GDP growth y/y (percent)
+    market_exposure: np.ndarray  # [N_IND, 5] weights of the drivers gdp, exports, semis, electronics, high_tech
+    price_is_cpi: np.ndarray  # [N_IND] bool: the industry's market price follows CPI (else PPI)
+    national_share: np.ndarray  # [N_IND] Shenzhen's share of its national-plus-export market, 2018
+    population: dict[int, float]  # year -> resident population (people, year end; up to 2019)
 
     @property
     def va_base_quarter(self) -> np.ndarray:
@@ -212,4 +219,32 @@ def load() -> BaseData:
         nhte_2018=_indicator(inno, "national_high_tech_enterprises", 2018),
         carriers_2018=_indicator(inno, "innovation_carriers", 2017) + _indicator(inno, "innovation_carriers_new", 2018),
         base_years=_base_years(va_2018, va_2019),
+        **_national(inno),
     )
+
+
+MARKET_DRIVERS = ("gdp", "exports", "semis", "electronics", "high_tech")  # columns of industry_markets.csv
+
+
+def _national(inno: list[dict[str, str]]) -> dict:
+    """The national drivers, the quarterly GDP profile and each industry's market (BaseData fields)."""
+    rows = []
+    for r in read_csv("national_drivers.csv"):
+        rows.append(
+            {
+                k: float(v) if v not in ("", None) else float("nan")
+                for k, v in r.items()
+                if k not in ("confidence", "note")
+            }
+        )
+    markets = {r["industry_id"]: r for r in read_csv("industry_markets.csv")}
+    return {
+        "national": tuple(sorted(rows, key=lambda r: r["year"])),
+        "gdp_yoy_quarterly": {
+            r["quarter"]: float(r["china_real_gdp_yoy_pct"]) for r in read_csv("national_gdp_quarterly.csv")
+        },
+        "market_exposure": np.array([[float(markets[i][k]) for k in MARKET_DRIVERS] for i in INDUSTRIES]),
+        "price_is_cpi": np.array([markets[i]["price_index"] == "cpi" for i in INDUSTRIES]),
+        "national_share": np.array([float(markets[i]["national_share_2018"]) for i in INDUSTRIES]),
+        "population": {int(r["year"]): float(r["value"]) * 1e4 for r in inno if r["indicator"] == "population"},
+    }

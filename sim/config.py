@@ -36,6 +36,7 @@ from sim.params import (
 )
 from sim.policy.config import PolicyConfig
 from sim.policy.validate import validate_policy
+from sim.uncertainty import MODES, UncertaintyConfig
 
 
 @dataclass
@@ -62,6 +63,7 @@ class SimConfig:
     targets: TargetsConfig = field(default_factory=TargetsConfig)
     ensemble: EnsembleConfig = field(default_factory=EnsembleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    uncertainty: UncertaintyConfig = field(default_factory=UncertaintyConfig)
 
 
 def register_configs() -> None:
@@ -218,16 +220,19 @@ def _validate_scenario(sc: ScenarioConfig) -> None:
         check(0 < v <= 100, f"scenario.rent_multiplier.{k}", f"must be a positive multiplier (0, 100], got {v}")
     for i, shock in enumerate(sc.shocks):
         _validate_shock(shock, f"scenario.shocks[{i}]", sc)
+    for i, shock in enumerate(sc.events):
+        _validate_shock(shock, f"scenario.events[{i}]", sc)
 
 
 def _validate_shock(s: ShockConfig, key: str, sc: ScenarioConfig) -> None:
-    """One entry of scenario.shocks: every field checked, the offending key named."""
+    """One entry of scenario.shocks or scenario.events: every field checked, the offending key named
+    (a dated event may fall outside a short run; an analyst's shock may not)."""
     check(bool(str(s.name).strip()), f"{key}.name", "must be a non-empty name")
     start = parse_quarter(f"{key}.start", s.start)
     end = parse_quarter(f"{key}.end", s.end)
     check(end >= start, f"{key}.end", f"must not be before {key}.start ({s.start}), got {s.end}")
     check(
-        end >= (sc.start_year, 1) and start <= (sc.end_year, 4),
+        key.startswith("scenario.events") or (end >= (sc.start_year, 1) and start <= (sc.end_year, 4)),
         f"{key}.start",
         f"the window {s.start}-{s.end} lies outside the run ({sc.start_year}Q1-{sc.end_year}Q4)",
     )
@@ -302,6 +307,11 @@ def _validate_params(p: EconomyParams) -> None:
 def validate(cfg: SimConfig) -> None:
     """Refuse bad input before any work starts, naming the key and the allowed values."""
     check_params(cfg.scale, "scale")
+    check(
+        cfg.uncertainty.parameters in MODES,
+        "uncertainty.parameters",
+        f"must be one of: {', '.join(MODES)}; got '{cfg.uncertainty.parameters}'",
+    )
     _validate_scenario(cfg.scenario)
     sc = cfg.scenario
     for y in cfg.output.snapshot_years:
@@ -319,12 +329,16 @@ def validate(cfg: SimConfig) -> None:
     validate_targets(cfg.targets, subfields, check)
     check(cfg.ensemble.size >= 1, "ensemble.size", f"must be a whole number >= 1 (runs), got {cfg.ensemble.size}")
     check(cfg.ensemble.workers >= 0, "ensemble.workers", f"must be >= 0 (0 = one per core), got {cfg.ensemble.workers}")
-    trend = cfg.calibration.demand_trend
-    _check_keys(trend, "calibration.demand_trend", INDUSTRIES, "industry")
+    trend = cfg.calibration.share_trend
+    _check_keys(trend, "calibration.share_trend", INDUSTRIES, "industry")
     missing = [i for i in INDUSTRIES if i not in trend]
-    check(not missing, "calibration.demand_trend", f"lacks industries: {', '.join(missing)}")
+    check(not missing, "calibration.share_trend", f"lacks industries: {', '.join(missing)}")
     for k, v in trend.items():
-        check(-0.5 < v < 1.0, f"calibration.demand_trend.{k}", f"must be an annual growth rate in (-0.5, 1.0), got {v}")
+        check(
+            -0.5 < v < 1.0,
+            f"calibration.share_trend.{k}",
+            f"must be a yearly share gain in log points in (-0.5, 1.0), got {v}",
+        )
     _validate_params(cfg.params)
     _validate_run(cfg)
     warn_implausible(cfg.params, "params")

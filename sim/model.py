@@ -3,11 +3,13 @@ the economics lives in sim.economy (pure functions) and sim.kernel.phases (vecto
 
 from __future__ import annotations
 
+import copy
+
 import mesa
 import numpy as np
 
 from sim import basedata
-from sim.config import SimConfig, to_config
+from sim.config import CONFIG_DIR, SimConfig, to_config, validate
 from sim.errors import ConfigError
 from sim.kernel import phases
 from sim.kernel.agents import Firm, Institute, Talent
@@ -16,10 +18,22 @@ from sim.outputs.collect import data_collector
 from sim.outputs.measure import Recorder
 from sim.policy.apply import apply_policy, lever_rngs
 from sim.policy.registry import new_lever_state
+from sim.uncertainty import draw
 
 # Named random streams; append new names at the end so existing streams keep their seeds.
 # "production" and "finance" are reserved (those mechanisms draw nothing yet).
 STREAMS = ("build", "innovation", "labour", "production", "finance", "demography", "policy", "institutes")
+
+
+def with_parameter_draws(cfg: SimConfig) -> tuple[SimConfig, dict[str, float]]:
+    """``cfg`` with this seed's draws of the uncertain parameters (sim.uncertainty; a copy, validated)
+    and the drawn values; ``cfg`` itself when ``uncertainty.parameters`` is none."""
+    if cfg.uncertainty.parameters == "none":
+        return cfg, {}
+    cfg = copy.deepcopy(cfg)
+    drawn = draw(cfg, CONFIG_DIR / "calibration")
+    validate(cfg)
+    return cfg, drawn
 
 
 def rng_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -47,13 +61,14 @@ class SEIModel(mesa.Model):
                 raise ConfigError(f"rng={rng} and seed={overrides['seed']} disagree; give one of them")
             overrides["seed"] = int(rng)
         cfg = cfg if isinstance(cfg, SimConfig) and not overrides else to_config(cfg, **overrides)
+        cfg, self.drawn_parameters = with_parameter_draws(cfg)
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.rngs = rng_streams(cfg.seed)
         self.lever_rngs = lever_rngs(cfg.seed)
         self.active_levers: list[str] = []
         self.world = build_world(
-            cfg.params, cfg.scale, cfg.scenario, cfg.calibration.demand_trend, basedata.load(), self.rngs["build"]
+            cfg.params, cfg.scale, cfg.scenario, cfg.calibration.share_trend, basedata.load(), self.rngs["build"]
         )
         self.world.lever_state = new_lever_state()
         self.recorder = Recorder(self.world, cfg.targets.institutes.leading_capability)  # keeps the base state

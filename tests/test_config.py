@@ -28,7 +28,7 @@ def test_default_config_is_valid():
     validate(cfg)
     validate(SimConfig())  # the bare schema defaults too
     assert cfg.scale.name == "city" and cfg.scenario.name == "history"
-    assert set(cfg.calibration.demand_trend) == set(INDUSTRIES)
+    assert set(cfg.calibration.share_trend) == set(INDUSTRIES)
 
 
 def test_small_scale_overrides_are_valid_and_match_the_scale_group():
@@ -46,7 +46,7 @@ BAD = [
     ({"scale.people_per_agent": -5}, "scale.people_per_agent"),
     ({"scale.people_per_agent": 0}, "scale.people_per_agent"),
     ({"scenario.import_availability": {"IND-FOO": 0.5}}, "scenario.import_availability.IND-FOO"),
-    ({"calibration.demand_trend": {"IND-FOO": 0.1}}, "calibration.demand_trend.IND-FOO"),
+    ({"calibration.share_trend": {"IND-FOO": 0.1}}, "calibration.share_trend.IND-FOO"),
     ({"scenario.rent_multiplier": {"atlantis": 2.0}}, "scenario.rent_multiplier.atlantis"),
     ({"scenario.end_year": 2018}, "scenario.end_year"),
     ({"scenario.start_year": 2023, "scenario.end_year": 2022}, "scenario.end_year"),

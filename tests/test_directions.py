@@ -217,10 +217,10 @@ def test_more_rd_more_knowledge_and_tfp(runs_2021):
 # ---------------------------------------------------------------------------------------------
 # (e) higher demand trend -> more value added and employment
 # ---------------------------------------------------------------------------------------------
-def test_higher_demand_trend_more_value_added_and_employment(runs_2021):
-    trend = runs_2021.cfg.calibration.demand_trend
+def test_higher_share_trend_more_value_added_and_employment(runs_2021):
+    trend = runs_2021.cfg.calibration.share_trend
     m = small_model(
-        0, **{"scenario.end_year": 2021, "calibration.demand_trend": {i: v + 0.05 for i, v in trend.items()}}
+        0, **{"scenario.end_year": 2021, "calibration.share_trend": {i: v + 0.05 for i, v in trend.items()}}
     ).run()
     base, high = runs_2021.timeseries(), m.timeseries()
     assert annual(high, "value_added", 2021) > annual(base, "value_added", 2021)

@@ -124,3 +124,17 @@ def test_certified_stock_adds_up_and_certificates_lapse_without_renewal():
         np.full(100, cert.NONE), 0, np.ones(100, bool), hazard=0.0, renewal=1.0, validity=12, rng=rng
     )
     assert not new2.any()
+
+
+def test_national_path_steady_repeats_the_reference_and_history_reads_the_year():
+    from sim.basedata import load
+
+    d = load()
+    hist = markets.national_path(list(d.national), d.gdp_yoy_quarterly, steady=False)
+    steady = markets.national_path(list(d.national), d.gdp_yoy_quarterly, steady=True)
+    assert steady.year(2021) == steady.reference == hist.year(2030)  # no data after 2024: the reference
+    assert hist.year(2021)["gdp"] > hist.reference["gdp"] > hist.year(2020)["gdp"]
+    assert hist.year(2019)["deflator"] == pytest.approx((1 + 0.073) / (1 + 0.060) - 1)
+    assert steady.quarter_level(2020, 1) == 1.0 and hist.quarter_level(2016, 2) == 1.0  # no quarterly data
+    assert hist.quarter_level(2020, 1) < 0.95 < hist.quarter_level(2020, 4)
+    assert set(hist.reference) == set(markets.DRIVERS + markets.PRICES)

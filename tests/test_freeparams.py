@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from experiments.freeparams import DEMAND_TRENDS, FREE_PARAMS, calibrated_params, free_param, markdown_table, overrides
+from experiments.freeparams import EDGES, FREE_PARAMS, calibrated_params, free_param, markdown_table, overrides
 from sim.config import ConfigError, to_config
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL = FREE_PARAMS + DEMAND_TRENDS
+ALL = FREE_PARAMS + EDGES
 
 
 def value_of(cfg, key: str) -> float:
     parts = key.split(".")
     if parts[0] == "calibration":
-        return cfg.calibration.demand_trend[parts[2]]
+        return cfg.calibration.share_trend[parts[2]]
     return reduce(getattr, parts[1:], cfg.params)
 
 

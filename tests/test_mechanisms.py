@@ -8,13 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.basedata import load
 from sim.economy import demand as dem
 from sim.economy import finance as fin
 from sim.economy import labour as lab
 from sim.economy.geography import update_rent
 from sim.economy.innovation import update_firm_innovation
-from sim.ids import INDUSTRIES, N_DIST
+from sim.ids import N_DIST
 from sim.params import FinanceParams, GeographyParams, InnovationParams, ScenarioConfig
 from sim.sampling import GroupSampler, stochastic_round
 
@@ -180,47 +179,6 @@ def test_settle_debt_within_leverage_cap_after_borrowing(rng):
 def _csv(name):
     with open(DATA / name, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def test_steady_growth_is_the_trend():
-    data = load()
-    trend = {i: 0.1 + 0.01 * k for k, i in enumerate(INDUSTRIES)}
-    steady = ScenarioConfig(name="steady", demand_path="steady")
-    for year in (2019, 2020, 2021, 2025, 2030):
-        np.testing.assert_allclose(dem.annual_growth(year, trend, steady, data), [trend[i] for i in INDUSTRIES])
-
-
-def test_history_deviates_by_exposure_weighted_driver_deviation():
-    data = load()
-    trend = {i: 0.15 for i in INDUSTRIES}
-    history = ScenarioConfig(name="history", demand_path="history")
-    macro = {int(r["year"]): r for r in _csv("macro_drivers.csv")}
-    ind = {r["industry_id"]: r for r in _csv("industries.csv")}
-
-    def dev(col, year):  # percentage points against the 2018-2019 mean, as a share
-        v = lambda y: float(macro[y][col])  # noqa: E731
-        return (v(year) - (v(2018) + v(2019)) / 2) / 100
-
-    for year in (2019, 2020, 2021):
-        expect = []
-        for i in INDUSTRIES:
-            e, semi = float(ind[i]["export_share"]), float(ind[i]["semiconductor_exposure"])
-            expect.append(
-                0.15
-                + (1 - e) * dev("china_real_gdp_growth_pct", year)
-                + e * dev("china_goods_exports_usd_growth_pct", year)
-                + semi * dev("world_semiconductor_sales_growth_pct", year)
-            )
-        np.testing.assert_allclose(dem.annual_growth(year, trend, history, data), expect, rtol=1e-12)
-    g19 = dem.annual_growth(2019, trend, history, data)
-    assert (g19 < 0.15).all()  # 2019: exports and chips below their reference
-    # a year without driver data: the trend
-    np.testing.assert_allclose(dem.annual_growth(2030, trend, history, data), 0.15)
-
-
-def test_quarterly_factor_compounds_to_the_annual_rate():
-    g = np.array([0.0, 0.1, -0.2])
-    np.testing.assert_allclose(dem.quarterly_factor(g) ** 4, 1 + g)
 
 
 def test_quarter_shock_applies_only_in_its_quarter():

@@ -55,9 +55,10 @@ def test_every_preset_composes_and_validates(preset):
     assert all(s.name and (s.demand or s.supply or s.import_availability is not None) for s in cfg.scenario.shocks)
 
 
-def test_history_quarter_shocks_as_two_entries_are_bit_identical():
-    as_dict = small_model(**SHORT).run().timeseries()
-    cfg = small_config(**SHORT)
+def test_quarter_shocks_as_two_entries_are_bit_identical():
+    old = {"scenario.quarter_shocks": {"2020Q1": -0.10, "2020Q2": -0.03}}
+    as_dict = small_model(**SHORT, **old).run().timeseries()
+    cfg = small_config(**SHORT, **old)
     assert cfg.scenario.quarter_shocks == {"2020Q1": -0.10, "2020Q2": -0.03}
     cfg.scenario.quarter_shocks = {}
     cfg.scenario.shocks = [

@@ -171,6 +171,7 @@ def _complete(manifest: dict, model: SEIModel, card: dict, facts: list[dict], t0
         agents_alive={k: int(getattr(model.world, k).alive.sum()) for k in ("firms", "institutes", "talent")},
         rows_ever={k: int(getattr(model.world, k).n) for k in ("firms", "institutes", "talent")},
         quarters=model.n_quarters,
+        drawn_parameters=model.drawn_parameters,  # uncertainty.parameters: this seed's draws
         targets_met=sum(r["met"] is True for r in card["targets"]),
         targets_evaluated=sum(r["met"] is not None for r in card["targets"]),
         stylized_facts={k: sum(r["status"] == k for r in facts) for k in ("PASS", "WARN", "FAIL")},

@@ -107,15 +107,6 @@ def cell_key(field: np.ndarray, district: np.ndarray) -> np.ndarray:
     return field.astype(np.int64) * N_DIST + district
 
 
-def inflow_counts(
-    stock: np.ndarray, unfilled: np.ndarray, ppa: int, p: LabourParams, rng: np.random.Generator
-) -> np.ndarray:
-    """New talent agents per cell (field x district): graduates and migrants in proportion to the
-    stock, plus in-migration answering unfilled vacancies (people -> agents)."""
-    people = p.inflow_base * stock + p.inmigration_response * unfilled
-    return rng.poisson(np.clip(people, 0, None) / ppa)
-
-
 def leave_city(
     employed: np.ndarray,
     age: np.ndarray,
@@ -143,13 +134,15 @@ def move_destinations(
 
 
 def update_wage_index(
-    wage_index: np.ndarray, unemployed: np.ndarray, labour_force: np.ndarray, p: LabourParams
+    wage_index: np.ndarray, unemployed: np.ndarray, labour_force: np.ndarray, trend: np.ndarray, p: LabourParams
 ) -> np.ndarray:
-    """Nominal wage index by field x district (yuan/person/quarter): trend growth, lower where the
-    cell's unemployment rate is above the base-year rate (a wage curve, Blanchflower & Oswald)."""
+    """Nominal wage index by field x district (yuan/person/quarter): the field's indexation to prices
+    and productivity (``trend`` [N_IND], log growth per quarter; sim.economy.prices.wage_growth),
+    lower where the cell's unemployment rate is above the base-year rate (a wage curve, Blanchflower &
+    Oswald)."""
     u = np.where(labour_force > 0, unemployed / np.maximum(labour_force, 1e-9), p.unemployment_rate)
     g = np.clip(
-        p.wage_growth - p.wage_unemployment_response * (u - p.unemployment_rate),
+        np.expm1(trend)[:, None] - p.wage_unemployment_response * (u - p.unemployment_rate),
         p.max_wage_change[0],
         p.max_wage_change[1],
     )
@@ -163,7 +156,6 @@ __all__ = [
     "separations",
     "match",
     "cell_key",
-    "inflow_counts",
     "leave_city",
     "move_destinations",
     "update_wage_index",

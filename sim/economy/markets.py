@@ -1,6 +1,6 @@
 """National markets: how the demand for each industry's products grows with China's drivers.
 
-Assumptions (issue 12 groundwork; the phases do not call this module yet):
+Assumptions (sim.kernel.phases.demand applies them each quarter):
 - Every industry sells into a national-plus-export market whose nominal growth is a weighted sum
   of national driver indices (nominal CNY growth, per year): nominal GDP, goods exports converted
   at the yuan-dollar rate, world chip sales converted likewise, and the nominal value added of
@@ -17,6 +17,7 @@ Units: growth rates as shares per year (0.07 = 7%); profiles are dimensionless m
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -77,3 +78,43 @@ def quarterly_profile(yoy: Mapping[str, float], base_year: int) -> dict[str, flo
         mean = np.mean([level[k] for k in keys])
         out.update({k: float(level[k] / mean) for k in keys})
     return out
+
+
+def price_growth(row: Mapping[str, float]) -> dict[str, float]:
+    """National price and income growth (share per year) from one year's row of national_drivers.csv:
+    consumer and producer prices, the GDP deflator (nominal over real GDP growth) and nominal GDP."""
+    nominal = row["china_nominal_gdp_growth_pct"] / 100.0
+    return {
+        "cpi": row["china_cpi_pct"] / 100.0,
+        "ppi": row["china_ppi_pct"] / 100.0,
+        "deflator": (1.0 + nominal) / (1.0 + row["china_real_gdp_growth_pct"] / 100.0) - 1.0,
+        "nominal_gdp": nominal,
+    }
+
+
+PRICES = ("cpi", "ppi", "deflator", "nominal_gdp")
+
+
+@dataclass(frozen=True)
+class NationalPath:
+    """The national environment of a run by year: driver growth (DRIVERS) and price growth (PRICES),
+    shares per year; years without data (or every year in ``steady``) take the 2015-2019 means."""
+
+    table: dict[int, dict[str, float]]  # year -> DRIVERS + PRICES growth
+    reference: dict[str, float]  # 2015-2019 mean of every entry
+    profile: dict[str, float]  # quarter label -> level relative to the year's mean (history only)
+    steady: bool
+
+    def year(self, y: int) -> dict[str, float]:
+        return self.reference if self.steady or y not in self.table else self.table[y]
+
+    def quarter_level(self, y: int, q: int) -> float:
+        return 1.0 if self.steady else self.profile.get(f"{y}Q{q}", 1.0)
+
+
+def national_path(rows: list[Mapping[str, float]], gdp_yoy: Mapping[str, float], steady: bool) -> NationalPath:
+    """The NationalPath of the national_drivers.csv rows (sorted by year) and the quarterly GDP profile."""
+    drivers = driver_table(rows)
+    table = {y: {**g, **price_growth(next(r for r in rows if int(r["year"]) == y))} for y, g in drivers.items()}
+    ref = {k: float(np.mean([table[y][k] for y in REFERENCE_YEARS])) for k in DRIVERS + PRICES}
+    return NationalPath(table, ref, quarterly_profile(gdp_yoy, min(int(k[:4]) for k in gdp_yoy) - 1), steady)

@@ -1,6 +1,6 @@
 """Migration bounded by housing: how many people come to the city's talent pool in a quarter.
 
-Assumptions (issue 12 groundwork; the phases do not call this module yet):
+Assumptions (the labour phase, sim.kernel.phases.labour, applies them each quarter):
 - Arrivals (graduates and migrants) are a base share of the talent stock, scaled by the expected
   wage gap against the rest of China (elasticity ``wage_elasticity``) and by housing tightness:
   people per dwelling against its base-year value, elasticity ``housing_elasticity`` (< 0: tighter

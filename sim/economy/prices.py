@@ -38,7 +38,7 @@ def implicit_deflator(
     return real, np.divide(nom, real, out=np.ones(n_groups), where=real > 0)
 
 
-def wage_growth(cpi_inflation: float, price_inflation: np.ndarray, productivity_growth: np.ndarray,
+def wage_growth(cpi_inflation: float, price_inflation: np.ndarray, productivity_growth: float | np.ndarray,
                 index_cpi: float, productivity_pass: float) -> np.ndarray:  # fmt: skip
     """Log growth of the nominal wage (per period): partial indexation to consumer and output
     prices plus a pass-through of productivity growth."""

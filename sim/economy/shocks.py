@@ -1,4 +1,4 @@
-"""Shocks as data (``scenario.shocks``, sim.params.ShockConfig): the multipliers a quarter's active
+"""Shocks as data (``scenario.shocks`` and the scenario's dated ``events``, sim.params.ShockConfig): the multipliers a quarter's active
 shocks put on the final demand and the capacity of each firm, and on the imported inputs of each
 industry. Applied in the production phase (sim.kernel.phases.production); overlapping shocks multiply.
 """
@@ -36,7 +36,7 @@ def multipliers(
 ) -> ShockMultipliers | None:
     """Multipliers of the shocks active in (year, q) for firm rows with ``industry`` and
     ``district`` indices (positions in sim.ids.INDUSTRIES, DISTRICTS); None when no shock is active (the run is then untouched)."""
-    hits = [s for s in scenario.shocks if active(s, year, q)]
+    hits = [s for s in (*scenario.events, *scenario.shocks) if active(s, year, q)]
     if not hits:
         return None
     dm = np.ones(len(industry))

@@ -1,7 +1,7 @@
 """Private supply of industrial floor space: developers build when rents pay, with a lag, and public
 land release partly crowds them out.
 
-Assumptions (issue 12 groundwork; the phases do not call this module yet):
+Assumptions (the demography phase, sim.kernel.phases.demography, applies them each quarter):
 - Private additions per quarter are the base trend of the stock times (lagged rent / base rent)
   ** ``rent_elasticity``: rents above their base level call forth more building a few quarters
   later (the lag is the rent the developers saw ``lag`` quarters ago).

@@ -28,6 +28,7 @@ from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.ids import BASE, DISTRICTS, FIRM, INSTITUTE, MONTHS_PER_QUARTER, N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
 from sim.kernel.entry import draw_subfields
+from sim.kernel.markets import initial_markets
 from sim.kernel.state import FIRM_SCHEMA, INSTITUTE_SCHEMA, LINK_SCHEMA, TALENT_SCHEMA, Table
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -262,7 +263,7 @@ def floor_space_for_sei(stock: np.ndarray, used: np.ndarray, occupancy: float, m
 
 
 def build_world(
-    params: EconomyParams, scale: ScaleConfig, scenario: ScenarioConfig, demand_trend: dict[str, float],
+    params: EconomyParams, scale: ScaleConfig, scenario: ScenarioConfig, share_trend: dict[str, float],
     data: BaseData, rng: np.random.Generator,
 ) -> World:  # fmt: skip
     """The base-year world (end of the year before scenario.start_year, a year of
@@ -291,9 +292,11 @@ def build_world(
         data.floor_space * year.floor_space_index, used, g.base_occupancy, g.max_district_occupancy
     )
     return World(
-        params=p, scale=scale, scenario=scenario, demand_trend=dict(demand_trend), data=data, base=year, firms=firms,
+        params=p, scale=scale, scenario=scenario, data=data, base=year, firms=firms,
         institutes=institutes, talent=talent, links=links, floor_space=space, rent=rent0,
         wage_index=inp["wage_index"], ext_demand=np.bincount(ind, weights=base.final, minlength=N_IND),
-        ext_growth=np.ones(N_IND), ppa=ppa, occupancy_ref=used / space, z_industry=inp["z_ind"],
+        ext_growth=np.ones(N_IND), ppa=ppa, markets=initial_markets(
+            firms, float(talent.alive.sum() * ppa), space, rent0, inp["wage_index"], data, p, scenario, share_trend
+        ), occupancy_ref=used / space, z_industry=inp["z_ind"],
         spill_kernel=spillover_kernel(data.distance_km, p.innovation), effects=PolicyEffects(firms.n, institutes.n),
     )  # fmt: skip

@@ -82,10 +82,12 @@ FIRM_SCHEMA = {
     "z": np.float64,  # capacity scale (yuan VA per unit of L^b K^(1-b) at tfp 1)
     "floor_space": np.float64,  # m2
     # flows of the last quarter (yuan/quarter)
-    "capacity": np.float64,
+    "capacity": np.float64,  # gross-output capacity at this quarter's prices
     "demand": np.float64,
     "output": np.float64,
     "value_added": np.float64,
+    "value_added_real": np.float64,  # value added at base-year prices (nominal / the industry's output price)
+    "final_demand": np.float64,  # final demand the firm faced (before rationing)
     "intermediate": np.float64,
     "interm_sei": np.float64,
     "sales_final": np.float64,

@@ -15,6 +15,7 @@ from sim.basedata import BaseData, BaseYear
 from sim.economy.production import ProductionResult
 from sim.ids import INDUSTRIES, N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
+from sim.kernel.markets import MarketState
 from sim.kernel.state import Table
 from sim.params import EconomyParams, ScaleConfig, ScenarioConfig
 
@@ -49,7 +50,6 @@ class World:
     params: EconomyParams
     scale: ScaleConfig
     scenario: ScenarioConfig
-    demand_trend: dict[str, float]  # calibration.demand_trend: nominal trend growth of external demand, per year
     data: BaseData
     base: BaseYear  # the statistics of the base year the world was built from
     firms: Table
@@ -59,8 +59,9 @@ class World:
     floor_space: np.ndarray  # [N_DIST] m2 available to SEI firms
     rent: np.ndarray  # [N_DIST] yuan/m2/month
     wage_index: np.ndarray  # [N_IND, N_DIST] yuan/person/quarter at skill premium 1
-    ext_demand: np.ndarray  # [N_IND] trend level of external demand, yuan/quarter
-    ext_growth: np.ndarray  # [N_IND] this quarter's growth factor of external demand
+    ext_demand: np.ndarray  # [N_IND] trend level of Shenzhen's nominal final demand (share x market), yuan/quarter
+    ext_growth: np.ndarray  # [N_IND] this quarter's nominal growth factor of ext_demand
+    markets: MarketState  # national markets, prices, shares, housing and space supply (sim.kernel.markets)
     ppa: int  # people per talent agent
     occupancy_ref: np.ndarray  # [N_DIST] base-year occupancy of floor space (rent reference)
     z_industry: np.ndarray  # [N_IND] capacity scale of each industry (base-year geometric mean)

@@ -24,6 +24,8 @@ from sim.kernel.world import World
 FIRM_FLOWS = {
     "output": "output",
     "value_added": "value_added",
+    "value_added_real": "value_added_real",  # at base-year prices; value_added / value_added_real is the deflator
+    "final_demand": "final_demand",
     "intermediate_inputs": "intermediate",
     "network_purchases": "interm_sei",
     "final_sales": "sales_final",

@@ -17,6 +17,7 @@ from sim.params.economy import (
     ProductionParams,
 )
 from sim.params.init import InitParams
+from sim.params.markets import MarketParams, MigrationParams, SpaceParams
 from sim.params.run import CalibrationConfig, ScaleConfig, ScenarioConfig, ShockConfig
 from sim.params.spec import Spec, check_params, param, specs, warn_implausible
 from sim.params.table import markdown_table
@@ -30,10 +31,13 @@ __all__ = [
     "InitParams",
     "InnovationParams",
     "LabourParams",
+    "MarketParams",
+    "MigrationParams",
     "ProductionParams",
     "ScaleConfig",
     "ScenarioConfig",
     "ShockConfig",
+    "SpaceParams",
     "Spec",
     "check_params",
     "markdown_table",

@@ -52,8 +52,11 @@ class ScenarioConfig:
     import_availability: dict[str, float] = field(default_factory=dict)
     # Multiplier of base-year industrial rent by district, e.g. {"nanshan": 1.5}.
     rent_multiplier: dict[str, float] = field(default_factory=dict)
-    # Shocks as data (ShockConfig); empty in the default scenarios.
+    # Shocks as data (ShockConfig) that an analyst adds (configs/shocks/ presets); empty by default.
     shocks: list[ShockConfig] = field(default_factory=list)
+    # Dated events of the scenario's own history, applied like shocks (history: the US entity list
+    # and chip rules on electronic information and equipment); kept apart so presets add to them.
+    events: list[ShockConfig] = field(default_factory=list)
 
 
 @dataclass
@@ -62,5 +65,6 @@ class CalibrationConfig:
     also sets the fitted free parameters under ``params`` (experiments/calibrate.py, docs/calibration.md)."""
 
     name: str = "default"
-    # Nominal trend growth of external demand per year by industry, fitted to 2019 VA.
-    demand_trend: dict[str, float] = field(default_factory=lambda: {i: 0.10 for i in INDUSTRIES})
+    # Shenzhen's non-price edge by industry: the yearly gain of market share it brings at the base
+    # (log points per year, eroded by params.market.edge_catch_up); fitted to 2016-2019 value added.
+    share_trend: dict[str, float] = field(default_factory=lambda: {i: 0.02 for i in INDUSTRIES})

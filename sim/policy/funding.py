@@ -67,7 +67,11 @@ class GuidanceFundConfig(LeverConfig):
         5.0e6, "yuan", "[0, inf)", "yuan per funded new venture (assumption: a typical angel round)"
     )
     startup_additionality: float = param(
-        0.5, "share", "[0, 1]", "share of funded ventures that would not have started otherwise (assumption)"
+        0.5,
+        "share",
+        "[0, 1]",
+        "share of funded ventures that would not have started otherwise (assumption; docs/evidence.md)",
+        (0.2, 0.8),
     )
     deals_per_year: int = param(
         800,

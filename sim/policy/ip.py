@@ -39,7 +39,11 @@ class ProtectionConfig(LeverConfig):
     appropriability-diffusion trade-off). tests/test_levers_ip.py tests each channel separately."""
 
     share_elasticity_multiplier: float = param(
-        1.2, "multiplier", "[0, inf)", "assumption: innovators keep a fifth more of their market-share gains"
+        1.2,
+        "multiplier",
+        "[0, inf)",
+        "assumption: innovators keep a fifth more of their market-share gains (docs/evidence.md)",
+        (1.0, 1.5),
     )
     firm_knowledge_spill_weight: float = param(
         0.9, "weight", "[0, inf)", "assumption: 10% less firm knowledge open to imitation"

@@ -46,8 +46,13 @@ class MajorProjectsConfig(LeverConfig):
         1.0e8  # yuan of public equity per project (assumption: ~a fifth of a large entrant's capital)
     )
     industry_weights: dict[str, float] = field(default_factory=dict)  # industry -> weight; empty = by industry size
-    demand_additionality: float = (
-        0.5  # share of a project's planned sales that is new demand for the industry (assumption)
+    demand_additionality: float = param(
+        0.5,
+        "share",
+        "[0, 1]",
+        "share of a project's planned sales that is new demand for the industry (assumption; Neumark & "
+        "Simpson 2015: place-based incentives mostly relocate activity; docs/evidence.md)",
+        (0.0, 0.5),
     )
     dedicated_land: bool = True  # add each project's planned floor space to its district's stock
     budget: float = param(5.0e9, "yuan/year", "[0, inf)", "yuan/yr = 50 projects x 1e8")

@@ -51,8 +51,13 @@ class GrantsConfig(LeverConfig):
     application_rate: float = param(
         0.3, "share", "[0, 1]", "share of eligible firms that apply (application costs; assumption)"
     )
-    additionality: float = (
-        0.8  # share of a grant that adds to R&D; meta-analyses find partial, not full, crowding out (Dimos & Pugh 2016)
+    additionality: float = param(
+        0.8,
+        "share",
+        "[0, 1]",
+        "share of a grant that adds to R&D; partial, not full, crowding out (Dimos & Pugh 2016; Boeing 2016; "
+        "docs/evidence.md)",
+        (0.3, 1.0),
     )
     targeting: Targeting = field(default_factory=Targeting)
 

@@ -209,7 +209,11 @@ class RecruitmentConfig(LeverConfig):
     )
     # members, individual recruits none)
     additionality: float = param(
-        0.5, "share", "[0, 1]", "share of subsidised recruits who would not have come otherwise (assumption)"
+        0.5,
+        "share",
+        "[0, 1]",
+        "share of subsidised recruits who would not have come otherwise (assumption; docs/evidence.md)",
+        (0.2, 0.8),
     )
     targeting: Targeting = field(default_factory=Targeting)  # fields (industries) and districts of the recruits
 

@@ -268,7 +268,11 @@ class PlatformsConfig(LeverConfig):
         5.0, "per year", "[0, inf)", 'platforms/year (city count); assumption: "a batch" (一批), ~35 by 2025'
     )
     absorption_gain: float = param(
-        0.05, "number", "[0, inf)", "per platform: +5% absorption of reachable knowledge in its cell (assumption)"
+        0.05,
+        "number",
+        "[0, inf)",
+        "per platform: +5% absorption of reachable knowledge in its cell (assumption; docs/evidence.md)",
+        (0.0, 0.1),
     )
     budget_per_platform: float = param(
         1.5e7, "yuan/year", "[0, inf)", "yuan/year while funded: Shenzhen funds a manufacturing-innovation-centre"

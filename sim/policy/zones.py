@@ -103,7 +103,9 @@ class ParksConfig(LeverConfig):
         0.3,
         "number",
         "[0, inf)",
-        "logit utility for designated industries in zone districts (assumption: worth ~18% lower rent)",
+        "logit utility for designated industries in zone districts (assumption: worth ~18% lower rent; "
+        "docs/evidence.md)",
+        (0.1, 0.5),
     )
     m2_per_zone_per_year: float = param(
         40000.0, "per year", "[0, inf)", "m2 of park floor space built or upgraded per zone per year (assumption)"

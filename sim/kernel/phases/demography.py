@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy import demography as demo
+from sim.economy import space_supply
 from sim.economy.geography import update_rent
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
 from sim.kernel.cells import count
@@ -98,6 +99,22 @@ def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None
         L.supplier[idx[ok]] = new[ok]
 
 
+def _private_space(w: World) -> None:
+    """Developers add floor space (sim.economy.space_supply): more when real rents seen
+    params.space.lag quarters ago were above base, less where public space (levers, this quarter)
+    crowds them out, never beyond the districts' developable capacity (m2)."""
+    m, sp, g = w.markets, w.params.space, w.params.geography
+    public = np.clip(w.floor_space - m.space_at_start, 0.0, None)
+    m.rent_history.append(w.rent / m.cpi)
+    del m.rent_history[: -sp.lag]
+    lagged = m.rent_history[0] if len(m.rent_history) >= sp.lag else m.rent_base
+    w.floor_space = w.floor_space + space_supply.private_additions(
+        w.floor_space, lagged, m.rent_base, (1.0 + g.floor_space_growth) ** 0.25 - 1.0, sp.rent_elasticity,
+        public, sp.crowd_out, m.floor_base * sp.capacity_multiple,
+    )  # fmt: skip
+    m.space_at_start = w.floor_space.copy()
+
+
 def demography(
     w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -116,5 +133,5 @@ def demography(
     refresh_employment(w)
     g = w.params.geography
     w.rent = update_rent(w.rent, floor_used(w), w.floor_space, w.occupancy_ref, g)
-    w.floor_space = w.floor_space * (1.0 + g.floor_space_growth) ** 0.25
+    _private_space(w)
     return new_rows, exited

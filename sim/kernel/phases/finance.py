@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy import finance as fin
+from sim.kernel.markets import capital_deepening
 from sim.kernel.world import World
 
 SETTLED_COLUMNS = ("profit", "investment", "capital", "debt", "cash", "interest")
@@ -17,6 +18,11 @@ def finance(w: World) -> np.ndarray:
     cap = np.maximum(f.capacity, 1e-9)
     expected = f.demand * w.ext_growth[f.industry]
     factor = np.clip(expected / pp.production.target_utilisation / cap, 0.0, pp.production.max_capacity_adjustment)
+    deepen = capital_deepening(w.wage_index, w.markets, f, pp.market.capital_deepening_speed)
+    # a firm that could not fill its vacancies plans its extra capacity with capital alone
+    # (Cobb-Douglas with labour fixed: capacity ~ K^(1-b), so K grows by factor^(1/(1-b)))
+    short = (f.vacancies > 0) & (factor > 1.0)
+    exponent = np.where(short, 1.0 / (1.0 - pp.production.labour_elasticity), 1.0)
     e = w.effects
     res = fin.settle(
         value_added=f.value_added,
@@ -24,7 +30,7 @@ def finance(w: World) -> np.ndarray:
         rent=f.rent,
         rd=f.rd_spending,
         capital=f.capital,
-        desired_capital=f.capital * factor,
+        desired_capital=f.capital * factor**exponent * deepen**pp.production.labour_elasticity,
         debt=f.debt,
         cash=f.cash,
         p=pp.finance,

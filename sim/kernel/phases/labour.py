@@ -7,10 +7,12 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy import labour as lab
+from sim.economy import migration, prices
 from sim.ids import FIRM, INSTITUTE, N_DIST, N_IND, NONE
 from sim.kernel.cells import count
 from sim.kernel.employment import hire, refresh_employment
 from sim.kernel.entry import add_talent
+from sim.kernel.markets import capital_deepening, mean_wage
 from sim.kernel.phases.production import firm_capacity
 from sim.kernel.space import free_space, space_per_worker
 from sim.kernel.world import World
@@ -26,7 +28,9 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
     f, inst, p, ppa = w.firms, w.institutes, w.params.labour, w.ppa
     pp = w.params.production
     expected = f.demand * w.ext_growth[f.industry]  # last quarter's demand, grown at the industry's trend
-    gap = lab.labour_gap(f.employees, firm_capacity(w), expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed)
+    cap = firm_capacity(w) * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
+    gap = lab.labour_gap(f.employees, cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
     vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
     vac_f[~f.alive] = 0
     lay_f[~f.alive] = 0
@@ -103,12 +107,22 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
 
 
 def _arrivals(w: World, rng: np.random.Generator) -> None:
-    """Graduates and migrants (more where vacancies stay unfilled) and the arrivals recruited by
-    talent programmes, a share of them senior or professional; all arrive unemployed."""
+    """Graduates and migrants (sim.economy.migration: more when Shenzhen's wages outgrow the nation's,
+    fewer when housing is tight, a capped pull of unfilled vacancies) and the arrivals recruited by
+    talent programmes, a share of them senior or professional; all arrive unemployed. People: the
+    housing stock grows by params.migration.housing_growth a quarter."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     stock = count(t.field[t.alive], t.district[t.alive]) * ppa
     unfilled = (count(f.industry, f.district, f.vacancies) + count(inst.field, inst.district, inst.vacancies)) * ppa
-    add_talent(w, lab.inflow_counts(stock, unfilled, ppa, w.params.labour, rng), rng)
+    m, mg, p = w.markets, w.params.migration, w.params.labour
+    tight = migration.housing_tightness(float(stock.sum()), m.housing, m.housing_ratio_base)
+    wage_gap = mean_wage(w.wage_index, f) / m.wage_base / m.national_wage
+    expected = migration.arrivals(
+        stock, unfilled, p.inflow_base, wage_gap, tight, mg.wage_elasticity, mg.housing_elasticity,
+        p.inmigration_response, mg.max_vacancy_share,
+    )  # fmt: skip
+    add_talent(w, rng.poisson(expected / ppa), rng)
+    m.housing = migration.grow_housing(m.housing, mg.housing_growth)
     extra = rng.poisson(np.clip(w.effects.talent_inflow, 0, None) / ppa)
     if extra.any():
         rows = add_talent(w, extra, rng)
@@ -135,10 +149,16 @@ def labour(w: World, rng: np.random.Generator) -> None:
     _matching(w, vac_f, vac_i, rng)
     _arrivals(w, rng)
     unemployed = t.alive & (t.employer_kind == NONE)
+    m, mk = w.markets, w.params.market
+    trend = prices.wage_growth(
+        m.cpi_inflation, m.price_inflation, m.productivity_growth, mk.wage_cpi_indexation,
+        mk.wage_productivity_pass,
+    )  # fmt: skip
     w.wage_index = lab.update_wage_index(
         w.wage_index,
         count(t.field[unemployed], t.district[unemployed]) * ppa,
         count(t.field[t.alive], t.district[t.alive]) * ppa,
+        trend,
         p,
     )
     refresh_employment(w)

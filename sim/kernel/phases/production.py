@@ -9,16 +9,27 @@ from sim.economy import demand as dem
 from sim.economy import shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
+from sim.kernel.markets import industry_ulc_and_productivity
 from sim.kernel.world import ProductionRecord, World
 
-PRODUCTION_COLUMNS = ("demand", "output", "value_added", "intermediate", "interm_sei", "sales_final", "sales_interm")
+PRODUCTION_COLUMNS = (
+    "final_demand",
+    "demand",
+    "output",
+    "value_added",
+    "intermediate",
+    "interm_sei",
+    "sales_final",
+    "sales_interm",
+)
 
 
 def firm_capacity(w: World) -> np.ndarray:
-    """Gross-output capacity of each firm (yuan/quarter)."""
+    """Gross-output capacity of each firm at this quarter's output price of its industry (yuan/quarter):
+    real capacity (base-year yuan) x price. Input coefficients are fixed in value terms."""
     f = w.firms
     cap_va = va_capacity(f.z, f.tfp, f.employees, f.capital, w.params.production.labour_elasticity)
-    return np.where(f.alive, cap_va / w.data.va_ratio[f.industry], 0.0)
+    return np.where(f.alive, cap_va * (w.markets.price / w.data.va_ratio)[f.industry], 0.0)
 
 
 def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -50,17 +61,32 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
     f.share[:] = s / np.maximum(np.bincount(f.industry, weights=s, minlength=N_IND), 1e-300)[f.industry]
 
 
+def _update_costs(w: World, ind: np.ndarray, final_demand: np.ndarray, final_sales: np.ndarray) -> None:
+    """The industry's unserved share of final demand, and its smoothed unit labour cost and
+    productivity (what Shenzhen's prices, shares and wages follow next quarter)."""
+    m, mk = w.markets, w.params.market
+    dem_i = np.bincount(ind, weights=final_demand, minlength=N_IND)
+    sold = np.bincount(ind, weights=final_sales, minlength=N_IND)
+    m.unserved = np.divide(dem_i - sold, dem_i, out=np.zeros(N_IND), where=dem_i > 0).clip(0.0, 1.0)
+    ulc, prod = industry_ulc_and_productivity(w.firms, w.params.production.labour_elasticity)
+    m.ulc = (1.0 - mk.cost_smoothing) * m.ulc + mk.cost_smoothing * ulc
+    growth = np.log(np.divide(prod, m.productivity, out=np.ones(N_IND), where=(m.productivity > 0) & (prod > 0)))
+    a = mk.productivity_smoothing
+    m.productivity_growth = (1.0 - a) * m.productivity_growth + a * growth
+    m.productivity = prod
+
+
 def production(w: World, year: int, q: int) -> None:
     """Final demand of each firm (its share of its industry's external demand, times policy
     multipliers, plus public purchases) meets capacity along the supplier network."""
     f, pp, sc = w.firms, w.params.production, w.scenario
-    level = w.ext_demand * dem.shock_multiplier(year, q, sc)
+    level = w.ext_demand * w.markets.profile * dem.shock_multiplier(year, q, sc)
     cap_all = firm_capacity(w)
     idx, sup, cust, wt = active_links(w)
     ind = f.industry[idx]
     lvl = level[ind]
     avail = np.array([sc.import_availability.get(i, 1.0) for i in w.industry_ids])
-    hit = shocks.multipliers(sc, year, q, f.industry, f.district) if sc.shocks else None
+    hit = shocks.multipliers(sc, year, q, f.industry, f.district) if sc.shocks or sc.events else None
     if hit is not None:  # scenario.shocks: market demand, capacity and imports of the hit firms
         lvl = lvl * hit.demand[idx]
         cap_all = cap_all * hit.supply
@@ -83,7 +109,9 @@ def production(w: World, year: int, q: int) -> None:
     for col in PRODUCTION_COLUMNS:
         arr = f.col(col)
         arr[:] = 0.0
-        arr[idx] = getattr(res, col)
+        arr[idx] = d if col == "final_demand" else getattr(res, col)
+    f.value_added_real[:] = f.value_added / w.markets.price[f.industry]
+    _update_costs(w, ind, d, res.sales_final)
     f.rent[:] = f.floor_space * w.rent[f.district] * MONTHS_PER_QUARTER
     w.last_production = ProductionRecord(rows=idx, result=res, supplier_rows=idx[sup], customer_rows=idx[cust])
     _update_shares(w, idx, d)
