@@ -270,7 +270,7 @@ def run_statistics(seed: int, scale: str, calibration: str, values: tuple[tuple[
     k = base_annual_factor(w.base)
     f, inst = w.firms, w.institutes
     base = {
-        "firms": f.alive.sum() * fw,
+        "firms": (f.alive & (f.certified_until >= w.quarter)).sum() * fw,  # certified (NHTE) firms
         "carriers": inst.alive.sum() * iw,
         "talent": w.talent.alive.sum() * w.ppa,
         "rd": (f.rd_spending[f.alive].sum() + inst.budget[inst.alive].sum()) * k,
@@ -290,7 +290,7 @@ def run_statistics(seed: int, scale: str, calibration: str, values: tuple[tuple[
     out["va_growth_2019_ALL"] = 100 * (va19.sum() / va18.sum() - 1)
     out["firms_2018"] = base["firms"]
     out["carriers_2018"] = base["carriers"]
-    out["firms_2019"] = last["firms"] * fw
+    out["firms_2019"] = last["certified_firms"] * fw
     out["carriers_new_2019"] = flows["institutes_created"] * iw
     out["talent_growth_2019"] = 100 * (last["talent"] / base["talent"] - 1)
     out["rd_growth_2019"] = 100 * ((flows["rd_spending"] + flows["institute_budget"]) / base["rd"] - 1)
