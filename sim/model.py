@@ -108,9 +108,7 @@ class SEIModel(mesa.Model):
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
         insolvent = phases.finance(w)
-        _, exited = phases.demography(
-            w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"]
-        )
+        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"])
         self.recorder.record(w, self.year, self.q)
         self.datacollector.collect(self)
         self.running = len(self.recorder.quarters) < self.n_quarters  # mesa.batch_run stops at the last quarter

@@ -169,7 +169,9 @@ class Recorder:
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
         cert = a & (f.certified_until >= w.quarter)  # national high-tech enterprises (sim.kernel.populations)
-        self._put(self.cells, "certified_firms", agg(None, f.industry[cert].astype(np.int64) * N_DIST + f.district[cert]))
+        self._put(
+            self.cells, "certified_firms", agg(None, f.industry[cert].astype(np.int64) * N_DIST + f.district[cert])
+        )
         for k, v in w.flows.items():
             v = np.asarray(v, dtype=float)
             name = FLOW_NAMES.get(k, k)

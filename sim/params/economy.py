@@ -267,7 +267,10 @@ class DemographyParams:
         (0.5, 1.0),
     )
     cert_validity_quarters: int = param(
-        12, "quarters", "[1, 100]", "a high-tech enterprise certificate lasts three years (MOST/MOF/SAT 2016 recognition rules)"
+        12,
+        "quarters",
+        "[1, 100]",
+        "a high-tech enterprise certificate lasts three years (MOST/MOF/SAT 2016 recognition rules)",
     )
     cert_hazard: float = param(
         0.3,
