@@ -79,12 +79,11 @@ MAPPING: dict[str, Mapping] = {
         note="SEI value added by industry and total, current prices; rows of the older 7+4 definition are excluded",
     ),
     "national_high_tech_enterprises": Mapping(
-        "firms",
+        "certified_firms",
         "firms",
         weight="firm",
-        note="firm agents alive at the year end x firms per agent; the statistic counts certified national high-tech "
-        "enterprises (cumulative, certificates last three years), the model's firms are the SEI firm population "
-        "it is built from (14,400 in 2018)",
+        note="firm agents holding a valid high-tech certificate at the year end x firms per agent (certificates "
+        "last three years and are renewed; uncertified SEI firms are not counted; sim.kernel.populations)",
     ),
     "innovation_carriers": Mapping(
         "institutes",

@@ -22,7 +22,9 @@ from sim.uncertainty import draw
 
 # Named random streams; append new names at the end so existing streams keep their seeds.
 # "production" and "finance" are reserved (those mechanisms draw nothing yet).
-STREAMS = ("build", "innovation", "labour", "production", "finance", "demography", "policy", "institutes")
+STREAMS = (
+    "build", "innovation", "labour", "production", "finance", "demography", "policy", "institutes", "certification",
+)  # fmt: skip
 
 
 def with_parameter_draws(cfg: SimConfig) -> tuple[SimConfig, dict[str, float]]:
@@ -121,7 +123,7 @@ class SEIModel(mesa.Model):
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
         insolvent = phases.finance(w)
-        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"])
+        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"])
         self.recorder.record(w, self.year, self.q)
         self.datacollector.collect(self)
         self.running = len(self.recorder.quarters) < self.n_quarters  # mesa.batch_run stops at the last quarter

@@ -16,7 +16,9 @@ def test_a_run_after_2015_starts_from_the_2015_totals():
     m = SEIModel(to_config(None, scale="small", **cfg), handles=False)
     base = load().base_years[2015]
     assert m.world.base.year == 2015
-    assert m.world.firms.n == round(base.high_tech_enterprises * 0.1)
+    n_cert = round(base.high_tech_enterprises * 0.1)  # certified stock; uncertified firms on top (params.init)
+    assert np.count_nonzero(m.world.firms.certified_until >= -1) == n_cert
+    assert m.world.firms.n == pytest.approx(n_cert * (1 + m.cfg.params.init.uncertified_per_certified[0]), abs=8)
     assert m.recorder.base["va_annual"] / YUAN_PER_100M == pytest.approx(6204.0, rel=1e-6)
     assert m.recorder.base["year"] == 2015
     m.run()  # four quarters of 2016

@@ -1,10 +1,11 @@
 """The base year (end of 2018) built from sim/data, one step per function (docs/ODD.md, "Initialisation"):
 
-1. ``place_firms``: firms per industry = recorded NHTE population x firm_share x scale.firm_fraction;
-   sizes Pareto (params.init.pareto_tail, Axtell 2001), placed in districts so each industry's
-   output follows district_industry_shares;
+1. ``place_firms``: firms per industry = recorded NHTE population x (1 + uncertified per certified)
+   x firm_share x scale.firm_fraction; sizes Pareto (params.init.pareto_tail, Axtell 2001), the
+   largest firms of largest_firms.csv at their real size, placed in districts so each industry's
+   output follows district_industry_shares; certificates (sim.kernel.populations);
 2. ``build_network`` (sim.kernel.suppliers): for every input industry of its input-coefficient
-   column, each firm buys from 1 to params.init.max_suppliers suppliers chosen by size and distance;
+   column, each firm buys from 1 + Poisson(supplier_base x (size/median)^0.8) suppliers chosen by size and distance;
 3. ``solve_base_demand``: external (final) demand per firm is what the network does not buy;
    industry levels are rescaled (a 7x7 linear solve) so the base quarter's VA equals 2018Q4 by
    industry (basedata.va_base_quarter);
@@ -23,12 +24,14 @@ import scipy.sparse as sp
 from scipy.optimize import brentq
 
 from sim.basedata import BaseData, BaseYear
+from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.innovation import spillover_kernel
 from sim.economy.production import leontief_solve, link_pairs, link_weights
 from sim.ids import BASE, DISTRICTS, FIRM, INSTITUTE, MONTHS_PER_QUARTER, N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
 from sim.kernel.entry import draw_subfields
 from sim.kernel.markets import initial_markets
+from sim.kernel.populations import base_firm_counts, initial_certificates, named_firms
 from sim.kernel.state import FIRM_SCHEMA, INSTITUTE_SCHEMA, LINK_SCHEMA, TALENT_SCHEMA, Table
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -66,19 +69,33 @@ def _place(sizes: np.ndarray, target_share: np.ndarray, n_greedy: int, rng: np.r
 
 def place_firms(
     data: BaseData, base: BaseYear, scale: ScaleConfig, init: InitParams, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(industry, planned output per quarter in yuan, district) of every base-year firm."""
-    n_total = max(N_IND * init.min_firms_per_industry, int(round(base.high_tech_enterprises * scale.firm_fraction)))
-    n_ind = np.maximum(init.min_firms_per_industry, np.round(n_total * data.firm_share).astype(int))
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(industry, planned output per quarter in yuan, district, rows of the named largest firms) of
+    every base-year firm. Named firms (sim.kernel.populations.named_firms) take the largest draws of
+    their industry at their real size (at most init.largest_firm_max_share of its output) in their
+    home district; the other firms share the rest of the output."""
+    n_ind, _ = base_firm_counts(data, base, scale, init)
+    nf = named_firms(data, base)
     ind = np.repeat(np.arange(N_IND), n_ind).astype(np.int8)
     size = np.empty(len(ind))
     dist = np.empty(len(ind), dtype=np.int8)
+    named_rows = []
     for i in range(N_IND):  # seven industries
-        m = ind == i
-        s = _pareto_sizes(int(m.sum()), init.pareto_tail, rng)
-        size[m] = base.va_base_quarter[i] / data.va_ratio[i] * s / s.sum()
-        dist[m] = _place(size[m], data.location_share[i], init.greedy_placements, rng)
-    return ind, size, dist
+        rows = np.flatnonzero(ind == i)
+        total = base.va_base_quarter[i] / data.va_ratio[i]
+        k = np.flatnonzero(nf.industry == i)[: max(len(rows) - 1, 0)]
+        s = _pareto_sizes(len(rows), init.pareto_tail, rng)
+        order = np.argsort(-s)
+        top, rest = rows[order[: len(k)]], rows[order[len(k) :]]
+        size[top] = np.minimum(nf.output_q[k], init.largest_firm_max_share * total)
+        if len(k):  # together, too, at most the ceiling
+            size[top] *= min(1.0, init.largest_firm_max_share * total / size[top].sum())
+        dist[top] = nf.district[k]
+        named_rows.append(top)
+        size[rest] = (total - size[top].sum()) * s[order[len(k) :]] / s[order[len(k) :]].sum()
+        goal = np.clip(data.location_share[i] * total - np.bincount(dist[top], size[top], N_DIST), 0.0, None)
+        dist[rest] = _place(size[rest], goal / goal.sum(), init.greedy_placements, rng)
+    return ind, size, dist, np.concatenate(named_rows).astype(np.int64)
 
 
 @dataclass
@@ -157,7 +174,8 @@ def make_firms(
     ind: np.ndarray, dist: np.ndarray, sub: np.ndarray, base: BaseDemand, inp: dict[str, np.ndarray],
     p: EconomyParams, rng: np.random.Generator,
 ) -> Table:  # fmt: skip
-    """The base-year firm table; market shares are each firm's share of its industry's final demand."""
+    """The base-year firm table; market shares are each firm's share of its industry's final demand
+    (certificates: sim.kernel.populations.initial_certificates, set by build_world)."""
     n, x, va, F = len(ind), base.x, base.va, base.final
     u0 = p.production.target_utilisation
     rd = inp["rd_int"] * x
@@ -169,7 +187,7 @@ def make_firms(
         rd_intensity=inp["rd_int"], cash=inp["cash"], debt=p.finance.initial_leverage * inp["K"], share=0.0,
         z=inp["z_ind"][ind], floor_space=inp["floor"], capacity=x / u0, demand=x, output=x, value_added=va,
         intermediate=x - va, sales_final=F, sales_interm=x - F, wage_bill=inp["wage_bill"], rent=inp["rent_bill"],
-        rd_spending=rd, last_breakthrough=-1000,
+        rd_spending=rd, last_breakthrough=-1000, certified_until=NO_CERTIFICATE,
     )  # fmt: skip
     ext = np.bincount(ind, weights=F, minlength=N_IND)
     firms.col("share")[:] = F / ext[ind]
@@ -270,7 +288,7 @@ def build_world(
     sim/data/base_years.csv), drawn with ``rng``."""
     p, ppa = params, int(scale.people_per_agent)
     year = data.base_years[scenario.start_year - 1]
-    ind, size, dist = place_firms(data, year, scale, p.init, rng)
+    ind, size, dist, named = place_firms(data, year, scale, p.init, rng)
     sub = draw_subfields(data, ind, rng)
     alive = np.ones(len(ind), bool)
     chooser = SupplierChooser(ind, dist, size, alive, data.distance_km, p.demography.supplier_distance_km)
@@ -279,6 +297,10 @@ def build_world(
     rent0 = data.rent * year.rent_index * np.array([scenario.rent_multiplier.get(d, 1.0) for d in DISTRICTS])
     inp = _firm_inputs(ind, dist, base, data, year, p, ppa, rent0, rng)
     firms = make_firms(ind, dist, sub, base, inp, p, rng)
+    firms.col("certified_until")[:] = initial_certificates(
+        ind, firms.age, firms.rd_intensity, firms.output, named, base_firm_counts(data, year, scale, p.init)[1],
+        data, p.demography, p.init.certified_size_weight, rng,
+    )  # fmt: skip
     links = make_links(sup, cust, base, p.production.target_utilisation)
     institutes, i_agents = make_institutes(data, year, scale, p, ppa, rng)
     talent = make_talent(firms, institutes, inp["agents"], i_agents, inp["wage_index"], p, rng)

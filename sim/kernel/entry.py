@@ -8,6 +8,7 @@ import numpy as np
 
 from sim.basedata import BaseData
 from sim.economy import labour as lab
+from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
 from sim.kernel.cells import count
@@ -158,6 +159,7 @@ def enter(
         tfp=tfp,
         tfp_ref=tfp,
         last_breakthrough=-1000,
+        certified_until=NO_CERTIFICATE,  # certified later, once eligible (sim.kernel.populations)
         knowledge=rd_int * cap_out * u0 * 4,
         rd_intensity=rd_int,
         cash=dp.entrant_cash_quarters * (L * w.wage_index[ind, dist]),

@@ -101,6 +101,7 @@ FIRM_SCHEMA = {
     "interest": np.float64,
     "vacancies": np.int32,  # talent agents wanted
     "last_breakthrough": np.int16,  # quarter index of the last breakthrough (-1000: none)
+    "certified_until": np.int32,  # last quarter a high-tech certificate covers (sim.economy.certification.NONE: none)
 }
 
 INSTITUTE_SCHEMA = {

@@ -2,7 +2,8 @@
 
 A supplier of industry j for a customer in district d is drawn in two steps: its district by
 distance decay times industry j's output there, then a firm of that cell in proportion to its
-size. How many suppliers a customer has per input grows with its size (params.init).
+size. How many suppliers a customer has per input grows as a power of its size (params.init),
+with no fixed cap, so in-degrees are heavy-tailed.
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ def build_network(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Supplier links (supplier, customer, weight) for ``customers`` (default: all alive firms).
 
-    Each customer buys from 1 to ``init.max_suppliers`` suppliers in every SEI industry its input
-    column uses (more for larger customers). The returned weights are link strengths (1.0); order
-    shares follow from them times supplier capacity (sim.economy.production.link_weights).
+    Each customer buys from 1 + Poisson(λ) suppliers in every SEI industry its input column uses,
+    λ = ``init.supplier_base`` x (size / median)^``init.supplier_size_exponent``, at most the firms
+    of that industry: with Pareto sizes of exponent a, suppliers per customer (the in-degree) have a
+    tail of exponent about a / exponent. The returned weights are link strengths (1.0); order shares
+    follow from them times supplier capacity (sim.economy.production.link_weights).
     """
     if customers is None:
         customers = np.flatnonzero(alive)
@@ -69,8 +72,9 @@ def build_network(
     c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
     cust = customers[c_rep]
     med = np.median(size[alive]) if alive.any() else 1.0
-    lam = 1.0 + init.supplier_size_elasticity * np.log(np.maximum(size[cust], 1e-12) / med).clip(0, None)
-    k = np.clip(1 + rng.poisson(lam), 1, init.max_suppliers)
+    lam = init.supplier_base * (np.maximum(size[cust], 1e-12) / max(med, 1e-12)) ** init.supplier_size_exponent
+    n_firms = np.bincount(ind[alive], minlength=N_IND)
+    k = np.minimum(1 + rng.poisson(np.minimum(lam, 1e9)), np.maximum(n_firms[j_rep], 1))
     pair = np.repeat(np.arange(len(cust)), k)
     cust_l, j_l = cust[pair], j_rep[pair]
     sup = chooser.draw(j_l, dist[cust_l], rng)

@@ -48,6 +48,7 @@ SUBFIELD_METRICS = ("output", "value_added")
 # month, the quarter-end level) and has no city total.
 STOCK_METRICS = frozenset(FIRM_STOCKS) | {
     "firms",
+    "certified_firms",
     "institutes",
     "leading_institutes",
     "researchers",
@@ -169,6 +170,10 @@ class Recorder:
         for metric, col in FIRM_STOCKS.items():
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
+        cert = a & (f.certified_until >= w.quarter)  # national high-tech enterprises (sim.kernel.populations)
+        self._put(
+            self.cells, "certified_firms", agg(None, f.industry[cert].astype(np.int64) * N_DIST + f.district[cert])
+        )
         for k, v in w.flows.items():
             v = np.asarray(v, dtype=float)
             name = FLOW_NAMES.get(k, k)

@@ -238,9 +238,13 @@ def _firms_over(m: RunMeasures, year: int, threshold: float) -> tuple[float, dic
     return float(len(big)), {"largest_revenue": float(rev.max()) if len(rev) else 0.0}
 
 
-@metric("global500_firms", "firms with annual revenue >= firms.global500_revenue_yuan at the year end")
+@metric(
+    "global500_firms",
+    "firms with annual revenue >= firms.global500_revenue_yuan at the year end, plus firms.non_sei_global500",
+)
 def _g500(m, tc, year):
-    return _firms_over(m, year, tc.firms.global500_revenue_yuan)
+    n, detail = _firms_over(m, year, tc.firms.global500_revenue_yuan)
+    return n + tc.firms.non_sei_global500, {**detail, "sei": n, "non_sei": tc.firms.non_sei_global500}
 
 
 @metric("large_firms", "firms with annual revenue >= firms.large_revenue_yuan at the year end")

@@ -304,6 +304,13 @@ class FirmTargetsConfig:
     global500_revenue_yuan: float = (
         1.5617e11  # Fortune Global 500 2018 entry, USD 23.6 bn x 6.6174 CNY/USD (2018 average)
     )
+    non_sei_global500: int = param(
+        5,
+        "firms",
+        "[0, 100]",
+        "Fortune Global 500 headquarters in Shenzhen outside the SEI (5 of 7 in 2018, largest_firms.csv), held "
+        "constant: an exogenous count added to the model's SEI firms",
+    )
     large_revenue_yuan: float = param(
         1.0e10, "yuan/year", "(0, inf)", "百亿 revenue: proxy of an internationally competitive firm (T20-FIRMS)"
     )

@@ -19,14 +19,40 @@ class InitParams:
     greedy_placements: int = param(
         40, "firms", "[0, 100000]", "the largest firms of an industry placed where its district deficit is largest"
     )
-    max_suppliers: int = param(
-        6, "suppliers", "[1, 1000]", "most suppliers a customer has per input industry (assumption)"
+    supplier_base: float = param(
+        1.0,
+        "suppliers",
+        "[0, 1000]",
+        "extra expected suppliers per input industry of a firm of median size (1 + Poisson; assumption)",
     )
-    supplier_size_elasticity: float = param(
+    supplier_size_exponent: float = param(
+        0.8,
+        "elasticity",
+        "[0, 2]",
+        "suppliers per input scale with (size / median)^exponent, so the in-degree tail exponent is about "
+        "pareto_tail / exponent ~ 1.3, the degree exponent of Fujiwara & Aoyama 2010 (assumption)",
+        (0.6, 1.0),
+    )
+    uncertified_per_certified: list[float] = param(
+        [4.0, 1.4],
+        "firms per certified firm",
+        "[0, 100]",
+        "uncertified SEI firms per national high-tech enterprise in the 2015 and 2018 base years; 2015 fitted to the "
+        "2016-2019 counts, 2018 set to what that run reaches (docs/evidence.md)",
+    )
+    certified_size_weight: float = param(
         0.5,
-        "per log size",
-        "[0, 10]",
-        "extra expected suppliers per log of a customer's size above the median (assumption)",
+        "elasticity",
+        "[0, 5]",
+        "base-year certificates go to eligible firms with probability ~ output^weight: certification needs a "
+        "sales record and R&D staff, so larger firms hold more of them (assumption)",
+    )
+    largest_firm_max_share: float = param(
+        0.6,
+        "share of industry output",
+        "(0, 1]",
+        "ceiling on a named firm's base output (largest_firms.csv) in its industry: group revenue includes sales "
+        "outside the SEI statistics (Tencent's exceeds digital-economy output; assumption)",
     )
     min_final_share: float = param(
         0.05,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
+from sim.kernel.populations import startup_weight
 from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
@@ -120,7 +121,8 @@ def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
     stock = stock.reshape(N_IND, N_DIST) * cells
     if seed > 0 and stock.sum() > 0:
         extra_city = seed / max(c.seed_per_startup, 1.0) * c.startup_additionality  # start-ups (firms) this quarter
-        baseline = w.params.demography.entry_rate / 4.0 * stock.sum()  # start-up agents per quarter in the cells
+        # start-up agents per quarter in the cells (start-ups follow the firms the market supports)
+        baseline = w.params.demography.entry_rate / 4.0 * (stock * startup_weight(w)[:, None]).sum()
         ctx.effects.entry_multiplier *= np.where(cells, 1.0 + extra_city * ff / max(baseline, 1e-9), 1.0)
         where = np.flatnonzero(stock.reshape(-1))
         ctx.spend(

@@ -1,5 +1,5 @@
-"""Phase 7 of a quarter: exit, relocation, entry (start-ups, spin-offs, inward investment), new
-carriers, supplier rewiring, then rents and floor space move (sim.economy.demography, geography)."""
+"""Phase 7 of a quarter: exit, relocation, entry (start-ups, spin-offs, inward investment),
+high-tech certification (sim.kernel.populations), new carriers, supplier rewiring, then rents and floor space move (sim.economy.demography, geography)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
 from sim.kernel.cells import count
 from sim.kernel.employment import refresh_employment
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
+from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.suppliers import SupplierChooser
 from sim.kernel.world import World
@@ -50,7 +51,7 @@ def _entries(
     """Start-ups (the industry's rate spread by the location logit, times policy multipliers),
     institute spin-offs (where the institute is) and large inward investments."""
     f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
-    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND)
+    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND) * startup_weight(w)  # firms the market supports
     starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
@@ -116,9 +117,11 @@ def _private_space(w: World) -> None:
 
 
 def demography(
-    w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exit, relocation, entry, new carriers, rewiring, rents. Returns (new firm rows, exited rows)."""
+    w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator,
+    rng_certification: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Exit, relocation, entry, high-tech certification (own random stream), new carriers,
+    rewiring, rents. Returns (new firm rows, exited rows)."""
     f, p = w.firms, w.params.demography
     f.age[:] += np.where(f.alive, 1.0, 0.0)
     exited = _exits(w, insolvent, rng)
@@ -126,6 +129,7 @@ def demography(
     _relocations(w, probs, free, rng)
     chooser = supplier_chooser(w)
     new_rows = _entries(w, probs, free, quarter, rng, chooser)
+    certify(w, exited, rng_certification)
     # new innovation carriers (organic creation; own random stream)
     n_new = rng_institutes.poisson(p.institute_creation_per_year / 4.0 * w.scale.institute_fraction)
     create_institutes(w, n_new, quarter, rng_institutes)

@@ -133,8 +133,8 @@ FACTS: tuple[Fact, ...] = (
         (1.0, 1.7),
         (0.6, 2.5),
         "alpha ~ 1.3: PASS 1.0-1.7, WARN 0.6-2.5",
-        "Fujiwara & Aoyama 2010 (as out-degree). The model caps suppliers at 1-6 per input industry "
-        "(params.init.max_suppliers), so a thin in-degree tail is a known simplification",
+        "Fujiwara & Aoyama 2010 (as out-degree). Suppliers per input scale as size^0.8 "
+        "(params.init.supplier_size_exponent), so the in-degree tail follows the size tail",
     ),
 )
 FACT_BY_KEY = {f.key: f for f in FACTS}
