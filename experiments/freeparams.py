@@ -92,10 +92,10 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         "params.demography.entry_rate",
         0.10,
         0.40,
-        "per year (share of firm stock)",
-        "gross entry of high-tech firms; the national high-tech enterprise count rose 14,400 -> 17,000 "
-        "(+18%) in 2019 (innovation_and_people.csv), net of exits of ~3-10%/yr; the count also grows "
-        "by certification of existing firms, so the range is wide",
+        "per year (per firm the market supports)",
+        "start-ups feed the pool of uncertified firms that certification draws on; the certified count "
+        "rose 14,400 -> 17,000 (+18%) in 2019 (innovation_and_people.csv); certification hazard and "
+        "renewal share the fit, so the range is wide",
         moment="high_tech_enterprises_2016-2019",
     ),
     FreeParam(

@@ -60,14 +60,14 @@ def test_naive_forecast_and_series():
     assert hc.naive_forecast(y, v, 2020, fit_until=2018)[0] == pytest.approx(121 * 1.1**2)
     assert hc.naive_forecast(y, v, 2018, fit_until=2017) == pytest.approx((121.0, 2016, 2017))
     assert np.isnan(hc.naive_forecast(y[:1], v[:1], 2019, fit_until=2018)[0])
-    # an annual table (sim.outputs.measure.Recorder.annual_frame): firms are a stock, read at Q4 (4 and 20);
-    # the by-district rows must not be counted again
+    # an annual table (sim.outputs.measure.Recorder.annual_frame): certified firms are a stock, read at Q4
+    # (4 and 20); the by-district rows must not be counted again
     annual = pd.DataFrame(
         {
             "year": 2019,
             "industry": ["IND-IT", "IND-BIO", "ALL", "ALL"],
             "district": ["ALL", "ALL", "futian", "ALL"],
-            "metric": "firms",
+            "metric": "certified_firms",
             "value": [4.0, 20.0, 24.0, 24.0],
         }
     )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sim.basedata import BaseYear
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
+from sim.kernel.cells import count
 from sim.kernel.world import World
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
@@ -82,6 +83,14 @@ def base_annual_factor(base: BaseYear) -> float:
     """Annual flow of the base year per yuan of the base quarter: 4 / g^0.375, the inverse of how
     BaseYear.va_base_quarter grows the year's average quarter to its Q4 (g: growth to the next year)."""
     return 4.0 / base.growth_next**0.375
+
+
+def certified_cells(w: World) -> np.ndarray:
+    """[N_IND, N_DIST] firms holding a valid high-tech certificate at the quarter end (the national
+    high-tech enterprise count; sim.kernel.populations)."""
+    f = w.firms
+    cert = f.alive & (f.certified_until >= w.quarter)
+    return count(f.industry[cert], f.district[cert])
 
 
 class Recorder:
@@ -170,10 +179,7 @@ class Recorder:
         for metric, col in FIRM_STOCKS.items():
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
-        cert = a & (f.certified_until >= w.quarter)  # national high-tech enterprises (sim.kernel.populations)
-        self._put(
-            self.cells, "certified_firms", agg(None, f.industry[cert].astype(np.int64) * N_DIST + f.district[cert])
-        )
+        self._put(self.cells, "certified_firms", certified_cells(w))
         for k, v in w.flows.items():
             v = np.asarray(v, dtype=float)
             name = FLOW_NAMES.get(k, k)
