@@ -153,21 +153,31 @@ class Moments:
             self.pool.shutdown()
 
 
-def fit(sim: Moments, max_evals: int) -> np.ndarray:
-    """least_squares on (simulated - observed) / sd in the unit cube of the parameters' bounds."""
+def fit(sim: Moments, max_evals: int, which: list[int] | None = None) -> np.ndarray:
+    """least_squares on (simulated - observed) / sd in the unit cube of the parameters' bounds;
+    ``which``: indices of the parameters to move (the others stay at their current values)."""
     lo = np.array([p.lo for p in sim.free])
     hi = np.array([p.hi for p in sim.free])
     obs = np.array([o.value for o in sim.obs])
     sd = np.array([o.sd for o in sim.obs])
+    x0 = np.array([p.x0 for p in sim.free])
+    idx = np.arange(len(sim.free)) if which is None else np.asarray(which, dtype=int)
+
+    def full(u: np.ndarray) -> np.ndarray:
+        x = x0.copy()
+        x[idx] = lo[idx] + u * (hi[idx] - lo[idx])
+        return x
 
     def resid(u: np.ndarray) -> np.ndarray:
-        r = (sim.mean(lo + u * (hi - lo)) - obs) / sd
+        r = (sim.mean(full(u)) - obs) / sd
         print(f"  eval {sim.evals:3d}  sum z^2 {float(r @ r):9.2f}", flush=True)
         return r
 
-    u0 = (np.array([p.x0 for p in sim.free]) - lo) / (hi - lo)
+    if max_evals <= 0:  # no search: report the current values (e.g. after a hand-checked step)
+        return x0
+    u0 = (x0[idx] - lo[idx]) / (hi[idx] - lo[idx])
     res = least_squares(resid, u0, bounds=(0.0, 1.0), diff_step=0.02, max_nfev=max_evals, x_scale=1.0)
-    return lo + res.x * (hi - lo)
+    return full(res.x)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -201,6 +211,30 @@ class Result:
             }
         )
 
+    def paths_table(self) -> pd.DataFrame:
+        """In-sample paths 2015-2019, simulated (mean of the seeds) beside observed: SEI real value
+        added (index, 2015 = 100, chained from the yearly growth moments), certified high-tech firms
+        and residents (index, 2015 = 100, chained from the growth moments)."""
+        fit = self.fit_table().set_index("moment")
+        years = list(range(START - 1, END + 1))
+
+        def chained(prefix: str, col: str) -> list[float]:
+            g = [fit.loc[f"{prefix}_{y}", col] for y in years[1:]]
+            return list(100.0 * np.cumprod([1.0, *(1.0 + np.asarray(g))]))
+
+        firms = {c: [np.nan, *(fit.loc[f"high_tech_enterprises_{y}", c] for y in years[1:])] for c in ("simulated", "observed")}
+        return pd.DataFrame(
+            {
+                "year": years,
+                "va_real_index_sim": chained("va_real_growth", "simulated"),
+                "va_real_index_obs": chained("va_real_growth", "observed"),
+                "high_tech_firms_sim": firms["simulated"],
+                "high_tech_firms_obs": firms["observed"],
+                "residents_index_sim": chained("population_growth", "simulated"),
+                "residents_index_obs": chained("population_growth", "observed"),
+            }
+        )
+
     def param_table(self) -> pd.DataFrame:
         inf = self.inference
         return pd.DataFrame(
@@ -217,12 +251,15 @@ class Result:
 
 
 def estimate(scale: str, seeds: list[int], workers: int, max_evals: int, only: list[str] | None = None) -> Result:
-    """Fit, then the Jacobian at the estimate, the J-test and the intervals."""
-    obs, free = observed(), free_parameters(only)
+    """Fit (all free parameters, or only some), then the Jacobian of every free parameter at the
+    estimate, the J-test and the intervals: the report always covers the whole calibration."""
+    obs, free = observed(), free_parameters()
+    moved = {p.key for p in free_parameters(only)} if only else None  # validates the keys
+    which = None if moved is None else [k for k, p in enumerate(free) if p.key in moved]
     t0 = time.perf_counter()
     sim = Moments(scale, seeds, workers, obs, free)
     try:
-        theta = fit(sim, max_evals)
+        theta = fit(sim, max_evals, which)
         theta = np.clip(theta, [p.lo for p in free], [p.hi for p in free])
         steps = [0.02 * (p.hi - p.lo) for p in free]
         G = msm.jacobian(sim.mean, theta, steps)
@@ -240,8 +277,8 @@ def calibration_yaml(res: Result, name: str) -> str:
     fitted values under params, each with its interval."""
     head = [
         "# @package _global_",
-        f"# Fitted by experiments/msm_fit.py on {date.today().isoformat()} (simulated moments, 2016-2019 from the 2015 base):",
-        f"#   python -m experiments.msm_fit --name {name} --scale {res.scale} --seeds {' '.join(map(str, res.seeds))}",
+        f"# Fitted by experiments/calibrate.py on {date.today().isoformat()} (simulated moments, 2016-2019 from the 2015 base):",
+        f"#   python -m experiments.calibrate --name {name} --scale {res.scale} --seeds {' '.join(map(str, res.seeds))}",
         f"# J = {res.inference.J:.2f} on {res.inference.df} degrees of freedom (p = {res.inference.p_value:.3f});"
         " docs/calibration_report.md has every moment's fit.",
         "calibration:",
@@ -268,7 +305,7 @@ def report(res: Result, name: str) -> str:
     fit_t, par_t = res.fit_table(), res.param_table()
     inf = res.inference
     lines = [
-        "# Calibration report (generated by `python -m experiments.msm_fit`)",
+        "# Calibration report (generated by `python -m experiments.calibrate`)",
         "",
         f"Option `calibration={name}`, scale `{res.scale}`, seeds {res.seeds}, {res.evals} evaluations, "
         f"{res.wall_s:.0f} s. In sample: 2016-2019 from the 2015 base; nothing after 2019 is read.",
@@ -287,13 +324,20 @@ def report(res: Result, name: str) -> str:
         "",
         fit_t.drop(columns=["source"]).to_markdown(index=False, floatfmt=".4g"),
         "",
+        "## In-sample paths, 2015-2019",
+        "",
+        "Simulated (mean of the seeds) beside observed. Indices chain the yearly growth moments from 2015 = 100;"
+        " the firm count is the certified high-tech stock (city scale equivalent).",
+        "",
+        res.paths_table().to_markdown(index=False, floatfmt=".1f"),
+        "",
     ]
     return "\n".join(lines)
 
 
 def write(res: Result, name: str, cal_dir: Path = CAL_DIR, report_path: Path = REPORT) -> None:
     _write_text(cal_dir / f"{name}.yaml", calibration_yaml(res, name))
-    for suffix, table in (("fit", res.fit_table()), ("params", res.param_table())):
+    for suffix, table in (("fit", res.fit_table()), ("params", res.param_table()), ("paths", res.paths_table())):
         _write_text(cal_dir / f"{name}.{suffix}.csv", table.to_csv(index=False))
     _write_text(report_path, report(res, name))
 
@@ -304,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default="small", choices=["small", "city"])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    ap.add_argument("--max-evals", type=int, default=60, help="objective evaluations of the search")
+    ap.add_argument("--max-evals", type=int, default=60, help="objective evaluations of the search (0: no search, report the current values)")
     ap.add_argument("--only", nargs="+", help="fit only these keys (the others keep their current values)")
     ap.add_argument("--report", type=Path, default=REPORT, help="where to write the markdown report")
     a = ap.parse_args(argv)

@@ -119,10 +119,11 @@ def test_stored_calibration_is_over_identified_and_matches_its_yaml():
 
 @pytest.mark.slow
 def test_in_sample_2019_value_added_by_industry_within_3_percent():
-    """The 2016-2019 run from the 2015 base with the default calibration (mean of the seeds)."""
+    """The 2016-2019 run from the 2015 base with the default calibration: the mean of ten seeds (a
+    small-scale agent stands for ten firms, so one seed's industry totals scatter by 2-4%)."""
     from experiments.calibrate import simulate
 
-    runs = [simulate((s, "small", ())) for s in (0, 1, 2)]
+    runs = [simulate((s, "small", ())) for s in range(10)]
     for i, v in zip(INDUSTRIES, load().va_2019):
         sim = np.mean([r[f"va_2019_{i}"] for r in runs]) * 1e8
         assert abs(sim / v - 1) < 0.03, f"{i}: {sim / v - 1:+.1%}"
