@@ -281,6 +281,29 @@ def test_cli_writes_the_figures_and_skips_with_reason(sweep, tmp_path, capsys):
     assert figures_main([str(tmp_path / "missing"), "--out", str(out)]) == 2
 
 
+def test_cli_two_sweeps_in_folders_of_the_same_name(sweep, ablation, tmp_path, capsys):
+    """multirun/<experiment>/small for two experiments: run ids are prefixed by as much of the
+    path as tells the folders apart (a prefix "small/" for both crashed 03_scorecard)."""
+    import shutil
+
+    a, b = tmp_path / "plan_vs_no_plan" / "small", tmp_path / "lever_ablation" / "small"
+    shutil.copytree(sweep, a)
+    shutil.copytree(ablation, b)
+    res = load_many([a, b])
+    assert res.runs["run_id"].is_unique
+    assert len(res.runs) == len(load_many(sweep).runs) + len(load_many(ablation).runs)
+    assert set(res.runs["run_id"].str.rsplit("/", n=1).str[0]) == {"plan_vs_no_plan/small", "lever_ablation/small"}
+    assert set(res.scorecards["run_id"]) == set(res.runs["run_id"]) == set(res.annual["run_id"].astype(str))
+    out = tmp_path / "figs"
+    argv = ["--out", str(out), "--formats", "png", "--year", str(END), "--only", "03_scorecard,04_levers"]
+    assert figures_main([str(a), str(b), *argv]) == 0
+    table = pd.read_csv(out / "03_scorecard_table.csv", index_col=0)
+    assert len(table) == 2 + 3  # plan and no plan; the plan without nothing, space, funding
+    assert (out / "04_levers.png").stat().st_size > 5000
+    assert figures_main([str(a), str(a.parent / ".." / "plan_vs_no_plan" / "small"), *argv]) == 2
+    assert "given more than once" in capsys.readouterr().err
+
+
 def test_lang_zh_falls_back_with_warning_or_uses_cjk(sweep, monkeypatch):
     res = load_many(sweep)
     monkeypatch.setattr(st, "cjk_font", lambda: None)
