@@ -42,6 +42,8 @@ GALLERY = {
     "07_budget": "plan_vs_no_plan",
     "08_shocks": "shocks",
     "09_district_effects": "plan_vs_no_plan",
+    "10_budget_moves": "reallocate",  # the response curve
+    "10_budget_mix": ("10_budget_moves", "budget_mix"),  # the same figure for the mixes: (figure, experiment)
 }
 DEFAULT_EXPERIMENTS = ("plan_vs_no_plan", "principles", "lever_ablation", "budget_mix", "reallocate", "shocks")
 GALLERY_DPI = 150
@@ -180,10 +182,11 @@ def build(
         keep_tables(work / name, example_dir / name, 2025 if name == "plan_vs_no_plan" else None)
         print(f"{name}: {time.perf_counter() - t0:.0f} s -> {example_dir / name}")
     out = {}
-    for fig_name, exp in GALLERY.items():
+    for fig_name, spec in GALLERY.items():
+        func, exp = spec if isinstance(spec, tuple) else (fig_name, spec)
         if exp not in experiments:
             continue
-        fig = FIGURES[fig_name](load_many(example_dir / exp))
+        fig = FIGURES[func](load_many(example_dir / exp))
         out[fig_name] = st.save(fig, figures_dir, fig_name, formats=("png",), dpi=GALLERY_DPI)[0]
         plt.close(fig)
         print(f"{fig_name}: {out[fig_name]}")

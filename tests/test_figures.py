@@ -276,7 +276,7 @@ def test_cli_writes_the_figures_and_skips_with_reason(sweep, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "skipped 04_levers" in printed and "lever_ablation" in printed
     assert sorted(p.stem for p in out.glob("*.png")) == sorted(
-        n for n in FIGURES if n not in ("04_levers", "08_shocks")
+        n for n in FIGURES if n not in ("04_levers", "08_shocks", "10_budget_moves")
     )
     assert figures_main([str(tmp_path / "missing"), "--out", str(out)]) == 2
 
@@ -341,3 +341,30 @@ def test_district_effects_show_the_plans_effect_with_intervals(sweep):
     assert len(eff) == 11 and (eff["effect_lo"] <= eff["effect"]).all() and (eff["effect"] <= eff["effect_hi"]).all()
     assert "Nanshan" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     plt.close(fig)
+
+
+def test_budget_moves_figure_shows_the_response_curve_and_the_mixes():
+    """Figure 10 on the example: the response curve of the reallocate sweep (amounts from the
+    budget_move configs, effects paired against the plan) and the budget mixes side by side."""
+    from analysis.figures import fig_budget_moves
+    from analysis.notebook import EXAMPLE
+
+    mv = load_many(EXAMPLE / "reallocate")
+    fig = fig_budget_moves(mv)
+    c = fig.plot_data["response_curve"]
+    assert list(c["amount"]) == [0.0, 5e8, 1e9]  # the plan itself, then the two moves of configs/budget_move/
+    d = stats.paired_differences(mv, "value_added.ALL.2025", "budget_move", "none").set_index("budget_move")
+    assert c["effect"].iloc[2] == pytest.approx(d.loc["guidance_to_housing_1e9", "diff"])
+    assert "guidance fund (funding)" in fig.axes[0].get_title(loc="left") and "Total budgets" in fig.caption
+    plt.close(fig)
+    mix = load_many(EXAMPLE / "budget_mix")
+    fig = fig_budget_moves(mix)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["the plan's split", "all as grants", "mostly equity", *labels[3:]] and len(labels) == 5
+    split = fig.plot_data["split"]
+    assert split.loc["grants_only", "equity"] == 0 and split.loc["grants_only", "grants"] > 0
+    assert {"grants", "equity", "loan interest subsidies", "risk compensation"} <= set(_legend_texts(fig))
+    assert "_" not in fig.caption and "=" not in fig.caption
+    plt.close(fig)
+    with pytest.raises(NotApplicable, match="budget_move.*budget_mix"):
+        fig_budget_moves(load_many(EXAMPLE / "plan_vs_no_plan"))
