@@ -49,15 +49,29 @@ def _year(res, year):
     return year or ys[-1]
 
 
+def lever_budgets(overrides=()) -> dict[str, float]:
+    """Budgets (yuan/year) of the enabled levers that have one, by lever key, in the config composed
+    with ``overrides`` (as experiments.reallocate.budgets; analysis does not import experiments)."""
+    from sim.config import compose, to_config  # deferred: composes the Hydra config
+    from sim.policy.registry import REGISTRY, lever_config
+
+    cfg = to_config(compose(list(overrides)))
+    out = {}
+    for key in REGISTRY:
+        c = lever_config(cfg.policy, key)
+        b = getattr(c, "budget", None)
+        if c.enabled and b:
+            out[key] = float(b)
+    return out
+
+
 def moved_amounts(names) -> pd.DataFrame:
     """Per budget move (configs/budget_move/): the yuan per year moved and the levers giving and
     receiving it, from the composed configs' budgets."""
-    from experiments.reallocate import budgets  # deferred: composes the Hydra config
-
-    plan = budgets()
+    plan = lever_budgets()
     rows = []
     for m in names:
-        new = budgets([f"+budget_move={m}"])
+        new = lever_budgets([f"+budget_move={m}"])
         delta = {k: new.get(k, 0.0) - plan.get(k, 0.0) for k in sorted(set(new) | set(plan))}
         rows.append(
             {
@@ -153,4 +167,4 @@ def fig_budget_moves(results, *, year: int | None = None, level: float = CONFIDE
     return fig
 
 
-__all__ = ["fig_budget_moves", "moved_amounts"]
+__all__ = ["fig_budget_moves", "moved_amounts", "lever_budgets"]
