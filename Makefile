@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint docs baseline bench dashboard clean
+.PHONY: run test test-fast lint docs baseline example bench dashboard clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 12), f"Python 3.12+ needed, found {sys.version.split()[0]} (pyenv: see .python-version)"'
@@ -39,6 +39,11 @@ docs: $(STAMP)
 # rewrite the stored baseline (tests/baseline/small_default.json) on purpose, after a change that moves results
 baseline: $(STAMP)
 	$(BIN)/python -m experiments.baseline --update
+
+# the small example the notebooks and the figure gallery read: docs/example/ and docs/figures/ (~4 min;
+# ARGS="--only shocks,reallocate" for some experiments only)
+example: $(STAMP)
+	$(BIN)/python -m experiments.example $(ARGS)
 
 # the scenario explorer in the browser: http://127.0.0.1:8765 (ARGS="--port 9000" for another port)
 dashboard: $(STAMP)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -256,6 +257,24 @@ def _scorecard_wide(sc: pd.DataFrame) -> pd.DataFrame:
     return w[[c for c in order if c in w.columns]]
 
 
+def run_prefixes(roots: list[Path]) -> list[str]:
+    """The run id prefix of each folder when several are combined: its name, or as many of its last
+    path parts as it takes to tell the folders apart (``multirun/plan_vs_no_plan/small`` and
+    ``multirun/principles/small`` give ``plan_vs_no_plan/small/`` and ``principles/small/``); no
+    prefix for a single folder. The same folder given twice is refused (its runs would count twice)."""
+    if len(roots) < 2:
+        return [""] * len(roots)
+    full = [Path(r).resolve().parts for r in roots]
+    twice = [Path(*p) for p, n in Counter(full).items() if n > 1]
+    if twice:
+        raise ValueError(f"roots: the folder {twice[0]} is given more than once")
+    for k in range(1, max(len(p) for p in full) + 1):
+        names = ["/".join(p[-k:]) for p in full]
+        if len(set(names)) == len(names):
+            return [f"{n}/" for n in names]
+    raise AssertionError("distinct resolved paths always have distinct suffixes")  # pragma: no cover
+
+
 def gather(roots, *, write: bool = True) -> Results:
     """Gather every run under ``roots`` (a path or a list of paths); see the module docstring."""
     roots = [Path(r) for r in ([roots] if isinstance(roots, (str, Path)) else roots)]
@@ -263,8 +282,7 @@ def gather(roots, *, write: bool = True) -> Results:
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
     rows, cards, files, file_ids = [], {}, [], []
-    for root in roots:
-        prefix = f"{root.name}/" if len(roots) > 1 else ""
+    for root, prefix in zip(roots, run_prefixes(roots), strict=True):
         for d in find_runs(root):
             row, card = _run_row(root, d, prefix)
             rows.append(row)
@@ -306,11 +324,12 @@ def _stale(root: Path, out: Path) -> bool:
 def load(roots) -> Results:
     """The gathered tables of one or several run/sweep folders: each read from its ``results/``
     when up to date, else gathered (and written) again. With several folders run ids are prefixed
-    by the folder name (as ``gather`` does) and ``root`` is the folder as given, so run folders
+    by the folder name, or its last path parts when names repeat (``run_prefixes``, as ``gather``
+    does), and ``root`` is the folder as given, so run folders
     (e.g. snapshots) are found where the sweep is now."""
     roots = [Path(r) for r in ([roots] if isinstance(roots, (str, Path)) else roots)]
     parts = []
-    for r in roots:
+    for r, prefix in zip(roots, run_prefixes(roots), strict=True):
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
         out = r / RESULTS_DIR
@@ -320,8 +339,8 @@ def load(roots) -> Results:
             else gather(r, write=True)
         )
         res.runs["root"] = str(r)
-        if len(roots) > 1:
-            res = _prefixed(res, f"{r.name}/")
+        if prefix:
+            res = _prefixed(res, prefix)
         parts.append(res)
     if len(parts) == 1:
         return parts[0]

@@ -325,6 +325,21 @@ SCENARIO_NAMES = {
     "space": ("industrial space", "产业空间"),
     "talent": ("talent", "人才"),
     "tech": ("technology and innovation carriers", "科技创新载体"),
+    # the budget_mix experiment: the special fund's 3e9 yuan/year split across its four support modes
+    "plan": ("the plan's split", "规划原有分配"),
+    "grants_only": ("all as grants", "全部用于无偿资助"),
+    "equity_heavy": ("mostly equity", "以股权投资为主"),
+    "credit_heavy": ("mostly loan subsidies and risk compensation", "以贷款贴息和风险补偿为主"),
+    "equal": ("an equal split of the four modes", "四种方式平均分配"),
+    # the reallocate experiment (configs/budget_move/)
+    "guidance_to_housing_5e8": (
+        "5 (100m yuan) a year from the guidance fund to talent housing",
+        "每年5亿元由引导基金调至人才住房",
+    ),
+    "guidance_to_housing_1e9": (
+        "10 (100m yuan) a year from the guidance fund to talent housing",
+        "每年10亿元由引导基金调至人才住房",
+    ),
 }
 
 

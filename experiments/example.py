@@ -1,12 +1,16 @@
-"""The small example behind the figure gallery (docs/figures.md), and a helper that runs a named
-experiment as a Hydra sweep and loads its tables (used by the notebooks).
+"""The small example behind the figure gallery (docs/figures.md) and the notebooks
+(analysis/notebooks/), and a helper that runs a named experiment as a Hydra sweep and loads its
+tables.
 
+    make example                                      # the same as the next line
     python -m experiments.example                     # run the example sweeps, write docs/example/ and docs/figures/
+    python -m experiments.example --only shocks,reallocate   # only these experiments (the others' tables are kept)
     python -m experiments.example --seeds 3 --work /tmp/sei-example --mode hydra
 
-The example: the experiments plan_vs_no_plan, principles, lever_ablation and budget_mix at
-``scale=small`` with seeds 0..N-1 (default 3), runs to 2025, a network snapshot of 2025 in every
-run. Kept under docs/example/<experiment>/: the gathered tables (results/*.parquet, a few hundred
+The example: the experiments plan_vs_no_plan, principles, lever_ablation, budget_mix, reallocate
+(the plan's budgets and two budget moves) and shocks (the plan and no plan under each shock
+preset) at ``scale=small`` with seeds 0..N-1 (default 3), runs to 2025, a network snapshot of 2025
+in the plan_vs_no_plan runs. Kept under docs/example/<experiment>/: the gathered tables (results/*.parquet, a few hundred
 kB each) and, for plan_vs_no_plan, the 2025 snapshots of the first run (the network figure needs
 them); the run folders themselves stay in the work folder. The gallery PNGs (150 dpi, to keep
 the repository small; the CLI writes 300 dpi) go to docs/figures/.
@@ -36,7 +40,12 @@ GALLERY = {
     "05_districts": "plan_vs_no_plan",
     "06_network": "plan_vs_no_plan",
     "07_budget": "plan_vs_no_plan",
+    "08_shocks": "shocks",
+    "09_district_effects": "plan_vs_no_plan",
+    "10_budget_moves": "reallocate",  # the response curve
+    "10_budget_mix": ("10_budget_moves", "budget_mix"),  # the same figure for the mixes: (figure, experiment)
 }
+DEFAULT_EXPERIMENTS = ("plan_vs_no_plan", "principles", "lever_ablation", "budget_mix", "reallocate", "shocks")
 GALLERY_DPI = 150
 
 
@@ -147,11 +156,11 @@ def build(
     work: Path | None = None,
     example_dir: Path = ROOT / "docs" / "example",
     figures_dir: Path = ROOT / "docs" / "figures",
-    experiments=("plan_vs_no_plan", "principles", "lever_ablation", "budget_mix"),
+    experiments=DEFAULT_EXPERIMENTS,
     mode: str = "inprocess",
 ) -> dict:
     """Run the example sweeps into ``work``, keep their tables in ``example_dir`` and draw the
-    gallery into ``figures_dir`` (PNG, GALLERY_DPI). Returns {figure: path}."""
+    gallery figures of those experiments into ``figures_dir`` (PNG, GALLERY_DPI). Returns {figure: path}."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -173,10 +182,11 @@ def build(
         keep_tables(work / name, example_dir / name, 2025 if name == "plan_vs_no_plan" else None)
         print(f"{name}: {time.perf_counter() - t0:.0f} s -> {example_dir / name}")
     out = {}
-    for fig_name, exp in GALLERY.items():
+    for fig_name, spec in GALLERY.items():
+        func, exp = spec if isinstance(spec, tuple) else (fig_name, spec)
         if exp not in experiments:
             continue
-        fig = FIGURES[fig_name](load_many(example_dir / exp))
+        fig = FIGURES[func](load_many(example_dir / exp))
         out[fig_name] = st.save(fig, figures_dir, fig_name, formats=("png",), dpi=GALLERY_DPI)[0]
         plt.close(fig)
         print(f"{fig_name}: {out[fig_name]}")
@@ -197,8 +207,17 @@ def main(argv: list[str] | None = None) -> int:
         choices=["inprocess", "hydra"],
         help="run the sweeps in this process (default) or as Hydra multiruns (python -m sim -m ...)",
     )
+    ap.add_argument(
+        "--only",
+        default=",".join(DEFAULT_EXPERIMENTS),
+        help=f"comma-separated experiments to run (default all): {','.join(DEFAULT_EXPERIMENTS)}",
+    )
     a = ap.parse_args(argv)
-    build(a.seeds, a.work, a.example_dir, a.figures_dir, mode=a.mode)
+    only = tuple(x for x in a.only.split(",") if x)
+    bad = [x for x in only if x not in EXPERIMENTS]
+    if bad:
+        ap.error(f"--only: unknown experiment(s) {bad}; allowed: {', '.join(EXPERIMENTS)}")
+    build(a.seeds, a.work, a.example_dir, a.figures_dir, experiments=only, mode=a.mode)
     return 0
 
 

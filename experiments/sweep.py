@@ -208,7 +208,7 @@ def _ci(lo: float, hi: float, fmt: Callable[[float], str]) -> str:
     return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
-def _shock_rows(runs: pd.DataFrame, col: str) -> list[dict]:
+def shock_rows(runs: pd.DataFrame, col: str) -> list[dict]:
     """Per preset: the plan's effect (plan - no plan) and the shock's cost with and without the plan
     (preset - none), paired on seed, and the cushion (plan's effect under the shock - without it)."""
     from analysis.stats import paired_differences, t_interval
@@ -260,7 +260,7 @@ def summarise_shocks(res) -> str:
         return "\n\n".join(parts)
     parts = []
     for y in _va_years(runs):
-        rows = _shock_rows(runs, f"value_added.ALL.{y}")
+        rows = shock_rows(runs, f"value_added.ALL.{y}")
         lines = [
             f"SEI value added {y}, 100m yuan (亿元), under each shock preset (configs/shocks/); paired on seed, "
             "mean and 95% t interval",

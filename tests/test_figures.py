@@ -276,9 +276,32 @@ def test_cli_writes_the_figures_and_skips_with_reason(sweep, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "skipped 04_levers" in printed and "lever_ablation" in printed
     assert sorted(p.stem for p in out.glob("*.png")) == sorted(
-        n for n in FIGURES if n not in ("04_levers", "08_shocks")
+        n for n in FIGURES if n not in ("04_levers", "08_shocks", "10_budget_moves")
     )
     assert figures_main([str(tmp_path / "missing"), "--out", str(out)]) == 2
+
+
+def test_cli_two_sweeps_in_folders_of_the_same_name(sweep, ablation, tmp_path, capsys):
+    """multirun/<experiment>/small for two experiments: run ids are prefixed by as much of the
+    path as tells the folders apart (a prefix "small/" for both crashed 03_scorecard)."""
+    import shutil
+
+    a, b = tmp_path / "plan_vs_no_plan" / "small", tmp_path / "lever_ablation" / "small"
+    shutil.copytree(sweep, a)
+    shutil.copytree(ablation, b)
+    res = load_many([a, b])
+    assert res.runs["run_id"].is_unique
+    assert len(res.runs) == len(load_many(sweep).runs) + len(load_many(ablation).runs)
+    assert set(res.runs["run_id"].str.rsplit("/", n=1).str[0]) == {"plan_vs_no_plan/small", "lever_ablation/small"}
+    assert set(res.scorecards["run_id"]) == set(res.runs["run_id"]) == set(res.annual["run_id"].astype(str))
+    out = tmp_path / "figs"
+    argv = ["--out", str(out), "--formats", "png", "--year", str(END), "--only", "03_scorecard,04_levers"]
+    assert figures_main([str(a), str(b), *argv]) == 0
+    table = pd.read_csv(out / "03_scorecard_table.csv", index_col=0)
+    assert len(table) == 2 + 3  # plan and no plan; the plan without nothing, space, funding
+    assert (out / "04_levers.png").stat().st_size > 5000
+    assert figures_main([str(a), str(a.parent / ".." / "plan_vs_no_plan" / "small"), *argv]) == 2
+    assert "given more than once" in capsys.readouterr().err
 
 
 def test_lang_zh_falls_back_with_warning_or_uses_cjk(sweep, monkeypatch):
@@ -318,3 +341,30 @@ def test_district_effects_show_the_plans_effect_with_intervals(sweep):
     assert len(eff) == 11 and (eff["effect_lo"] <= eff["effect"]).all() and (eff["effect"] <= eff["effect_hi"]).all()
     assert "Nanshan" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     plt.close(fig)
+
+
+def test_budget_moves_figure_shows_the_response_curve_and_the_mixes():
+    """Figure 10 on the example: the response curve of the reallocate sweep (amounts from the
+    budget_move configs, effects paired against the plan) and the budget mixes side by side."""
+    from analysis.figures import fig_budget_moves
+    from analysis.notebook import EXAMPLE
+
+    mv = load_many(EXAMPLE / "reallocate")
+    fig = fig_budget_moves(mv)
+    c = fig.plot_data["response_curve"]
+    assert list(c["amount"]) == [0.0, 5e8, 1e9]  # the plan itself, then the two moves of configs/budget_move/
+    d = stats.paired_differences(mv, "value_added.ALL.2025", "budget_move", "none").set_index("budget_move")
+    assert c["effect"].iloc[2] == pytest.approx(d.loc["guidance_to_housing_1e9", "diff"])
+    assert "guidance fund (funding)" in fig.axes[0].get_title(loc="left") and "Total budgets" in fig.caption
+    plt.close(fig)
+    mix = load_many(EXAMPLE / "budget_mix")
+    fig = fig_budget_moves(mix)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["the plan's split", "all as grants", "mostly equity", *labels[3:]] and len(labels) == 5
+    split = fig.plot_data["split"]
+    assert split.loc["grants_only", "equity"] == 0 and split.loc["grants_only", "grants"] > 0
+    assert {"grants", "equity", "loan interest subsidies", "risk compensation"} <= set(_legend_texts(fig))
+    assert "_" not in fig.caption and "=" not in fig.caption
+    plt.close(fig)
+    with pytest.raises(NotApplicable, match="budget_move.*budget_mix"):
+        fig_budget_moves(load_many(EXAMPLE / "plan_vs_no_plan"))

@@ -16,10 +16,12 @@ runs allow. Gallery: docs/figures.md.
 7. ``fig_budget``: public money by lever group and value added per yuan spent
 8. ``fig_shocks``: the plan's effect under each shock preset (the shocks experiment)
 9. ``fig_district_effects``: the plan's paired effect by district with 95% intervals
+10. ``fig_budget_moves``: the response curve of a budget move, or the budget mixes compared
 """
 
 from analysis.figures._common import NotApplicable, load_many
 from analysis.figures.budget import fig_budget
+from analysis.figures.budget_moves import fig_budget_moves
 from analysis.figures.district_effects import fig_district_effects
 from analysis.figures.districts import fig_districts
 from analysis.figures.levers import fig_levers
@@ -40,6 +42,7 @@ FIGURES = {
     "07_budget": fig_budget,
     "08_shocks": fig_shocks,
     "09_district_effects": fig_district_effects,
+    "10_budget_moves": fig_budget_moves,
 }
 
 __all__ = [
@@ -55,4 +58,5 @@ __all__ = [
     "fig_budget",
     "fig_shocks",
     "fig_district_effects",
+    "fig_budget_moves",
 ]

@@ -56,6 +56,7 @@ def draw(
         "07_budget": {"scenario": scenario, "by": by},
         "08_shocks": {"year": year},
         "09_district_effects": {"year": year},
+        "10_budget_moves": {"year": year},
     }
     for n in names:
         t0 = time.perf_counter()

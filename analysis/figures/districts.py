@@ -238,9 +238,9 @@ def fig_districts(
         if baseline is not None:
             ax.set_title(f"{what} {y1}: {st.t('diff_title', lang, base=baseline)}")
         cap = (
-            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
+            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
             f"{f'Mean annual growth {y0}-{y1}' if growth else f'Annual {metric} in {y1}'} of the SEI "
-            f"firms located in each district, mean over runs{f', minus the same for {name}={baseline}' if baseline is not None else ''}; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
+            f"firms located in each district, mean over runs{f', minus the same for {st.scenario_name(baseline)}' if baseline is not None else ''}; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
         )
         st.caption(fig, cap)
     attach(fig, districts=vals)

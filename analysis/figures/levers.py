@@ -67,9 +67,9 @@ def fig_levers(
         ax.set_title(st.t("forest_title", lang), fontsize=8)
         n = int(eff["n_pairs"].min())
         cap = (
-            f"{SOURCE}; lever_ablation experiment: the plan ('{column}={full}') and the plan without each lever group, "
-            f"{seeds_text(res.runs)}, {scale_text(res.runs)}. Effect of group g = value added of the plan - of the plan "
-            f"without g in {year}, mean over {n}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right "
+            f"{SOURCE}; the plan as enacted and the plan without one group of measures at a time, "
+            f"{seeds_text(res.runs)}, {scale_text(res.runs)}. Effect of a group = SEI value added of the plan minus that "
+            f"of the plan without the group in {year}, mean over {n}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right "
             f"margin: effect in % of the plan's value added, and the group's public spending 2019-{year} in the plan "
             "(100m yuan). Effects of groups are not additive."
         )

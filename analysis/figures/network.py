@@ -187,7 +187,7 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
         ax2.set_ylabel(st.t("ccdf", lang))
         ax2.set_title(f"(b) {st.t('degree_title', lang, year=year)}")
         cap = (
-            f"{SOURCE}; scenario {name}={label}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) {source}; node "
+            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) {source}; node "
             f"area ~ output in {year}; arrows supplier -> customer, width ~ flow (flows < {min_share:.1%} of the total "
             "between industries not drawn); within-industry flows in brackets, 100m yuan/year. (b) distinct "
             f"supplier links per firm alive at the end of {year}, pooled over the runs with snapshots; zero degrees "

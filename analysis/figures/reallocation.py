@@ -17,7 +17,7 @@ TEXT = {
         "title": "Budget move: {src} → {dst}",
         "caption": (
             "Each point: the plan with the amount moved minus the plan as enacted, same seeds (mean of {pairs} "
-            "paired runs, bar: 95% t interval). Total public spending is held constant. {source}."
+            "paired runs, bar: 95% t interval). Total budgets are held constant (what is spent may differ: see the spending check of the reallocate command). {source}."
         ),
     },
     "zh": {
@@ -26,7 +26,7 @@ TEXT = {
         "title": "资金调整：{src} → {dst}",
         "caption": (
             "每个点：调整后的规划减去原规划，相同随机种子（{pairs}对运行的均值，误差线为95% t区间）。"
-            "公共支出总额保持不变。来源：sei-sim 深圳战略性新兴产业规划多主体模型。"
+            "预算总额保持不变。来源：sei-sim 深圳战略性新兴产业规划多主体模型。"
         ),
     },
 }

@@ -54,9 +54,9 @@ def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "e
         cb.set_label(st.t("p_met", lang))
         cap = (
             f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: the share of seeds meeting "
-            f"the target; the Wilson {level:.0%} intervals are in the companion table (<figure>_table.csv). n/a: no "
-            "run could evaluate the target. Targets T20-* are read in 2020, T25-* in 2025, TLT-* in the run's last "
-            "year; several are declared proxies for qualitative targets (see the targets page)."
+            f"the target; the Wilson {level:.0%} intervals are in the companion table written beside the figure. n/a: "
+            "no run could evaluate the target. Targets labelled T20 are read in 2020, T25 in 2025 and TLT (long term) "
+            "in the run's last year; several are declared proxies for qualitative targets (see the targets page)."
         )
         st.caption(fig, cap)
     table = mat.copy().astype(object)

@@ -25,7 +25,7 @@ TEXT = {
         "title": "The plan's effect under each shock",
         "caption": "{source}. Each bar: the plan as enacted minus no plan under the shock, same seeds ({seeds}; mean and "
         "{level:.0f}% t interval); dashed line: the effect without a shock. Shocks are laid on steady trend demand; "
-        "their sizes are assumptions (docs/shocks.md).",
+        "their sizes are assumptions (see the shocks page of the documentation).",
     },
     "zh": {
         "x": "规划对{year}年战略性新兴产业增加值的影响（亿元）",
