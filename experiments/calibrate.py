@@ -222,7 +222,10 @@ class Result:
             g = [fit.loc[f"{prefix}_{y}", col] for y in years[1:]]
             return list(100.0 * np.cumprod([1.0, *(1.0 + np.asarray(g))]))
 
-        firms = {c: [np.nan, *(fit.loc[f"high_tech_enterprises_{y}", c] for y in years[1:])] for c in ("simulated", "observed")}
+        firms = {
+            c: [np.nan, *(fit.loc[f"high_tech_enterprises_{y}", c] for y in years[1:])]
+            for c in ("simulated", "observed")
+        }
         return pd.DataFrame(
             {
                 "year": years,
@@ -348,7 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default="small", choices=["small", "city"])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    ap.add_argument("--max-evals", type=int, default=60, help="objective evaluations of the search (0: no search, report the current values)")
+    ap.add_argument(
+        "--max-evals",
+        type=int,
+        default=60,
+        help="objective evaluations of the search (0: no search, report the current values)",
+    )
     ap.add_argument("--only", nargs="+", help="fit only these keys (the others keep their current values)")
     ap.add_argument("--report", type=Path, default=REPORT, help="where to write the markdown report")
     a = ap.parse_args(argv)
