@@ -73,26 +73,32 @@ def test_2019_value_added_by_industry_city_scale(city):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_optimiser_end_to_end_writes_a_loadable_over_identified_calibration(tmp_path):
-    """Two parameters, one seed, a few evaluations at small scale; outputs in a tmp dir."""
+    """Two parameters refitted, one seed, a few evaluations at small scale; outputs in a tmp dir.
+    Only the ``only`` keys move; inference (Jacobian, J-test, intervals) covers every free parameter."""
     from omegaconf import OmegaConf
 
     import experiments.calibrate as cal
 
     keys = ["calibration.share_trend.IND-BIO", "params.labour.inflow_base"]
     res = cal.estimate("small", [0], workers=1, max_evals=3, only=keys)
-    assert [p.key for p in res.free] == keys
-    assert res.inference.df == len(res.obs) - len(keys) > 0
+    every = [p.key for p in cal.free_parameters()]
+    assert [p.key for p in res.free] == every and set(keys) < set(every)
+    for p, v in zip(res.free, res.theta):  # the parameters not refitted keep their current values
+        if p.key not in keys:
+            assert v == pytest.approx(p.x0, rel=1e-12), p.key
+    assert res.inference.df == len(res.obs) - len(every) > 0
     assert np.isfinite(res.inference.J) and 0.0 <= res.inference.p_value <= 1.0
     assert (res.inference.lower <= res.theta).all() and (res.theta <= res.inference.upper).all()
     cal.write(res, "tiny", cal_dir=tmp_path, report_path=tmp_path / "report.md")
     fit = cal.pd.read_csv(tmp_path / "tiny.fit.csv")
     assert list(fit.moment) == [o.id for o in res.obs] and fit.simulated.notna().all()
     params = cal.pd.read_csv(tmp_path / "tiny.params.csv")
-    assert list(params.parameter) == keys and (params.se >= 0).all()
+    assert list(params.parameter) == every and (params.se >= 0).all()
     cfg = to_config(OmegaConf.load(tmp_path / "tiny.yaml"))  # the option merged onto the schema, as Hydra does
     assert cfg.calibration.name == "tiny"
-    assert cfg.calibration.share_trend["IND-BIO"] == pytest.approx(res.theta[0], abs=1e-5)
-    assert cfg.params.labour.inflow_base == pytest.approx(res.theta[1], rel=1e-5)
+    theta = dict(zip(every, res.theta))
+    assert cfg.calibration.share_trend["IND-BIO"] == pytest.approx(theta[keys[0]], abs=1e-5)
+    assert cfg.params.labour.inflow_base == pytest.approx(theta[keys[1]], rel=1e-5)
     assert "J = " in (tmp_path / "report.md").read_text()
 
 

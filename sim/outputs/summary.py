@@ -32,7 +32,9 @@ def format_summary(ts: pd.DataFrame, title: str = "") -> str:
 def format_va_table(tab: pd.DataFrame, title: str = "") -> str:
     """The printed table of ``value_added_table`` (or an ensemble median of it) with the 2019 check."""
     lines = [title or "SEI value added by industry, 100m yuan (亿元), current prices"]
-    lines.append(tab.round(0).astype(int).to_string())
+    shown = tab.round(0).astype(int)
+    shown.index.name = None  # the row labels are industries; no separate header line for them
+    lines.append(shown.to_string())
     if 2019 in tab.columns:
         err = (tab[2019] / tab["2019 data"] - 1) * 100
         lines.append("2019 simulated vs data (%): " + ", ".join(f"{i} {e:+.1f}" for i, e in err.items()))
