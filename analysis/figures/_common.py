@@ -11,6 +11,7 @@ from analysis.results import Results, load
 from analysis.stats import default_baseline, scenario_labels
 
 SOURCE = "Source: sei-sim, agent-based model of Shenzhen's 2018 SEI plan (Shen Fu [2018] No. 84)"
+SOURCE_ZH = "来源：sei-sim 深圳战略性新兴产业规划多主体模型"
 
 
 class NotApplicable(ValueError):
@@ -95,17 +96,40 @@ def band_stats(wide: pd.DataFrame, band=(10, 90)) -> pd.DataFrame:
     )
 
 
-def seeds_text(runs: pd.DataFrame) -> str:
+def seeds_text(runs: pd.DataFrame, lang: str = "en") -> str:
+    """The seeds of ``runs`` in words: "3 seeds (0-2)" (``lang="zh"``: "3个随机种子（0-2）")."""
     s = sorted(int(x) for x in runs["seed"].dropna().unique())
+    zh = lang == "zh"
     if not s:
-        return "no seeds"
-    rng = f"{s[0]}-{s[-1]}" if s == list(range(s[0], s[-1] + 1)) and len(s) > 1 else ", ".join(map(str, s))
+        return "无随机种子" if zh else "no seeds"
+    contiguous = s == list(range(s[0], s[-1] + 1)) and len(s) > 1
+    rng = f"{s[0]}-{s[-1]}" if contiguous else ("、" if zh else ", ").join(map(str, s))
+    if zh:
+        return f"{len(s)}个随机种子（{rng}）"
     return f"{len(s)} seed{'s' if len(s) > 1 else ''} ({rng})"
 
 
-def scale_text(runs: pd.DataFrame) -> str:
+SCALE_NAMES_ZH = {"small": "小规模（十分之一主体）", "city": "全市规模"}
+
+
+def scale_text(runs: pd.DataFrame, lang: str = "en") -> str:
+    """The scale(s) of ``runs`` in words: "scale small" (``lang="zh"``: "小规模（十分之一主体）")."""
     sc = sorted(map(str, runs["scale"].dropna().unique())) if "scale" in runs.columns else []
+    if lang == "zh":
+        return "/".join(SCALE_NAMES_ZH.get(x, f"规模{x}") for x in sc) if sc else "规模未知"
     return f"scale {'/'.join(sc)}" if sc else "scale unknown"
+
+
+def source(lang: str = "en") -> str:
+    """The source line of the captions in ``lang``."""
+    return SOURCE_ZH if lang == "zh" else SOURCE
+
+
+def caption_fields(runs: pd.DataFrame, lang: str = "en", **extra) -> dict:
+    """The fields every caption template may use, in ``lang``: source, seeds, scale and n (the
+    number of seeds), plus ``extra``; for ``TEXT[lang]["caption"].format(**...)``."""
+    n = int(runs["seed"].nunique()) if "seed" in runs.columns else 0
+    return {"source": source(lang), "seeds": seeds_text(runs, lang), "scale": scale_text(runs, lang), "n": n, **extra}
 
 
 def run_folder(row: pd.Series) -> Path:

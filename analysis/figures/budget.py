@@ -12,15 +12,13 @@ from matplotlib.ticker import MaxNLocator
 
 from analysis import style as st
 from analysis.figures._common import (
-    SOURCE,
     NotApplicable,
     as_results,
     attach,
+    caption_fields,
     complete,
     pick,
-    scale_text,
     scenarios,
-    seeds_text,
 )
 from analysis.stats import CONFIDENCE, budget_by_group, pairs, t_interval
 
@@ -33,6 +31,26 @@ GROUP_COLORS = {
     "ip": st.OKABE_ITO["vermillion"],
     "projects": st.OKABE_ITO["yellow"],
     "governance": st.OKABE_ITO["black"],
+}
+# the caption: "caption" with (b) as "b_paired" (no_plan runs present) or "b_average" (absent)
+TEXT = {
+    "en": {
+        "caption": "{source}; scenario: {scenario}; {seeds}, {scale}. (a) public spending of every lever summed by "
+        "lever group, mean over runs; 100m yuan (1e8 yuan) per year, current prices. {b}",
+        "b_paired": "(b) the plan's return on spending: value added gained ({scenario} minus {base}, same seed) summed "
+        "from {y0} to each year, divided by the public spending summed over the same years; mean over {n_pairs}+ "
+        "seeds with its {level:.0%} t interval.",
+        "b_average": "(b) no {baseline} runs in this sweep, so the plan's effect cannot be computed: shown is total SEI "
+        "value added / public spending (an average, not the return on spending).",
+    },
+    "zh": {
+        "caption": "{source}；情景：{scenario}；{seeds}，{scale}。(a)各措施的财政投入按措施组加总，各次运行的均值；"
+        "单位亿元/年，当年价格。{b}",
+        "b_paired": "(b)规划的财政投入回报：{y0}年至各年累计的增加值增量（{scenario}减去{base}，相同随机种子），"
+        "除以同期累计的财政投入；至少{n_pairs}个随机种子的均值及{level:.0%} t区间。",
+        "b_average": "(b)本组运行中没有“{base}”情景，无法计算规划的作用：图为战略性新兴产业增加值总额/财政投入"
+        "（平均值，而非财政投入回报）。",
+    },
 }
 
 
@@ -171,23 +189,15 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         for ax in (ax1, ax2):
             ax.set_xlabel(st.t("year", lang))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        tx = TEXT[lang]
+        names = {"scenario": st.scenario_name(label, lang), "base": st.scenario_name(baseline, lang)}
         if paired:
-            n = int(vpy["n_pairs"].min())
-            b = (
-                f"(b) the plan's return on spending: value added gained ({st.scenario_name(label)} minus "
-                f"{st.scenario_name(baseline)}, same seed) summed from {int(vpy['year'].min())} to each year, divided by "
-                f"the public spending summed over the same years; mean over {n}+ seeds with its {level:.0%} t interval."
+            b = tx["b_paired"].format(
+                **names, y0=int(vpy["year"].min()), n_pairs=int(vpy["n_pairs"].min()), level=level
             )
         else:
-            b = (
-                f"(b) no {baseline} runs in this sweep, so the plan's effect cannot be computed: shown is total SEI value "
-                "added / public spending (an average, not the return on spending)."
-            )
-        cap = (
-            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) public "
-            "spending of every lever summed by lever group, mean over runs; 100m yuan (1e8 yuan) per year, current "
-            f"prices. {b}"
-        )
+            b = tx["b_average"].format(**names, baseline=baseline)
+        cap = tx["caption"].format(**caption_fields(res.runs, lang, **names), b=b)
         st.caption(fig, cap)
     attach(fig, spend=spend, value_per_yuan=vpy)
     return fig

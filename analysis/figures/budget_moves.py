@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, complete, scale_text, seeds_text
+from analysis.figures._common import NotApplicable, as_results, attach, caption_fields, complete
 from analysis.figures.reallocation import fig_response_curve
 from analysis.stats import CONFIDENCE, paired_differences
 
@@ -38,8 +38,8 @@ TEXT = {
         "effect": "相对规划原有分配对{year}年\n增加值的影响（亿元）",
         "a": "(a) 比较的资金分配方案",
         "b": "(b) 各方案的影响",
-        "caption": "来源：sei-sim 深圳战略性新兴产业规划多主体模型；{n}个随机种子。(a) 各方案下专项资金按支持方式的实际支出"
-        "（运行与年份的均值）；(b) 各方案减去规划原有分配的{year}年增加值，相同随机种子，均值及{level:.0f}% t区间。",
+        "caption": "{source}；{seeds}，{scale}。(a)各方案下专项资金按支持方式的实际支出"
+        "（运行与年份的均值）；(b)各方案减去规划原有分配的{year}年增加值，相同随机种子，均值及{level:.0f}% t区间。",
     },
 }
 
@@ -152,17 +152,7 @@ def fig_budget_moves(results, *, year: int | None = None, level: float = CONFIDE
         ax2.axvline(0, color="black", lw=0.6)
         ax2.set_xlabel(tx["effect"].format(year=y))
         ax2.set_title(tx["b"])
-        st.caption(
-            fig,
-            tx["caption"].format(
-                source=SOURCE,
-                seeds=seeds_text(res.runs),
-                scale=scale_text(res.runs),
-                n=res.runs["seed"].nunique(),
-                year=y,
-                level=100 * level,
-            ),
-        )
+        st.caption(fig, tx["caption"].format(**caption_fields(res.runs, lang), year=y, level=100 * level))
     attach(fig, split=split, effects=d.reset_index())
     return fig
 

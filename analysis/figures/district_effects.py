@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, complete, seeds_text
+from analysis.figures._common import NotApplicable, as_results, attach, caption_fields, complete
 from analysis.stats import CONFIDENCE, t_interval
 
 TEXT = {
@@ -21,7 +21,7 @@ TEXT = {
     "zh": {
         "x": "规划对{year}年各区战略性新兴产业{metric}的影响（亿元）",
         "title": "规划对各区的作用",
-        "caption": "来源：sei-sim 深圳战略性新兴产业规划多主体模型。各区：按规划实施减去无规划，相同随机种子（{n}个）；"
+        "caption": "{source}。各区：按规划实施减去无规划，相同随机种子（{n}个）；"
         "点：均值，线：{level:.0f}% t区间。单位亿元/年，当年价格。",
     },
 }
@@ -71,7 +71,6 @@ def fig_district_effects(
         ax.set_yticks(y, [st.district_name(d, lang) for d in eff["district"]])
         ax.set_xlabel(tx["x"].format(metric=METRIC_NAMES[metric][k], year=year))
         ax.set_title(tx["title"])
-        n = res.runs["seed"].nunique()
-        st.caption(fig, tx["caption"].format(source=SOURCE, seeds=seeds_text(res.runs), n=n, level=100 * level))
+        st.caption(fig, tx["caption"].format(**caption_fields(res.runs, lang), level=100 * level))
     attach(fig, effects=eff)
     return fig

@@ -19,7 +19,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, as_results, attach, pick, scale_text, seeds_text
+from analysis.figures._common import as_results, attach, caption_fields, pick
 from sim.ids import DISTRICTS
 
 # (column, row) of each tile; row 0 is the northern row (geographic sketch, not to scale)
@@ -37,6 +37,27 @@ TILES = {
     "shenshan": (6.6, 0.5),
 }
 METRICS = ("output", "value_added", "employment", "firms")
+# the caption: "caption" with {what} = "growth" or "annual", {minus} (with a baseline) and {kind}
+TEXT = {
+    "en": {
+        "caption": "{source}; scenario: {scenario}; {seeds}, {scale}. {what} of the SEI firms located in each "
+        "district, mean over runs{minus}; {kind}. Money: 100m yuan = 1e8 yuan, current prices.",
+        "growth": "Mean annual growth {y0}-{y1}",
+        "annual": "Annual {metric} in {y1}",
+        "minus": ", minus the same for {base}",
+        "tiles": "schematic tile map (positions approximate, areas not to scale)",
+        "geojson": "district boundaries from {file}",
+    },
+    "zh": {
+        "caption": "{source}；情景：{scenario}；{seeds}，{scale}。各区内战略性新兴产业企业{what}，各次运行的均值"
+        "{minus}；{kind}。金额单位亿元，当年价格。",
+        "growth": "{y0}-{y1}年的年均增长",
+        "annual": "{y1}年的{metric}",
+        "minus": "，减去{base}的相应数值",
+        "tiles": "示意性方块地图（位置为近似，面积不按比例）",
+        "geojson": "区界取自{file}",
+    },
+}
 
 
 def district_values(res, metric: str = "output", year: int | None = None, growth: bool = False) -> pd.DataFrame:
@@ -202,7 +223,7 @@ def fig_districts(
             ax.set_xlim(-0.6, 7.2)
             ax.set_ylim(-1.7, 0.6)
             ax.set_aspect("equal")
-            kind = "schematic tile map (positions approximate, areas not to scale)"
+            kind = TEXT[lang]["tiles"]
         else:
             shapes = _geojson_shapes(Path(geojson), id_property)
             for (_, r), v in zip(vals.iterrows(), shown):
@@ -222,7 +243,7 @@ def fig_districts(
                     )
             ax.autoscale_view()
             ax.set_aspect(1 / np.cos(np.deg2rad(22.6)))
-            kind = f"district boundaries from {Path(geojson).name}"
+            kind = TEXT[lang]["geojson"].format(file=Path(geojson).name)
         ax.axis("off")
         ax.grid(False)
         sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
@@ -237,10 +258,14 @@ def fig_districts(
         )
         if baseline is not None:
             ax.set_title(f"{what} {y1}: {st.t('diff_title', lang, base=baseline)}")
-        cap = (
-            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. "
-            f"{f'Mean annual growth {y0}-{y1}' if growth else f'Annual {metric} in {y1}'} of the SEI "
-            f"firms located in each district, mean over runs{f', minus the same for {st.scenario_name(baseline)}' if baseline is not None else ''}; {kind}. Money: 100m yuan = 1e8 yuan, current prices."
+        tx = TEXT[lang]
+        metric_words = metric if lang == "en" else st.t(metric, lang)  # English keeps the metric id
+        cap = tx["caption"].format(
+            **caption_fields(res.runs, lang),
+            scenario=st.scenario_name(label, lang),
+            what=tx["growth" if growth else "annual"].format(y0=y0, y1=y1, metric=metric_words),
+            minus="" if baseline is None else tx["minus"].format(base=st.scenario_name(baseline, lang)),
+            kind=kind,
         )
         st.caption(fig, cap)
     attach(fig, districts=vals)

@@ -7,8 +7,24 @@ from __future__ import annotations
 import numpy as np
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, complete, scale_text, seeds_text
+from analysis.figures._common import NotApplicable, as_results, attach, caption_fields, complete
 from analysis.stats import CONFIDENCE, lever_effects
+
+TEXT = {
+    "en": {
+        "caption": "{source}; the plan as enacted and the plan without one group of measures at a time, {seeds}, "
+        "{scale}. Effect of a group = SEI value added of the plan minus that of the plan without the group in {year}, "
+        "mean over {n_pairs}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right margin: effect in % of "
+        "the plan's value added, and the group's public spending 2019-{year} in the plan (100m yuan). Effects of "
+        "groups are not additive.",
+    },
+    "zh": {
+        "caption": "{source}；按规划实施，以及每次去除一组措施的规划，{seeds}，{scale}。某组措施的作用为{year}年"
+        "按规划实施的战略性新兴产业增加值减去去除该组后的规划的增加值，至少{n_pairs}对相同随机种子配对的均值，"
+        "{level:.0%} t区间（蓝色：不含0）。右侧：作用占规划增加值的百分比，以及该组在规划中2019-{year}年的财政投入"
+        "（亿元）。各组的作用不可相加。",
+    },
+}
 
 
 def fig_levers(
@@ -65,14 +81,8 @@ def fig_levers(
             1.02, 1.0, "% of plan  spend", transform=ax.transAxes, fontsize=5.5, va="bottom", ha="left", color="#333333"
         )
         ax.set_title(st.t("forest_title", lang), fontsize=8)
-        n = int(eff["n_pairs"].min())
-        cap = (
-            f"{SOURCE}; the plan as enacted and the plan without one group of measures at a time, "
-            f"{seeds_text(res.runs)}, {scale_text(res.runs)}. Effect of a group = SEI value added of the plan minus that "
-            f"of the plan without the group in {year}, mean over {n}+ same-seed pairs, {level:.0%} t interval (blue: excludes 0). Right "
-            f"margin: effect in % of the plan's value added, and the group's public spending 2019-{year} in the plan "
-            "(100m yuan). Effects of groups are not additive."
-        )
+        fields = caption_fields(res.runs, lang, year=year, n_pairs=int(eff["n_pairs"].min()), level=level)
+        cap = TEXT[lang]["caption"].format(**fields)
         st.caption(fig, cap)
     attach(fig, effects=eff)
     return fig

@@ -16,8 +16,28 @@ import pandas as pd
 from matplotlib.patches import FancyArrowPatch
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, as_results, attach, pick, run_folder, scale_text, seeds_text
+from analysis.figures._common import as_results, attach, caption_fields, pick, run_folder
 from sim.ids import INDUSTRIES
+
+# the caption: "caption" with (a)'s source of the flows, "snapshots" or "io"
+TEXT = {
+    "en": {
+        "caption": "{source}; scenario: {scenario}; {seeds}, {scale}. (a) {flows}; node area ~ output in {year}; "
+        "arrows supplier -> customer, width ~ flow (flows < {min_share:.1%} of the total between industries not "
+        "drawn); within-industry flows in brackets, 100m yuan/year. (b) distinct supplier links per firm alive at "
+        "the end of {year}, pooled over the runs with snapshots; zero degrees left out.",
+        "snapshots": "network snapshots of {k} run(s): in-city Q4 payments x 4",
+        "io": "no network snapshots: input-output coefficients x output (total intermediate requirements, incl. "
+        "purchases from outside the city)",
+    },
+    "zh": {
+        "caption": "{source}；情景：{scenario}；{seeds}，{scale}。(a){flows}；节点面积与{year}年产值成正比；箭头由供应商"
+        "指向客户，宽度与流量成正比（低于产业间流量总额{min_share:.1%}的流量未画出）；括号内为产业内部流量，"
+        "单位亿元/年。(b){year}年末存续企业的不同供应链连接数，汇总有快照的各次运行；度为零者不计。",
+        "snapshots": "{k}次运行的网络快照：市内第四季度支付额×4",
+        "io": "无网络快照：投入产出系数×产值（中间投入总需求，含从市外的采购）",
+    },
+}
 
 
 def snapshot_flows(folder, year: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -91,13 +111,8 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
             used.append(row["run_id"])
     if mats:
         m = sum(mats) / len(mats)
-        source = f"network snapshots of {len(mats)} run(s): in-city Q4 payments x 4"
     else:
         m = io_flows(res, year)
-        source = (
-            "no network snapshots: input-output coefficients x output (total intermediate requirements, incl. "
-            "purchases from outside the city)"
-        )
     flows = m.stack().rename("flow").reset_index()
     flows.columns = ["supplier", "customer", "flow"]
     flows["source"] = "snapshot" if mats else "io_coefficients"
@@ -186,12 +201,13 @@ def fig_network(results, scenario=None, by=None, *, year: int = 2025, lang: str 
         ax2.set_xlabel(st.t("degree", lang))
         ax2.set_ylabel(st.t("ccdf", lang))
         ax2.set_title(f"(b) {st.t('degree_title', lang, year=year)}")
-        cap = (
-            f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(res.runs)}, {scale_text(res.runs)}. (a) {source}; node "
-            f"area ~ output in {year}; arrows supplier -> customer, width ~ flow (flows < {min_share:.1%} of the total "
-            "between industries not drawn); within-industry flows in brackets, 100m yuan/year. (b) distinct "
-            f"supplier links per firm alive at the end of {year}, pooled over the runs with snapshots; zero degrees "
-            "left out."
+        tx = TEXT[lang]
+        cap = tx["caption"].format(
+            **caption_fields(res.runs, lang),
+            scenario=st.scenario_name(label, lang),
+            flows=tx["snapshots"].format(k=len(mats)) if mats else tx["io"],
+            year=year,
+            min_share=min_share,
         )
         st.caption(fig, cap)
     attach(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, attach
+from analysis.figures._common import attach, source
 
 TEXT = {
     "en": {
@@ -26,7 +26,7 @@ TEXT = {
         "title": "资金调整：{src} → {dst}",
         "caption": (
             "每个点：调整后的规划减去原规划，相同随机种子（{pairs}对运行的均值，误差线为95% t区间）。"
-            "预算总额保持不变。来源：sei-sim 深圳战略性新兴产业规划多主体模型。"
+            "预算总额保持不变。{source}。"
         ),
     },
 }
@@ -56,6 +56,6 @@ def fig_response_curve(curve: pd.DataFrame, src: str, dst: str, year: int, lang:
         ax.set_ylabel(tx["y"].format(year=year))
         ax.set_title(tx["title"].format(src=src, dst=dst), fontsize=7)
         pairs = int(curve["pairs"].min()) if "pairs" in curve and len(curve) else 0
-        st.caption(fig, tx["caption"].format(pairs=pairs, source=SOURCE))
+        st.caption(fig, tx["caption"].format(pairs=pairs, source=source(eff)))
     attach(fig, response_curve=c)
     return fig

@@ -10,18 +10,29 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis import style as st
 from analysis.figures._common import (
-    SOURCE,
     NotApplicable,
     as_results,
     attach,
     band_stats,
+    caption_fields,
     complete,
-    scale_text,
     scenarios,
-    seeds_text,
     subset,
 )
 from analysis.stats import CONFIDENCE, paired_series
+
+TEXT = {
+    "en": {
+        "caption": "{source}; scenarios by {name}, {seeds} per scenario, {scale}. (a) lines: median over seeds; bands: "
+        "{lo}-{hi}th percentiles. (b) mean over {n_pairs}+ seeds of the same-seed difference (common random numbers) "
+        "with its {level:.0%} t interval. 100m yuan = 1e8 yuan per year, current prices.",
+    },
+    "zh": {
+        "caption": "{source}；情景按{name}划分，每个情景{seeds}，{scale}。(a)线：各随机种子的中位数；阴影：第{lo}-{hi}"
+        "百分位。(b)相同随机种子配对差异（共同随机数）在至少{n_pairs}个随机种子上的均值及{level:.0%} t区间。"
+        "单位亿元/年，当年价格。",
+    },
+}
 
 
 def fig_scenarios(
@@ -107,11 +118,8 @@ def fig_scenarios(
         ax2.set_title(f"(b) {st.t('diff_title', lang, base=baseline)}")
         ax1.legend(title=name, loc="upper left", fontsize=6.5)
         n = int(shown["n_pairs"].min()) if len(shown) else 0
-        cap = (
-            f"{SOURCE}; scenarios by {name}, {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. "
-            f"(a) lines: median over seeds; bands: {band[0]}-{band[1]}th percentiles. (b) mean over {n}+ seeds of the "
-            f"same-seed difference (common random numbers) with its {level:.0%} t interval. 100m yuan = 1e8 yuan per "
-            "year, current prices."
+        cap = TEXT[lang]["caption"].format(
+            **caption_fields(res.runs, lang), name=name, lo=band[0], hi=band[1], n_pairs=n, level=level
         )
         st.caption(fig, cap)
     attach(fig, fan=fan, paired=shown.reset_index(drop=True))

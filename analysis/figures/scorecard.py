@@ -7,8 +7,22 @@ import numpy as np
 import pandas as pd
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, as_results, attach, complete, scale_text, scenarios, seeds_text
+from analysis.figures._common import as_results, attach, caption_fields, complete, scenarios
 from analysis.stats import CONFIDENCE, attainment
+
+TEXT = {
+    "en": {
+        "caption": "{source}; {seeds} per scenario, {scale}. Cell: the share of seeds meeting the target; the Wilson "
+        "{level:.0%} intervals are in the companion table written beside the figure. n/a: no run could evaluate the "
+        "target. Targets labelled T20 are read in 2020, T25 in 2025 and TLT (long term) in the run's last year; "
+        "several are declared proxies for qualitative targets (see the targets page).",
+    },
+    "zh": {
+        "caption": "{source}；每个情景{seeds}，{scale}。格内数值：达成目标的随机种子比例；Wilson {level:.0%}区间见图旁"
+        "的配套表格。n/a：没有运行能评估该目标。标为T20的目标按2020年评估，T25按2025年，TLT（长期）按运行的最后"
+        "一年；其中若干为定性目标的代理指标（见文档的目标页面）。",
+    },
+}
 
 
 def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "en", targets=None):
@@ -52,12 +66,7 @@ def fig_scorecard(results, by=None, *, level: float = CONFIDENCE, lang: str = "e
         ax.set_title(st.t("heat_title", lang))
         cb = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
         cb.set_label(st.t("p_met", lang))
-        cap = (
-            f"{SOURCE}; {seeds_text(res.runs)} per scenario, {scale_text(res.runs)}. Cell: the share of seeds meeting "
-            f"the target; the Wilson {level:.0%} intervals are in the companion table written beside the figure. n/a: "
-            "no run could evaluate the target. Targets labelled T20 are read in 2020, T25 in 2025 and TLT (long term) "
-            "in the run's last year; several are declared proxies for qualitative targets (see the targets page)."
-        )
+        cap = TEXT[lang]["caption"].format(**caption_fields(res.runs, lang), level=level)
         st.caption(fig, cap)
     table = mat.copy().astype(object)
     for i in range(mat.shape[0]):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, NotApplicable, as_results, attach, complete, seeds_text
+from analysis.figures._common import NotApplicable, as_results, attach, caption_fields, complete
 from analysis.stats import CONFIDENCE, paired_differences
 
 PRESET_NAMES = {
@@ -30,8 +30,8 @@ TEXT = {
     "zh": {
         "x": "规划对{year}年战略性新兴产业增加值的影响（亿元）",
         "title": "各类冲击下规划的作用",
-        "caption": "来源：sei-sim 深圳战略性新兴产业规划多主体模型。每条：冲击下按规划实施减去无规划，相同随机种子"
-        "（{n}个；均值及{level:.0f}% t区间）；虚线：无冲击时的作用。冲击叠加在趋势需求上，冲击大小为假设。",
+        "caption": "{source}。每条：冲击下按规划实施减去无规划，相同随机种子"
+        "（{n}个；均值及{level:.0f}% t区间）；虚线：无冲击时的作用。冲击叠加在趋势需求上，冲击大小为假设（见文档的冲击页面）。",
     },
 }
 
@@ -79,11 +79,6 @@ def fig_shocks(results, *, year: int | None = None, level: float = CONFIDENCE, l
         ax.set_yticks(y, [PRESET_NAMES.get(s, (s, s))[k] for s in eff["shock"]])
         ax.set_xlabel(tx["x"].format(year=year))
         ax.set_title(tx["title"])
-        st.caption(
-            fig,
-            tx["caption"].format(
-                source=SOURCE, seeds=seeds_text(res.runs), n=res.runs["seed"].nunique(), level=100 * level
-            ),
-        )
+        st.caption(fig, tx["caption"].format(**caption_fields(res.runs, lang), level=100 * level))
     attach(fig, effects=eff)
     return fig

@@ -7,8 +7,24 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from analysis import style as st
-from analysis.figures._common import SOURCE, attach, band_stats, pick, scale_text, seeds_text, series
+from analysis.figures._common import attach, band_stats, caption_fields, pick, series
 from sim.ids import INDUSTRIES
+
+TEXT = {
+    "en": {
+        "caption": "{source}; scenario: {scenario}; {seeds}, {scale}. Lines: median over runs; bands: {lo}-{hi}th "
+        "percentiles. Markers in (a): the statistics of 2018 and 2019 (2018 by industry is the 2018 total split by "
+        "the 2019 shares). (b): clusters are measured by {measure}; trillion-yuan clusters are counted over "
+        "industries and sub-fields, hundred-billion clusters over the sub-fields the plan names. Log scales; 100m "
+        "yuan (1e8 yuan) per year, current prices.",
+    },
+    "zh": {
+        "caption": "来源：sei-sim 深圳战略性新兴产业规划（深府〔2018〕84号）多主体模型；情景：{scenario}；{seeds}，"
+        "{scale}。线：各次运行的中位数；阴影：第{lo}-{hi}百分位。(a)中的标记为2018、2019年统计数据（2018年分产业数"
+        "按2019年结构拆分）。(b)产业集群按{measure}计量：万亿级集群按产业和细分领域计，千亿级集群按规划列出的细分"
+        "领域计。对数坐标；单位亿元，当年价格。",
+    },
+}
 
 
 def observed_value_added() -> pd.DataFrame:
@@ -132,21 +148,7 @@ __all__ = ["fig_value_added", "observed_value_added", "cluster_definitions"]
 
 def _caption(lang: str, label, runs: pd.DataFrame, band, measure: str) -> str:
     """The caption in words (no file paths or config syntax), in ``lang``."""
-    n = runs["seed"].nunique()
-    scale = "/".join(sorted(map(str, runs["scale"].dropna().unique()))) if "scale" in runs.columns else "?"
-    if lang == "zh":
-        m = "产值" if measure == "output" else "增加值"
-        return (
-            f"来源：sei-sim 深圳战略性新兴产业规划（深府〔2018〕84号）多主体模型；情景：{st.scenario_name(label, 'zh')}；"
-            f"{n}个随机种子，{'小规模（十分之一主体）' if scale == 'small' else '全市规模'}。线：各次运行的中位数；"
-            f"阴影：第{band[0]}-{band[1]}百分位。(a)中的标记为2018、2019年统计数据（2018年分产业数按2019年结构拆分）。"
-            f"(b)产业集群按{m}计量：万亿级集群按产业和细分领域计，千亿级集群按规划列出的细分领域计。"
-            "对数坐标；单位亿元，当年价格。"
-        )
-    return (
-        f"{SOURCE}; scenario: {st.scenario_name(label)}; {seeds_text(runs)}, {scale_text(runs)}. Lines: median over "
-        f"runs; bands: {band[0]}-{band[1]}th percentiles. Markers in (a): the statistics of 2018 and 2019 (2018 by "
-        f"industry is the 2018 total split by the 2019 shares). (b): clusters are measured by {measure}; trillion-yuan "
-        "clusters are counted over industries and sub-fields, hundred-billion clusters over the sub-fields the plan "
-        "names. Log scales; 100m yuan (1e8 yuan) per year, current prices."
+    m = measure if lang == "en" else {"output": "产值", "value_added": "增加值"}.get(measure, measure)
+    return TEXT[lang]["caption"].format(
+        **caption_fields(runs, lang), scenario=st.scenario_name(label, lang), lo=band[0], hi=band[1], measure=m
     )

@@ -43,7 +43,7 @@ class ScenarioConfig:
     """Exogenous environment: the demand path and the simulated period."""
 
     name: str = "history"
-    demand_path: str = "history"  # 'history' (macro_drivers.csv) or 'steady' (drivers at reference)
+    demand_path: str = "history"  # 'history' (national_drivers.csv by year) or 'steady' (2015-2019 means)
     start_year: int = 2019  # first simulated year (the base year is the one before)
     end_year: int = 2025  # last simulated year, inclusive
     # Temporary multiplicative deviations of external demand by quarter, e.g. {"2020Q1": -0.10}.
