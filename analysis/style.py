@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import textwrap
 import warnings
 from pathlib import Path
@@ -416,15 +417,43 @@ def legend_axes(fig, spec, handles, labels, ncol: int = 4, **kw):
     return leg
 
 
+def _is_cjk(c: str) -> bool:
+    return ord(c) >= 0x2E80
+
+
+# a CJK character or full-width mark, a run of other non-space characters, or a run of spaces;
+# closing marks stay with what precedes them (no line starts with ，。）；： etc.)
+_TOKEN = re.compile(r"[\u2e80-\uffff][，。、；：）」』》！？%]*|[^\s\u2e80-\uffff]+[，。、；：）」』》！？]*|\s+")
+
+
+def wrap_cjk(text: str, width: int) -> str:
+    """Greedy wrap of mixed Chinese and Latin text to ``width`` Latin-character widths: a CJK
+    character counts two, lines may break between any two CJK characters but never inside a Latin
+    word or number, and closing punctuation never starts a line."""
+    lines: list[str] = []
+    line, used = "", 0
+    for tok in _TOKEN.findall(text):
+        w = sum(2 if _is_cjk(c) else 1 for c in tok)
+        if tok.isspace():
+            if line and used + w <= width:
+                line, used = line + tok, used + w
+            continue
+        if line and used + w > width:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line, used = line + tok, used + w
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def caption(fig, text: str, width_chars: int | None = None, fontsize: float = 6.5) -> str:
     """Put ``text`` (source, scenario, units, notes) as a caption under the figure (wrapped to its
     width); the text is kept as ``fig.caption`` for tests and reuse."""
     w_in = fig.get_size_inches()[0]
     width_chars = width_chars or max(40, int(w_in * 72 / (fontsize * 0.55)))
-    if any(ord(c) >= 0x2E80 for c in text):  # CJK characters are about twice as wide as Latin ones
-        width_chars = int(width_chars * 0.55)
-    wrapped = "\n".join(textwrap.fill(p, width_chars) for p in text.split("\n"))
-    # below the figure area: savefig(bbox_inches="tight") and the notebook display include it
+    fill = wrap_cjk if any(_is_cjk(c) for c in text) else textwrap.fill
+    wrapped = "\n".join(fill(p, width_chars) for p in text.split("\n"))
     # below the figure area: savefig(bbox_inches="tight") and the notebook display include it
     fig.text(0.005, -0.01, wrapped, ha="left", va="top", fontsize=fontsize, color="#333333")
     fig.caption = text

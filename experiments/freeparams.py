@@ -148,7 +148,7 @@ FREE_PARAMS: tuple[FreeParam, ...] = (
         0.14,
         "dimensionless",
         "elasticity of TFP to own R&D capital; Hall, Mairesse & Mohnen (2010) survey ~0.08-0.12, "
-        "widened; its effect on 2019 VA is absorbed by the demand trends",
+        "widened; its effect on 2019 VA is absorbed by the calibrated non-price edges",
     ),
     FreeParam(
         "params.innovation.spillover_rate",

@@ -104,3 +104,14 @@ def test_caption_helpers_in_chinese_keep_english_unchanged():
     assert scale_text(runs.drop(columns="scale"), "zh") == "规模未知"
     f = caption_fields(runs, "zh", year=2025)
     assert f["source"] == "来源：sei-sim 深圳战略性新兴产业规划多主体模型" and f["n"] == 3 and f["year"] == 2025
+
+
+def test_wrap_cjk_breaks_between_characters_not_inside_words_or_before_closing_marks():
+    from analysis.style import wrap_cjk
+
+    text = "来源：sei-sim 深圳战略性新兴产业规划多主体模型；3个随机种子（0-2），小规模（十分之一主体）。金额：亿元，当年价格。"
+    lines = wrap_cjk(text, 30).split("\n")
+    assert len(lines) > 1 and "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(sum(2 if ord(c) >= 0x2E80 else 1 for c in ln) <= 30 for ln in lines)
+    assert not any(ln[0] in "，。、；：）" for ln in lines)
+    assert any("sei-sim" in ln for ln in lines) and all("0-2" in ln or "0-" not in ln for ln in lines)

@@ -53,3 +53,30 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "run folder:" in run.stdout and list(work.glob("outputs/history/*/timeseries.parquet"))
+    # a Chinese figure of that run, drawn in the fresh venv: the CJK font comes from the wheel's
+    # dependencies (mplfonts), not from the system, and no glyph is missing
+    (folder,) = work.glob("outputs/history/*")
+    zh = subprocess.run([str(py), "-c", ZH_FIGURE, str(folder)], cwd=work, capture_output=True, text=True, timeout=600)
+    assert zh.returncode == 0, zh.stderr[-3000:]
+    assert zh.stdout.split() == ["NotoSansCJKsc-Regular.otf", "missing=0", "cjk_text=yes"], zh.stdout
+    assert (work / "zh.png").stat().st_size > 10_000
+
+
+ZH_FIGURE = """
+import sys, warnings
+from pathlib import Path
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib import font_manager, pyplot as plt
+import analysis.style as st
+from analysis.figures import fig_value_added, load_many
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    fig = fig_value_added(load_many(sys.argv[1]), lang="zh")
+    st.save(fig, ".", "zh", formats=("png",))
+    with st.style("zh"):
+        fonts = {Path(font_manager.findfont(t.get_fontproperties())).name for t in fig.findobj(plt.Text) if t.get_text()}
+missing = [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+cjk = any(ord(c) >= 0x4E00 for t in fig.findobj(plt.Text) for c in t.get_text())
+print(*sorted(f for f in fonts if "CJK" in f), f"missing={len(missing)}", f"cjk_text={'yes' if cjk else 'no'}")
+"""
