@@ -266,6 +266,9 @@ TEXT = {
     "vapy_title": ("Value added per yuan of public money", "每元财政投入的增加值"),
     "per_year": ("Same year", "当年"),
     "cumulative": ("Cumulative from 2019", "2019年起累计"),
+    "va_per_spending": ("VA / spending", "增加值/支出"),
+    "pct_of_plan_spend": ("% of plan  spend", "占规划%  支出"),
+    "several_levers": ("several levers", "多项措施"),
     "no_snapshot": (
         "No network snapshot in these runs\n(run with output.snapshot_years=[{year}])",
         "这些运行没有网络快照\n（运行时设 output.snapshot_years=[{year}]）",

@@ -167,12 +167,12 @@ def test_lever_forest_matches_lever_effects(ablation, sweep, tmp_path):
     ax = fig.axes[0]
     assert ax.get_xlabel() == f"Effect on SEI value added in {END} (100m yuan)"
     eff = stats.lever_effects(res, f"value_added.ALL.{END}")
-    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["funding", "space"]
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["funding", "industrial space"]  # names, not ids
     pd.testing.assert_frame_equal(fig.plot_data["effects"], eff)
     pts = ax.collections[-1].get_offsets()
     by_group = dict(zip([t.get_text() for t in ax.get_yticklabels()], pts[:, 0]))
     for _, r in eff.iterrows():
-        assert by_group[r["group"]] == pytest.approx(r["effect"] / 1e8)
+        assert by_group[st.scenario_name(r["group"])] == pytest.approx(r["effect"] / 1e8)
     # effect of a group = plan - plan without it, by hand for one seed pair average
     runs = res.runs
     col = f"value_added.ALL.{END}"
@@ -258,7 +258,7 @@ def test_budget_figure_matches_spending(sweep, tmp_path, ablation):
     plan = res.runs[res.runs.policy == "plan_2018"]
     for y in spend.index:  # the groups add up to spend_total of the runs table
         assert spend.loc[y].sum() == pytest.approx(plan[f"spend_total.ALL.{y}"].mean())
-    assert {"funding", "space"} <= set(_legend_texts(fig))
+    assert {"funding", "industrial space"} <= set(_legend_texts(fig))  # group names, not config ids
     assert fig.axes[0].get_ylabel() == "Public spending (100m yuan/year)"
     v = fig.plot_data["value_per_yuan"].set_index(["kind", "year"])
     p = stats.pairs(res, f"value_added.ALL.{END}", "policy", "no_plan", extra=[f"spend_total.ALL.{END}"])

@@ -154,7 +154,7 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
                 v,
                 bottom=bottom,
                 color=GROUP_COLORS.get(g, st.OKABE_ITO["grey"]),
-                label=g,
+                label=st.scenario_name(g, lang),
                 width=0.7,
                 edgecolor="white",
                 lw=0.3,
@@ -168,7 +168,7 @@ def fig_budget(results, scenario=None, by=None, *, baseline="no_plan", level: fl
         # so dividing it by that year's spending alone overstates the return (the table keeps both)
         kinds = [
             ("cumulative", "s", st.OKABE_ITO["vermillion"], st.t("cumulative", lang)),
-            ("average", "o", st.OKABE_ITO["grey"], "VA / spending"),
+            ("average", "o", st.OKABE_ITO["grey"], st.t("va_per_spending", lang)),
         ]
         for kind, mk, colr, lab in kinds:
             d = vpy[vpy["kind"] == kind]

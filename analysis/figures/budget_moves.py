@@ -106,8 +106,8 @@ def fig_budget_moves(results, *, year: int | None = None, level: float = CONFIDE
         if c.empty:
             raise NotApplicable("no budget move with money moved among the runs")
         srcs, dsts = {tuple(s) for s in c["src"]}, {tuple(s) for s in c["dst"]}
-        src = _words(next(iter(srcs)), lang) if len(srcs) == 1 else "several levers"
-        dst = _words(next(iter(dsts)), lang) if len(dsts) == 1 else "several levers"
+        src = _words(next(iter(srcs)), lang) if len(srcs) == 1 else st.t("several_levers", lang)
+        dst = _words(next(iter(dsts)), lang) if len(dsts) == 1 else st.t("several_levers", lang)
         fig = fig_response_curve(c[["amount", "effect", "effect_lo", "effect_hi", "pairs"]], src, dst, y, lang=lang)
         attach(fig, moves=c)
         return fig

@@ -64,7 +64,7 @@ def fig_levers(
         ax.hlines(y, np.nan_to_num(lo, nan=x), np.nan_to_num(hi, nan=x), color=col, lw=1.4)
         ax.scatter(x, y, color=col, marker="s", s=18, zorder=3, label=f"mean and {level:.0%} CI")
         ax.axvline(0, color="black", lw=0.8)
-        ax.set_yticks(y, eff_sorted["group"])
+        ax.set_yticks(y, [st.scenario_name(g, lang) for g in eff_sorted["group"]])
         ax.set_xlabel(st.t("va_effect_2025", lang, year=year))
         ax.set_ylabel(st.t("lever_group", lang))
         ax.grid(axis="y", visible=False)
@@ -78,7 +78,14 @@ def fig_levers(
         ax2.tick_params(length=0, labelsize=6)
         ax2.spines["right"].set_visible(False)
         ax.text(
-            1.02, 1.0, "% of plan  spend", transform=ax.transAxes, fontsize=5.5, va="bottom", ha="left", color="#333333"
+            1.02,
+            1.0,
+            st.t("pct_of_plan_spend", lang),
+            transform=ax.transAxes,
+            fontsize=5.5,
+            va="bottom",
+            ha="left",
+            color="#333333",
         )
         ax.set_title(st.t("forest_title", lang), fontsize=8)
         fields = caption_fields(res.runs, lang, year=year, n_pairs=int(eff["n_pairs"].min()), level=level)
