@@ -100,9 +100,12 @@ class LinkMatrix:
 
 
 def _normalise(values: np.ndarray, pair: np.ndarray, n_pairs: int) -> np.ndarray:
-    """Shares of each link within its (customer, industry) pair (0 where the pair sums to 0)."""
-    tot = np.bincount(pair, weights=values, minlength=n_pairs)[pair]
-    return np.divide(values, tot, out=np.zeros_like(values), where=tot > 0)
+    """Shares of each link within its (customer, industry) pair (0 where the pair sums to 0).
+    ``values`` >= 0 and finite: a pair summing to 0 divides by infinity (exactly 0), so the
+    link-level pass is one gather and one division."""
+    tot = np.bincount(pair, weights=values, minlength=n_pairs)
+    tot[tot <= 0] = np.inf
+    return values / tot[pair]
 
 
 def _min_by_customer(values: np.ndarray, pair_cust: np.ndarray, n: int) -> np.ndarray:
