@@ -20,6 +20,8 @@ FIRM_COLUMNS = (
     "sales_interm",
     "employees",
     "industry",
+    "capacity",
+    "final_demand",
 )
 
 
