@@ -103,7 +103,11 @@ def test_caption_helpers_in_chinese_keep_english_unchanged():
     assert scale_text(runs) == "scale small" and scale_text(runs, "zh") == "小规模（十分之一主体）"
     assert scale_text(runs.drop(columns="scale"), "zh") == "规模未知"
     f = caption_fields(runs, "zh", year=2025)
-    assert f["source"] == "来源：sei-sim 深圳战略性新兴产业规划多主体模型" and f["n"] == 3 and f["year"] == 2025
+    assert (
+        f["source"] == "来源：sei-sim 深圳战略性新兴产业规划（深府〔2018〕84号）多主体模型"
+        and f["n"] == 3
+        and f["year"] == 2025
+    )
 
 
 def test_wrap_cjk_breaks_between_characters_not_inside_words_or_before_closing_marks():

@@ -11,7 +11,7 @@ from analysis.results import Results, load
 from analysis.stats import default_baseline, scenario_labels
 
 SOURCE = "Source: sei-sim, agent-based model of Shenzhen's 2018 SEI plan (Shen Fu [2018] No. 84)"
-SOURCE_ZH = "来源：sei-sim 深圳战略性新兴产业规划多主体模型"
+SOURCE_ZH = "来源：sei-sim 深圳战略性新兴产业规划（深府〔2018〕84号）多主体模型"  # the twin of SOURCE
 
 
 class NotApplicable(ValueError):
