@@ -6,7 +6,9 @@
 Each phase function that sim.model.SEIModel calls is wrapped with a timer for the run (the model
 code is not changed); the table gives seconds, the share of the run and the calls. With ``--top``
 a cProfile of the same run lists the costliest functions by cumulative time. Whole-process
-timings of the benchmark cases are benchmarks.report; this is where they come from.
+timings of the benchmark cases are benchmarks.report; this is where they come from. Where the run
+will use the compiled production kernel (SEI_NUMBA, sim.economy.production_kernel), numba is
+imported and the kernel loaded before the clock starts; that start-up is printed on its own line.
 """
 
 from __future__ import annotations
@@ -97,9 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-handles", action="store_true", help="run without Mesa agent handles")
     ap.add_argument("--top", type=int, default=0, help="also list the N costliest functions (cProfile)")
     a = ap.parse_args(argv)
+    from sim.economy import production_kernel
+
+    mode = production_kernel.mode()
+    will_use = production_kernel.AVAILABLE and (mode == "1" or (mode == "auto" and a.scale != "small"))
+    startup = production_kernel.warm() if will_use else 0.0
     totals, total = phase_times(a.scale, a.seed, not a.no_handles)
     print(f"One run, scale {a.scale}, seed {a.seed}, handles {'off' if a.no_handles else 'on'}: wall time by phase")
     print(table(totals, total))
+    kernel = f"compiled kernel (SEI_NUMBA={mode}); numba start-up before the clock: {startup:.2f} s"
+    print(f"production: {kernel if will_use else f'numpy path (SEI_NUMBA={mode})'}")
     if a.top:
         cfg = to_config(None, scale=a.scale, seed=a.seed)
         prof = cProfile.Profile()

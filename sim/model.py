@@ -10,6 +10,7 @@ import numpy as np
 
 from sim import basedata
 from sim.config import CONFIG_DIR, SimConfig, to_config, validate
+from sim.economy import production_kernel
 from sim.errors import ConfigError
 from sim.kernel import phases
 from sim.kernel.agents import Firm, Institute, Talent
@@ -62,6 +63,7 @@ class SEIModel(mesa.Model):
             if "seed" in overrides and overrides["seed"] != int(rng):
                 raise ConfigError(f"rng={rng} and seed={overrides['seed']} disagree; give one of them")
             overrides["seed"] = int(rng)
+        production_kernel.mode()  # a bad SEI_NUMBA fails here, before any work
         cfg = cfg if isinstance(cfg, SimConfig) and not overrides else to_config(cfg, **overrides)
         cfg, self.drawn_parameters = with_parameter_draws(cfg)
         super().__init__(rng=cfg.seed)
@@ -77,26 +79,57 @@ class SEIModel(mesa.Model):
         self.year, self.q = cfg.scenario.start_year, 0  # q = 0: before the first quarter
         self.handles = handles
         self._handles: dict[str, list] = {"firms": [], "institutes": [], "talent": []}
+        self._has_handle: dict[str, np.ndarray] = {k: np.zeros(0, bool) for k in self._handles}
+        self._handles_stale = handles  # handles are made on first use (see _sync_handles)
         self._handle_kinds = [("firms", Firm), ("institutes", Institute)]
         if cfg.scale.talent_handles:
             self._handle_kinds.append(("talent", Talent))
-        if handles:
-            self._sync_handles()
         self.datacollector = data_collector(self.recorder)  # Mesa's reporters, read from the recorder
 
     # -- Mesa handles --------------------------------------------------------------------------
-    def _sync_handles(self, exited: dict[str, np.ndarray] | None = None) -> None:
+    # Handles are made on demand: a step only marks them stale, and the first read of
+    # ``agents``, ``agents_by_type`` or ``agent_types`` afterwards brings them up to date (one
+    # Mesa agent per alive row, none for rows that entered and left in between). Results do not
+    # depend on handles, and a run nobody inspects pays nothing for them (issue 16).
+    def _sync_handles(self) -> None:
+        """One handle per alive row of every handled table: remove those of rows that died,
+        add those of alive rows that have none."""
+        self._handles_stale = False
         with self.suppress():  # the model uses no Mesa signals; skipping them makes handles cheaper
             for name, cls in self._handle_kinds:
                 table = getattr(self.world, name)
                 lst = self._handles[name]
-                lst.extend(cls(self, row) for row in range(len(lst), table.n))
-                if exited is not None:
-                    for row in exited.get(name, ()):
-                        h = lst[row]
-                        if h is not None:
-                            h.remove()
-                            lst[row] = None
+                has = np.resize(self._has_handle[name], table.n)
+                has[len(lst) :] = False
+                alive = table.alive
+                for row in np.flatnonzero(has & ~alive):
+                    lst[row].remove()
+                    lst[row] = None
+                lst.extend([None] * (table.n - len(lst)))
+                for row in np.flatnonzero(alive & ~has):
+                    lst[row] = cls(self, int(row))
+                self._has_handle[name] = alive.copy()
+
+    def _fresh_handles(self) -> None:
+        if getattr(self, "_handles_stale", False):  # False while mesa.Model.__init__ runs
+            self._sync_handles()
+
+    @property
+    def agents(self):
+        """Mesa's AgentSet of all agents (the handles are brought up to date first)."""
+        self._fresh_handles()
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Mesa's AgentSets by agent class (the handles are brought up to date first)."""
+        self._fresh_handles()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        self._fresh_handles()
+        return super().agent_types
 
     @property
     def quarter_label(self) -> str:
@@ -115,24 +148,17 @@ class SEIModel(mesa.Model):
         w, r = self.world, self.rngs
         w.quarter += 1
         w.new_quarter()
-        t_alive = w.talent.alive.copy() if self.handles and self.cfg.scale.talent_handles else None
-        i_alive = w.institutes.alive.copy() if self.handles else None
         phases.environment(w, self.year, self.q)
         self.active_levers = apply_policy(w, self.cfg.policy, self.year, self.q, self.lever_rngs)
         phases.innovation(w, r["innovation"])
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
         insolvent = phases.finance(w)
-        _, exited = phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"])
+        phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"])
         self.recorder.record(w, self.year, self.q)
         self.datacollector.collect(self)
         self.running = len(self.recorder.quarters) < self.n_quarters  # mesa.batch_run stops at the last quarter
-
-        if self.handles:
-            none = np.zeros(0, np.int64)
-            gone_t = np.flatnonzero(t_alive & ~w.talent.alive[: len(t_alive)]) if t_alive is not None else none
-            gone_i = np.flatnonzero(i_alive & ~w.institutes.alive[: len(i_alive)]) if i_alive is not None else none
-            self._sync_handles({"firms": exited, "talent": gone_t, "institutes": gone_i})
+        self._handles_stale = self.handles
 
     def run(self) -> SEIModel:
         """Run every quarter of the scenario."""

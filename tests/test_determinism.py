@@ -103,3 +103,19 @@ def test_talent_handles_do_not_change_results():
     a = small_model(5, handles=True, **cfg, **{"scale.talent_handles": True}).run().timeseries()
     b = small_model(5, handles=True, **cfg, **{"scale.talent_handles": False}).run().timeseries()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_handles_are_made_on_demand():
+    """A step makes no Mesa agents; the first read of ``agents`` makes one per alive row (issue 16:
+    a run nobody inspects pays nothing for handles)."""
+    import mesa
+
+    m = small_model(3, handles=True, **{"scenario.end_year": 2019})
+    m.step()
+    m.step()
+    assert len(mesa.Model.agents.fget(m)) == 0  # Mesa's own registry, read without the sync
+    alive = int(m.world.firms.alive.sum() + m.world.institutes.alive.sum())
+    assert len(m.agents) == alive
+    m.step()
+    assert len(mesa.Model.agents.fget(m)) == alive  # stale until read again
+    assert len(m.agents) == int(m.world.firms.alive.sum() + m.world.institutes.alive.sum())

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from sim.economy import production_kernel
 from sim.ids import N_IND
 
 
@@ -103,7 +104,7 @@ def _normalise(values: np.ndarray, pair: np.ndarray, n_pairs: int) -> np.ndarray
     """Shares of each link within its (customer, industry) pair (0 where the pair sums to 0).
     ``values`` >= 0 and finite: a pair summing to 0 divides by infinity (exactly 0), so the
     link-level pass is one gather and one division."""
-    tot = np.bincount(pair, weights=values, minlength=n_pairs)
+    tot = np.bincount(pair, weights=values, minlength=n_pairs).astype(np.float64, copy=False)  # int when empty
     tot[tot <= 0] = np.inf
     return values / tot[pair]
 
@@ -136,7 +137,25 @@ def produce(
     spot_share: float,
 ) -> ProductionResult:
     """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
-    Vectorised; see the module docstring for the assumptions."""
+    Vectorised; see the module docstring for the assumptions. With numba installed the compiled
+    kernel (sim.economy.production_kernel) runs the same arithmetic with bit-identical results."""
+    if production_kernel.enabled(len(sup)):
+        return ProductionResult(
+            *production_kernel.produce_compiled(
+                ind=ind,
+                capacity=capacity,
+                final_demand=final_demand,
+                sup=sup,
+                cust=cust,
+                w=w,
+                io=io,
+                va_ratio=va_ratio,
+                import_avail=import_avail,
+                rounds=rounds,
+                spot_share=spot_share,
+                n_ind=N_IND,
+            )
+        )
     n = len(ind)
     cap, d = capacity, final_demand
     pair, pair_cust = link_pairs(sup, cust, ind, n)

@@ -35,12 +35,22 @@ FLOW_KEYS = (
 @dataclass
 class ProductionRecord:
     """Last quarter's production: the alive firm rows it covered, the result (indexed like
-    ``rows``) and the firm rows at both ends of each link of ``result.link_flow``."""
+    ``rows``) and, for each link of ``result.link_flow``, the positions in ``rows`` of its two
+    ends; ``supplier_rows``/``customer_rows`` give their firm rows (made when read: most quarters
+    nobody reads them)."""
 
     rows: np.ndarray
     result: ProductionResult
-    supplier_rows: np.ndarray
-    customer_rows: np.ndarray
+    supplier_pos: np.ndarray
+    customer_pos: np.ndarray
+
+    @property
+    def supplier_rows(self) -> np.ndarray:
+        return self.rows[self.supplier_pos]
+
+    @property
+    def customer_rows(self) -> np.ndarray:
+        return self.rows[self.customer_pos]
 
 
 @dataclass

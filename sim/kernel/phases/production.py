@@ -36,10 +36,12 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     """Alive firm rows and the links among them, re-indexed to positions in that list."""
     f, L = w.firms, w.links
     idx = np.flatnonzero(f.alive)
-    pos = np.full(f.n, -1, np.int64)
+    pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
     s, c = pos[L.supplier], pos[L.customer]
     ok = (s >= 0) & (c >= 0)
+    if ok.all():  # the usual case: demography drops or rewires links of exited firms each quarter
+        return idx, s, c, L.weight
     return idx, s[ok], c[ok], L.weight[ok]
 
 
@@ -113,5 +115,5 @@ def production(w: World, year: int, q: int) -> None:
     f.value_added_real[:] = f.value_added / w.markets.price[f.industry]
     _update_costs(w, ind, d, res.sales_final)
     f.rent[:] = f.floor_space * w.rent[f.district] * MONTHS_PER_QUARTER
-    w.last_production = ProductionRecord(rows=idx, result=res, supplier_rows=idx[sup], customer_rows=idx[cust])
+    w.last_production = ProductionRecord(rows=idx, result=res, supplier_pos=sup, customer_pos=cust)
     _update_shares(w, idx, d)

@@ -1,0 +1,128 @@
+"""The compiled production kernel (numba, optional) against the numpy path: bit-identical results.
+
+sim.economy.production.produce runs the numpy path or, where numba is installed and the network is
+large enough (``SEI_NUMBA``, sim.economy.production_kernel), the compiled kernel. Both must give
+the same floats, so switching never moves results or the stored baseline (issue 16).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+
+import numpy as np
+import pytest
+
+from sim.economy import production as prod
+from sim.economy import production_kernel as kern
+from sim.errors import ConfigError
+from tests.simtest import small_model
+
+pytest.importorskip("numba")
+
+
+def _fields(res) -> dict[str, np.ndarray]:
+    return {f.name: getattr(res, f.name) for f in dataclasses.fields(res)}
+
+
+def _both(monkeypatch, **kw):
+    """produce() on the numpy path and on the compiled kernel, same inputs."""
+    monkeypatch.setenv("SEI_NUMBA", "0")
+    a = prod.produce(**kw)
+    monkeypatch.setenv("SEI_NUMBA", "1")
+    b = prod.produce(**kw)
+    return _fields(a), _fields(b)
+
+
+def _assert_identical(a: dict, b: dict) -> None:
+    for name in a:
+        assert a[name].shape == b[name].shape, name
+        assert np.array_equal(a[name], b[name]), f"{name}: max |diff| {np.max(np.abs(a[name] - b[name]))}"
+
+
+@pytest.fixture(scope="module")
+def quarters(request):
+    """produce() inputs of every quarter of a small default run (numpy path)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SEI_NUMBA", "0")
+    phase = sys.modules[importlib.import_module("sim.kernel.phases.production").__name__]
+    captured: list[dict] = []
+    real = prod.produce
+
+    def spy(**kw):
+        captured.append(kw)
+        return real(**kw)
+
+    mp.setattr(phase, "produce", spy)
+    try:
+        small_model(seed=3).run()
+    finally:
+        mp.undo()
+    return captured
+
+
+def test_kernel_matches_numpy_every_quarter(quarters, monkeypatch):
+    """Every quarter of a small run: all ten result arrays equal bit for bit."""
+    assert len(quarters) == 28
+    for kw in quarters[::3]:
+        _assert_identical(*_both(monkeypatch, **kw))
+
+
+def test_kernel_matches_numpy_with_links_out_of_customer_order(quarters, monkeypatch):
+    """Links not grouped by customer take the general (permuted) path of both."""
+    kw = dict(quarters[-1])
+    perm = np.random.default_rng(0).permutation(len(kw["sup"]))
+    kw.update(sup=kw["sup"][perm], cust=kw["cust"][perm], w=kw["w"][perm])
+    _assert_identical(*_both(monkeypatch, **kw))
+
+
+def test_kernel_matches_numpy_on_rationing_edge_cases(quarters, monkeypatch):
+    """Suppliers without capacity (order-share totals of 0), firms without demand, imports cut,
+    one rationing round, and no links at all."""
+    kw = dict(quarters[5])
+    cap = kw["capacity"].copy()
+    cap[::7] = 0.0
+    d = kw["final_demand"].copy()
+    d[::11] = 0.0
+    avail = np.linspace(0.5, 1.0, len(kw["import_avail"]))
+    for variant in (
+        {"capacity": cap},
+        {"final_demand": d, "import_avail": avail},
+        {"rounds": 1, "spot_share": 0.0},
+        {"sup": kw["sup"][:0], "cust": kw["cust"][:0], "w": kw["w"][:0]},
+    ):
+        _assert_identical(*_both(monkeypatch, **{**kw, **variant}))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 1000, 1031, 65_537])
+def test_pairwise_sum_is_numpys(n):
+    """The Neumann stopping rule sums as numpy does (pairwise), so both paths stop together."""
+    kern._kernel()  # compile the helpers
+    a = np.random.default_rng(n).standard_normal(n) * np.exp(np.random.default_rng(n + 1).standard_normal(n) * 4)
+    assert kern._pairwise_abs_sum(a, n) == np.abs(a).sum()
+
+
+def test_whole_run_identical_with_and_without_kernel(monkeypatch):
+    """A whole small run: the recorded series do not depend on the path."""
+    runs = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        runs[flag] = small_model(seed=1).run().timeseries()
+    assert runs["0"].equals(runs["1"])
+
+
+def test_sei_numba_switch(monkeypatch):
+    """auto uses the kernel from MIN_LINKS links on; 0 never; 1 always; anything else is an error
+    naming the variable and the allowed values."""
+    monkeypatch.setenv("SEI_NUMBA", "auto")
+    assert not kern.enabled(kern.MIN_LINKS - 1) and kern.enabled(kern.MIN_LINKS)
+    monkeypatch.setenv("SEI_NUMBA", "0")
+    assert not kern.enabled(10**9)
+    monkeypatch.setenv("SEI_NUMBA", "1")
+    assert kern.enabled(1)
+    monkeypatch.setenv("SEI_NUMBA", "fast")
+    with pytest.raises(ConfigError, match=r"SEI_NUMBA='fast'.*auto, 1 \(on\) and 0 \(off\)"):
+        kern.enabled(1)
+    with pytest.raises(ConfigError, match="SEI_NUMBA"):
+        small_model()  # before the world is built
