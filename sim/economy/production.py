@@ -140,22 +140,8 @@ def produce(
     Vectorised; see the module docstring for the assumptions. With numba installed the compiled
     kernel (sim.economy.production_kernel) runs the same arithmetic with bit-identical results."""
     if production_kernel.enabled(len(sup)):
-        return ProductionResult(
-            *production_kernel.produce_compiled(
-                ind=ind,
-                capacity=capacity,
-                final_demand=final_demand,
-                sup=sup,
-                cust=cust,
-                w=w,
-                io=io,
-                va_ratio=va_ratio,
-                import_avail=import_avail,
-                rounds=rounds,
-                spot_share=spot_share,
-                n_ind=N_IND,
-            )
-        )
+        args = (ind, capacity, final_demand, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share)
+        return ProductionResult(*production_kernel.produce_compiled(*args, n_ind=N_IND))
     n = len(ind)
     cap, d = capacity, final_demand
     pair, pair_cust = link_pairs(sup, cust, ind, n)
