@@ -21,19 +21,16 @@ import numpy as np
 
 from sim.basedata import load
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-from sim.kernel.cells import count
 from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
 from sim.policy.targeting import Targeting
 from sim.policy.zones import ParksConfig
 
 
-def floor_use_shares(w) -> np.ndarray:
+def floor_use_shares(ctx: PolicyContext) -> np.ndarray:
     """[N_IND, N_DIST] share of each district's used floor space by industry (equal where none is used):
     the key by which district-level spending (land, zone buildings) is booked to industries."""
-    f = w.firms
-    a = f.alive
-    used = count(f.industry[a], f.district[a], f.floor_space[a])
+    used = ctx.view.cell_sum(ctx.world, "floor_space")
     tot = used.sum(axis=0, keepdims=True)
     return np.where(tot > 0, used / np.where(tot > 0, tot, 1.0), 1.0 / N_IND)
 
@@ -129,7 +126,7 @@ def land_release(ctx: PolicyContext, c: LandReleaseConfig) -> None:
         return
     scale = min(1.0, ctx.quarter_budget(c.budget) / total)
     w.floor_space = w.floor_space + m2 * scale
-    ctx.spend_cells("space.land_release", floor_use_shares(w) * (cost * scale)[None, :])
+    ctx.spend_cells("space.land_release", floor_use_shares(ctx) * (cost * scale)[None, :])
 
 
 # ---------------------------------------------------------------------------------------------
