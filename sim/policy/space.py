@@ -174,8 +174,16 @@ def _rent_cap_capacity(c: RentCapConfig) -> float:
     return c.space_m2 * _RENT_CEILING * 12.0 * c.discount
 
 
+_KEYS: list[np.ndarray] = [np.zeros(0)]  # lottery keys of rows 0, 1, ... (a row's key never changes)
+
+
 def _lottery_key(rows: np.ndarray) -> np.ndarray:
-    return (rows.astype(float) * 0.6180339887498949 + 0.5) % 1.0
+    """A fixed pseudo-random key in [0, 1) per firm row (golden-ratio sequence), worked out once
+    per row and looked up (the float remainder over every firm each quarter was the lever's cost)."""
+    need = int(rows.max()) + 1 if len(rows) else 0
+    if need > len(_KEYS[0]):
+        _KEYS[0] = (np.arange(max(need, 2 * len(_KEYS[0]))).astype(float) * 0.6180339887498949 + 0.5) % 1.0
+    return _KEYS[0][rows]
 
 
 @lever(
