@@ -27,6 +27,8 @@ def eligible_firms(ctx: PolicyContext, t: Targeting) -> np.ndarray:
     """Alive firms the targeting admits that have rows in this quarter's effects (a lever that adds
     firms in the policy phase extends the effects with PolicyEffects.grow)."""
     m = ctx.firm_mask(t)
+    if ctx.effects.n_firms >= len(m):  # every row has effects (the usual case): nothing to cut
+        return m
     return m & (np.arange(len(m)) < ctx.effects.n_firms)
 
 

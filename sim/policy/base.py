@@ -14,7 +14,7 @@ run's instance. The order in which levers act is declared in sim.policy.registry
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,8 @@ from sim.kernel.cells import CELL_DIST, CELL_IND
 from sim.kernel.effects import PolicyEffects
 from sim.kernel.world import World
 from sim.policy.calls import competitive_call
-from sim.policy.targeting import SME_EMPLOYEES, Targeting, cell_mask, firm_mask
+from sim.policy.shared import QuarterView
+from sim.policy.targeting import Targeting, cell_mask
 from sim.sampling import stochastic_round
 
 
@@ -98,7 +99,8 @@ def not_modelled(clause: str, reason: str) -> None:
 @dataclass
 class PolicyContext:
     """What a lever sees in one quarter: the world, this quarter's effects, the policy config, the
-    quarter and the lever's own random stream and state."""
+    quarter and the lever's own random stream and state; ``view`` holds what several levers read
+    this quarter (sim.policy.shared; apply_policy gives every lever the phase's one view)."""
 
     world: World
     effects: PolicyEffects
@@ -107,6 +109,7 @@ class PolicyContext:
     q: int
     rng: np.random.Generator
     key: str = ""
+    view: QuarterView = field(default_factory=QuarterView)
 
     @property
     def now(self) -> int:
@@ -155,7 +158,7 @@ class PolicyContext:
     # -- selection -------------------------------------------------------------------------
     def firm_mask(self, t: Targeting) -> np.ndarray:
         """Alive firms the targeting admits (sim.policy.targeting)."""
-        return firm_mask(self.world, t)
+        return self.view.firm_mask(self.world, t)
 
     @staticmethod
     def cell_mask(t: Targeting) -> np.ndarray:
@@ -167,5 +170,5 @@ class PolicyContext:
     ) -> np.ndarray:
         """Firm rows winning a call (sim.policy.calls.competitive_call); SMEs have fewer than
         SME_EMPLOYEES people."""
-        sme = self.world.firms.employees < SME_EMPLOYEES
+        sme = self.view.sme(self.world)
         return competitive_call(self.rng, eligible, score, n_awards, application_rate, sme, sme_share)

@@ -32,7 +32,8 @@ def competitive_call(
     rows = rows[rng.random(len(rows)) < application_rate]
     if len(rows) == 0 or n_awards <= 0:
         return np.zeros(0, np.int64)
-    z = (score[rows] - score[rows].mean()) / (score[rows].std() + 1e-12)
+    s = score[rows]
+    z = (s - s.mean()) / (s.std() + 1e-12)
     noisy = z + rng.normal(0.0, 1.0, len(rows))
     if sme is None:
         return rows[top(noisy, n_awards)]

@@ -116,9 +116,7 @@ def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
     cells = ctx.cell_mask(c.targeting)
     # new ventures: extra start-ups in the targeted cells, spread over them like the start-up rate
     seed = c.startup_share * invest_q
-    alive = f.alive
-    stock = np.bincount(f.industry[alive].astype(np.int64) * N_DIST + f.district[alive], minlength=N_IND * N_DIST)
-    stock = stock.reshape(N_IND, N_DIST) * cells
+    stock = ctx.view.cell_sum(w, None) * cells  # alive firms by cell
     if seed > 0 and stock.sum() > 0:
         extra_city = seed / max(c.seed_per_startup, 1.0) * c.startup_additionality  # start-ups (firms) this quarter
         # start-up agents per quarter in the cells (start-ups follow the firms the market supports)

@@ -68,12 +68,7 @@ def protection(ctx: PolicyContext, c: ProtectionConfig) -> None:
     e = ctx.effects
     e.share_elasticity_multiplier *= c.share_elasticity_multiplier
     e.firm_knowledge_spill_weight *= c.firm_knowledge_spill_weight
-    f = ctx.world.firms
-    k = np.bincount(
-        f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
-        weights=f.knowledge[f.alive],
-        minlength=N_IND * N_DIST,
-    )
+    k = ctx.view.cell_sum(ctx.world, "knowledge").reshape(-1)  # firm knowledge by cell
     amount = ctx.quarter_budget(c.budget) * k / max(k.sum(), 1e-300)
     keep = amount > 0
     cells = np.flatnonzero(keep)

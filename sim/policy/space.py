@@ -21,19 +21,16 @@ import numpy as np
 
 from sim.basedata import load
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
-from sim.kernel.cells import count
 from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
 from sim.policy.targeting import Targeting
 from sim.policy.zones import ParksConfig
 
 
-def floor_use_shares(w) -> np.ndarray:
+def floor_use_shares(ctx: PolicyContext) -> np.ndarray:
     """[N_IND, N_DIST] share of each district's used floor space by industry (equal where none is used):
     the key by which district-level spending (land, zone buildings) is booked to industries."""
-    f = w.firms
-    a = f.alive
-    used = count(f.industry[a], f.district[a], f.floor_space[a])
+    used = ctx.view.cell_sum(ctx.world, "floor_space")
     tot = used.sum(axis=0, keepdims=True)
     return np.where(tot > 0, used / np.where(tot > 0, tot, 1.0), 1.0 / N_IND)
 
@@ -129,7 +126,7 @@ def land_release(ctx: PolicyContext, c: LandReleaseConfig) -> None:
         return
     scale = min(1.0, ctx.quarter_budget(c.budget) / total)
     w.floor_space = w.floor_space + m2 * scale
-    ctx.spend_cells("space.land_release", floor_use_shares(w) * (cost * scale)[None, :])
+    ctx.spend_cells("space.land_release", floor_use_shares(ctx) * (cost * scale)[None, :])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,8 +174,16 @@ def _rent_cap_capacity(c: RentCapConfig) -> float:
     return c.space_m2 * _RENT_CEILING * 12.0 * c.discount
 
 
+_KEYS: list[np.ndarray] = [np.zeros(0)]  # lottery keys of rows 0, 1, ... (a row's key never changes)
+
+
 def _lottery_key(rows: np.ndarray) -> np.ndarray:
-    return (rows.astype(float) * 0.6180339887498949 + 0.5) % 1.0
+    """A fixed pseudo-random key in [0, 1) per firm row (golden-ratio sequence), worked out once
+    per row and looked up (the float remainder over every firm each quarter was the lever's cost)."""
+    need = int(rows.max()) + 1 if len(rows) else 0
+    if need > len(_KEYS[0]):
+        _KEYS[0] = (np.arange(max(need, 2 * len(_KEYS[0]))).astype(float) * 0.6180339887498949 + 0.5) % 1.0
+    return _KEYS[0][rows]
 
 
 @lever(

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import N_DIST, NONE, quarter_index
-from sim.kernel.cells import count
 from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever
 from sim.policy.targeting import Targeting
@@ -35,10 +34,8 @@ from sim.policy.targeting import Targeting
 
 def _jobs(ctx: PolicyContext) -> np.ndarray:
     """People employed by firms and institutes by industry (field) x district [N_IND, N_DIST]."""
-    f, inst = ctx.world.firms, ctx.world.institutes
-    return count(f.industry[f.alive], f.district[f.alive], f.employees[f.alive]) + count(
-        inst.field[inst.alive], inst.district[inst.alive], inst.researchers[inst.alive]
-    )
+    w, view = ctx.world, ctx.view
+    return view.cell_sum(w, "employees") + view.institute_cell_sum(w, "researchers")
 
 
 def _employed_technicians(ctx: PolicyContext) -> float:

@@ -304,7 +304,7 @@ def _platforms_capacity(c: PlatformsConfig) -> float:
     state=PlatformsState,
 )
 def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
-    w, f = ctx.world, ctx.world.firms
+    w = ctx.world
     st: PlatformsState = ctx.state
     cells, built = st.cells, st.built
     funded = w.quarter - built < 4.0 * c.funded_years
@@ -315,14 +315,7 @@ def platforms(ctx: PolicyContext, c: PlatformsConfig) -> None:
     n = max(0, min(int(np.floor(st.owed + 1e-9)), room))
     if n > 0:
         ok = cell_mask(c.targeting).reshape(-1)
-        out = (
-            np.bincount(
-                f.industry[f.alive].astype(np.int64) * N_DIST + f.district[f.alive],
-                weights=f.output[f.alive],
-                minlength=N_IND * N_DIST,
-            )
-            * ok
-        )
+        out = ctx.view.cell_sum(w, "output").reshape(-1) * ok  # output of alive firms by cell
         wts = out if out.sum() > 0 else ok.astype(float)
         new = ctx.rng.choice(N_IND * N_DIST, size=n, p=wts / wts.sum())
         st.owed -= n

@@ -1,0 +1,106 @@
+"""What several levers read in the same quarter, computed once per policy phase instead of once per
+lever: the alive firm and institute rows, their industry x district cells, sums by cell, default
+targeting masks and the SME flag.
+
+Why the row counts are a complete cache key: within the policy phase levers change the firm and
+institute tables only by appending rows (sim.kernel.entry.enter_firms in projects.major_projects,
+create_institutes in tech.new_carriers and tech.infrastructure); they never kill a row or change
+the alive flag, industry, district, sub-field, employees, floor space, output, knowledge, R&D
+intensity or TFP of an existing row (they write this quarter's effects instead). So a value
+derived from those columns stays right until a table gains rows, and the view forgets everything
+when (world, firm rows, institute rows) changes. tests/test_perf_policy.py checks that a run with
+one view per phase equals a run with a fresh view for every lever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from sim.ids import N_DIST, N_IND
+from sim.kernel.cells import N_CELLS
+from sim.kernel.world import World
+from sim.policy.targeting import SME_EMPLOYEES, Targeting, district_mask, industry_mask
+
+
+class QuarterView:
+    """Memo of derived firm and institute quantities for one policy phase (see the module notes)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int, int] | None = None
+        self._memo: dict[Any, Any] = {}
+
+    def _get(self, w: World, name: Any, make: Callable[[], Any]) -> Any:
+        key = (id(w), w.firms.n, w.institutes.n)
+        if key != self._key:
+            self._memo.clear()
+            self._key = key
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
+
+    # -- firms -------------------------------------------------------------------------------
+    def alive_rows(self, w: World) -> np.ndarray:
+        """Rows of alive firms, ascending."""
+        return self._get(w, "alive_rows", lambda: np.flatnonzero(w.firms.alive))
+
+    def alive_cells(self, w: World) -> np.ndarray:
+        """Industry x district cell (sim.kernel.cells.cell) of each alive firm, in alive_rows order."""
+
+        def make() -> np.ndarray:
+            f, rows = w.firms, self.alive_rows(w)
+            return f.industry[rows].astype(np.int64) * N_DIST + f.district[rows]
+
+        return self._get(w, "alive_cells", make)
+
+    def cell_sum(self, w: World, column: str | None) -> np.ndarray:
+        """[N_IND, N_DIST] sum of a firm column over alive firms by cell (count without a column);
+        the same sums in the same order as sim.kernel.cells.count over ``f.alive``."""
+
+        def make() -> np.ndarray:
+            weights = None if column is None else w.firms.col(column)[self.alive_rows(w)]
+            return np.bincount(self.alive_cells(w), weights=weights, minlength=N_CELLS).reshape(N_IND, N_DIST)
+
+        return self._get(w, ("cell_sum", column), make).copy()
+
+    def sme(self, w: World) -> np.ndarray:
+        """Firms with fewer than SME_EMPLOYEES people (all rows)."""
+        return self._get(w, "sme", lambda: w.firms.employees < SME_EMPLOYEES)
+
+    def firm_mask(self, w: World, t: Targeting) -> np.ndarray:
+        """Alive firms the targeting admits: the same mask as sim.policy.targeting.firm_mask,
+        worked out on the alive rows only (a fresh array the caller may change)."""
+        f = w.firms
+        if not (t.industries or t.districts or t.subfields) and t.firm_size == "all":
+            return f.alive.copy()
+        rows = self.alive_rows(w)
+        keep = (industry_mask(t)[:, None] & district_mask(t)[None, :]).reshape(-1)[self.alive_cells(w)]
+        if t.subfields:
+            ids = w.data.subfield_ids
+            keep &= np.isin(f.subfield[rows], [ids.index(s) for s in t.subfields])
+        if t.firm_size == "sme":
+            keep &= f.employees[rows] < SME_EMPLOYEES
+        elif t.firm_size == "large":
+            keep &= f.employees[rows] >= SME_EMPLOYEES
+        m = np.zeros(f.n, bool)
+        m[rows[keep]] = True
+        return m
+
+    def memo(self, w: World, name: Any, make: Callable[[], Any]) -> Any:
+        """A lever's own derived value under ``name``, kept while the tables keep their rows
+        (``make`` must read only columns levers do not change; see the module notes)."""
+        return self._get(w, name, make)
+
+    # -- institutes --------------------------------------------------------------------------
+    def institute_cell_sum(self, w: World, column: str) -> np.ndarray:
+        """[N_IND, N_DIST] sum of an institute column over alive institutes by field x district."""
+
+        def make() -> np.ndarray:
+            inst = w.institutes
+            rows = np.flatnonzero(inst.alive)
+            cells = inst.field[rows].astype(np.int64) * N_DIST + inst.district[rows]
+            return np.bincount(cells, weights=inst.col(column)[rows], minlength=N_CELLS).reshape(N_IND, N_DIST)
+
+        return self._get(w, ("inst_cell_sum", column), make).copy()

@@ -1,0 +1,94 @@
+"""The policy phase's shared per-quarter view (sim/policy/shared.py) gives the same numbers as
+working every quantity out afresh: the same masks as sim.policy.targeting, the same cell sums as
+sim.kernel.cells.count, and a run whose levers share one view per phase is identical to a run
+where the view keeps nothing (so the cache key, the tables' row counts, forgets in time)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config import to_config
+from sim.kernel.cells import count
+from sim.model import SEIModel
+from sim.policy.shared import QuarterView
+from sim.policy.targeting import Targeting, firm_mask
+
+
+@pytest.fixture(scope="module")
+def stepped() -> SEIModel:
+    """A small run after a few quarters (some firms have exited, so not every row is alive)."""
+    m = SEIModel(to_config(None, scale="small", seed=3, **{"scenario.end_year": 2020}), handles=False)
+    for _ in range(5):
+        m.step()
+    assert not m.world.firms.alive.all()
+    return m
+
+
+TARGETINGS = [
+    Targeting(),
+    Targeting(industries=["IND-EQP"]),
+    Targeting(districts=["nanshan", "pingshan"]),
+    Targeting(industries=["IND-IT", "IND-BIO"], districts=["futian"], firm_size="sme"),
+    Targeting(firm_size="large"),
+    Targeting(subfields=["intelligent_connected_vehicles", "new_energy_vehicles"], districts=["pingshan"]),
+]
+
+
+@pytest.mark.parametrize("t", TARGETINGS)
+def test_view_masks_equal_targeting_masks(stepped, t):
+    w = stepped.world
+    got = QuarterView().firm_mask(w, t)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, firm_mask(w, t))
+
+
+def test_view_cell_sums_equal_kernel_counts(stepped):
+    w, view = stepped.world, QuarterView()
+    f, inst = w.firms, w.institutes
+    a = f.alive
+    for col in ("employees", "floor_space", "output", "knowledge"):
+        assert np.array_equal(view.cell_sum(w, col), count(f.industry[a], f.district[a], f.col(col)[a]))
+    assert np.array_equal(view.cell_sum(w, None), count(f.industry[a], f.district[a]))
+    ia = inst.alive
+    want = count(inst.field[ia], inst.district[ia], inst.researchers[ia])
+    assert np.array_equal(view.institute_cell_sum(w, "researchers"), want)
+
+
+def test_view_forgets_when_rows_are_added(stepped):
+    """A lever that appends firms (major projects) makes the view recompute what it had."""
+    w, view = stepped.world, QuarterView()
+    before = view.alive_rows(w).copy()
+    out = view.cell_sum(w, "employees")
+    out += 1.0  # callers get copies: changing one does not change the memo
+    assert np.array_equal(view.cell_sum(w, "employees"), out - 1.0)
+    f = w.firms
+    n0 = f.n
+    try:
+        f.add(2, alive=True, industry=0, district=0, employees=10.0)
+        assert np.array_equal(view.alive_rows(w), np.concatenate([before, [n0, n0 + 1]]))
+        assert view.cell_sum(w, "employees")[0, 0] == out[0, 0] - 1.0 + 20.0
+    finally:
+        f.n = n0  # drop the probe rows again
+
+
+def test_shared_view_run_equals_uncached_run(monkeypatch):
+    """Every lever on (plan_2018, including the ones that add firms and carriers mid-phase): a run
+    with one view per policy phase equals a run whose view recomputes everything on every read."""
+
+    def run() -> SEIModel:
+        m = SEIModel(to_config(None, scale="small", seed=1, **{"scenario.end_year": 2020}), handles=False)
+        for _ in range(6):
+            m.step()
+        return m
+
+    cached = run()
+    monkeypatch.setattr(QuarterView, "_get", lambda self, w, name, make: make())
+    fresh = run()
+    assert cached.timeseries().equals(fresh.timeseries())
+    fa, fb = cached.world.firms, fresh.world.firms
+    assert fa.n == fb.n
+    for col in fa.schema:
+        np.testing.assert_array_equal(fa.col(col), fb.col(col))
+    for k, v in cached.world.flows.items():
+        np.testing.assert_array_equal(v, fresh.world.flows[k])
