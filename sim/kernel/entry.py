@@ -44,18 +44,14 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
     f = w.firms
     key = (w.quarter, f.n)
     if w.cache.get("size_q_key") != key:
-        alive = np.flatnonzero(f.alive)
-        ind, emp = f.industry[alive], f.employees[alive]
-        order = np.lexsort((emp, ind))
-        ind, emp = ind[order], emp[order]
-        start = np.searchsorted(ind, np.arange(N_IND), side="left")
-        stop = np.searchsorted(ind, np.arange(N_IND), side="right")
+        ind, emp = f.industry[f.alive], f.employees[f.alive]
         med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         q = w.params.demography.inward_size_quantile
-        for i in range(N_IND):  # seven industries
-            if stop[i] > start[i]:
-                med[i] = np.median(emp[start[i] : stop[i]])
-                top[i] = np.quantile(emp[start[i] : stop[i]], q)
+        for i in range(N_IND):  # seven industries; order statistics need no sorted input
+            e = emp[ind == i]
+            if len(e):
+                med[i] = np.median(e)
+                top[i] = np.quantile(e, q)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
     return w.cache["size_q"]
 
