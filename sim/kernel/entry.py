@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.basedata import BaseData
-from sim.economy import labour as lab
 from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
@@ -16,7 +15,7 @@ from sim.kernel.employment import hire
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
-from sim.sampling import choose_rows, stochastic_round
+from sim.sampling import choose_rows, first_in_group, match_cells, stochastic_round
 
 
 def draw_subfields(data: BaseData, industry: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -45,18 +44,14 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
     f = w.firms
     key = (w.quarter, f.n)
     if w.cache.get("size_q_key") != key:
-        alive = np.flatnonzero(f.alive)
-        ind, emp = f.industry[alive], f.employees[alive]
-        order = np.lexsort((emp, ind))
-        ind, emp = ind[order], emp[order]
-        start = np.searchsorted(ind, np.arange(N_IND), side="left")
-        stop = np.searchsorted(ind, np.arange(N_IND), side="right")
+        ind, emp = f.industry[f.alive], f.employees[f.alive]
         med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         q = w.params.demography.inward_size_quantile
-        for i in range(N_IND):  # seven industries
-            if stop[i] > start[i]:
-                med[i] = np.median(emp[start[i] : stop[i]])
-                top[i] = np.quantile(emp[start[i] : stop[i]], q)
+        for i in range(N_IND):  # seven industries; order statistics need no sorted input
+            e = emp[ind == i]
+            if len(e):
+                med[i] = np.median(e)
+                top[i] = np.quantile(e, q)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
     return w.cache["size_q"]
 
@@ -90,15 +85,15 @@ def _founders(w: World, ind: np.ndarray, dist: np.ndarray, rng: np.random.Genera
     t = w.talent
     slots = np.arange(len(ind))
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
-    a1, s1 = lab.match(unemp, t.district[unemp].astype(np.int64), slots, dist.astype(np.int64), 1.0, rng)
+    a1, s1 = match_cells(unemp, t.district[unemp].astype(np.int64), slots, dist.astype(np.int64), 1.0, rng)
     founder = np.full(len(ind), -1, np.int64)
     founder[s1] = a1
     rest = np.flatnonzero(founder < 0)
     if len(rest):
         at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
-        keeps = lab.rank_within(t.employer[at_firm].astype(np.int64), rng) == 0
+        keeps = first_in_group(t.employer[at_firm].astype(np.int64), rng)
         cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
-        a2, s2 = lab.match(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
+        a2, s2 = match_cells(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
         founder[rest[s2]] = a2
     return founder
 

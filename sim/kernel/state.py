@@ -52,7 +52,7 @@ class Table:
     def keep(self, mask: np.ndarray) -> None:
         """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
         mask = np.array(mask, dtype=bool, copy=True)  # the mask may be a view of a column being compacted
-        k = int(mask.sum())
+        k = int(np.count_nonzero(mask))
         for arr in self._cols.values():
             arr[:k] = arr[: self.n][mask]
         self.n = k

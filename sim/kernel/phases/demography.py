@@ -25,7 +25,8 @@ def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndar
     exited = np.flatnonzero(out)
     w.flows["exits"] += count(f.industry[out], f.district[out])
     f.alive[out] = False
-    lost = t.alive & (t.employer_kind == FIRM) & np.isin(t.employer, exited)
+    at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+    lost = at_firm[out[t.employer[at_firm]]]  # workers of the exited firms
     t.employer_kind[lost] = NONE
     t.employer[lost] = -1
     return exited
@@ -88,11 +89,11 @@ def _entries(
 def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None:
     """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
     f, L, p = w.firms, w.links, w.params.demography
-    keep = f.alive[L.customer]
+    keep = np.take(f.alive, L.customer)  # np.take: faster than fancy indexing here
     if not keep.all():
         w.links.keep(keep)
     L = w.links
-    redo = ~f.alive[L.supplier] | (rng.random(L.n) < p.rewiring_rate)
+    redo = ~np.take(f.alive, L.supplier) | (rng.random(L.n) < p.rewiring_rate)
     if redo.any():
         idx = np.flatnonzero(redo)
         new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)

@@ -1,0 +1,58 @@
+"""The fast sampling helpers of the demography phase give the results and consume the random
+numbers of the functions they replace (issue 16: bit-identical speed-ups)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.economy import labour as lab
+from sim.sampling import first_in_group, match_cells
+
+
+class _FewDraws:
+    """A generator whose 32-bit tie-break draws come from a tiny range, so that ties are common."""
+
+    def __init__(self, seed: int, high: int):
+        self.g, self.high = np.random.default_rng(seed), high
+
+    def random(self, size=None):
+        return self.g.random(size)
+
+    def integers(self, low, high, size=None, dtype=np.int64):
+        return self.g.integers(low, min(high, self.high), size, dtype=dtype)
+
+
+@pytest.mark.parametrize("high", [2**32, 3])
+@pytest.mark.parametrize("seed", range(6))
+def test_first_in_group_is_rank_zero(seed: int, high: int) -> None:
+    g = np.random.default_rng(100 + seed)
+    keys = g.integers(0, 50 + 500 * seed, 2000 + 100 * seed)
+    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    np.testing.assert_array_equal(first_in_group(keys, a), lab.rank_within(keys, b) == 0)
+    assert a.g.random() == b.g.random()  # the same draws were consumed
+
+
+@pytest.mark.parametrize("high", [2**32, 5])
+@pytest.mark.parametrize("seed", range(8))
+def test_match_cells_is_labour_match(seed: int, high: int) -> None:
+    g = np.random.default_rng(seed)
+    n_a, n_s, cells = int(g.integers(1, 5000)), int(g.integers(1, 300)), int(g.integers(1, 12))
+    agents = g.permutation(3 * n_a)[:n_a]
+    a_key = g.integers(0, cells, n_a).astype(np.int64)
+    s_key = g.integers(0, cells, n_s).astype(np.int64)
+    slots = np.arange(n_s)
+    eff = 1.0 if seed % 2 else 0.7
+    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    got = match_cells(agents, a_key, slots, s_key, eff, a)
+    want = lab.match(agents, a_key, slots, s_key, eff, b)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    assert a.g.random() == b.g.random()
+
+
+def test_match_cells_empty_sides() -> None:
+    g = np.random.default_rng(0)
+    for n_a, n_s in ((0, 3), (3, 0)):
+        out = match_cells(np.arange(n_a), np.zeros(n_a, np.int64), np.arange(n_s), np.zeros(n_s, np.int64), 1.0, g)
+        assert len(out[0]) == len(out[1]) == 0
