@@ -121,14 +121,21 @@ def mean_wage(wage_index: np.ndarray, firms: Table) -> float:
     return float((wage_index.mean(axis=1) * emp).sum() / max(emp.sum(), 1e-9))
 
 
-def capital_deepening(w_index: np.ndarray, m: MarketState, firms: Table, speed: float) -> np.ndarray:
-    """Per firm, the step towards its cost-minimising capital per worker, k*/k (Cobb-Douglas: k* ~
-    wage / price of capital): k* = base k of the industry x (cell wage / base wage) / CPI, the CPI
-    standing in for the price of capital goods. Firms close ``speed`` of the log gap per quarter,
-    so labour scarcity, through wages, makes firms substitute capital for labour."""
+def capital_deepening(
+    w_index: np.ndarray, m: MarketState, firms: Table, speed: float, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Per firm (or per firm of ``rows``), the step towards its cost-minimising capital per worker,
+    k*/k (Cobb-Douglas: k* ~ wage / price of capital): k* = base k of the industry x (cell wage /
+    base wage) / CPI, the CPI standing in for the price of capital goods. Firms close ``speed`` of
+    the log gap per quarter, so labour scarcity, through wages, makes firms substitute capital for
+    labour."""
     f = firms
-    rel_wage = w_index[f.industry, f.district] / np.maximum(m.wage_index_base[f.industry, f.district], 1e-9)
-    k_star = m.kl_base[f.industry] * rel_wage / m.cpi
-    k_now = np.divide(f.capital, f.employees, out=k_star.copy(), where=f.employees > 0)
-    ratio = np.divide(k_star, k_now, out=np.ones(f.n), where=k_now > 0)
+    sel = slice(None) if rows is None else rows
+    # k* depends on the firm's cell only: computed per cell (the same operations), then gathered
+    rel_wage = w_index / np.maximum(m.wage_index_base, 1e-9)
+    k_cell = m.kl_base[:, None] * rel_wage / m.cpi
+    k_star = k_cell.reshape(-1)[f.industry[sel].astype(np.int64) * w_index.shape[1] + f.district[sel]]
+    capital, employees = f.capital[sel], f.employees[sel]
+    k_now = np.divide(capital, employees, out=k_star.copy(), where=employees > 0)
+    ratio = np.divide(k_star, k_now, out=np.ones(len(k_star)), where=k_now > 0)
     return np.exp(speed * np.log(np.clip(ratio, 1e-3, 1e3)))
