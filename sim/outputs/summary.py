@@ -202,7 +202,9 @@ def read_rows(dirs: list[Path]) -> tuple[list[dict], list[str], dict[str, Layout
             at += [index[b.fragment.path]] * b.record_batch.num_rows
     if sorted(at) != list(range(len(files))):
         raise ValueError(f"row files: expected one row in each of {len(files)} files, read {len(at)} rows")
-    tab = pa.Table.from_batches(batches).take(np.argsort(at))
+    tab = pa.Table.from_batches(batches)
+    if at != sorted(at):  # the scan gives files in order; reorder (a copy of every value) only if not
+        tab = tab.take(np.argsort(at))
     metas = [json.loads(m) for m in tab["meta"].to_pylist()]
     digests = tab["layout"].to_pylist()
     vals = tab["values"].combine_chunks()
