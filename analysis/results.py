@@ -28,6 +28,7 @@ import json
 import os
 import sys
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
+from pandas.api.types import union_categoricals
 
 from sim.io import atomic_write
+from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
+from sim.outputs.summary import ROW_FILE, gathered_rows, read_rows, spend_total
 
 RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
@@ -57,7 +60,6 @@ HEADLINE_METRICS = (
     "talent",
     "spend_total",
 )
-DISTRICT_METRICS = ("value_added", "output", "employment", "firms", "floor_space", "floor_space_used", "rent")
 CHOICE_COLUMNS = ("scale", "scenario", "policy")
 RUN_COLUMNS = (
     "run_id",
@@ -110,19 +112,25 @@ def _is_outcome(col: str) -> bool:
 
 def find_runs(root: Path) -> list[Path]:
     """Folders under ``root`` (itself included) with a manifest.json, sorted; ``results/`` skipped."""
-    root = Path(root)
+    return [Path(root) / rel for rel, _ in _walk(Path(root))]
+
+
+def _walk(root: Path) -> list[tuple[str, bool]]:
+    """(folder relative to ``root`` in posix form, "." for root itself; whether it has a row file)
+    of every run folder under ``root``, in natural order (seed_2 before seed_10)."""
+    base = os.fspath(root)
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if d not in (RESULTS_DIR, ".hydra", ".submitit"))
         if "manifest.json" in filenames:
-            found.append(Path(dirpath))
-    return sorted(found, key=lambda p: _natural_key(p.relative_to(root)))
+            rel = "." if dirpath == base else Path(os.path.relpath(dirpath, base)).as_posix()
+            found.append((rel, ROW_FILE in filenames))
+    return sorted(found, key=lambda x: _natural_key(x[0]))
 
 
-def _natural_key(p: Path) -> tuple:
-    return tuple(
-        (0, int(x), "") if x.isdigit() else (1, 0, x) for part in p.parts for x in [part.removeprefix("seed_")]
-    )
+def _natural_key(rel: str) -> tuple:
+    parts = () if rel == "." else rel.split("/")
+    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for part in parts for x in [part.removeprefix("seed_")])
 
 
 def parse_overrides(overrides: list[str]) -> dict:
@@ -149,16 +157,15 @@ def _number(val: str):
     return val
 
 
-def _run_row(root: Path, d: Path, prefix: str) -> tuple[dict, dict | None]:
-    manifest = json.loads((d / "manifest.json").read_text())
-    rel = d.relative_to(root).as_posix()
-    rel = "." if rel == "" else rel
+def _run_row(root: Path, rel: str, prefix: str, manifest: dict) -> dict:
+    """The runs row of the run folder ``root/rel`` from its manifest."""
     run_id = f"{prefix}{rel}" if prefix else rel
-    job = d.parent if d.name.startswith("seed_") and d.parent != root.parent else d
+    parts = [] if rel == "." else rel.split("/")
+    job = ("/".join(parts[:-1]) or ".") if parts and parts[-1].startswith("seed_") else rel
     row = {
         "run_id": run_id,
         "root": str(root),
-        "job": (job.relative_to(root).as_posix() or "."),
+        "job": job,
         "seed": manifest.get("seed"),
         "status": manifest.get("status", "unknown"),
         "error": manifest.get("error"),
@@ -169,6 +176,13 @@ def _run_row(root: Path, d: Path, prefix: str) -> tuple[dict, dict | None]:
         "policy": manifest.get("policy"),
     }
     row.update(parse_overrides(manifest.get("overrides", [])))
+    return row
+
+
+def _read_run(root: Path, rel: str, prefix: str) -> tuple[dict, dict | None]:
+    """The runs row and the scorecard (complete runs) of a run folder, from its JSON files."""
+    d = root / rel
+    row = _run_row(root, rel, prefix, json.loads((d / "manifest.json").read_text()))
     card = None
     if row["status"] == "complete" and (d / "scorecard.json").is_file():
         card = json.loads((d / "scorecard.json").read_text())
@@ -180,7 +194,7 @@ def _read_annual(files: list[Path], run_ids: list[str]) -> pd.DataFrame:
     if not files:
         return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"])
     dset = ds.dataset([str(f) for f in files], format="parquet")
-    keep = (pc.field("district") == "ALL") | pc.field("metric").isin(list(DISTRICT_METRICS))
+    keep = gathered_rows()
     index = {str(f): k for k, f in enumerate(files)}
     batches, owners = [], []
     for b in dset.scanner(columns=["year", "industry", "district", "metric", "value"], filter=keep).scan_batches():
@@ -196,17 +210,8 @@ def _read_annual(files: list[Path], run_ids: list[str]) -> pd.DataFrame:
 
 
 def _spend_total(annual: pd.DataFrame) -> pd.DataFrame:
-    """Rows of metric spend_total: all public spending of the plan's levers (yuan/year), zero for
-    runs and cells without any (e.g. policy=no_plan), on the same rows as value_added."""
-    keys = ["run_id", "year", "industry", "district"]
-    spend = [m for m in annual["metric"].cat.categories if str(m).startswith("spend_")]
-    base = annual.loc[annual["metric"] == "value_added", keys]
-    s = annual[annual["metric"].isin(spend)]
-    tot = s.groupby(keys, observed=True)["value"].sum().rename("value").reset_index()
-    out = base.merge(tot, on=keys, how="left")
-    out["value"] = out["value"].fillna(0.0)
-    out["metric"] = pd.Categorical(np.full(len(out), "spend_total"))
-    return out[annual.columns]
+    """Rows of metric spend_total (sim.outputs.summary.spend_total) of every run, columns as ``annual``."""
+    return spend_total(annual, ["run_id", "year", "industry", "district"])[annual.columns]
 
 
 def headline(annual: pd.DataFrame, metrics=HEADLINE_METRICS) -> pd.DataFrame:
@@ -221,7 +226,6 @@ def headline(annual: pd.DataFrame, metrics=HEADLINE_METRICS) -> pd.DataFrame:
 
 def _concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate frames keeping their categorical columns categorical (categories united)."""
-    from pandas.api.types import union_categoricals
 
     frames = [f for f in frames if len(f)]
     out: dict = {}
@@ -275,41 +279,183 @@ def run_prefixes(roots: list[Path]) -> list[str]:
     raise AssertionError("distinct resolved paths always have distinct suffixes")  # pragma: no cover
 
 
-def gather(roots, *, write: bool = True) -> Results:
-    """Gather every run under ``roots`` (a path or a list of paths); see the module docstring."""
+def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
+    """Gather every run under ``roots`` (a path or a list of paths); see the module docstring.
+
+    Complete runs are read from their row files (sim.outputs.summary.write_row) in one parallel
+    scan; when a complete run has none (made before row files existed) or ``rows`` is False, every
+    run is read from its manifest.json, scorecard.json and annual.parquet instead. Same tables."""
     roots = [Path(r) for r in ([roots] if isinstance(roots, (str, Path)) else roots)]
     for r in roots:
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
+    found = [(root, prefix, _walk(root)) for root, prefix in zip(roots, run_prefixes(roots), strict=True)]
+    got = _gather_rows(found) if rows else None
+    if got is None:
+        got = _gather_files(found)
+    runs, annual, scorecards, wide = got
+    pool = ThreadPoolExecutor(max_workers=3)  # parquet writing releases the GIL: overlap it with the joins
+    out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
+    pending = [_save_table(pool, out, "annual", annual)] if out is not None else []
+    scorecards_w = _scorecard_wide(scorecards)
+    if len(runs):
+        runs = runs.join(wide if wide is not None else headline(annual), on="run_id").join(scorecards_w, on="run_id")
+        runs["seed"] = runs["seed"].astype("Int64")
+    if out is not None:
+        pending += [_save_table(pool, out, "runs", runs), _save_table(pool, out, "scorecards", scorecards)]
+    for f in pending:
+        f.result()
+    pool.shutdown()
+    return Results(runs=runs, annual=annual, scorecards=scorecards)
+
+
+def _runs_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(dict.fromkeys([*RUN_COLUMNS, *(k for r in rows for k in r)])))
+
+
+def _gather_files(found: list) -> tuple:
+    """(runs, annual, scorecards, None) read from every run's JSON files and one scan of the annual files."""
     rows, cards, files, file_ids = [], {}, [], []
-    for root, prefix in zip(roots, run_prefixes(roots), strict=True):
-        for d in find_runs(root):
-            row, card = _run_row(root, d, prefix)
+    for root, prefix, runs in found:
+        for rel, _ in runs:
+            row, card = _read_run(root, rel, prefix)
             rows.append(row)
             if card is not None:
                 cards[row["run_id"]] = card
-                if (d / "annual.parquet").is_file():
-                    files.append(d / "annual.parquet")
+                if (root / rel / "annual.parquet").is_file():
+                    files.append(root / rel / "annual.parquet")
                     file_ids.append(row["run_id"])
-    runs = pd.DataFrame(rows, columns=list(dict.fromkeys([*RUN_COLUMNS, *(k for r in rows for k in r)])))
     annual = _read_annual(files, file_ids)
     if len(annual):
         annual = _concat_categorical([annual, _spend_total(annual)])
-    scorecards = _scorecard_frame(cards)
-    if len(runs):
-        runs = runs.join(headline(annual), on="run_id").join(_scorecard_wide(scorecards), on="run_id")
-        runs["seed"] = runs["seed"].astype("Int64")
-    res = Results(runs=runs, annual=annual, scorecards=scorecards)
-    if write and len(roots) == 1:
-        save(res, roots[0] / RESULTS_DIR)
-    return res
+    return _runs_frame(rows), annual, _scorecard_frame(cards), None
+
+
+def _gather_rows(found: list) -> tuple | None:
+    """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
+    run has no row file (then ``_gather_files`` reads them all)."""
+    rows, cards, ids, digests, values, layouts = [], {}, [], [], [], {}
+    for root, prefix, runs in found:
+        metas, dg, lays, vals = read_rows([root / rel for rel, has in runs if has])
+        layouts.update(lays)
+        k = 0
+        for rel, has in runs:
+            if has:
+                meta = metas[k]
+                row = _run_row(root, rel, prefix, meta["manifest"])
+                cards[row["run_id"]] = meta["card"]
+                ids.append(row["run_id"])
+                digests.append(dg[k])
+                values.append(vals[k])
+                k += 1
+            else:
+                row, card = _read_run(root, rel, prefix)
+                if card is not None or row["status"] == "complete":
+                    return None
+            rows.append(row)
+    annual, wide = _annual_from_rows(ids, digests, values, layouts)
+    return _runs_frame(rows), annual, _scorecard_frame(cards), wide
+
+
+def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
+    return pool.submit(atomic_write, out / f"{name}.parquet", lambda p: df.to_parquet(p, index=False))
+
+
+def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.CategoricalDtype]:
+    """The dtypes a scan gives the key columns (arrow dictionaries), with spend_total appended to
+    the metrics as ``_concat_categorical`` does when there are spend_total rows."""
+    out = {}
+    for c, v in cats.items():
+        col = pa.DictionaryArray.from_arrays(pa.array([0], pa.int8()), pa.array(v, pa.string())).to_pandas()
+        parts = [col.array, pd.Categorical(np.full(1, "spend_total"))] if c == "metric" and spend else [col.array]
+        out[c] = union_categoricals(parts).dtype
+    return out
+
+
+def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarray], layouts: dict) -> tuple:
+    """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
+    gathered rows in run order, then every run's spend_total rows; and the wide headline series
+    when all runs share one layout (else None: ``headline`` pivots the table)."""
+    if not ids:
+        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+    order = [layouts[d] for d in dict.fromkeys(digests)]
+    cats: dict[str, dict[str, int]] = {c: {} for c in ("industry", "district", "metric")}
+    for lay in order:
+        if lay.n:  # a run without gathered rows adds no dictionary to the scan
+            for c, d in cats.items():
+                for v in lay.dicts[c]:
+                    d.setdefault(v, len(d))
+    spend = any(layouts[d].n_spend for d in digests)
+    dtypes = _category_dtypes({c: list(d) for c, d in cats.items()}, spend)
+    metric_cats = list(dtypes["metric"].categories)
+    keys = {}  # digest -> key columns (final codes) of its gathered rows followed by its spend_total rows
+    for dg in dict.fromkeys(digests):
+        lay = layouts[dg]
+        code = {c: np.array([cats[c][v] for v in lay.dicts[c]] or [0], np.int64)[lay.codes[c]] for c in cats}
+        base = np.flatnonzero(
+            lay.codes["metric"]
+            == (lay.dicts["metric"].index("value_added") if "value_added" in lay.dicts["metric"] else -1)
+        )
+        sp = metric_cats.index("spend_total") if spend else 0
+        keys[dg] = {
+            "year": np.concatenate([lay.year, lay.year[base]]),
+            **{c: np.concatenate([code[c], code[c][base] if c != "metric" else np.full(len(base), sp)]) for c in cats},
+        }
+    n_a = [layouts[d].n for d in digests]
+    n_s = [len(v) - n for v, n in zip(values, n_a, strict=True)]
+    runs = np.arange(len(ids))
+    cols = {"run_id": np.concatenate([np.repeat(runs, n_a), np.repeat(runs, n_s)])}
+    for c in ("year", *cats):
+        cols[c] = np.concatenate(
+            [keys[d][c][:n] for d, n in zip(digests, n_a, strict=True)]
+            + [keys[d][c][n:] for d, n in zip(digests, n_a, strict=True)]
+        )
+    val = np.concatenate(
+        [v[:n] for v, n in zip(values, n_a, strict=True)] + [v[n:] for v, n in zip(values, n_a, strict=True)]
+    )
+    annual = pd.DataFrame(
+        {
+            "run_id": pd.Categorical.from_codes(cols["run_id"], categories=pd.Index(ids, dtype=object)),
+            "year": cols["year"].astype(np.int16),
+            **{c: pd.Categorical.from_codes(cols[c], dtype=dtypes[c]) for c in cats},
+            "value": val,
+        }
+    )
+    wide = _headline_one_layout(ids, values, keys[digests[0]], dtypes) if len(keys) == 1 else None
+    return annual, wide
+
+
+def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dtypes: dict):
+    """``headline`` of runs that share one layout: the same cells of every run's values, in the
+    pivot's column order (metric, industry, year codes); None when a cell repeats (then it pivots)."""
+    met = dtypes["metric"].categories
+    ind = dtypes["industry"].categories
+    dist = dtypes["district"].categories
+    want = np.array([str(m) in HEADLINE_METRICS for m in met])
+    if "ALL" not in list(dist):
+        return None
+    sel = np.flatnonzero((key["district"] == list(dist).index("ALL")) & want[key["metric"]])
+    sel = sel[np.lexsort((key["year"][sel], key["industry"][sel], key["metric"][sel]))]
+    k3 = np.stack([key["metric"][sel], key["industry"][sel], key["year"][sel]])
+    if np.unique(k3, axis=1).shape[1] != len(sel):  # a repeated cell: the pivot takes a mean
+        return None
+    w = np.stack([v[sel] for v in values]) if len(sel) else np.zeros((len(ids), 0))
+    keep = ~np.isnan(w).all(axis=0)
+    names = [f"{met[m]}.{ind[i]}.{y}" for m, i, y in zip(*k3, strict=True)]
+    return pd.DataFrame(
+        w[:, keep],
+        index=pd.CategoricalIndex(
+            pd.Categorical.from_codes(np.arange(len(ids)), categories=pd.Index(ids, dtype=object)), name="run_id"
+        ),
+        columns=[n for n, k in zip(names, keep, strict=True) if k],
+    )
 
 
 def save(res: Results, out: Path) -> None:
-    """Write the three tables as parquet into ``out`` (atomically, one file each)."""
-    for name in TABLES:
-        df = getattr(res, name)
-        atomic_write(Path(out) / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+    """Write the three tables as parquet into ``out`` (atomically, one file each, in parallel)."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for f in [_save_table(pool, Path(out), name, getattr(res, name)) for name in TABLES]:
+            f.result()
 
 
 def _stale(root: Path, out: Path) -> bool:

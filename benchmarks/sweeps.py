@@ -7,7 +7,7 @@
    scale) with the joblib launcher on 1 and on 2 workers (``hydra.launcher.n_jobs``): wall time of the whole command,
    start-up and the final gathering included, so the speed-up is what an analyst sees.
 2. The time ``analysis.results.gather`` takes for 1,000 small runs (copies of one run folder:
-   manifest.json, annual.parquet, scorecard.json), and ``analysis.results.load`` afterwards.
+   manifest.json, annual.parquet, scorecard.json, row.parquet), and ``analysis.results.load`` afterwards.
 Timings, not asserts: the numbers depend on the machine (docs/benchmarks-sweeps.md says which).
 """
 
@@ -63,7 +63,7 @@ def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     for k in range(n_runs):
         d = sweep / str(k)
         d.mkdir(parents=True)
-        for f in ("manifest.json", "annual.parquet", "scorecard.json"):
+        for f in ("manifest.json", "annual.parquet", "scorecard.json", "row.parquet"):
             shutil.copy(one / f, d / f)
     t0 = time.perf_counter()
     res = gather(sweep, write=True)

@@ -1,7 +1,8 @@
 """Run one simulation and write its folder (atomically): manifest.json, timeseries.parquet
 (quarterly, industry x district), annual.parquet (by year: industry, district and city totals; what
 sweeps gather), subfields.parquet (output and value added by sub-field), scorecard.json and
-stylized_facts.json (sim.outputs.validation: PASS / WARN / FAIL per stylized fact).
+stylized_facts.json (sim.outputs.validation: PASS / WARN / FAIL per stylized fact) and, last,
+row.parquet (sim.outputs.summary.write_row: what a gather reads of the run, in one small file).
 
 A folder whose manifest says "complete" for the same config (``config_hash``) and whose files are
 all there is a finished run: ``completed(cfg, out)`` finds it, so an interrupted sweep resumes
@@ -28,6 +29,7 @@ from sim.io import atomic_write, clean_tmp, write_json
 from sim.model import SEIModel
 from sim.outputs.network import link_flows
 from sim.outputs.scorecard import run_scorecard
+from sim.outputs.summary import ROW_FILE, write_row
 from sim.outputs.validation import check_run
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -123,6 +125,7 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
     try:
         if out is not None:
             clean_tmp(out)
+            (out / ROW_FILE).unlink(missing_ok=True)  # a row of an earlier run here would outlive its manifest
             write_json(out / "manifest.json", manifest)
         model = SEIModel(cfg, handles=handles)
         t_build = time.perf_counter() - t0
@@ -186,3 +189,4 @@ def _write_outputs(out: Path, ts, annual, subfields, card: dict, facts: list[dic
     write_json(out / "scorecard.json", card)
     write_json(out / "stylized_facts.json", facts)
     write_json(out / "manifest.json", manifest)
+    write_row(out, manifest, card)  # after the complete manifest: a row always belongs to a complete run

@@ -1,0 +1,79 @@
+"""Gathering from the per-run summary rows (row.parquet) gives the same tables as reading every
+run's manifest.json, scorecard.json and annual.parquet; folders without row files still gather."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.results import gather
+from sim.config import to_config
+from sim.drivers.run import run
+from sim.outputs.summary import ROW_FILE
+
+
+def _same(a, b) -> None:
+    for name in ("runs", "annual", "scorecards"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """Three small runs (two seeds of the plan, one without it, under a job folder), a failed run
+    and a run still going (manifests only)."""
+    root = tmp_path_factory.mktemp("sweep")
+    for d, ov in (
+        ("0/seed_0", {"seed": 0}),
+        ("0/seed_1", {"seed": 1}),
+        ("1/seed_0", {"seed": 0, "policy": "no_plan"}),
+    ):
+        cfg = to_config(None, scale="small", **{"output.print_summary": False, **ov})
+        run(cfg, root / d, meta={"overrides": [f"{k}={v}" for k, v in ov.items()] + ["scale=small"]})
+    for d, status in (("2/seed_0", "failed"), ("3/seed_0", "running")):
+        (root / d).mkdir(parents=True)
+        (root / d / "manifest.json").write_text(json.dumps({"seed": 0, "status": status, "error": "x"}))
+    return root
+
+
+def test_complete_runs_have_a_row_failed_ones_none(sweep):
+    assert all((sweep / d / ROW_FILE).is_file() for d in ("0/seed_0", "0/seed_1", "1/seed_0"))
+    assert not (sweep / "2/seed_0" / ROW_FILE).exists()
+
+
+def test_gather_from_rows_equals_gather_from_the_run_files(sweep):
+    rows, files = gather(sweep, write=False), gather(sweep, write=False, rows=False)
+    _same(rows, files)
+    assert len(rows.runs) == 5 and rows.runs["status"].tolist().count("complete") == 3
+    assert "policy" in rows.swept
+
+
+def test_runs_of_one_layout_give_the_same_headline(sweep, tmp_path):
+    one = tmp_path / "one"
+    shutil.copytree(sweep / "0", one)
+    _same(gather(one, write=False), gather(one, write=False, rows=False))
+
+
+def test_a_folder_without_row_files_still_gathers(sweep, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(sweep, old)
+    (old / "0/seed_1" / ROW_FILE).unlink()
+    new = tmp_path / "new"
+    shutil.copytree(sweep, new)
+    res = gather(old, write=False)
+    res.runs["root"] = str(new)
+    _same(res, gather(new, write=False))
+
+
+def test_written_tables_are_the_same(sweep, tmp_path):
+    for name, rows in (("a", True), ("b", False)):
+        shutil.copytree(sweep, tmp_path / name)
+        gather(tmp_path / name, write=True, rows=rows)
+    for n in ("runs", "annual", "scorecards"):
+        a, b = (pd.read_parquet(tmp_path / x / "results" / f"{n}.parquet") for x in "ab")
+        pd.testing.assert_frame_equal(
+            a.drop(columns=["root"], errors="ignore"), b.drop(columns=["root"], errors="ignore")
+        )
