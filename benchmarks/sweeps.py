@@ -123,8 +123,10 @@ def markdown(r: dict) -> str:
                 )
             ),
             "",
-            "Gathering reads every run's manifest.json and scorecard.json and all annual.parquet files in one "
-            "pyarrow dataset scan, so its time grows linearly with the runs; the end of every sweep does it once. "
+            "Gathering reads every run's summary row (row.parquet: manifest fields, scorecard and the annual rows "
+            "a gather keeps, written at the end of the run) in one threaded pyarrow scan, and the manifest, "
+            "scorecard and annual files only of runs without a row; its time grows linearly with the runs "
+            "and the end of every sweep does it once. "
             "`load` then reads the three gathered parquet files (when no run changed since they were written).",
             "",
             "The speed-up is lower for small runs because each sweep has fixed costs that do not shrink with more "
