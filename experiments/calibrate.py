@@ -91,6 +91,7 @@ def simulate(args: tuple) -> dict[str, float]:
     """The simulated moments of one seed (a run 2016Q1-2019Q4 from the 2015 base)."""
     seed, scale, values = args
     from sim.model import SEIModel  # deferred: worker processes import the model once
+    from sim.outputs.validation.run_facts import turnover_counts  # deferred: as the model
 
     over = {"scale": scale, "seed": seed, "scenario.start_year": START, "scenario.end_year": END, **dict(values)}
     m = SEIModel(None, handles=False, **over)
@@ -115,6 +116,8 @@ def simulate(args: tuple) -> dict[str, float]:
     for y in range(START, END + 1):
         out[f"high_tech_enterprises_{y}"] = counts[y] * fw
         out[f"population_growth_{y}"] = talent[y - START + 1] / talent[y - START] - 1.0
+    _, entries, _, stock = turnover_counts(m.recorder)
+    out["entry_rate_2016-2019"] = float(np.mean(np.array(entries) / np.array(stock)))
     out["carriers_new_2018"] = tot.loc[2018, "institutes_created"] / w.scale.institute_fraction
     for y in (2017, 2018):
         out[f"rd_growth_{y}"] = tot.loc[y, "rd_spending"] / tot.loc[y - 1, "rd_spending"] - 1.0

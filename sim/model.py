@@ -26,6 +26,9 @@ from sim.uncertainty import draw
 STREAMS = (
     "build", "innovation", "labour", "production", "finance", "demography", "policy", "institutes", "certification",
 )  # fmt: skip
+# Streams keyed by quarter (their seeds follow STREAMS'): draw k of quarter q is the same in every
+# scenario of a seed, so an incumbent firm's exit draw does not depend on what else happened before.
+KEYED_STREAMS = ("exits",)
 
 
 def with_parameter_draws(cfg: SimConfig) -> tuple[SimConfig, dict[str, float]]:
@@ -44,6 +47,14 @@ def rng_streams(seed: int) -> dict[str, np.random.Generator]:
     does not shift the draws of the others (common random numbers)."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
     return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+
+
+def keyed_rng(seed: int, name: str, quarter: int) -> np.random.Generator:
+    """The generator of keyed stream ``name`` for one quarter (index from 0): the quarter-th child
+    of the stream's SeedSequence, so it depends on (seed, name, quarter) only. Paired scenarios then
+    give each incumbent row the same draw even when earlier draws (entrants, rewiring) differ."""
+    key = len(STREAMS) + KEYED_STREAMS.index(name)
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key, quarter)))
 
 
 class SEIModel(mesa.Model):
@@ -154,7 +165,10 @@ class SEIModel(mesa.Model):
         phases.labour(w, r["labour"])
         phases.production(w, self.year, self.q)
         insolvent = phases.finance(w)
-        phases.demography(w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"])
+        phases.demography(
+            w, insolvent, w.quarter, r["demography"], r["institutes"], r["certification"],
+            keyed_rng(self.cfg.seed, "exits", w.quarter),
+        )  # fmt: skip
         self.recorder.record(w, self.year, self.q)
         self.datacollector.collect(self)
         self.running = len(self.recorder.quarters) < self.n_quarters  # mesa.batch_run stops at the last quarter

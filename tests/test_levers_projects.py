@@ -17,12 +17,16 @@ from sim.policy.zones import load_zones
 
 
 def test_major_projects_add_large_firms():
+    """More inward firms, and large ones (several times the median firm's capacity). Total capacity
+    need not rise: in the demand-bound core the projects take market share, so fewer start-ups
+    enter (measured 2026-12-06, small, seeds 0-3, four quarters: capacity -0.03% to -0.09%, output
+    -0.04% to +0.27%)."""
     off, on = step_both("projects.major_projects", 4)
     f1, f0 = on.world.firms, off.world.firms
-    inward_on = int((f1.alive & (f1.entry_kind == INWARD)).sum())
+    inward = f1.alive & (f1.entry_kind == INWARD)
     inward_off = int((f0.alive & (f0.entry_kind == INWARD)).sum())
-    assert inward_on > inward_off
-    assert f1.capacity[f1.alive].sum() > f0.capacity[f0.alive].sum()
+    assert int(inward.sum()) > inward_off
+    assert f1.capacity[inward].mean() > 3 * np.median(f1.capacity[f1.alive])
 
 
 def test_major_projects_enter_key_zones_with_equity_and_land():

@@ -91,7 +91,9 @@ def test_platforms_raise_spillover_knowledge_in_their_cells():
         )
     assert (on.k[cells] > off.k[cells]).all()
     others = np.setdiff1d(np.arange(len(on.k)), cells)
-    assert np.allclose(on.k[others], off.k[others])
+    # other cells move only by the spillovers of the platform cells' knowledge: at most 2e-5 of
+    # their level after one quarter, against gains of 2e-4 to 1e-3 in the platform cells (2026-12-06)
+    np.testing.assert_allclose(on.k[others], off.k[others], rtol=1e-4)
 
 
 def test_infrastructure_opens_facility_with_knowledge():

@@ -14,11 +14,12 @@ class PopulationParams:
     """Entry and certification (keys ``params.demography.*``)."""
 
     entry_rate: float = param(
-        0.24,
+        0.19,
         "per year",
         "[0, 2]",
         "start-ups per firm the industry's market supports (its base-year firms x output / base output), so the "
-        "stock tracks the market, not itself; fitted to the 2016-2019 certified counts (docs/evidence.md)",
+        "stock tracks the market, not itself; fitted to the 2016-2019 certified counts and the cross-country "
+        "entry rates (docs/evidence.md)",
         (0.15, 0.35),
     )
     entry_market_elasticity: float = param(
@@ -36,10 +37,10 @@ class PopulationParams:
         "a high-tech enterprise certificate lasts three years (MOST/MOF/SAT 2016 recognition rules)",
     )
     cert_hazard: float = param(
-        0.3,
+        0.35,
         "per year",
         "[0, 1]",
-        "certification of an eligible uncertified firm; fitted to the 2016-2019 counts (docs/evidence.md)",
+        "certification of an eligible uncertified firm; fitted with entry_rate to the 2016-2019 counts (docs/evidence.md)",
         (0.2, 0.5),
     )
     cert_renewal: float = param(

@@ -119,13 +119,14 @@ def _private_space(w: World) -> None:
 
 def demography(
     w: World, insolvent: np.ndarray, quarter: int, rng: np.random.Generator, rng_institutes: np.random.Generator,
-    rng_certification: np.random.Generator,
+    rng_certification: np.random.Generator, rng_exits: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Exit, relocation, entry, high-tech certification (own random stream), new carriers,
-    rewiring, rents. Returns (new firm rows, exited rows)."""
+    """Exit (draws keyed by quarter, sim.model.keyed_rng), relocation, entry, high-tech
+    certification (own random stream), new carriers, rewiring, rents. Returns (new firm rows,
+    exited rows)."""
     f, p = w.firms, w.params.demography
     f.age[:] += np.where(f.alive, 1.0, 0.0)
-    exited = _exits(w, insolvent, rng)
+    exited = _exits(w, insolvent, rng_exits)
     probs, free = location_probs(w)
     _relocations(w, probs, free, rng)
     chooser = supplier_chooser(w)

@@ -38,6 +38,23 @@ def pooled_growth(
     return (st.demean_by_group(g, grp) if len(g) else g), pairs
 
 
+def turnover_counts(rec) -> tuple[list[int], list[float], list[float], list[float]]:
+    """(complete years, firm entries, firm exits, firms alive at the start of each year) from a
+    recorder (sim.outputs.measure.Recorder), in firm agents; the first year starts from the base
+    year's firms. The entry and exit facts and the calibration's entry moment use it."""
+    years_q = np.array([y for y, _ in rec.quarters])
+    complete = sorted(y for y in set(years_q.tolist()) if (years_q == y).sum() == 4)
+    q_firms = np.array([float(np.sum(c)) for c in rec.cells["firms"]])
+    base_n = float(len(rec.year_end[min(rec.year_end)].firm_revenue))
+    entries, exits, stock = [], [], []
+    for y in complete:
+        idx = np.flatnonzero(years_q == y)
+        entries.append(sum(float(np.sum(rec.cells["entries"][i])) for i in idx))
+        exits.append(sum(float(np.sum(rec.cells["exits"][i])) for i in idx))
+        stock.append(q_firms[idx[0] - 1] if idx[0] > 0 else base_n)
+    return complete, entries, exits, stock
+
+
 def inputs_from_model(model, firm_rows: dict[int, np.ndarray] | None = None) -> FactInputs:
     """FactInputs of a model that has run (``SEIModel``: reads ``model.world`` and ``model.recorder``).
 
@@ -53,17 +70,9 @@ def inputs_from_model(model, firm_rows: dict[int, np.ndarray] | None = None) -> 
     in_deg, out_deg = st.degrees(w.links.supplier, w.links.customer, a)
 
     years_q = np.array([y for y, _ in rec.quarters])
-    complete = sorted(y for y in set(years_q.tolist()) if (years_q == y).sum() == 4)
+    complete, entries, exits, stock = turnover_counts(rec)
     ye = rec.year_end
     last = max(ye)
-    q_firms = np.array([float(np.sum(c)) for c in rec.cells["firms"]])
-    base_n = float(len(ye[min(ye)].firm_revenue))
-    entries, exits, stock = [], [], []
-    for y in complete:
-        idx = np.flatnonzero(years_q == y)
-        entries.append(sum(float(np.sum(rec.cells["entries"][i])) for i in idx))
-        exits.append(sum(float(np.sum(rec.cells["exits"][i])) for i in idx))
-        stock.append(q_firms[idx[0] - 1] if idx[0] > 0 else base_n)
     va_cells = (
         np.sum([rec.cells["value_added"][i] for i in np.flatnonzero(years_q == complete[-1])], axis=0)
         if complete
