@@ -21,7 +21,7 @@ import numpy as np
 from sim.economy.geography import decay
 from sim.ids import N_DIST
 from sim.params import LabourParams
-from sim.sampling import choose_rows, row_cdf, stochastic_round
+from sim.sampling import choose_rows, rank_given, row_cdf, stochastic_round
 
 
 def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -63,17 +63,52 @@ def separations(
     employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Mask of employed agents who leave their job (layoffs by random rank, then quits); the
-    first-ranked agent of every employer stays (founders)."""
+    first-ranked agent of every employer stays (founders). Ranks as rank_within (same draws), but
+    only the employers that lay off are sorted; the founder is the group minimum of the draws."""
     idx = np.flatnonzero(employed)
-    rank = rank_within(employer[idx], rng)
-    n_emp = np.bincount(employer[idx], minlength=len(layoffs))
-    lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))[employer[idx]]
+    k = employer[idx]
+    n = len(idx)
+    r = rng.integers(0, 2**32, n, dtype=np.int64) if n else np.zeros(0, np.int64)
+    n_emp = np.bincount(k, minlength=len(layoffs))
+    lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))
+    ranked = _top_and_founders(k, r, n_emp, lay)
+    if ranked is None:  # equal draws where they matter: the full ranking, as rank_within does it
+        rank = rank_given(k, r)
+        laid_off, founder = (rank >= n_emp[k] - lay[k]) & (rank > 0), rank == 0
+    else:
+        laid_off, founder = ranked
     # highest ranks are laid off; rank 0 (founder) never leaves
-    leave = (rank >= n_emp[employer[idx]] - lay) & (rank > 0)
-    leave |= (rank > 0) & (rng.random(len(idx)) < quit_rate)
+    leave = laid_off | (~founder & (rng.random(n) < quit_rate))
     out = np.zeros(len(employer), bool)
     out[idx[leave]] = True
     return out
+
+
+def _top_and_founders(
+    k: np.ndarray, r: np.ndarray, n_emp: np.ndarray, lay: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(laid off, founder) masks of the agents keyed ``k`` with tie-break draws ``r``: the ``lay[k]``
+    highest-ranked of each group and each group's rank 0; None when equal draws would make the
+    outcome depend on the sort's order of ties (0 <= lay < n_emp, so a founder is never laid off)."""
+    if len(k) == 0:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    lo = np.full(len(n_emp), 2**32, dtype=np.int64)
+    np.minimum.at(lo, k, r)
+    founder = r == lo[k]
+    if np.count_nonzero(founder) != np.count_nonzero(n_emp):  # equal draws at a group minimum
+        return None
+    sub = np.flatnonzero(lay[k] > 0)  # whole groups, so ranks within them are the full ranks
+    comb = (k[sub] << 32) | r[sub]
+    order = np.argsort(comb)  # no ties (checked), so any sort gives rank_within's order
+    sc = comb[order]
+    if (sc[1:] == sc[:-1]).any():
+        return None
+    sk = k[sub][order]
+    start = np.searchsorted(sk, sk, side="left")
+    top = np.arange(len(sub)) - start >= n_emp[sk] - lay[sk]
+    laid_off = np.zeros(len(k), bool)
+    laid_off[sub[order[top]]] = True
+    return laid_off, founder
 
 
 def match(
