@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from sim.economy import labour as lab
+from sim.ids import N_DIST, N_IND
+from sim.kernel.cells import count, count_where
 
 
 class _FewDraws:
@@ -58,3 +60,14 @@ def test_separations_nobody_employed() -> None:
         not got.any() and not _separations_by_full_rank(np.zeros(5, np.int64), none, np.ones(2, np.int64), 0.1, b).any()
     )
     assert a.random() == b.random()
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_count_where_is_count_of_the_masked_rows(share: float) -> None:
+    g = np.random.default_rng(7)
+    n = 5000
+    ind, dist = g.integers(0, N_IND, n).astype(np.int8), g.integers(0, N_DIST, n).astype(np.int8)
+    mask = g.random(n) < share
+    got, want = count_where(ind, dist, mask), count(ind[mask], dist[mask])
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

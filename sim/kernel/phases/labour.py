@@ -9,7 +9,7 @@ import numpy as np
 from sim.economy import labour as lab
 from sim.economy import migration, prices
 from sim.ids import FIRM, INSTITUTE, N_DIST, N_IND, NONE
-from sim.kernel.cells import count
+from sim.kernel.cells import count, count_where
 from sim.kernel.employment import hire, refresh_employment
 from sim.kernel.entry import add_talent
 from sim.kernel.markets import capital_deepening, mean_wage
@@ -112,7 +112,7 @@ def _arrivals(w: World, rng: np.random.Generator) -> None:
     talent programmes, a share of them senior or professional; all arrive unemployed. People: the
     housing stock grows by params.migration.housing_growth a quarter."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
-    stock = count(t.field[t.alive], t.district[t.alive]) * ppa
+    stock = count_where(t.field, t.district, t.alive) * ppa
     unfilled = (count(f.industry, f.district, f.vacancies) + count(inst.field, inst.district, inst.vacancies)) * ppa
     m, mg, p = w.markets, w.params.migration, w.params.labour
     tight = migration.housing_tightness(float(stock.sum()), m.housing, m.housing_ratio_base)
@@ -157,7 +157,7 @@ def labour(w: World, rng: np.random.Generator) -> None:
     w.wage_index = lab.update_wage_index(
         w.wage_index,
         count(t.field[unemployed], t.district[unemployed]) * ppa,
-        count(t.field[t.alive], t.district[t.alive]) * ppa,
+        count_where(t.field, t.district, t.alive) * ppa,
         trend,
         p,
     )
