@@ -27,13 +27,14 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
     floor space, so vacancies are scaled down where the district has no room for them."""
     f, inst, p, ppa = w.firms, w.institutes, w.params.labour, w.ppa
     pp = w.params.production
-    expected = f.demand * w.ext_growth[f.industry]  # last quarter's demand, grown at the industry's trend
-    deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed)
-    cap = firm_capacity(w) * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
-    gap = lab.labour_gap(f.employees, cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    rows = np.flatnonzero(f.alive)  # the gap of the alive firms (elementwise); dead firms get 0
+    expected = f.demand[rows] * w.ext_growth[f.industry[rows]]  # last quarter's demand, grown at the trend
+    deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed, rows=rows)
+    cap = firm_capacity(w)[rows] * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
+    gap = np.zeros(f.n)
+    gap[rows] = lab.labour_gap(f.employees[rows], cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    # a gap of 0 gives dead firms no vacancies and no layoffs (the same draws are consumed)
     vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
-    vac_f[~f.alive] = 0
-    lay_f[~f.alive] = 0
     spw = space_per_worker(w)
     need = np.bincount(f.district, weights=vac_f * ppa * spw[f.district], minlength=N_DIST)
     room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
