@@ -9,6 +9,7 @@ import pytest
 from sim.economy import labour as lab
 from sim.ids import N_DIST, N_IND
 from sim.kernel.cells import count, count_where
+from sim.params import LabourParams
 
 
 class _FewDraws:
@@ -71,3 +72,22 @@ def test_count_where_is_count_of_the_masked_rows(share: float) -> None:
     got, want = count_where(ind, dist, mask), count(ind[mask], dist[mask])
     assert got.dtype == want.dtype and got.shape == want.shape
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_vacancies_and_layoffs_of_rows_is_the_full_call(seed: int) -> None:
+    g = np.random.default_rng(seed)
+    n = 400
+    rows = np.flatnonzero(g.random(n) < 0.6)
+    gap_rows = g.normal(0.0, 80.0, len(rows))
+    hire_rows = g.random(len(rows)) < 0.8
+    gap, can_hire = np.zeros(n), np.zeros(n, bool)
+    gap[rows], can_hire[rows] = gap_rows, hire_rows
+    p = LabourParams()
+    a, b = np.random.default_rng(50 + seed), np.random.default_rng(50 + seed)
+    got = lab.vacancies_and_layoffs_of(rows, n, gap_rows, 25, hire_rows, p, a)
+    want = lab.vacancies_and_layoffs(gap, 25, can_hire, p, b)
+    for x, y in zip(got, want, strict=True):
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+    assert a.random() == b.random()

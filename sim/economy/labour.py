@@ -59,6 +59,24 @@ def vacancies_and_layoffs(
     return np.where(can_hire, vac, 0), lay
 
 
+def vacancies_and_layoffs_of(
+    rows: np.ndarray, n: int, gap: np.ndarray, ppa: int, can_hire: np.ndarray, p: LabourParams, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """vacancies_and_layoffs of ``n`` employers whose gap is 0 outside ``rows`` (``gap`` and
+    ``can_hire`` given for ``rows``): the same draws (one per employer) and the same results, computed
+    for ``rows`` only (a gap of 0 gives no vacancies and no layoffs)."""
+    vac, lay = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    vac[rows] = np.where(can_hire, round_with(np.clip(gap, 0, None) * p.hire_speed / ppa, rng.random(n)[rows]), 0)
+    lay[rows] = round_with(np.clip(-gap, 0, None) * p.fire_speed / ppa, rng.random(n)[rows])
+    return vac, lay
+
+
+def round_with(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """sim.sampling.stochastic_round with its uniform draws ``u`` given."""
+    f = np.floor(x)
+    return (f + (u < (x - f))).astype(np.int64)
+
+
 def separations(
     employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator
 ) -> np.ndarray:
@@ -188,6 +206,8 @@ __all__ = [
     "rank_within",
     "labour_gap",
     "vacancies_and_layoffs",
+    "vacancies_and_layoffs_of",
+    "round_with",
     "separations",
     "match",
     "cell_key",

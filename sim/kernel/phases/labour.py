@@ -16,7 +16,6 @@ from sim.kernel.markets import capital_deepening, mean_wage
 from sim.kernel.phases.production import firm_capacity
 from sim.kernel.space import free_space, space_per_worker
 from sim.kernel.world import World
-from sim.sampling import stochastic_round
 
 SENIOR, PROFESSIONAL = 2, 1  # skill levels
 
@@ -31,17 +30,29 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
     expected = f.demand[rows] * w.ext_growth[f.industry[rows]]  # last quarter's demand, grown at the trend
     deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed, rows=rows)
     cap = firm_capacity(w)[rows] * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
-    gap = np.zeros(f.n)
-    gap[rows] = lab.labour_gap(f.employees[rows], cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
-    # a gap of 0 gives dead firms no vacancies and no layoffs (the same draws are consumed)
-    vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
-    spw = space_per_worker(w)
-    need = np.bincount(f.district, weights=vac_f * ppa * spw[f.district], minlength=N_DIST)
-    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
-    vac_f = np.where(room[f.district] < 1.0, stochastic_round(vac_f * room[f.district], rng), vac_f)
+    gap = lab.labour_gap(f.employees[rows], cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    vac_f, lay_f = lab.vacancies_and_layoffs_of(rows, f.n, gap, ppa, f.cash[rows] > 0, p, rng)
+    vac_f = _fit_to_room(w, vac_f, rng)
     vac_i, lay_i = lab.vacancies_and_layoffs(inst.target_researchers - inst.researchers, ppa, inst.alive, p, rng)
     vac_i[~inst.alive] = 0
     return vac_f, lay_f, vac_i, lay_i
+
+
+def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Firm vacancies scaled down (stochastically rounded, one draw per firm) where the district's
+    free floor space cannot hold the workers they ask for. Only firms with vacancies are visited: the
+    others add nothing to the space needed and keep 0 (the same results and draws as for all firms)."""
+    f, spw = w.firms, space_per_worker(w)
+    hiring = np.flatnonzero(vac_f) if np.isfinite(spw).all() else np.arange(f.n)  # 0 x inf would count
+    d = f.district[hiring]
+    need = np.bincount(d, weights=vac_f[hiring] * w.ppa * spw[d], minlength=N_DIST)
+    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
+    u = rng.random(f.n)
+    tight = room[d] < 1.0
+    sel = hiring[tight]
+    out = vac_f.copy()
+    out[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])
+    return out
 
 
 def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
