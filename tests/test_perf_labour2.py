@@ -91,3 +91,15 @@ def test_vacancies_and_layoffs_of_rows_is_the_full_call(seed: int) -> None:
         assert x.dtype == y.dtype
         np.testing.assert_array_equal(x, y)
     assert a.random() == b.random()
+
+
+def test_leave_city_multiplier_per_district_is_per_agent() -> None:
+    g = np.random.default_rng(3)
+    n = 2000
+    district = g.integers(0, N_DIST, n).astype(np.int8)
+    employed, age = g.random(n) < 0.7, g.uniform(20, 70, n)
+    mult = g.uniform(0.5, 1.5, N_DIST)
+    p = LabourParams()
+    a, b = np.random.default_rng(9), np.random.default_rng(9)
+    got = lab.leave_city(employed, age, p, a, mult, district)
+    np.testing.assert_array_equal(got, lab.leave_city(employed, age, p, b, mult[district]))

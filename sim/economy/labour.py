@@ -81,11 +81,18 @@ def separations(
     employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Mask of employed agents who leave their job (layoffs by random rank, then quits); the
-    first-ranked agent of every employer stays (founders). Ranks as rank_within (same draws), but
-    only the employers that lay off are sorted; the founder is the group minimum of the draws."""
+    first-ranked agent of every employer stays (founders)."""
     idx = np.flatnonzero(employed)
-    k = employer[idx]
-    n = len(idx)
+    out = np.zeros(len(employer), bool)
+    out[idx[leavers(employer[idx], layoffs, quit_rate, rng)]] = True
+    return out
+
+
+def leavers(k: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator) -> np.ndarray:
+    """separations of the employed agents only, keyed by employer ``k``: the mask of those who leave.
+    Ranks as rank_within (same draws), but only the employers that lay off are sorted; the founder
+    is the group minimum of the draws."""
+    n = len(k)
     r = rng.integers(0, 2**32, n, dtype=np.int64) if n else np.zeros(0, np.int64)
     n_emp = np.bincount(k, minlength=len(layoffs))
     lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))
@@ -96,10 +103,7 @@ def separations(
     else:
         laid_off, founder = ranked
     # highest ranks are laid off; rank 0 (founder) never leaves
-    leave = laid_off | (~founder & (rng.random(n) < quit_rate))
-    out = np.zeros(len(employer), bool)
-    out[idx[leave]] = True
-    return out
+    return laid_off | (~founder & (rng.random(n) < quit_rate))
 
 
 def _top_and_founders(
@@ -166,10 +170,15 @@ def leave_city(
     p: LabourParams,
     rng: np.random.Generator,
     employed_multiplier: np.ndarray | float = 1.0,
+    district: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mask of agents leaving the talent stock this quarter (out-migration or retirement);
-    ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support)."""
-    rate = np.where(employed, p.outmigration_employed * employed_multiplier, p.outmigration_unemployed)
+    ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support), per
+    agent, or per district when the agents' ``district`` is given (the same rates, gathered)."""
+    rate_employed = p.outmigration_employed * employed_multiplier
+    if district is not None:
+        rate_employed = np.asarray(rate_employed)[district]
+    rate = np.where(employed, rate_employed, p.outmigration_unemployed)
     return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
 
 
@@ -209,6 +218,7 @@ __all__ = [
     "vacancies_and_layoffs_of",
     "round_with",
     "separations",
+    "leavers",
     "match",
     "cell_key",
     "leave_city",

@@ -58,14 +58,15 @@ def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.nd
 def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
     """Layoffs and quits into unemployment, then out-migration and retirement (counted as outflow)."""
     t, p, nf = w.talent, w.params.labour, w.firms.n
-    employed = t.alive & (t.employer_kind > NONE)
-    emp_id = np.where(t.employer_kind == INSTITUTE, nf + t.employer, t.employer).astype(np.int64)
-    emp_id = np.where(employed, emp_id, 0)  # employer ids: firms 0..nf-1, institutes nf..
-    sep = lab.separations(emp_id, employed, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)
+    idx = np.flatnonzero(t.alive & (t.employer_kind > NONE))
+    emp, kind = t.employer[idx], t.employer_kind[idx]
+    emp_id = np.where(kind == INSTITUTE, nf + emp, emp).astype(np.int64)  # firms 0..nf-1, institutes nf..
+    sep = idx[lab.leavers(emp_id, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)]
     t.employer_kind[sep] = NONE
     t.employer[sep] = -1
     employed = t.alive & (t.employer_kind > NONE)
-    leave = t.alive & lab.leave_city(employed, t.age, p, rng, w.effects.outmigration_multiplier[t.district])
+    mult = w.effects.outmigration_multiplier
+    leave = t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district)
     w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
