@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.basedata import BaseYear
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
-from sim.kernel.cells import count
+from sim.kernel.cells import count, count_where
 from sim.kernel.world import World
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
@@ -211,8 +211,8 @@ class Recorder:
         self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
         self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
         ta = t.alive
-        tkey = t.field[ta].astype(np.int64) * N_DIST + t.district[ta]
-        self._put(self.cells, "talent", agg(np.full(int(ta.sum()), float(w.ppa)), tkey))
+        # count x people per agent: the sum of that many equal integral weights, exactly
+        self._put(self.cells, "talent", count_where(t.field, t.district, ta) * float(w.ppa))
         sen = ta & (t.skill == SENIOR)
         self._put(
             self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa
