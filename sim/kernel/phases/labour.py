@@ -91,8 +91,9 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
     hire professionals and seniors of their field, then firms their field, then firms any field."""
     f, inst, t, p = w.firms, w.institutes, w.talent, w.params.labour
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    hiring = np.flatnonzero(vac_f)  # firms without vacancies add 0 to the pull
     pull = (
-        np.bincount(f.district, weights=vac_f, minlength=N_DIST)
+        np.bincount(f.district[hiring], weights=vac_f[hiring], minlength=N_DIST)
         + np.bincount(inst.district, weights=vac_i, minlength=N_DIST)
         + 1.0
     )
@@ -104,13 +105,13 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
         w, pool, lab.cell_key(t.field[pool], t.district[pool]), inst_slots,
         lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]), INSTITUTE, p.match_efficiency, rng,
     )  # fmt: skip
-    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    unemp = unemp[t.employer_kind[unemp] == NONE]  # matching only takes people out of unemployment
     left = _match_slots(
         w, unemp, lab.cell_key(t.field[unemp], t.district[unemp]), firm_slots,
         lab.cell_key(f.industry[firm_slots], f.district[firm_slots]), FIRM, p.match_efficiency, rng,
     )  # fmt: skip
     firm_slots = firm_slots[left]
-    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    unemp = unemp[t.employer_kind[unemp] == NONE]
     left = _match_slots(
         w, unemp, t.district[unemp].astype(np.int64), firm_slots, f.district[firm_slots].astype(np.int64), FIRM,
         p.match_efficiency * p.cross_field_match_efficiency, rng,
@@ -126,7 +127,9 @@ def _arrivals(w: World, rng: np.random.Generator) -> None:
     housing stock grows by params.migration.housing_growth a quarter."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     stock = count_where(t.field, t.district, t.alive) * ppa
-    unfilled = (count(f.industry, f.district, f.vacancies) + count(inst.field, inst.district, inst.vacancies)) * ppa
+    open_f = np.flatnonzero(f.vacancies)  # firms with no vacancy left add 0
+    unfilled = count(f.industry[open_f], f.district[open_f], f.vacancies[open_f])
+    unfilled = (unfilled + count(inst.field, inst.district, inst.vacancies)) * ppa
     m, mg, p = w.markets, w.params.migration, w.params.labour
     tight = migration.housing_tightness(float(stock.sum()), m.housing, m.housing_ratio_base)
     wage_gap = mean_wage(w.wage_index, f) / m.wage_base / m.national_wage
