@@ -119,7 +119,7 @@ def _top_and_founders(
     founder = r == lo[k]
     if np.count_nonzero(founder) != np.count_nonzero(n_emp):  # equal draws at a group minimum
         return None
-    sub = np.flatnonzero(lay[k] > 0)  # whole groups, so ranks within them are the full ranks
+    sub = np.flatnonzero((lay > 0)[k])  # whole groups, so ranks within them are the full ranks
     comb = (k[sub] << 32) | r[sub]
     order = np.argsort(comb)  # no ties (checked), so any sort gives rank_within's order
     sc = comb[order]
