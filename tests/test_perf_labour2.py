@@ -10,6 +10,7 @@ from sim.economy import labour as lab
 from sim.ids import N_DIST, N_IND
 from sim.kernel.cells import count, count_where
 from sim.params import LabourParams
+from sim.sampling import stochastic_round
 
 
 class _FewDraws:
@@ -103,3 +104,35 @@ def test_leave_city_multiplier_per_district_is_per_agent() -> None:
     a, b = np.random.default_rng(9), np.random.default_rng(9)
     got = lab.leave_city(employed, age, p, a, mult, district)
     np.testing.assert_array_equal(got, lab.leave_city(employed, age, p, b, mult[district]))
+
+
+def _match_by_lexsort(agent_idx, agent_key, slot_owner, slot_key, efficiency, rng):
+    """sim.economy.labour.match as it was: ranks scattered back, then a lexsort of each side."""
+    if len(agent_idx) == 0 or len(slot_owner) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
+    U = np.bincount(agent_key, minlength=n_cells)
+    V = np.bincount(slot_key, minlength=n_cells)
+    m = stochastic_round(efficiency * np.minimum(U, V), rng)
+    a_rank = lab.rank_within(agent_key, rng)
+    s_rank = lab.rank_within(slot_key, rng)
+    a_sel = a_rank < m[agent_key]
+    s_sel = s_rank < m[slot_key]
+    a_order = np.lexsort((a_rank[a_sel], agent_key[a_sel]))
+    s_order = np.lexsort((s_rank[s_sel], slot_key[s_sel]))
+    return agent_idx[a_sel][a_order], np.flatnonzero(s_sel)[s_order]
+
+
+@pytest.mark.parametrize("high", [2**32, 5])
+@pytest.mark.parametrize("seed", range(6))
+def test_match_in_sorted_order_is_the_lexsort(seed: int, high: int) -> None:
+    g = np.random.default_rng(300 + seed)
+    n_a, n_s, cells = int(g.integers(1, 4000)), int(g.integers(1, 500)), int(g.integers(1, 80))
+    agents = g.permutation(2 * n_a)[:n_a]
+    a_key, s_key = g.integers(0, cells, n_a), g.integers(0, cells, n_s)
+    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    got = lab.match(agents, a_key, np.arange(n_s), s_key, 0.8, a)
+    want = _match_by_lexsort(agents, a_key, np.arange(n_s), s_key, 0.8, b)
+    for x, y in zip(got, want, strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert a.g.random() == b.g.random()

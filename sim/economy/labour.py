@@ -29,14 +29,21 @@ def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    order, _, rank_sorted = _ranked_order(keys, rng)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = rank_sorted
+    return rank
+
+
+def _ranked_order(keys: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """rank_within's sort: (order by key then rank, the keys in that order, the ranks in that order)."""
+    n = len(keys)
     # sort by key, ties broken by 32 random bits (one int64 sort; keys must be < 2^31)
     order = np.argsort((np.asarray(keys, dtype=np.int64) << 32) | rng.integers(0, 2**32, n, dtype=np.int64))
     sk = np.asarray(keys)[order]
     first = np.r_[True, sk[1:] != sk[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - start
-    return rank
+    return order, sk, np.arange(n) - start
 
 
 def labour_gap(
@@ -150,14 +157,11 @@ def match(
     U = np.bincount(agent_key, minlength=n_cells)
     V = np.bincount(slot_key, minlength=n_cells)
     m = stochastic_round(efficiency * np.minimum(U, V), rng)
-    a_rank = rank_within(agent_key, rng)
-    s_rank = rank_within(slot_key, rng)
-    a_sel = a_rank < m[agent_key]
-    s_sel = s_rank < m[slot_key]
-    # pair the k-th selected agent of a cell with the k-th selected slot of the same cell
-    a_order = np.lexsort((a_rank[a_sel], agent_key[a_sel]))
-    s_order = np.lexsort((s_rank[s_sel], slot_key[s_sel]))
-    return agent_idx[a_sel][a_order], np.flatnonzero(s_sel)[s_order]
+    # rank_within's ranks, kept in their sorted (cell, rank) order: the k-th selected agent of a cell
+    # pairs with the k-th selected slot of the same cell
+    a_order, a_key, a_rank = _ranked_order(agent_key, rng)
+    s_order, s_key, s_rank = _ranked_order(slot_key, rng)
+    return agent_idx[a_order[a_rank < m[a_key]]], s_order[s_rank < m[s_key]]
 
 
 def cell_key(field: np.ndarray, district: np.ndarray) -> np.ndarray:
