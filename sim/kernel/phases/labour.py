@@ -67,7 +67,7 @@ def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, 
     employed = t.alive & (t.employer_kind > NONE)
     mult = w.effects.outmigration_multiplier
     leave = t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district)
-    w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
+    w.flows["outflow"] += count_where(t.field, t.district, leave) * w.ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
     t.employer[leave] = -1
@@ -172,7 +172,7 @@ def labour(w: World, rng: np.random.Generator) -> None:
     )  # fmt: skip
     w.wage_index = lab.update_wage_index(
         w.wage_index,
-        count(t.field[unemployed], t.district[unemployed]) * ppa,
+        count_where(t.field, t.district, unemployed) * ppa,
         count_where(t.field, t.district, t.alive) * ppa,
         trend,
         p,
