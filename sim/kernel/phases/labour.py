@@ -66,8 +66,8 @@ def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, 
     t.employer[sep] = -1
     employed = t.alive & (t.employer_kind > NONE)
     mult = w.effects.outmigration_multiplier
-    leave = t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district)
-    w.flows["outflow"] += count_where(t.field, t.district, leave) * w.ppa
+    leave = np.flatnonzero(t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district))  # by position
+    w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
     t.employer[leave] = -1
