@@ -21,7 +21,7 @@ import numpy as np
 from sim.economy.geography import decay
 from sim.ids import N_DIST
 from sim.params import LabourParams
-from sim.sampling import choose_rows, row_cdf, stochastic_round
+from sim.sampling import choose_rows, rank_given, row_cdf, stochastic_round
 
 
 def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -29,14 +29,21 @@ def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    order, _, rank_sorted = _ranked_order(keys, rng)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = rank_sorted
+    return rank
+
+
+def _ranked_order(keys: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """rank_within's sort: (order by key then rank, the keys in that order, the ranks in that order)."""
+    n = len(keys)
     # sort by key, ties broken by 32 random bits (one int64 sort; keys must be < 2^31)
     order = np.argsort((np.asarray(keys, dtype=np.int64) << 32) | rng.integers(0, 2**32, n, dtype=np.int64))
     sk = np.asarray(keys)[order]
     first = np.r_[True, sk[1:] != sk[:-1]]
     start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - start
-    return rank
+    return order, sk, np.arange(n) - start
 
 
 def labour_gap(
@@ -59,21 +66,78 @@ def vacancies_and_layoffs(
     return np.where(can_hire, vac, 0), lay
 
 
+def vacancies_and_layoffs_of(
+    rows: np.ndarray, n: int, gap: np.ndarray, ppa: int, can_hire: np.ndarray, p: LabourParams, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """vacancies_and_layoffs of ``n`` employers whose gap is 0 outside ``rows`` (``gap`` and
+    ``can_hire`` given for ``rows``): the same draws (one per employer) and the same results, computed
+    for ``rows`` only (a gap of 0 gives no vacancies and no layoffs)."""
+    vac, lay = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    vac[rows] = np.where(can_hire, round_with(np.clip(gap, 0, None) * p.hire_speed / ppa, rng.random(n)[rows]), 0)
+    lay[rows] = round_with(np.clip(-gap, 0, None) * p.fire_speed / ppa, rng.random(n)[rows])
+    return vac, lay
+
+
+def round_with(x: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """sim.sampling.stochastic_round with its uniform draws ``u`` given."""
+    f = np.floor(x)
+    return (f + (u < (x - f))).astype(np.int64)
+
+
 def separations(
     employer: np.ndarray, employed: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator
 ) -> np.ndarray:
     """Mask of employed agents who leave their job (layoffs by random rank, then quits); the
     first-ranked agent of every employer stays (founders)."""
     idx = np.flatnonzero(employed)
-    rank = rank_within(employer[idx], rng)
-    n_emp = np.bincount(employer[idx], minlength=len(layoffs))
-    lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))[employer[idx]]
-    # highest ranks are laid off; rank 0 (founder) never leaves
-    leave = (rank >= n_emp[employer[idx]] - lay) & (rank > 0)
-    leave |= (rank > 0) & (rng.random(len(idx)) < quit_rate)
     out = np.zeros(len(employer), bool)
-    out[idx[leave]] = True
+    out[idx[leavers(employer[idx], layoffs, quit_rate, rng)]] = True
     return out
+
+
+def leavers(k: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random.Generator) -> np.ndarray:
+    """separations of the employed agents only, keyed by employer ``k``: the mask of those who leave.
+    Ranks as rank_within (same draws), but only the employers that lay off are sorted; the founder
+    is the group minimum of the draws."""
+    n = len(k)
+    r = rng.integers(0, 2**32, n, dtype=np.int64) if n else np.zeros(0, np.int64)
+    n_emp = np.bincount(k, minlength=len(layoffs))
+    lay = np.minimum(layoffs, np.maximum(n_emp - 1, 0))
+    ranked = _top_and_founders(k, r, n_emp, lay)
+    if ranked is None:  # equal draws where they matter: the full ranking, as rank_within does it
+        rank = rank_given(k, r)
+        laid_off, founder = (rank >= n_emp[k] - lay[k]) & (rank > 0), rank == 0
+    else:
+        laid_off, founder = ranked
+    # highest ranks are laid off; rank 0 (founder) never leaves
+    return laid_off | (~founder & (rng.random(n) < quit_rate))
+
+
+def _top_and_founders(
+    k: np.ndarray, r: np.ndarray, n_emp: np.ndarray, lay: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """(laid off, founder) masks of the agents keyed ``k`` with tie-break draws ``r``: the ``lay[k]``
+    highest-ranked of each group and each group's rank 0; None when equal draws would make the
+    outcome depend on the sort's order of ties (0 <= lay < n_emp, so a founder is never laid off)."""
+    if len(k) == 0:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    lo = np.full(len(n_emp), 2**32, dtype=np.int64)
+    np.minimum.at(lo, k, r)
+    founder = r == lo[k]
+    if np.count_nonzero(founder) != np.count_nonzero(n_emp):  # equal draws at a group minimum
+        return None
+    sub = np.flatnonzero((lay > 0)[k])  # whole groups, so ranks within them are the full ranks
+    comb = (k[sub] << 32) | r[sub]
+    order = np.argsort(comb)  # no ties (checked), so any sort gives rank_within's order
+    sc = comb[order]
+    if (sc[1:] == sc[:-1]).any():
+        return None
+    sk = k[sub][order]
+    start = np.searchsorted(sk, sk, side="left")
+    top = np.arange(len(sub)) - start >= n_emp[sk] - lay[sk]
+    laid_off = np.zeros(len(k), bool)
+    laid_off[sub[order[top]]] = True
+    return laid_off, founder
 
 
 def match(
@@ -93,14 +157,11 @@ def match(
     U = np.bincount(agent_key, minlength=n_cells)
     V = np.bincount(slot_key, minlength=n_cells)
     m = stochastic_round(efficiency * np.minimum(U, V), rng)
-    a_rank = rank_within(agent_key, rng)
-    s_rank = rank_within(slot_key, rng)
-    a_sel = a_rank < m[agent_key]
-    s_sel = s_rank < m[slot_key]
-    # pair the k-th selected agent of a cell with the k-th selected slot of the same cell
-    a_order = np.lexsort((a_rank[a_sel], agent_key[a_sel]))
-    s_order = np.lexsort((s_rank[s_sel], slot_key[s_sel]))
-    return agent_idx[a_sel][a_order], np.flatnonzero(s_sel)[s_order]
+    # rank_within's ranks, kept in their sorted (cell, rank) order: the k-th selected agent of a cell
+    # pairs with the k-th selected slot of the same cell
+    a_order, a_key, a_rank = _ranked_order(agent_key, rng)
+    s_order, s_key, s_rank = _ranked_order(slot_key, rng)
+    return agent_idx[a_order[a_rank < m[a_key]]], s_order[s_rank < m[s_key]]
 
 
 def cell_key(field: np.ndarray, district: np.ndarray) -> np.ndarray:
@@ -113,10 +174,15 @@ def leave_city(
     p: LabourParams,
     rng: np.random.Generator,
     employed_multiplier: np.ndarray | float = 1.0,
+    district: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mask of agents leaving the talent stock this quarter (out-migration or retirement);
-    ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support)."""
-    rate = np.where(employed, p.outmigration_employed * employed_multiplier, p.outmigration_unemployed)
+    ``employed_multiplier`` scales the out-migration of the employed (e.g. housing support), per
+    agent, or per district when the agents' ``district`` is given (the same rates, gathered)."""
+    rate_employed = p.outmigration_employed * employed_multiplier
+    if district is not None:
+        rate_employed = np.asarray(rate_employed)[district]
+    rate = np.where(employed, rate_employed, p.outmigration_unemployed)
     return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
 
 
@@ -153,7 +219,10 @@ __all__ = [
     "rank_within",
     "labour_gap",
     "vacancies_and_layoffs",
+    "vacancies_and_layoffs_of",
+    "round_with",
     "separations",
+    "leavers",
     "match",
     "cell_key",
     "leave_city",

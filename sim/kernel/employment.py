@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.ids import FIRM, NONE
+from sim.ids import FIRM, N_DIST, NONE
 from sim.kernel.space import space_per_worker
 from sim.kernel.state import Table
 from sim.kernel.world import World
@@ -22,12 +22,15 @@ def refresh_employment(w: World) -> None:
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     prem = np.asarray(w.params.labour.skill_premium)
     live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
-    is_f = t.employer_kind[live] == FIRM
     emp = t.employer[live]
-    gid = np.where(is_f, emp, f.n + emp)  # one id space: firms, then institutes
-    ind = np.concatenate([f.industry, inst.field])[gid]
-    dist = np.concatenate([f.district, inst.district])[gid]
-    wage = w.wage_index[ind, dist] * prem[t.skill[live]]
+    # one id space, firms then institutes; intp, so the gathers and bincounts below need no conversion
+    gid = np.where(t.employer_kind[live] == FIRM, emp, f.n + emp).astype(np.intp)
+    emp_dist = np.concatenate([f.district, inst.district])
+    # wage index of the employer's cell x skill premium, looked up in a [cell, skill] table of the products
+    emp_cell = (np.concatenate([f.industry, inst.field]).astype(np.int64) * N_DIST + emp_dist) * len(prem)
+    rate = (w.wage_index.reshape(-1, 1) * prem).reshape(-1)
+    wage = rate[emp_cell[gid] + t.skill[live]]
+    dist = emp_dist[gid]
     t.wage[:] = 0.0
     t.wage[live] = wage
     # employed agents live where they work (commuting between districts is not modelled)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.basedata import BaseYear
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
-from sim.kernel.cells import count
+from sim.kernel.cells import count, count_where
 from sim.kernel.world import World
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
@@ -211,15 +211,12 @@ class Recorder:
         self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
         self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
         ta = t.alive
-        tkey = t.field[ta].astype(np.int64) * N_DIST + t.district[ta]
-        self._put(self.cells, "talent", agg(np.full(int(ta.sum()), float(w.ppa)), tkey))
-        sen = ta & (t.skill == SENIOR)
-        self._put(
-            self.cells, "senior_talent", agg(None, t.field[sen].astype(np.int64) * N_DIST + t.district[sen]) * w.ppa
-        )
-        un = ta & (t.employer_kind == NONE)
+        # count x people per agent: the sum of that many equal integral weights, exactly
+        self._put(self.cells, "talent", count_where(t.field, t.district, ta) * float(w.ppa))
+        self._put(self.cells, "senior_talent", count_where(t.field, t.district, ta & (t.skill == SENIOR)) * w.ppa)
+        un = np.flatnonzero(ta & (t.employer_kind == NONE))  # rows by position: faster than a boolean gather
         ukey = t.field[un].astype(np.int64) * N_DIST + t.district[un]
-        self._put(self.cells, "unemployed", agg(np.full(int(un.sum()), float(w.ppa)), ukey))
+        self._put(self.cells, "unemployed", agg(np.full(len(un), float(w.ppa)), ukey))
         self._put(self.district, "rent", w.rent)
         self._put(self.district, "floor_space", w.floor_space)
         self._put(

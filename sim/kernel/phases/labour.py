@@ -9,14 +9,13 @@ import numpy as np
 from sim.economy import labour as lab
 from sim.economy import migration, prices
 from sim.ids import FIRM, INSTITUTE, N_DIST, N_IND, NONE
-from sim.kernel.cells import count
+from sim.kernel.cells import count, count_where
 from sim.kernel.employment import hire, refresh_employment
 from sim.kernel.entry import add_talent
 from sim.kernel.markets import capital_deepening, mean_wage
 from sim.kernel.phases.production import firm_capacity
 from sim.kernel.space import free_space, space_per_worker
 from sim.kernel.world import World
-from sim.sampling import stochastic_round
 
 SENIOR, PROFESSIONAL = 2, 1  # skill levels
 
@@ -27,33 +26,47 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
     floor space, so vacancies are scaled down where the district has no room for them."""
     f, inst, p, ppa = w.firms, w.institutes, w.params.labour, w.ppa
     pp = w.params.production
-    expected = f.demand * w.ext_growth[f.industry]  # last quarter's demand, grown at the industry's trend
-    deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed)
-    cap = firm_capacity(w) * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
-    gap = lab.labour_gap(f.employees, cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
-    vac_f, lay_f = lab.vacancies_and_layoffs(gap, ppa, f.alive & (f.cash > 0), p, rng)
-    vac_f[~f.alive] = 0
-    lay_f[~f.alive] = 0
-    spw = space_per_worker(w)
-    need = np.bincount(f.district, weights=vac_f * ppa * spw[f.district], minlength=N_DIST)
-    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
-    vac_f = np.where(room[f.district] < 1.0, stochastic_round(vac_f * room[f.district], rng), vac_f)
+    rows = np.flatnonzero(f.alive)  # the gap of the alive firms (elementwise); dead firms get 0
+    expected = f.demand[rows] * w.ext_growth[f.industry[rows]]  # last quarter's demand, grown at the trend
+    deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed, rows=rows)
+    cap = firm_capacity(w)[rows] * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
+    gap = lab.labour_gap(f.employees[rows], cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
+    vac_f, lay_f = lab.vacancies_and_layoffs_of(rows, f.n, gap, ppa, f.cash[rows] > 0, p, rng)
+    vac_f = _fit_to_room(w, vac_f, rng)
     vac_i, lay_i = lab.vacancies_and_layoffs(inst.target_researchers - inst.researchers, ppa, inst.alive, p, rng)
     vac_i[~inst.alive] = 0
     return vac_f, lay_f, vac_i, lay_i
 
 
+def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Firm vacancies scaled down (stochastically rounded, one draw per firm) where the district's
+    free floor space cannot hold the workers they ask for. Only firms with vacancies are visited: the
+    others add nothing to the space needed and keep 0 (the same results and draws as for all firms)."""
+    f, spw = w.firms, space_per_worker(w)
+    hiring = np.flatnonzero(vac_f) if np.isfinite(spw).all() else np.arange(f.n)  # 0 x inf would count
+    d = f.district[hiring]
+    need = np.bincount(d, weights=vac_f[hiring] * w.ppa * spw[d], minlength=N_DIST)
+    room = np.divide(free_space(w), need, out=np.ones(N_DIST), where=need > 0).clip(max=1.0)
+    u = rng.random(f.n)
+    tight = room[d] < 1.0
+    sel = hiring[tight]
+    out = vac_f.copy()
+    out[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])
+    return out
+
+
 def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
     """Layoffs and quits into unemployment, then out-migration and retirement (counted as outflow)."""
     t, p, nf = w.talent, w.params.labour, w.firms.n
-    employed = t.alive & (t.employer_kind > NONE)
-    emp_id = np.where(t.employer_kind == INSTITUTE, nf + t.employer, t.employer).astype(np.int64)
-    emp_id = np.where(employed, emp_id, 0)  # employer ids: firms 0..nf-1, institutes nf..
-    sep = lab.separations(emp_id, employed, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)
+    idx = np.flatnonzero(t.alive & (t.employer_kind > NONE))
+    emp, kind = t.employer[idx], t.employer_kind[idx]
+    emp_id = np.where(kind == INSTITUTE, nf + emp, emp).astype(np.int64)  # firms 0..nf-1, institutes nf..
+    sep = idx[lab.leavers(emp_id, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)]
     t.employer_kind[sep] = NONE
     t.employer[sep] = -1
     employed = t.alive & (t.employer_kind > NONE)
-    leave = t.alive & lab.leave_city(employed, t.age, p, rng, w.effects.outmigration_multiplier[t.district])
+    mult = w.effects.outmigration_multiplier
+    leave = np.flatnonzero(t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district))  # by position
     w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
@@ -78,8 +91,9 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
     hire professionals and seniors of their field, then firms their field, then firms any field."""
     f, inst, t, p = w.firms, w.institutes, w.talent, w.params.labour
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    hiring = np.flatnonzero(vac_f)  # firms without vacancies add 0 to the pull
     pull = (
-        np.bincount(f.district, weights=vac_f, minlength=N_DIST)
+        np.bincount(f.district[hiring], weights=vac_f[hiring], minlength=N_DIST)
         + np.bincount(inst.district, weights=vac_i, minlength=N_DIST)
         + 1.0
     )
@@ -91,13 +105,13 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
         w, pool, lab.cell_key(t.field[pool], t.district[pool]), inst_slots,
         lab.cell_key(inst.field[inst_slots], inst.district[inst_slots]), INSTITUTE, p.match_efficiency, rng,
     )  # fmt: skip
-    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    unemp = unemp[t.employer_kind[unemp] == NONE]  # matching only takes people out of unemployment
     left = _match_slots(
         w, unemp, lab.cell_key(t.field[unemp], t.district[unemp]), firm_slots,
         lab.cell_key(f.industry[firm_slots], f.district[firm_slots]), FIRM, p.match_efficiency, rng,
     )  # fmt: skip
     firm_slots = firm_slots[left]
-    unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
+    unemp = unemp[t.employer_kind[unemp] == NONE]
     left = _match_slots(
         w, unemp, t.district[unemp].astype(np.int64), firm_slots, f.district[firm_slots].astype(np.int64), FIRM,
         p.match_efficiency * p.cross_field_match_efficiency, rng,
@@ -112,8 +126,10 @@ def _arrivals(w: World, rng: np.random.Generator) -> None:
     talent programmes, a share of them senior or professional; all arrive unemployed. People: the
     housing stock grows by params.migration.housing_growth a quarter."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
-    stock = count(t.field[t.alive], t.district[t.alive]) * ppa
-    unfilled = (count(f.industry, f.district, f.vacancies) + count(inst.field, inst.district, inst.vacancies)) * ppa
+    stock = count_where(t.field, t.district, t.alive) * ppa
+    open_f = np.flatnonzero(f.vacancies)  # firms with no vacancy left add 0
+    unfilled = count(f.industry[open_f], f.district[open_f], f.vacancies[open_f])
+    unfilled = (unfilled + count(inst.field, inst.district, inst.vacancies)) * ppa
     m, mg, p = w.markets, w.params.migration, w.params.labour
     tight = migration.housing_tightness(float(stock.sum()), m.housing, m.housing_ratio_base)
     wage_gap = mean_wage(w.wage_index, f) / m.wage_base / m.national_wage
@@ -156,8 +172,8 @@ def labour(w: World, rng: np.random.Generator) -> None:
     )  # fmt: skip
     w.wage_index = lab.update_wage_index(
         w.wage_index,
-        count(t.field[unemployed], t.district[unemployed]) * ppa,
-        count(t.field[t.alive], t.district[t.alive]) * ppa,
+        count_where(t.field, t.district, unemployed) * ppa,
+        count_where(t.field, t.district, t.alive) * ppa,
         trend,
         p,
     )
