@@ -90,9 +90,11 @@ def free_parameters(only: list[str] | None = None) -> list[Free]:
 def simulate(args: tuple) -> dict[str, float]:
     """The simulated moments of one seed (a run 2016Q1-2019Q4 from the 2015 base)."""
     seed, scale, values = args
+    from sim.economy import production_kernel  # deferred: as the model
     from sim.model import SEIModel  # deferred: worker processes import the model once
     from sim.outputs.validation.run_facts import turnover_counts  # deferred: as the model
 
+    production_kernel.warm()  # once per worker: its small runs then use the compiled kernel (same results)
     over = {"scale": scale, "seed": seed, "scenario.start_year": START, "scenario.end_year": END, **dict(values)}
     m = SEIModel(None, handles=False, **over)
     w = m.world

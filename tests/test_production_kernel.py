@@ -114,10 +114,16 @@ def test_whole_run_identical_with_and_without_kernel(monkeypatch):
 
 
 def test_sei_numba_switch(monkeypatch):
-    """auto uses the kernel from MIN_LINKS links on; 0 never; 1 always; anything else is an error
-    naming the variable and the allowed values."""
+    """auto uses the kernel from MIN_LINKS links on, and at any size once the process has loaded it
+    (warm: sweep and calibration workers); 0 never; 1 always; anything else is an error naming the
+    variable and the allowed values."""
     monkeypatch.setenv("SEI_NUMBA", "auto")
+    monkeypatch.setattr(kern, "_compiled", {})  # as in a fresh process
     assert not kern.enabled(kern.MIN_LINKS - 1) and kern.enabled(kern.MIN_LINKS)
+    monkeypatch.setattr(kern, "_compiled", {"produce": object()})  # loaded by warm() or a large run
+    assert kern.enabled(kern.MIN_LINKS - 1)
+    monkeypatch.setenv("SEI_NUMBA", "0")
+    assert kern.warm() == 0.0 and not kern.enabled(kern.MIN_LINKS - 1)
     monkeypatch.setenv("SEI_NUMBA", "0")
     assert not kern.enabled(10**9)
     monkeypatch.setenv("SEI_NUMBA", "1")

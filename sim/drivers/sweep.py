@@ -31,6 +31,7 @@ from sim.config import ConfigError, compose, to_config
 from sim.drivers import lock
 from sim.drivers.ensemble import run_ensemble, run_folder
 from sim.drivers.guard import check_config
+from sim.economy import production_kernel
 from sim.io import write_json
 
 log = logging.getLogger("sim.drivers.sweep")
@@ -56,6 +57,7 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
     try:
         sim_cfg = to_config(cfg)
         check_config(sim_cfg)
+        production_kernel.warm()  # once per worker process: its small runs then use the kernel too
         if sim_cfg.ensemble.size == 1:
             results = [run_folder(sim_cfg, out, meta)]
         else:

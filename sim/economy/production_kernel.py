@@ -25,8 +25,8 @@ MIN_LINKS = 400_000  # below this the kernel saves less than numba's start-up co
 
 
 def mode() -> str:
-    """``SEI_NUMBA``: "auto" (default: the kernel from MIN_LINKS links on, when numba is
-    installed), "1" (always, when installed) or "0" (never)."""
+    """``SEI_NUMBA``: "auto" (default: the kernel from MIN_LINKS links on, or at any size once this
+    process has loaded it, when numba is installed), "1" (always, when installed) or "0" (never)."""
     raw = os.environ.get("SEI_NUMBA", "auto").strip().lower()
     if raw in ("0", "false", "no", "off"):
         return "0"
@@ -38,11 +38,13 @@ def mode() -> str:
 
 
 def enabled(n_links: int | None = None) -> bool:
-    """True when produce should run the compiled kernel for a network of ``n_links`` links."""
+    """True when produce should run the compiled kernel for a network of ``n_links`` links. Under
+    "auto" a small network uses it too once the process has paid numba's start-up (a sweep or
+    calibration worker that runs many small runs: see ``warm``); the results are the same."""
     m = mode()
     if not AVAILABLE or m == "0":
         return False
-    return m == "1" or n_links is None or n_links >= MIN_LINKS
+    return m == "1" or n_links is None or n_links >= MIN_LINKS or bool(_compiled)
 
 
 _compiled: dict[str, object] = {}
@@ -76,8 +78,10 @@ def _kernel():
 
 def warm() -> float:
     """Import numba and load the compiled kernel (compiling it on the first use after an install)
-    now, with a two-firm quarter; returns the seconds it took (0 without numba)."""
-    if not AVAILABLE:
+    now, with a two-firm quarter; returns the seconds it took (0 without numba or with
+    ``SEI_NUMBA=0``). Processes that run many runs call it first (sweep jobs, calibration workers),
+    so that under "auto" their small runs use the kernel too."""
+    if not AVAILABLE or mode() == "0":
         return 0.0
     t0 = time.perf_counter()
     one = np.ones(2)
