@@ -43,7 +43,7 @@ from pandas.api.types import union_categoricals
 
 from sim.io import atomic_write
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
-from sim.outputs.summary import ROW_FILE, gathered_rows, read_rows, spend_total
+from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, gathered_rows, read_rows, spend_total
 
 RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
@@ -61,19 +61,7 @@ HEADLINE_METRICS = (
     "spend_total",
 )
 CHOICE_COLUMNS = ("scale", "scenario", "policy")
-RUN_COLUMNS = (
-    "run_id",
-    "root",
-    "job",
-    "seed",
-    "status",
-    "error",
-    "wall_time_s",
-    "config_hash",
-    "scale",
-    "scenario",
-    "policy",
-)
+RUN_COLUMNS = ("run_id", "root", "job", *RUN_MANIFEST_KEYS)
 
 
 @dataclass
@@ -162,19 +150,8 @@ def _run_row(root: Path, rel: str, prefix: str, manifest: dict) -> dict:
     run_id = f"{prefix}{rel}" if prefix else rel
     parts = [] if rel == "." else rel.split("/")
     job = ("/".join(parts[:-1]) or ".") if parts and parts[-1].startswith("seed_") else rel
-    row = {
-        "run_id": run_id,
-        "root": str(root),
-        "job": job,
-        "seed": manifest.get("seed"),
-        "status": manifest.get("status", "unknown"),
-        "error": manifest.get("error"),
-        "wall_time_s": manifest.get("wall_time_s"),
-        "config_hash": manifest.get("config_hash"),
-        "scale": manifest.get("scale"),
-        "scenario": manifest.get("scenario"),
-        "policy": manifest.get("policy"),
-    }
+    row = {"run_id": run_id, "root": str(root), "job": job, **{k: manifest.get(k) for k in RUN_MANIFEST_KEYS}}
+    row["status"] = manifest.get("status", "unknown")
     row.update(parse_overrides(manifest.get("overrides", [])))
     return row
 

@@ -107,6 +107,15 @@ def _first_m(key: np.ndarray, r: np.ndarray, m: np.ndarray) -> np.ndarray | None
     return cand[rank < m[kc]]
 
 
+def cell_quota(agent_key: np.ndarray, slot_key: np.ndarray, efficiency: float, rng: np.random.Generator) -> np.ndarray:
+    """Pairs to form in each cell of a matching (cells = keys, both sides non-empty):
+    efficiency x min(agents, slots) of the cell, stochastically rounded (sim.economy.labour.match)."""
+    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
+    U = np.bincount(agent_key, minlength=n_cells)
+    V = np.bincount(slot_key, minlength=n_cells)
+    return stochastic_round(efficiency * np.minimum(U, V), rng)
+
+
 def match_cells(
     agent_idx: np.ndarray,
     agent_key: np.ndarray,
@@ -119,10 +128,7 @@ def match_cells(
     few: only the agents with the smallest tie-break draws of each cell are ranked."""
     if len(agent_idx) == 0 or len(slot_owner) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
-    U = np.bincount(agent_key, minlength=n_cells)
-    V = np.bincount(slot_key, minlength=n_cells)
-    m = stochastic_round(efficiency * np.minimum(U, V), rng)
+    m = cell_quota(agent_key, slot_key, efficiency, rng)
     ra = rng.integers(0, 2**32, len(agent_key), dtype=np.int64)
     s_rank = rank_given(slot_key, rng.integers(0, 2**32, len(slot_key), dtype=np.int64))
     s_sel = s_rank < m[slot_key]

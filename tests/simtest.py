@@ -56,3 +56,17 @@ def at_quarter(ts, metric: str, quarter: str) -> float:
     d = ts[(ts["metric"] == metric) & (ts["quarter"] == quarter)]
     assert len(d), f"no rows for {metric} {quarter}"
     return float(d["value"].sum())
+
+
+class FewDraws:
+    """A generator whose 32-bit tie-break draws come from ``[low, min(high, cap))``, so that ties
+    are common: the bit-identical speed-ups must handle them as the code they replace."""
+
+    def __init__(self, seed: int, cap: int):
+        self.g, self.cap = np.random.default_rng(seed), cap
+
+    def random(self, size=None):
+        return self.g.random(size)
+
+    def integers(self, low, high, size=None, dtype=np.int64):
+        return self.g.integers(low, min(high, self.cap), size, dtype=dtype)

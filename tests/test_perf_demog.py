@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from simtest import FewDraws
 
 from sim.economy import labour as lab
 from sim.sampling import first_in_group, match_cells
-
-
-class _FewDraws:
-    """A generator whose 32-bit tie-break draws come from a tiny range, so that ties are common."""
-
-    def __init__(self, seed: int, high: int):
-        self.g, self.high = np.random.default_rng(seed), high
-
-    def random(self, size=None):
-        return self.g.random(size)
-
-    def integers(self, low, high, size=None, dtype=np.int64):
-        return self.g.integers(low, min(high, self.high), size, dtype=dtype)
 
 
 @pytest.mark.parametrize("high", [2**32, 3])
@@ -28,7 +16,7 @@ class _FewDraws:
 def test_first_in_group_is_rank_zero(seed: int, high: int) -> None:
     g = np.random.default_rng(100 + seed)
     keys = g.integers(0, 50 + 500 * seed, 2000 + 100 * seed)
-    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    a, b = FewDraws(seed, high), FewDraws(seed, high)
     np.testing.assert_array_equal(first_in_group(keys, a), lab.rank_within(keys, b) == 0)
     assert a.g.random() == b.g.random()  # the same draws were consumed
 
@@ -43,7 +31,7 @@ def test_match_cells_is_labour_match(seed: int, high: int) -> None:
     s_key = g.integers(0, cells, n_s).astype(np.int64)
     slots = np.arange(n_s)
     eff = 1.0 if seed % 2 else 0.7
-    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    a, b = FewDraws(seed, high), FewDraws(seed, high)
     got = match_cells(agents, a_key, slots, s_key, eff, a)
     want = lab.match(agents, a_key, slots, s_key, eff, b)
     np.testing.assert_array_equal(got[0], want[0])

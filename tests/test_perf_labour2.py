@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from simtest import FewDraws
 
 from sim.economy import labour as lab
 from sim.ids import N_DIST, N_IND
 from sim.kernel.cells import count, count_where
 from sim.params import LabourParams
-from sim.sampling import stochastic_round
-
-
-class _FewDraws:
-    """A generator whose 32-bit tie-break draws come from a small range, so that ties happen."""
-
-    def __init__(self, seed: int, high: int):
-        self.g, self.high = np.random.default_rng(seed), high
-
-    def random(self, size=None):
-        return self.g.random(size)
-
-    def integers(self, low, high, size=None, dtype=np.int64):
-        return self.g.integers(low, min(high, self.high), size, dtype=dtype)
+from sim.sampling import cell_quota
 
 
 def _separations_by_full_rank(employer, employed, layoffs, quit_rate, rng):
@@ -47,7 +35,7 @@ def test_separations_are_the_full_ranking(seed: int, high: int) -> None:
     employed = g.random(n) < 0.8
     employer = np.where(employed, g.integers(0, n_emp, n) ** (1 + seed % 2) % n_emp, 0).astype(np.int64)
     layoffs = g.poisson(0.5 + seed, n_emp + 3)
-    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    a, b = FewDraws(seed, high), FewDraws(seed, high)
     got = lab.separations(employer, employed, layoffs, 0.05, a)
     want = _separations_by_full_rank(employer, employed, layoffs, 0.05, b)
     np.testing.assert_array_equal(got, want)
@@ -110,10 +98,7 @@ def _match_by_lexsort(agent_idx, agent_key, slot_owner, slot_key, efficiency, rn
     """sim.economy.labour.match as it was: ranks scattered back, then a lexsort of each side."""
     if len(agent_idx) == 0 or len(slot_owner) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
-    U = np.bincount(agent_key, minlength=n_cells)
-    V = np.bincount(slot_key, minlength=n_cells)
-    m = stochastic_round(efficiency * np.minimum(U, V), rng)
+    m = cell_quota(agent_key, slot_key, efficiency, rng)
     a_rank = lab.rank_within(agent_key, rng)
     s_rank = lab.rank_within(slot_key, rng)
     a_sel = a_rank < m[agent_key]
@@ -130,7 +115,7 @@ def test_match_in_sorted_order_is_the_lexsort(seed: int, high: int) -> None:
     n_a, n_s, cells = int(g.integers(1, 4000)), int(g.integers(1, 500)), int(g.integers(1, 80))
     agents = g.permutation(2 * n_a)[:n_a]
     a_key, s_key = g.integers(0, cells, n_a), g.integers(0, cells, n_s)
-    a, b = _FewDraws(seed, high), _FewDraws(seed, high)
+    a, b = FewDraws(seed, high), FewDraws(seed, high)
     got = lab.match(agents, a_key, np.arange(n_s), s_key, 0.8, a)
     want = _match_by_lexsort(agents, a_key, np.arange(n_s), s_key, 0.8, b)
     for x, y in zip(got, want, strict=True):

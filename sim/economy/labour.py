@@ -21,7 +21,7 @@ import numpy as np
 from sim.economy.geography import decay
 from sim.ids import N_DIST
 from sim.params import LabourParams
-from sim.sampling import choose_rows, rank_given, row_cdf, stochastic_round
+from sim.sampling import cell_quota, choose_rows, rank_given, row_cdf, stochastic_round
 
 
 def rank_within(keys: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -153,10 +153,7 @@ def match(
     Returns (matched agent indices, slot positions)."""
     if len(agent_idx) == 0 or len(slot_owner) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    n_cells = int(max(agent_key.max(), slot_key.max())) + 1
-    U = np.bincount(agent_key, minlength=n_cells)
-    V = np.bincount(slot_key, minlength=n_cells)
-    m = stochastic_round(efficiency * np.minimum(U, V), rng)
+    m = cell_quota(agent_key, slot_key, efficiency, rng)
     # rank_within's ranks, kept in their sorted (cell, rank) order: the k-th selected agent of a cell
     # pairs with the k-th selected slot of the same cell
     a_order, a_key, a_rank = _ranked_order(agent_key, rng)

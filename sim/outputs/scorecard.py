@@ -103,44 +103,27 @@ def summarise(cards: list[dict], confidence: float = CONFIDENCE) -> list[dict]:
     return out
 
 
+# the fields of a scorecard target that the tidy table (and a run's summary row) keep
+TARGET_FIELDS = (
+    "id",
+    "year",
+    "kind",
+    "metric",
+    "value",
+    "threshold",
+    "reference_value",
+    "status",
+    "met",
+    "margin",
+    "margin_rel",
+)
+
+
 def tidy(cards: list[dict]) -> pd.DataFrame:
-    """One row per run x target: seed, id, year, kind, metric, value, threshold, met, margin, margin_rel."""
-    recs = []
-    for c in cards:
-        for r in c["targets"]:
-            recs.append(
-                {
-                    "seed": c["seed"],
-                    "id": r["id"],
-                    "year": r["year"],
-                    "kind": r["kind"],
-                    "metric": r["metric"],
-                    "value": r["value"],
-                    "threshold": r["threshold"],
-                    "reference_value": r["reference_value"],
-                    "status": r["status"],
-                    "met": r["met"],
-                    "margin": r["margin"],
-                    "margin_rel": r["margin_rel"],
-                }
-            )
-    return pd.DataFrame(
-        recs,
-        columns=[
-            "seed",
-            "id",
-            "year",
-            "kind",
-            "metric",
-            "value",
-            "threshold",
-            "reference_value",
-            "status",
-            "met",
-            "margin",
-            "margin_rel",
-        ],
-    )
+    """One row per run x target: seed and the TARGET_FIELDS (id, year, kind, metric, value, threshold,
+    reference value, status, met, margin, margin_rel)."""
+    recs = [{"seed": c["seed"], **{k: r[k] for k in TARGET_FIELDS}} for c in cards for r in c["targets"]]
+    return pd.DataFrame(recs, columns=["seed", *TARGET_FIELDS])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sim.basedata import YUAN_PER_100M, load
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 from sim.outputs.measure import annual_by_industry
+from sim.outputs.scorecard import TARGET_FIELDS
 
 
 def value_added_table(ts: pd.DataFrame) -> pd.DataFrame:
@@ -59,30 +60,9 @@ def format_va_table(tab: pd.DataFrame, title: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 ROW_FILE = "row.parquet"
 DISTRICT_METRICS = ("value_added", "output", "employment", "firms", "floor_space", "floor_space_used", "rent")
-ROW_MANIFEST_KEYS = (
-    "seed",
-    "status",
-    "error",
-    "wall_time_s",
-    "config_hash",
-    "scale",
-    "scenario",
-    "policy",
-    "overrides",
-)
-ROW_TARGET_KEYS = (
-    "id",
-    "year",
-    "kind",
-    "metric",
-    "value",
-    "threshold",
-    "reference_value",
-    "status",
-    "met",
-    "margin",
-    "margin_rel",
-)
+# manifest fields that become columns of a gathered runs table (analysis.results.RUN_COLUMNS)
+RUN_MANIFEST_KEYS = ("seed", "status", "error", "wall_time_s", "config_hash", "scale", "scenario", "policy")
+ROW_MANIFEST_KEYS = (*RUN_MANIFEST_KEYS, "overrides")  # the overrides are spread into columns by gather
 KEY_COLUMNS = ("year", "industry", "district", "metric")
 CODED = ("industry", "district", "metric")
 
@@ -141,7 +121,7 @@ def row_meta(manifest: dict, card: dict) -> str:
     """The manifest fields and scorecard entries gather uses, as the JSON files hold them."""
     meta = {
         "manifest": {k: manifest[k] for k in ROW_MANIFEST_KEYS if k in manifest},
-        "card": {"seed": card["seed"], "targets": [{k: r[k] for k in ROW_TARGET_KEYS} for r in card["targets"]]},
+        "card": {"seed": card["seed"], "targets": [{k: r[k] for k in TARGET_FIELDS} for r in card["targets"]]},
     }
     return json.dumps(meta, default=str)
 
