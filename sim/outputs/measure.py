@@ -214,9 +214,9 @@ class Recorder:
         # count x people per agent: the sum of that many equal integral weights, exactly
         self._put(self.cells, "talent", count_where(t.field, t.district, ta) * float(w.ppa))
         self._put(self.cells, "senior_talent", count_where(t.field, t.district, ta & (t.skill == SENIOR)) * w.ppa)
-        un = np.flatnonzero(ta & (t.employer_kind == NONE))  # rows by position: faster than a boolean gather
-        ukey = t.field[un].astype(np.int64) * N_DIST + t.district[un]
-        self._put(self.cells, "unemployed", agg(np.full(len(un), float(w.ppa)), ukey))
+        self._put(
+            self.cells, "unemployed", count_where(t.field, t.district, ta & (t.employer_kind == NONE)) * float(w.ppa)
+        )
         self._put(self.district, "rent", w.rent)
         self._put(self.district, "floor_space", w.floor_space)
         self._put(
