@@ -65,3 +65,21 @@ def test_base_firms_are_sized_by_base_year_output():
     m = SEIModel(scale="small", handles=False)
     k = base_annual_factor(m.world.base)
     assert (m.world.firms.output.sum() * k) == pytest.approx((d.va_2018 / d.va_ratio).sum(), rel=0.02)
+
+
+def test_certification_hazard_follows_its_trend_only_over_the_fitted_years():
+    """cert_hazard is the 2018 value; a positive trend raises it year by year over 2016-2019 and
+    holds it outside those years (no count informs it there); no trend: constant."""
+    from sim.kernel.populations import CERT_TREND_YEARS, cert_hazard
+    from sim.params import DemographyParams
+
+    p = DemographyParams(cert_hazard=0.4, cert_hazard_trend=0.2)
+    h = {y: cert_hazard(p, y) for y in range(2012, 2026)}
+    lo, hi = CERT_TREND_YEARS
+    assert h[2018] == pytest.approx(0.4)
+    assert all(h[y + 1] > h[y] for y in range(lo, hi))
+    assert h[2012] == h[lo] and h[2025] == h[hi]
+    assert h[2019] == pytest.approx(0.4 * np.exp(0.2))
+    flat = DemographyParams(cert_hazard=0.4, cert_hazard_trend=0.0)
+    assert {cert_hazard(flat, y) for y in range(2012, 2026)} == {0.4}
+    assert cert_hazard(DemographyParams(cert_hazard=0.9, cert_hazard_trend=1.0), 2019) == 1.0  # a probability

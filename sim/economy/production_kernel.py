@@ -98,6 +98,7 @@ def warm() -> float:
         rounds=1,
         spot_share=0.5,
         n_ind=1,
+        tol=1e-6,
     )
     return time.perf_counter() - t0
 
@@ -130,7 +131,7 @@ def produce_compiled(
     spot_share: float,
     *,
     n_ind: int,
-    tol: float = 1e-10,
+    tol: float,
     max_iter: int = 200,
 ) -> tuple[np.ndarray, ...]:
     """Run the kernel; arguments as for sim.economy.production.produce. Returns (demand, output,

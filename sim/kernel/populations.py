@@ -104,6 +104,16 @@ def startup_weight(w: World) -> np.ndarray:
     return np.divide(supported, alive, out=np.zeros(N_IND), where=alive > 0)
 
 
+CERT_TREND_YEARS = (2016, 2019)  # the years of certified counts the hazard's trend is fitted to (calibration)
+
+
+def cert_hazard(p: DemographyParams, year: int) -> float:
+    """Certification hazard of an eligible uncertified firm in ``year`` (per year): cert_hazard in 2018,
+    moving by cert_hazard_trend (log per year) over CERT_TREND_YEARS and constant outside them."""
+    lo, hi = CERT_TREND_YEARS
+    return float(min(p.cert_hazard * np.exp(p.cert_hazard_trend * (min(max(year, lo), hi) - 2018)), 1.0))
+
+
 def certify(w: World, exited: np.ndarray, rng: np.random.Generator) -> None:
     """One quarter of certification (after exit and entry): exited firms lose their certificate,
     expiring ones renew if eligible, eligible uncertified firms are certified at the quarterly
@@ -114,7 +124,8 @@ def certify(w: World, exited: np.ndarray, rng: np.random.Generator) -> None:
     until[exited] = cert.NONE
     can = cert.eligible(f.age, f.rd_intensity / w.data.rd_intensity[f.industry], f.alive, p.cert_min_age_quarters,
                         p.cert_min_rd)  # fmt: skip
-    hazard = 1.0 - (1.0 - p.cert_hazard) ** 0.25
+    year = w.base.year + 1 + now // 4  # quarter 0 is the first quarter after the base year
+    hazard = 1.0 - (1.0 - cert_hazard(p, year)) ** 0.25
     new_until, new, lapsed = cert.step(until, now, can, hazard, p.cert_renewal, int(p.cert_validity_quarters), rng)
     until[:] = new_until
     w.flows["certified_new"] = count(f.industry[new], f.district[new])

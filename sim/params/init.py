@@ -34,7 +34,7 @@ class InitParams:
         (0.6, 1.0),
     )
     uncertified_per_certified: list[float] = param(
-        [4.0, 1.2],
+        [4.0, 1.0],
         "firms per certified firm",
         "[0, 100]",
         "uncertified SEI firms per national high-tech enterprise in the 2015 and 2018 base years; 2015 fitted to the "

@@ -14,13 +14,13 @@ class PopulationParams:
     """Entry and certification (keys ``params.demography.*``)."""
 
     entry_rate: float = param(
-        0.19,
+        0.15,
         "per year",
         "[0, 2]",
         "start-ups per firm the industry's market supports (its base-year firms x output / base output), so the "
         "stock tracks the market, not itself; fitted to the 2016-2019 certified counts and the cross-country "
         "entry rates (docs/evidence.md)",
-        (0.15, 0.35),
+        (0.10, 0.25),
     )
     entry_market_elasticity: float = param(
         0.7,
@@ -37,11 +37,20 @@ class PopulationParams:
         "a high-tech enterprise certificate lasts three years (MOST/MOF/SAT 2016 recognition rules)",
     )
     cert_hazard: float = param(
-        0.35,
+        0.45,
         "per year",
         "[0, 1]",
-        "certification of an eligible uncertified firm; fitted with entry_rate to the 2016-2019 counts (docs/evidence.md)",
-        (0.2, 0.5),
+        "certification of an eligible uncertified firm in 2018; fitted with entry_rate and cert_hazard_trend to the "
+        "2016-2019 counts (docs/evidence.md)",
+        (0.25, 0.7),
+    )
+    cert_hazard_trend: float = param(
+        0.25,
+        "log change per year",
+        "[-1, 1]",
+        "yearly change of cert_hazard over 2016-2019, cert_hazard being its 2018 value; constant before 2016 and "
+        "after 2019, where no count informs it (fitted to the 2016-2019 counts; docs/evidence.md)",
+        (0.0, 0.5),
     )
     cert_renewal: float = param(
         0.9,
