@@ -184,11 +184,13 @@ def n_points(method: str, k: int, n: int) -> int:
 # ---------------------------------------------------------------------------------------------
 def point_overrides(factors: Sequence[Factor], row: Sequence[float]) -> dict[str, Any]:
     """Dotted config overrides of one sample point (free parameters checked against their
-    declared ranges by experiments.freeparams.overrides; lever groups by sim.policy.intensity)."""
+    declared ranges by experiments.freeparams.overrides; lever groups by sim.policy.intensity).
+    Values are clipped to the factor's bounds first: SALib scales the unit design as
+    low + x * (high - low), which can overshoot a bound by one rounding (-0.2 + 0.8 = 0.6000000000000001)."""
     from experiments.freeparams import overrides
     from sim.policy.intensity import group_overrides
 
-    params = {f.name: float(v) for f, v in zip(factors, row) if f.kind == "param"}
+    params = {f.name: min(max(float(v), f.low), f.high) for f, v in zip(factors, row) if f.kind == "param"}
     out: dict[str, Any] = dict(overrides(params))
     for f, v in zip(factors, row):
         if f.kind == "lever":

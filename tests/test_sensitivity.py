@@ -90,6 +90,18 @@ def test_fast_overrides_equal_to_config(base_small):
         sens.apply_overrides(base_small, {"params.labour.nonsense": 1.0})
 
 
+def test_design_points_at_a_bound_are_kept_inside_it():
+    """SALib scales the unit design as low + x * (high - low); at x = 1 that can overshoot the
+    upper bound by one rounding, which the range check must not refuse (the Morris study of
+    2026-12-06 stopped on cert_hazard_trend = 0.6000000000000001)."""
+    f = sens.select_factors("params.demography.cert_hazard_trend,levers.ip")[:1]
+    lo, hi = f[0].low, f[0].high
+    assert lo + 1.0 * (hi - lo) > hi  # -0.2 + 0.8: the overshoot the study met
+    for v in (lo + 1.0 * (hi - lo), np.nextafter(hi, np.inf), np.nextafter(lo, -np.inf)):
+        ov = sens.point_overrides(f, [v])
+        assert lo <= ov["params.demography.cert_hazard_trend"] <= hi
+
+
 def test_bad_input_is_refused_before_any_work(tmp_path, capsys):
     for args, msg in (
         (["--method", "fast"], "--method 'fast' is unknown; allowed: morris, sobol"),
