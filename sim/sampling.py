@@ -28,13 +28,17 @@ class GroupSampler:
     industry in one district). Build once per quarter, then draw many times vectorised."""
 
     def __init__(self, item_group: np.ndarray, weights: np.ndarray, n_groups: int):
-        order = np.argsort(item_group, kind="stable")
+        """``item_group``: each item's group, in [0, n_groups)."""
+        g = np.asarray(item_group, dtype=np.int64)
+        # a stable sort of 16-bit keys is a radix sort (2-3x faster); the order is the same
+        order = np.argsort(g.astype(np.int16) if n_groups <= 2**15 else g, kind="stable")
         self.items = order
         w = np.asarray(weights, dtype=float)[order]
         self.cum = np.cumsum(w)
-        g = np.asarray(item_group)[order]
-        self.start = np.searchsorted(g, np.arange(n_groups), side="left")
-        self.stop = np.searchsorted(g, np.arange(n_groups), side="right")
+        # each group's slice of the sorted items, from the group sizes (no search of the sorted keys)
+        size = np.bincount(g, minlength=n_groups)[:n_groups]
+        self.stop = np.cumsum(size)
+        self.start = self.stop - size
         base = np.concatenate([[0.0], self.cum])
         self.total = base[self.stop] - base[self.start]
         self._base = base
