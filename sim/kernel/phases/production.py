@@ -38,10 +38,10 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     idx = np.flatnonzero(f.alive)
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
-    s, c = pos[L.supplier], pos[L.customer]
-    ok = (s >= 0) & (c >= 0)
-    if ok.all():  # the usual case: demography drops or rewires links of exited firms each quarter
-        return idx, s, c, L.weight
+    s, c = np.take(pos, L.supplier), np.take(pos, L.customer)  # np.take: faster than fancy indexing
+    if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:  # demography drops links of exited customers and
+        return idx, s, c, L.weight  # rewires those of exited suppliers, but a few redraws fail each quarter
+    ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
     return idx, s[ok], c[ok], L.weight[ok]
 
 
