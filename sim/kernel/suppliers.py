@@ -71,9 +71,10 @@ def build_network(
     uses = data.io[:N_IND, :] > 0  # [from j, to i]
     c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
     cust = customers[c_rep]
-    med = np.median(size[alive]) if alive.any() else 1.0
+    rows = np.flatnonzero(alive)  # positions: faster gathers than the boolean mask
+    med = np.median(size[rows]) if len(rows) else 1.0
     lam = init.supplier_base * (np.maximum(size[cust], 1e-12) / max(med, 1e-12)) ** init.supplier_size_exponent
-    n_firms = np.bincount(ind[alive], minlength=N_IND)
+    n_firms = np.bincount(ind[rows], minlength=N_IND)
     k = np.minimum(1 + rng.poisson(np.minimum(lam, 1e9)), np.maximum(n_firms[j_rep], 1))
     pair = np.repeat(np.arange(len(cust)), k)
     cust_l, j_l = cust[pair], j_rep[pair]

@@ -52,7 +52,8 @@ def _entries(
     """Start-ups (the industry's rate spread by the location logit, times policy multipliers),
     institute spin-offs (where the institute is) and large inward investments."""
     f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
-    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND) * startup_weight(w)  # firms the market supports
+    # firms the market supports
+    n_alive = np.bincount(f.industry[np.flatnonzero(f.alive)], minlength=N_IND) * startup_weight(w)
     starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
