@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.sampling import GroupSampler
+from sim.sampling import GroupSampler, choose_rows, row_cdf
 
 
 def _old_group_slices(item_group: np.ndarray, weights: np.ndarray, n_groups: int):
@@ -32,3 +32,22 @@ def test_group_sampler_sort_and_slices_unchanged(seed: int) -> None:
     np.testing.assert_array_equal(gs.cum, cum)
     np.testing.assert_array_equal(gs.start, start)
     np.testing.assert_array_equal(gs.stop, stop)
+
+
+def _old_choose_rows(cdf: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    u = rng.random(len(rows))
+    return np.minimum((cdf[rows] < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
+
+
+@pytest.mark.parametrize("n", [0, 5, 4095, 4096, 50_000])
+def test_choose_rows_unchanged(n: int) -> None:
+    g = np.random.default_rng(n)
+    weights = g.random((30, 12)) * (g.random((30, 12)) < 0.6)
+    weights[3] = 0.0  # a uniform row
+    for cdf in (row_cdf(weights), np.cumsum(weights / np.maximum(weights.sum(1, keepdims=True), 1e-300), 1)):
+        rows = g.integers(0, 30, n)
+        a, b = np.random.default_rng(7), np.random.default_rng(7)
+        got, want = choose_rows(cdf, rows, a), _old_choose_rows(cdf, rows, b)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        assert a.random() == b.random()  # the same draws were consumed
