@@ -34,12 +34,13 @@ class GroupSampler:
     """Draw items with probability proportional to weight within a group (e.g. firms of one
     industry in one district). Build once per quarter, then draw many times vectorised."""
 
-    def __init__(self, item_group: np.ndarray, weights: np.ndarray, n_groups: int):
-        """``item_group``: each item's group, in [0, n_groups)."""
+    def __init__(self, item_group: np.ndarray, weights: np.ndarray, n_groups: int, item_ids: np.ndarray | None = None):
+        """``item_group``: each item's group, in [0, n_groups); ``item_ids``: what a draw returns for
+        each item (default: its position)."""
         g = np.asarray(item_group, dtype=np.int64)
         # a stable sort of 16-bit keys is a radix sort (2-3x faster); the order is the same
         order = np.argsort(g.astype(np.int16) if n_groups <= 2**15 else g, kind="stable")
-        self.items = order
+        self.items = order if item_ids is None else np.asarray(item_ids)[order]
         w = np.asarray(weights, dtype=float)[order]
         self.cum = np.cumsum(w)
         # each group's slice of the sorted items, from the group sizes (no search of the sorted keys)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.ids import N_DIST, N_IND
+from sim.kernel.suppliers import SupplierChooser
 from sim.sampling import GroupSampler, choose_rows, row_cdf
 
 
@@ -51,3 +53,25 @@ def test_choose_rows_unchanged(n: int) -> None:
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
         assert a.random() == b.random()  # the same draws were consumed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_supplier_chooser_over_alive_rows_draws_the_same(seed: int) -> None:
+    """SupplierChooser samples the alive rows only; before issue 16 it sampled every row, the exited
+    ones in a group of their own at zero weight."""
+    g = np.random.default_rng(seed)
+    n = 3000
+    ind, dist = g.integers(0, N_IND, n).astype(np.int8), g.integers(0, N_DIST, n).astype(np.int8)
+    alive = g.random(n) < (0.6 if seed else 0.0)  # seed 0: no firm alive
+    ind[(ind == 2) & (dist == 3)] = 1  # an empty cell
+    size = np.where(g.random(n) < 0.1, 0.0, g.pareto(1.5, n))
+    km = g.random((N_DIST, N_DIST)) * 30
+    new = SupplierChooser(ind, dist, size, alive, km, 10.0)
+    old = SupplierChooser(ind, dist, size, alive, km, 10.0)
+    group = ind.astype(np.int64) * N_DIST + dist
+    old.sampler = GroupSampler(np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0), N_IND * N_DIST + 1)
+    np.testing.assert_array_equal(new.sampler.group_total(), old.sampler.group_total()[: N_IND * N_DIST])
+    req_ind, req_dist = g.integers(0, N_IND, 5000), g.integers(0, N_DIST, 5000)
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    np.testing.assert_array_equal(new.draw(req_ind, req_dist, a), old.draw(req_ind, req_dist, b))
+    assert a.random() == b.random()

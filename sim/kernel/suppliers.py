@@ -31,11 +31,12 @@ class SupplierChooser:
         distance_km: np.ndarray,
         efold_km: float,
     ):
-        group = ind.astype(np.int64) * N_DIST + dist
-        self.sampler = GroupSampler(
-            np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0), N_IND * N_DIST + 1
-        )
-        mass = self.sampler.group_total()[: N_IND * N_DIST].reshape(N_IND, N_DIST)
+        # alive firms only: the same draws as sampling every row with exited ones in a group of
+        # their own at zero weight (that group sorts last and is never drawn from)
+        rows = np.flatnonzero(alive)
+        group = ind[rows].astype(np.int64) * N_DIST + dist[rows]
+        self.sampler = GroupSampler(group, size[rows], N_IND * N_DIST, item_ids=rows)
+        mass = self.sampler.group_total().reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
 
