@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from sim.ids import N_DIST, N_IND
+from sim.kernel.state import gather
 from sim.kernel.suppliers import SupplierChooser
 from sim.sampling import GroupSampler, choose_rows, row_cdf
 
@@ -75,3 +76,13 @@ def test_supplier_chooser_over_alive_rows_draws_the_same(seed: int) -> None:
     a, b = np.random.default_rng(3), np.random.default_rng(3)
     np.testing.assert_array_equal(new.draw(req_ind, req_dist, a), old.draw(req_ind, req_dist, b))
     assert a.random() == b.random()
+
+
+@pytest.mark.parametrize("n", [0, 1, 65_535, 65_536, 65_537, 200_000])
+def test_gather_is_fancy_indexing(n: int) -> None:
+    g = np.random.default_rng(n)
+    index = g.integers(0, 5000, n).astype(np.int32)
+    for values in (g.random(5000) < 0.5, g.integers(-1, 9, 5000).astype(np.int32), g.random(5000)):
+        got = gather(values, index)
+        assert got.dtype == values.dtype
+        np.testing.assert_array_equal(got, values[index])

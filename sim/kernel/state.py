@@ -9,6 +9,16 @@ from typing import Any
 import numpy as np
 
 
+def gather(values: np.ndarray, index: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """``values[index]`` for a long index of valid rows (0 <= index < len(values)), e.g. the link
+    ends: taken in chunks, so numpy's conversion of a 32-bit index to intp reuses a small buffer
+    instead of a fresh index-sized array (the first touch of fresh memory costs as much as the gather)."""
+    out = np.empty(len(index), dtype=values.dtype)
+    for lo in range(0, len(index), chunk):  # mode="clip": no buffering of ``out`` (the rows are valid)
+        np.take(values, index[lo : lo + chunk], out=out[lo : lo + chunk], mode="clip")
+    return out
+
+
 class Table:
     """A growable table of equal-length numpy columns; ``n`` rows are in use."""
 

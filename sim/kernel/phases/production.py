@@ -10,6 +10,7 @@ from sim.economy import shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
 from sim.kernel.markets import industry_ulc_and_productivity
+from sim.kernel.state import gather
 from sim.kernel.world import ProductionRecord, World
 
 PRODUCTION_COLUMNS = (
@@ -41,7 +42,7 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     idx = np.flatnonzero(f.alive)
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
-    s, c = np.take(pos, L.supplier), np.take(pos, L.customer)  # np.take: faster than fancy indexing
+    s, c = gather(pos, L.supplier), gather(pos, L.customer)
     if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:  # demography drops links of exited customers and
         return idx, s, c, L.weight  # rewires those of exited suppliers, but a few redraws fail each quarter
     ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
