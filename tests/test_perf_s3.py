@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim.ids import N_DIST, N_IND
-from sim.kernel.state import gather
+from sim.kernel.state import Table, gather
 from sim.kernel.suppliers import SupplierChooser
 from sim.sampling import GroupSampler, choose_rows, row_cdf
 
@@ -86,3 +86,28 @@ def test_gather_is_fancy_indexing(n: int) -> None:
         got = gather(values, index)
         assert got.dtype == values.dtype
         np.testing.assert_array_equal(got, values[index])
+
+
+def _old_keep(t: Table, mask: np.ndarray) -> None:
+    mask = np.array(mask, dtype=bool, copy=True)
+    k = int(np.count_nonzero(mask))
+    for arr in t._cols.values():
+        arr[:k] = arr[: t.n][mask]
+    t.n = k
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 50, 1000])
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_keep_in_chunks_is_the_old_keep(n: int, share: float) -> None:
+    g = np.random.default_rng(n)
+    tables = []
+    for _ in range(2):
+        t = Table({"alive": bool, "a": np.int32, "b": np.float64}, capacity=8)
+        t.add(n, alive=g.random(n) < share, a=np.arange(n), b=g.random(n))
+        tables.append(t)
+    tables[1]._cols = {k: v.copy() for k, v in tables[0]._cols.items()}
+    tables[0].keep(tables[0].alive, chunk=7)  # the mask is a view of a column being compacted
+    _old_keep(tables[1], tables[1].alive)
+    assert tables[0].n == tables[1].n
+    for k in tables[0].schema:
+        np.testing.assert_array_equal(tables[0].col(k), tables[1].col(k))

@@ -59,12 +59,18 @@ class Table:
         self.n = need
         return rows
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
-        mask = np.array(mask, dtype=bool, copy=True)  # the mask may be a view of a column being compacted
-        k = int(np.count_nonzero(mask))
-        for arr in self._cols.values():
-            arr[:k] = arr[: self.n][mask]
+    def keep(self, mask: np.ndarray, chunk: int = 1 << 16) -> None:
+        """Compact the table to the rows where ``mask`` is true (only for tables without handles).
+        Chunk by chunk, in place: the kept rows of a chunk only move to rows already read, and the
+        small temporaries reuse memory (one table-sized temporary per column costs more)."""
+        k = 0
+        for lo in range(0, self.n, chunk):
+            hi = min(lo + chunk, self.n)
+            m = np.array(mask[lo:hi], dtype=bool, copy=True)  # the mask may be a view of a column being compacted
+            kept = int(np.count_nonzero(m))
+            for arr in self._cols.values():
+                arr[k : k + kept] = arr[lo:hi][m]
+            k += kept
         self.n = k
 
     def to_dict(self, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
