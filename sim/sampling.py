@@ -20,6 +20,18 @@ def choose_rows(cdf: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> 
     return np.minimum(below, cdf.shape[1] - 1)
 
 
+def random_below(rng: np.random.Generator, n: int, p: float, chunk: int = 1 << 16) -> np.ndarray:
+    """``rng.random(n) < p`` with the same draws, drawn in chunks into one small buffer: no fresh
+    n-sized array of doubles (its first touch costs as much as drawing it)."""
+    out = np.empty(n, dtype=bool)
+    buf = np.empty(min(chunk, n))
+    for lo in range(0, n, chunk):
+        u = buf[: min(chunk, n - lo)]
+        rng.random(out=u)  # one 64-bit output per double, so chunks continue the same stream
+        np.less(u, p, out=out[lo : lo + len(u)])
+    return out
+
+
 def row_cdf(weights: np.ndarray) -> np.ndarray:
     """Cumulative row sums normalised to 1; a row of zeros becomes uniform."""
     w = np.asarray(weights, dtype=float)

@@ -9,7 +9,7 @@ import pytest
 from sim.ids import N_DIST, N_IND
 from sim.kernel.state import Table, gather
 from sim.kernel.suppliers import SupplierChooser
-from sim.sampling import GroupSampler, choose_rows, row_cdf
+from sim.sampling import GroupSampler, choose_rows, random_below, row_cdf
 
 
 def _old_group_slices(item_group: np.ndarray, weights: np.ndarray, n_groups: int):
@@ -111,3 +111,12 @@ def test_keep_in_chunks_is_the_old_keep(n: int, share: float) -> None:
     assert tables[0].n == tables[1].n
     for k in tables[0].schema:
         np.testing.assert_array_equal(tables[0].col(k), tables[1].col(k))
+
+
+@pytest.mark.parametrize("n", [0, 1, 65_535, 65_536, 65_537, 200_000])
+def test_random_below_is_one_draw(n: int) -> None:
+    a, b = np.random.default_rng(n), np.random.default_rng(n)
+    got = random_below(a, n, 0.3)
+    assert got.dtype == bool
+    np.testing.assert_array_equal(got, b.random(n) < 0.3)
+    assert a.random() == b.random()  # the same draws were consumed

@@ -17,6 +17,7 @@ from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.state import gather
 from sim.kernel.suppliers import SupplierChooser
 from sim.kernel.world import World
+from sim.sampling import random_below
 
 
 def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -95,7 +96,9 @@ def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None
     if not keep.all():
         w.links.keep(keep)
     L = w.links
-    redo = ~gather(f.alive, L.supplier) | (rng.random(L.n) < p.rewiring_rate)
+    # a share re-chosen at random, and every link to an exited supplier
+    redo = random_below(rng, L.n, p.rewiring_rate)
+    redo |= ~gather(f.alive, L.supplier)
     if redo.any():
         idx = np.flatnonzero(redo)
         new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
