@@ -43,8 +43,10 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
     s, c = gather(pos, L.supplier), gather(pos, L.customer)
-    if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:  # demography drops links of exited customers and
-        return idx, s, c, L.weight  # rewires those of exited suppliers, but a few redraws fail each quarter
+    # demography drops the links of exited customers and rewires those of exited suppliers, but a
+    # few redraws fail (no firm, or the customer itself) each quarter: the filter runs most quarters
+    if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:
+        return idx, s, c, L.weight
     ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
     return idx, s[ok], c[ok], L.weight[ok]
 
