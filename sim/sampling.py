@@ -9,8 +9,27 @@ def choose_rows(cdf: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> 
     """For each draw k, pick a column of probability row ``rows[k]`` of a row-stochastic matrix given
     as its cumulative sums ``cdf`` ([R, C], last column 1)."""
     u = rng.random(len(rows))
-    c = cdf[rows]
-    return np.minimum((c < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
+    if len(rows) < 4096:
+        return np.minimum((cdf[rows] < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
+    # many draws: count the columns below u one column at a time (the same counts, 3x faster
+    # than summing a [draws, C] boolean along its short rows)
+    rows = np.asarray(rows, dtype=np.intp)
+    below = np.zeros(len(rows), np.intp)
+    for col in np.ascontiguousarray(cdf.T):
+        below += np.take(col, rows) < u
+    return np.minimum(below, cdf.shape[1] - 1)
+
+
+def random_below(rng: np.random.Generator, n: int, p: float, chunk: int = 1 << 16) -> np.ndarray:
+    """``rng.random(n) < p`` with the same draws, drawn in chunks into one small buffer: no fresh
+    n-sized array of doubles (its first touch costs as much as drawing it)."""
+    out = np.empty(n, dtype=bool)
+    buf = np.empty(min(chunk, n))
+    for lo in range(0, n, chunk):
+        u = buf[: min(chunk, n - lo)]
+        rng.random(out=u)  # one 64-bit output per double, so chunks continue the same stream
+        np.less(u, p, out=out[lo : lo + len(u)])
+    return out
 
 
 def row_cdf(weights: np.ndarray) -> np.ndarray:
@@ -27,14 +46,19 @@ class GroupSampler:
     """Draw items with probability proportional to weight within a group (e.g. firms of one
     industry in one district). Build once per quarter, then draw many times vectorised."""
 
-    def __init__(self, item_group: np.ndarray, weights: np.ndarray, n_groups: int):
-        order = np.argsort(item_group, kind="stable")
-        self.items = order
+    def __init__(self, item_group: np.ndarray, weights: np.ndarray, n_groups: int, item_ids: np.ndarray | None = None):
+        """``item_group``: each item's group, in [0, n_groups); ``item_ids``: what a draw returns for
+        each item (default: its position)."""
+        g = np.asarray(item_group, dtype=np.int64)
+        # a stable sort of 16-bit keys is a radix sort (2-3x faster); the order is the same
+        order = np.argsort(g.astype(np.int16) if n_groups <= 2**15 else g, kind="stable")
+        self.items = order if item_ids is None else np.asarray(item_ids)[order]
         w = np.asarray(weights, dtype=float)[order]
         self.cum = np.cumsum(w)
-        g = np.asarray(item_group)[order]
-        self.start = np.searchsorted(g, np.arange(n_groups), side="left")
-        self.stop = np.searchsorted(g, np.arange(n_groups), side="right")
+        # each group's slice of the sorted items, from the group sizes (no search of the sorted keys)
+        size = np.bincount(g, minlength=n_groups)[:n_groups]
+        self.stop = np.cumsum(size)
+        self.start = self.stop - size
         base = np.concatenate([[0.0], self.cum])
         self.total = base[self.stop] - base[self.start]
         self._base = base

@@ -21,8 +21,17 @@ def count(ind: np.ndarray, dist: np.ndarray, weights: np.ndarray | None = None) 
     return np.bincount(cell(ind, dist), weights=weights, minlength=N_CELLS).reshape(N_IND, N_DIST)
 
 
+def cell_key(ind: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Cell index of each (industry, district) pair as a small integer (N_CELLS < 2**15)."""
+    return np.asarray(ind).astype(np.int16) * N_DIST + dist
+
+
+def count_key(key: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """[N_IND, N_DIST] count of the rows where ``mask`` is true, by their ``key`` (from cell_key)."""
+    return np.bincount(key[np.flatnonzero(mask)], minlength=N_CELLS).reshape(N_IND, N_DIST)
+
+
 def count_where(ind: np.ndarray, dist: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``count(ind[mask], dist[mask])`` (the same int64 counts), faster: each row's cell id is made
     as a small integer, and the rows are picked by position (numpy's boolean gathers are slower)."""
-    key = np.asarray(ind).astype(np.int16) * N_DIST + dist  # small cell ids (N_CELLS < 2**15)
-    return np.bincount(key[np.flatnonzero(mask)], minlength=N_CELLS).reshape(N_IND, N_DIST)
+    return count_key(cell_key(ind, dist), mask)

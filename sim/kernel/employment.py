@@ -22,9 +22,9 @@ def refresh_employment(w: World) -> None:
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     prem = np.asarray(w.params.labour.skill_premium)
     live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
-    emp = t.employer[live]
     # one id space, firms then institutes; intp, so the gathers and bincounts below need no conversion
-    gid = np.where(t.employer_kind[live] == FIRM, emp, f.n + emp).astype(np.intp)
+    gid = t.employer[live].astype(np.intp)
+    gid[t.employer_kind[live] != FIRM] += f.n  # institutes (a small minority of the employed)
     emp_dist = np.concatenate([f.district, inst.district])
     # wage index of the employer's cell x skill premium, looked up in a [cell, skill] table of the products
     emp_cell = (np.concatenate([f.industry, inst.field]).astype(np.int64) * N_DIST + emp_dist) * len(prem)

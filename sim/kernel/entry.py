@@ -44,7 +44,8 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
     f = w.firms
     key = (w.quarter, f.n)
     if w.cache.get("size_q_key") != key:
-        ind, emp = f.industry[f.alive], f.employees[f.alive]
+        a = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
+        ind, emp = f.industry[a], f.employees[a]
         med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         q = w.params.demography.inward_size_quantile
         for i in range(N_IND):  # seven industries; order statistics need no sorted input
@@ -119,7 +120,7 @@ def enter(
     n = len(ind)
     if n == 0:
         return np.zeros(0, np.int64)
-    alive, dp = f.alive, pp.demography
+    alive, dp = np.flatnonzero(f.alive), pp.demography  # positions: faster gathers than the boolean mask
     agents = entrant_agents(w, ind, kind, rng)
     mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) / np.maximum(
         np.bincount(f.industry[alive], minlength=N_IND), 1
@@ -165,8 +166,8 @@ def enter(
         capacity=cap_out,
         demand=cap_out * u0,
     )
-    s = f.share
-    s[:] = s / np.bincount(f.industry[f.alive], weights=s[f.alive], minlength=N_IND)[f.industry]
+    s, alive = f.share, np.flatnonzero(f.alive)  # the entrants are alive now
+    s[:] = s / np.bincount(f.industry[alive], weights=s[alive], minlength=N_IND)[f.industry]
     hire(t, founder, FIRM, rows)
     t.district[founder] = dist
     t.field[founder] = ind

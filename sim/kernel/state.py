@@ -9,6 +9,16 @@ from typing import Any
 import numpy as np
 
 
+def gather(values: np.ndarray, index: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """``values[index]`` for a long index of valid rows (0 <= index < len(values)), e.g. the link
+    ends: taken in chunks, so numpy's conversion of a 32-bit index to intp reuses a small buffer
+    instead of a fresh index-sized array (the first touch of fresh memory costs as much as the gather)."""
+    out = np.empty(len(index), dtype=values.dtype)
+    for lo in range(0, len(index), chunk):  # mode="clip": no buffering of ``out`` (the rows are valid)
+        np.take(values, index[lo : lo + chunk], out=out[lo : lo + chunk], mode="clip")
+    return out
+
+
 class Table:
     """A growable table of equal-length numpy columns; ``n`` rows are in use."""
 
@@ -49,12 +59,18 @@ class Table:
         self.n = need
         return rows
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Compact the table to the rows where ``mask`` is true (only for tables without handles)."""
-        mask = np.array(mask, dtype=bool, copy=True)  # the mask may be a view of a column being compacted
-        k = int(np.count_nonzero(mask))
-        for arr in self._cols.values():
-            arr[:k] = arr[: self.n][mask]
+    def keep(self, mask: np.ndarray, chunk: int = 1 << 16) -> None:
+        """Compact the table to the rows where ``mask`` is true (only for tables without handles).
+        Chunk by chunk, in place: the kept rows of a chunk only move to rows already read, and the
+        small temporaries reuse memory (one table-sized temporary per column costs more)."""
+        k = 0
+        for lo in range(0, self.n, chunk):
+            hi = min(lo + chunk, self.n)
+            m = np.array(mask[lo:hi], dtype=bool, copy=True)  # the mask may be a view of a column being compacted
+            kept = int(np.count_nonzero(m))
+            for arr in self._cols.values():
+                arr[k : k + kept] = arr[lo:hi][m]
+            k += kept
         self.n = k
 
     def to_dict(self, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:

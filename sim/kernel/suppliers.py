@@ -31,11 +31,12 @@ class SupplierChooser:
         distance_km: np.ndarray,
         efold_km: float,
     ):
-        group = ind.astype(np.int64) * N_DIST + dist
-        self.sampler = GroupSampler(
-            np.where(alive, group, N_IND * N_DIST), np.where(alive, size, 0.0), N_IND * N_DIST + 1
-        )
-        mass = self.sampler.group_total()[: N_IND * N_DIST].reshape(N_IND, N_DIST)
+        # alive firms only: the same draws as sampling every row with exited ones in a group of
+        # their own at zero weight (that group sorts last and is never drawn from)
+        rows = np.flatnonzero(alive)
+        group = ind[rows].astype(np.int64) * N_DIST + dist[rows]
+        self.sampler = GroupSampler(group, size[rows], N_IND * N_DIST, item_ids=rows)
+        mass = self.sampler.group_total().reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
 
@@ -71,9 +72,10 @@ def build_network(
     uses = data.io[:N_IND, :] > 0  # [from j, to i]
     c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
     cust = customers[c_rep]
-    med = np.median(size[alive]) if alive.any() else 1.0
+    rows = np.flatnonzero(alive)  # positions: faster gathers than the boolean mask
+    med = np.median(size[rows]) if len(rows) else 1.0
     lam = init.supplier_base * (np.maximum(size[cust], 1e-12) / max(med, 1e-12)) ** init.supplier_size_exponent
-    n_firms = np.bincount(ind[alive], minlength=N_IND)
+    n_firms = np.bincount(ind[rows], minlength=N_IND)
     k = np.minimum(1 + rng.poisson(np.minimum(lam, 1e9)), np.maximum(n_firms[j_rep], 1))
     pair = np.repeat(np.arange(len(cust)), k)
     cust_l, j_l = cust[pair], j_rep[pair]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.basedata import BaseYear
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
-from sim.kernel.cells import count, count_where
+from sim.kernel.cells import cell_key, count, count_key
 from sim.kernel.world import World
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
@@ -166,9 +166,9 @@ class Recorder:
     def record(self, w, year: int, q: int) -> None:
         f, inst, t = w.firms, w.institutes, w.talent
         self.quarters.append((year, q))
-        a = f.alive
+        a = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
         key = f.industry[a].astype(np.int64) * N_DIST + f.district[a]
-        prod = w.last_production.rows if w.last_production is not None else np.flatnonzero(a)
+        prod = w.last_production.rows if w.last_production is not None else a
         pkey = f.industry[prod].astype(np.int64) * N_DIST + f.district[prod]
 
         def agg(values: np.ndarray | None, k=key) -> np.ndarray:
@@ -211,12 +211,11 @@ class Recorder:
         self._put(self.cells, "institute_knowledge", agg(inst.knowledge[ia], ikey))
         self._put(self.cells, "institute_budget", agg(inst.budget[ia], ikey))
         ta = t.alive
+        tkey = cell_key(t.field, t.district)  # one key for the three counts
         # count x people per agent: the sum of that many equal integral weights, exactly
-        self._put(self.cells, "talent", count_where(t.field, t.district, ta) * float(w.ppa))
-        self._put(self.cells, "senior_talent", count_where(t.field, t.district, ta & (t.skill == SENIOR)) * w.ppa)
-        self._put(
-            self.cells, "unemployed", count_where(t.field, t.district, ta & (t.employer_kind == NONE)) * float(w.ppa)
-        )
+        self._put(self.cells, "talent", count_key(tkey, ta) * float(w.ppa))
+        self._put(self.cells, "senior_talent", count_key(tkey, ta & (t.skill == SENIOR)) * w.ppa)
+        self._put(self.cells, "unemployed", count_key(tkey, ta & (t.employer_kind == NONE)) * float(w.ppa))
         self._put(self.district, "rent", w.rent)
         self._put(self.district, "floor_space", w.floor_space)
         self._put(

@@ -14,8 +14,10 @@ from sim.kernel.employment import refresh_employment
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
+from sim.kernel.state import gather
 from sim.kernel.suppliers import SupplierChooser
 from sim.kernel.world import World
+from sim.sampling import random_below
 
 
 def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -52,7 +54,8 @@ def _entries(
     """Start-ups (the industry's rate spread by the location logit, times policy multipliers),
     institute spin-offs (where the institute is) and large inward investments."""
     f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
-    n_alive = np.bincount(f.industry[f.alive], minlength=N_IND) * startup_weight(w)  # firms the market supports
+    # firms the market supports
+    n_alive = np.bincount(f.industry[np.flatnonzero(f.alive)], minlength=N_IND) * startup_weight(w)
     starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
@@ -89,11 +92,13 @@ def _entries(
 def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None:
     """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
     f, L, p = w.firms, w.links, w.params.demography
-    keep = np.take(f.alive, L.customer)  # np.take: faster than fancy indexing here
+    keep = gather(f.alive, L.customer)
     if not keep.all():
         w.links.keep(keep)
     L = w.links
-    redo = ~np.take(f.alive, L.supplier) | (rng.random(L.n) < p.rewiring_rate)
+    # a share re-chosen at random, and every link to an exited supplier
+    redo = random_below(rng, L.n, p.rewiring_rate)
+    redo |= ~gather(f.alive, L.supplier)
     if redo.any():
         idx = np.flatnonzero(redo)
         new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)

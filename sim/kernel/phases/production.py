@@ -10,6 +10,7 @@ from sim.economy import shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
 from sim.kernel.markets import industry_ulc_and_productivity
+from sim.kernel.state import gather
 from sim.kernel.world import ProductionRecord, World
 
 PRODUCTION_COLUMNS = (
@@ -28,8 +29,11 @@ def firm_capacity(w: World) -> np.ndarray:
     """Gross-output capacity of each firm at this quarter's output price of its industry (yuan/quarter):
     real capacity (base-year yuan) x price. Input coefficients are fixed in value terms."""
     f = w.firms
-    cap_va = va_capacity(f.z, f.tfp, f.employees, f.capital, w.params.production.labour_elasticity)
-    return np.where(f.alive, cap_va * (w.markets.price / w.data.va_ratio)[f.industry], 0.0)
+    a = np.flatnonzero(f.alive)  # the powers only for alive rows (exited ones keep their rows)
+    cap_va = va_capacity(f.z[a], f.tfp[a], f.employees[a], f.capital[a], w.params.production.labour_elasticity)
+    cap = np.zeros(f.n)
+    cap[a] = cap_va * (w.markets.price / w.data.va_ratio)[f.industry[a]]
+    return cap
 
 
 def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -38,10 +42,12 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     idx = np.flatnonzero(f.alive)
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
-    s, c = pos[L.supplier], pos[L.customer]
-    ok = (s >= 0) & (c >= 0)
-    if ok.all():  # the usual case: demography drops or rewires links of exited firms each quarter
+    s, c = gather(pos, L.supplier), gather(pos, L.customer)
+    # demography drops the links of exited customers and rewires those of exited suppliers, but a
+    # few redraws fail (no firm, or the customer itself) each quarter: the filter runs most quarters
+    if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:
         return idx, s, c, L.weight
+    ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
     return idx, s[ok], c[ok], L.weight[ok]
 
 
@@ -49,18 +55,19 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
     """Market shares: replicator on TFP gains since base or entry relative to the industry
     (innovators win buyers), and buyers lost where final demand went unserved."""
     f, pp = w.firms, w.params.production
-    ind = f.industry[idx]
-    gain = np.log(f.tfp / f.tfp_ref)
-    mean_gain = np.bincount(ind, weights=f.share[idx] * gain[idx], minlength=N_IND) / np.maximum(
-        np.bincount(ind, weights=f.share[idx], minlength=N_IND), 1e-300
+    # computed for the alive rows ``idx`` only; exited rows get share 0
+    ind, share, d = f.industry[idx], f.share[idx], final_demand
+    gain = np.log(f.tfp[idx] / f.tfp_ref[idx])
+    mean_gain = np.bincount(ind, weights=share * gain, minlength=N_IND) / np.maximum(
+        np.bincount(ind, weights=share, minlength=N_IND), 1e-300
     )
-    rel = np.exp(gain - mean_gain[f.industry])
-    d_all = np.zeros(f.n)
-    d_all[idx] = final_demand
+    rel = np.exp(gain - mean_gain[ind])
     elasticity = pp.share_elasticity * w.effects.share_elasticity_multiplier
-    unmet = np.where(d_all > 0, np.clip(d_all - f.sales_final, 0, None) / np.where(d_all > 0, d_all, 1.0), 0.0)
-    s = np.where(f.alive, f.share * rel**elasticity * (1.0 - pp.lost_share_rate * unmet), 0.0)
-    f.share[:] = s / np.maximum(np.bincount(f.industry, weights=s, minlength=N_IND), 1e-300)[f.industry]
+    unmet = np.where(d > 0, np.clip(d - f.sales_final[idx], 0, None) / np.where(d > 0, d, 1.0), 0.0)
+    s = share * rel**elasticity * (1.0 - pp.lost_share_rate * unmet)
+    total = np.maximum(np.bincount(ind, weights=s, minlength=N_IND), 1e-300)
+    f.share[:] = 0.0
+    f.share[idx] = s / total[ind]
 
 
 def _update_costs(w: World, ind: np.ndarray, final_demand: np.ndarray, final_sales: np.ndarray) -> None:
