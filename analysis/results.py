@@ -42,6 +42,7 @@ from omegaconf import DictConfig
 from pandas.api.types import union_categoricals
 
 from sim.io import atomic_write
+from sim.outputs.scorecard import TARGET_FIELDS
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
 from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, gathered_rows, read_rows, spend_total
 
@@ -62,6 +63,7 @@ HEADLINE_METRICS = (
 )
 CHOICE_COLUMNS = ("scale", "scenario", "policy")
 RUN_COLUMNS = ("run_id", "root", "job", *RUN_MANIFEST_KEYS)
+SKIP_DIRS = (RESULTS_DIR, ".hydra", ".submitit")
 
 
 @dataclass
@@ -105,14 +107,22 @@ def find_runs(root: Path) -> list[Path]:
 
 def _walk(root: Path) -> list[tuple[str, bool]]:
     """(folder relative to ``root`` in posix form, "." for root itself; whether it has a row file)
-    of every run folder under ``root``, in natural order (seed_2 before seed_10)."""
+    of every run folder under ``root``, in natural order (seed_2 before seed_10). One scandir per
+    folder, symbolic links to folders not followed (as os.walk)."""
     base = os.fspath(root)
-    found = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in (RESULTS_DIR, ".hydra", ".submitit"))
-        if "manifest.json" in filenames:
-            rel = "." if dirpath == base else Path(os.path.relpath(dirpath, base)).as_posix()
-            found.append((rel, ROW_FILE in filenames))
+    found, todo = [], [""]
+    while todo:
+        rel = todo.pop()
+        files, dirs = set(), []
+        with os.scandir(os.path.join(base, rel) if rel else base) as it:
+            for e in it:
+                if not e.is_dir():
+                    files.add(e.name)
+                elif e.name not in SKIP_DIRS and not e.is_symlink():
+                    dirs.append(f"{rel}/{e.name}" if rel else e.name)
+        if "manifest.json" in files:
+            found.append((rel or ".", ROW_FILE in files))
+        todo += dirs
     return sorted(found, key=lambda x: _natural_key(x[0]))
 
 
@@ -259,8 +269,8 @@ def run_prefixes(roots: list[Path]) -> list[str]:
 def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
     """Gather every run under ``roots`` (a path or a list of paths); see the module docstring.
 
-    Complete runs are read from their row files (sim.outputs.summary.write_row) in one parallel
-    scan; when a complete run has none (made before row files existed) or ``rows`` is False, every
+    Complete runs are read from their row files (sim.outputs.summary.write_row: one plain read
+    each, one JSON parse of all); when a complete run has none (made before row files existed) or ``rows`` is False, every
     run is read from its manifest.json, scorecard.json and annual.parquet instead. Same tables."""
     roots = [Path(r) for r in ([roots] if isinstance(roots, (str, Path)) else roots)]
     for r in roots:
@@ -311,16 +321,16 @@ def _gather_files(found: list) -> tuple:
 def _gather_rows(found: list) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
     run has no row file (then ``_gather_files`` reads them all)."""
-    rows, cards, ids, digests, values, layouts = [], {}, [], [], [], {}
+    rows, cards, ids, digests, values, layouts = [], [], [], [], [], {}
     for root, prefix, runs in found:
-        metas, dg, lays, vals = read_rows([root / rel for rel, has in runs if has])
+        base = os.fspath(root)
+        metas, dg, lays, vals = read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has])
         layouts.update(lays)
         k = 0
         for rel, has in runs:
             if has:
-                meta = metas[k]
-                row = _run_row(root, rel, prefix, meta["manifest"])
-                cards[row["run_id"]] = meta["card"]
+                row = _run_row(root, rel, prefix, metas[k]["manifest"])
+                cards.append(metas[k]["card"])
                 ids.append(row["run_id"])
                 digests.append(dg[k])
                 values.append(vals[k])
@@ -331,7 +341,20 @@ def _gather_rows(found: list) -> tuple | None:
                     return None
             rows.append(row)
     annual, wide = _annual_from_rows(ids, digests, values, layouts)
-    return _runs_frame(rows), annual, _scorecard_frame(cards), wide
+    return _runs_frame(rows), annual, _scorecard_columns(ids, cards), wide
+
+
+def _scorecard_columns(ids: list[str], cards: list[dict]) -> pd.DataFrame:
+    """``_scorecard_frame`` of cards whose targets are column-wise (sim.outputs.summary.row_meta)."""
+    if not cards:
+        return _scorecard_frame({})
+    n = [len(c["targets"]["id"]) for c in cards]
+    cols: dict[str, list] = {"seed": [c["seed"] for c, k in zip(cards, n, strict=True) for _ in range(k)]}
+    for f in TARGET_FIELDS:
+        cols[f] = [x for c in cards for x in c["targets"][f]]
+    t = pd.DataFrame(cols).rename(columns={"id": "target"})
+    t.insert(0, "run_id", np.repeat(ids, n).astype(object))
+    return t
 
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
@@ -349,12 +372,14 @@ def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.Ca
     return out
 
 
-def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarray], layouts: dict) -> tuple:
-    """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
-    gathered rows in run order, then every run's spend_total rows; and the wide headline series
-    when all runs share one layout (else None: ``headline`` pivots the table)."""
-    if not ids:
-        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+def _code_dtype(n: int) -> type:
+    """The integer type pandas keeps the codes of a categorical with ``n`` categories in."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if n < np.iinfo(t).max)
+
+
+def _layout_keys(layouts: dict, digests: list[str]) -> tuple[dict, dict]:
+    """(digest -> key columns of its gathered rows followed by its spend_total rows, as final
+    categorical codes; the categorical dtypes), the dictionaries united in order of appearance."""
     order = [layouts[d] for d in dict.fromkeys(digests)]
     cats: dict[str, dict[str, int]] = {c: {} for c in ("industry", "district", "metric")}
     for lay in order:
@@ -364,39 +389,59 @@ def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarra
                     d.setdefault(v, len(d))
     spend = any(layouts[d].n_spend for d in digests)
     dtypes = _category_dtypes({c: list(d) for c, d in cats.items()}, spend)
-    metric_cats = list(dtypes["metric"].categories)
-    keys = {}  # digest -> key columns (final codes) of its gathered rows followed by its spend_total rows
+    sp = list(dtypes["metric"].categories).index("spend_total") if spend else 0
+    keys = {}
     for dg in dict.fromkeys(digests):
         lay = layouts[dg]
-        code = {c: np.array([cats[c][v] for v in lay.dicts[c]] or [0], np.int64)[lay.codes[c]] for c in cats}
-        base = np.flatnonzero(
-            lay.codes["metric"]
-            == (lay.dicts["metric"].index("value_added") if "value_added" in lay.dicts["metric"] else -1)
-        )
-        sp = metric_cats.index("spend_total") if spend else 0
-        keys[dg] = {
-            "year": np.concatenate([lay.year, lay.year[base]]),
-            **{c: np.concatenate([code[c], code[c][base] if c != "metric" else np.full(len(base), sp)]) for c in cats},
+        code = {
+            c: np.array([cats[c][v] for v in lay.dicts[c]] or [0], _code_dtype(len(dtypes[c].categories)))[lay.codes[c]]
+            for c in cats
         }
-    n_a = [layouts[d].n for d in digests]
-    n_s = [len(v) - n for v, n in zip(values, n_a, strict=True)]
-    runs = np.arange(len(ids))
+        va = lay.dicts["metric"].index("value_added") if "value_added" in lay.dicts["metric"] else -1
+        base = np.flatnonzero(lay.codes["metric"] == va)
+        keys[dg] = {
+            "year": np.concatenate([lay.year, lay.year[base]]).astype(np.int16),
+            **{
+                c: np.concatenate([code[c], code[c][base] if c != "metric" else np.full(len(base), sp, code[c].dtype)])
+                for c in cats
+            },
+        }
+    return keys, dtypes
+
+
+def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarray], layouts: dict) -> tuple:
+    """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
+    gathered rows in run order, then every run's spend_total rows; and the wide headline series
+    when all runs share one layout (else None: ``headline`` pivots the table). Each column is
+    made once in its final type (codes of the categoricals, int16 years)."""
+    if not ids:
+        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+    keys, dtypes = _layout_keys(layouts, digests)
+    n_a = np.array([layouts[d].n for d in digests])
+    n_s = np.array([len(v) for v in values]) - n_a
+    runs = np.arange(len(ids), dtype=_code_dtype(len(ids)))
     cols = {"run_id": np.concatenate([np.repeat(runs, n_a), np.repeat(runs, n_s)])}
-    for c in ("year", *cats):
-        cols[c] = np.concatenate(
-            [keys[d][c][:n] for d, n in zip(digests, n_a, strict=True)]
-            + [keys[d][c][n:] for d, n in zip(digests, n_a, strict=True)]
-        )
+    for c in ("year", "industry", "district", "metric"):
+        if len(keys) == 1:  # one layout: its keys repeated
+            k, n = keys[digests[0]][c], int(n_a[0])
+            cols[c] = np.concatenate([np.tile(k[:n], len(ids)), np.tile(k[n:], len(ids))])
+        else:
+            cols[c] = np.concatenate(
+                [keys[d][c][:n] for d, n in zip(digests, n_a, strict=True)]
+                + [keys[d][c][n:] for d, n in zip(digests, n_a, strict=True)]
+            )
     val = np.concatenate(
         [v[:n] for v, n in zip(values, n_a, strict=True)] + [v[n:] for v, n in zip(values, n_a, strict=True)]
     )
+    run_dtype = pd.CategoricalDtype(pd.Index(ids, dtype=object))
     annual = pd.DataFrame(
         {
-            "run_id": pd.Categorical.from_codes(cols["run_id"], categories=pd.Index(ids, dtype=object)),
-            "year": cols["year"].astype(np.int16),
-            **{c: pd.Categorical.from_codes(cols[c], dtype=dtypes[c]) for c in cats},
+            "run_id": pd.Categorical.from_codes(cols["run_id"], dtype=run_dtype, validate=False),
+            "year": cols["year"],
+            **{c: pd.Categorical.from_codes(cols[c], dtype=dtypes[c], validate=False) for c in dtypes},
             "value": val,
-        }
+        },
+        copy=False,
     )
     wide = _headline_one_layout(ids, values, keys[digests[0]], dtypes) if len(keys) == 1 else None
     return annual, wide

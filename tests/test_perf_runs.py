@@ -1,4 +1,4 @@
-"""Gathering from the per-run summary rows (row.parquet) gives the same tables as reading every
+"""Gathering from the per-run summary rows (row.bin) gives the same tables as reading every
 run's manifest.json, scorecard.json and annual.parquet; folders without row files still gather."""
 
 from __future__ import annotations
