@@ -44,7 +44,7 @@ from pandas.api.types import union_categoricals
 from sim.io import atomic_write
 from sim.outputs.scorecard import TARGET_FIELDS
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
-from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, gathered_rows, read_rows, spend_total
+from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, Rows, gathered_rows, read_rows, spend_total
 
 RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
@@ -321,27 +321,39 @@ def _gather_files(found: list) -> tuple:
 def _gather_rows(found: list) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
     run has no row file (then ``_gather_files`` reads them all)."""
-    rows, cards, ids, digests, values, layouts = [], [], [], [], [], {}
+    rows, cards, ids, parts = [], [], [], []
     for root, prefix, runs in found:
         base = os.fspath(root)
-        metas, dg, lays, vals = read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has])
-        layouts.update(lays)
+        got = read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has])
+        parts.append(got)
         k = 0
         for rel, has in runs:
             if has:
-                row = _run_row(root, rel, prefix, metas[k]["manifest"])
-                cards.append(metas[k]["card"])
+                row = _run_row(root, rel, prefix, got.metas[k]["manifest"])
+                cards.append(got.metas[k]["card"])
                 ids.append(row["run_id"])
-                digests.append(dg[k])
-                values.append(vals[k])
                 k += 1
             else:
                 row, card = _read_run(root, rel, prefix)
                 if card is not None or row["status"] == "complete":
                     return None
             rows.append(row)
-    annual, wide = _annual_from_rows(ids, digests, values, layouts)
+    annual, wide = _annual_from_rows(ids, _joined(parts))
     return _runs_frame(rows), annual, _scorecard_columns(ids, cards), wide
+
+
+def _joined(parts: list[Rows]) -> Rows:
+    """The rows of several roots as one (``flat`` only when there is one root, and it has one)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Rows(
+        [m for p in parts for m in p.metas],
+        [d for p in parts for d in p.digests],
+        {k: v for p in parts for k, v in p.layouts.items()},
+        [g for p in parts for g in p.gathered],
+        [s for p in parts for s in p.spend],
+        None,
+    )
 
 
 def _scorecard_columns(ids: list[str], cards: list[dict]) -> pd.DataFrame:
@@ -358,7 +370,12 @@ def _scorecard_columns(ids: list[str], cards: list[dict]) -> pd.DataFrame:
 
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
-    return pool.submit(atomic_write, out / f"{name}.parquet", lambda p: df.to_parquet(p, index=False))
+    """Write ``df`` as ``out/<name>.parquet`` in ``pool``. Column statistics only for plain columns:
+    min/max of the categorical (dictionary) columns cost a third of writing a large annual table."""
+    plain = [c for c in df.columns if not isinstance(df[c].dtype, pd.CategoricalDtype)]
+    stats = plain if len(plain) < len(df.columns) else True
+    write = lambda p: df.to_parquet(p, index=False, write_statistics=stats)  # noqa: E731
+    return pool.submit(atomic_write, out / f"{name}.parquet", write)
 
 
 def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.CategoricalDtype]:
@@ -409,30 +426,28 @@ def _layout_keys(layouts: dict, digests: list[str]) -> tuple[dict, dict]:
     return keys, dtypes
 
 
-def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarray], layouts: dict) -> tuple:
+def _annual_from_rows(ids: list[str], rows: Rows) -> tuple:
     """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
     gathered rows in run order, then every run's spend_total rows; and the wide headline series
     when all runs share one layout (else None: ``headline`` pivots the table). Each column is
     made once in its final type (codes of the categoricals, int16 years)."""
     if not ids:
         return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
-    keys, dtypes = _layout_keys(layouts, digests)
-    n_a = np.array([layouts[d].n for d in digests])
-    n_s = np.array([len(v) for v in values]) - n_a
+    keys, dtypes = _layout_keys(rows.layouts, rows.digests)
+    n_a = np.array([len(g) for g in rows.gathered])
+    n_s = np.array([len(s) for s in rows.spend])
     runs = np.arange(len(ids), dtype=_code_dtype(len(ids)))
-    cols = {"run_id": np.concatenate([np.repeat(runs, n_a), np.repeat(runs, n_s)])}
+    one = keys[rows.digests[0]] if len(keys) == 1 else None
+    cols = {"run_id": _two_blocks(runs[:, None], runs[:, None], n_a, n_s, runs.dtype)}
     for c in ("year", "industry", "district", "metric"):
-        if len(keys) == 1:  # one layout: its keys repeated
-            k, n = keys[digests[0]][c], int(n_a[0])
-            cols[c] = np.concatenate([np.tile(k[:n], len(ids)), np.tile(k[n:], len(ids))])
+        if one is not None:  # one layout: its keys repeated
+            cols[c] = _two_blocks(one[c][: n_a[0]], one[c][n_a[0] :], n_a, n_s, one[c].dtype)
         else:
             cols[c] = np.concatenate(
-                [keys[d][c][:n] for d, n in zip(digests, n_a, strict=True)]
-                + [keys[d][c][n:] for d, n in zip(digests, n_a, strict=True)]
+                [keys[d][c][:n] for d, n in zip(rows.digests, n_a, strict=True)]
+                + [keys[d][c][n:] for d, n in zip(rows.digests, n_a, strict=True)]
             )
-    val = np.concatenate(
-        [v[:n] for v, n in zip(values, n_a, strict=True)] + [v[n:] for v, n in zip(values, n_a, strict=True)]
-    )
+    val = rows.flat if rows.flat is not None else np.concatenate(rows.gathered + rows.spend)
     run_dtype = pd.CategoricalDtype(pd.Index(ids, dtype=object))
     annual = pd.DataFrame(
         {
@@ -443,11 +458,24 @@ def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarra
         },
         copy=False,
     )
-    wide = _headline_one_layout(ids, values, keys[digests[0]], dtypes) if len(keys) == 1 else None
+    wide = _headline_one_layout(ids, rows, one, dtypes) if one is not None else None
     return annual, wide
 
 
-def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dtypes: dict):
+def _two_blocks(head, tail, n_a: np.ndarray, n_s: np.ndarray, dtype) -> np.ndarray:
+    """A column of every run's gathered rows then every run's spend_total rows, filled from
+    ``head`` (a run's gathered rows, or one value per run as a column) and ``tail`` alike; the
+    runs' counts are all equal, or ``head`` and ``tail`` are one value per run."""
+    out = np.empty(int(n_a.sum() + n_s.sum()), dtype)
+    if len(set(n_a)) == 1 and len(set(n_s)) == 1:
+        out[: n_a.sum()].reshape(len(n_a), n_a[0])[:] = head
+        out[n_a.sum() :].reshape(len(n_s), n_s[0])[:] = tail
+    else:
+        out[:] = np.concatenate([np.repeat(head[:, 0], n_a), np.repeat(tail[:, 0], n_s)])
+    return out
+
+
+def _headline_one_layout(ids: list[str], rows: Rows, key: dict, dtypes: dict):
     """``headline`` of runs that share one layout: the same cells of every run's values, in the
     pivot's column order (metric, industry, year codes); None when a cell repeats (then it pivots)."""
     met = dtypes["metric"].categories
@@ -461,7 +489,12 @@ def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dt
     k3 = np.stack([key["metric"][sel], key["industry"][sel], key["year"][sel]])
     if np.unique(k3, axis=1).shape[1] != len(sel):  # a repeated cell: the pivot takes a mean
         return None
-    w = np.stack([v[sel] for v in values]) if len(sel) else np.zeros((len(ids), 0))
+    n = len(rows.gathered[0])
+    in_a = sel < n
+    w = np.empty((len(ids), len(sel)))
+    if len(sel):
+        w[:, in_a] = _block(rows.gathered, rows.flat, 0)[:, sel[in_a]]
+        w[:, ~in_a] = _block(rows.spend, rows.flat, len(ids) * n)[:, sel[~in_a] - n]
     keep = ~np.isnan(w).all(axis=0)
     names = [f"{met[m]}.{ind[i]}.{y}" for m, i, y in zip(*k3, strict=True)]
     return pd.DataFrame(
@@ -471,6 +504,14 @@ def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dt
         ),
         columns=[n for n, k in zip(names, keep, strict=True) if k],
     )
+
+
+def _block(parts: list[np.ndarray], flat: np.ndarray | None, start: int) -> np.ndarray:
+    """Equal-length per-run values as a (runs, values) array: a view of ``flat`` from ``start``
+    when the values are there, else stacked."""
+    if flat is None:
+        return np.stack(parts)
+    return flat[start : start + len(parts) * len(parts[0])].reshape(len(parts), len(parts[0]))
 
 
 def save(res: Results, out: Path) -> None:

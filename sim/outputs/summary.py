@@ -59,9 +59,10 @@ def format_va_table(tab: pd.DataFrame, title: str = "") -> str:
 # The summary row of a run (row.bin): what analysis.results.gather reads of it, in one file
 # ---------------------------------------------------------------------------------------------
 ROW_FILE = "row.bin"
-# row.bin: magic, then the byte lengths of the head (JSON, padded to 8 bytes), the number of values
-# (little-endian float64) and the byte length of the layout (JSON), then those three parts in order
-ROW_HEAD = struct.Struct("<8sQQQ")
+# row.bin: magic, then the byte length of the head (JSON, padded to 8 bytes), the numbers of gathered
+# and of spend_total values (little-endian float64) and the byte length of the layout (JSON), then
+# those parts in order
+ROW_HEAD = struct.Struct("<8sQQQQ")
 ROW_MAGIC = b"SEIROW1\n"
 DISTRICT_METRICS = ("value_added", "output", "employment", "firms", "floor_space", "floor_space_used", "rent")
 # manifest fields that become columns of a gathered runs table (analysis.results.RUN_COLUMNS)
@@ -128,10 +129,11 @@ def write_row(out: Path, manifest: dict, card: dict) -> None:
     tab, spend = annual_part(out / "annual.parquet")
     layout = layout_json(tab, len(spend))
     values = np.concatenate([tab["value"].to_numpy(), spend]).astype("<f8")
+    counts = (tab.num_rows, len(spend))
     meta = {"meta": row_meta(manifest, card), "layout": hashlib.sha1(layout).hexdigest()}
     head = json.dumps(meta, default=str).encode()
     head += b" " * (-len(head) % 8)  # the values start 8-byte aligned
-    blob = ROW_HEAD.pack(ROW_MAGIC, len(head), len(values), len(layout)) + head + values.tobytes() + layout
+    blob = ROW_HEAD.pack(ROW_MAGIC, len(head), *counts, len(layout)) + head + values.tobytes() + layout
     atomic_write(out / ROW_FILE, lambda p: p.write_bytes(blob))
 
 
@@ -160,20 +162,47 @@ class Layout:
         return len(self.year)
 
 
-def read_rows(files: list[str]) -> tuple[list[dict], list[str], dict[str, Layout], list[np.ndarray]]:
-    """The row files ``files``: per run its meta (manifest and card), layout digest and values; and
-    each layout once (read from the first run that has it). Plain reads of the head and values of
-    each file, and one JSON parse of all heads."""
-    heads, values, where = [], [], []
-    for f in files:
+@dataclass
+class Rows:
+    """What ``read_rows`` reads of many runs: per run its meta (manifest and card), layout digest,
+    gathered values and spend_total values; each layout once; and, when every run has as many
+    values of each kind, ``flat``: all gathered values run after run, then all spend_total values
+    (the value column of a gather, read straight into place; ``gathered`` and ``spend`` view it)."""
+
+    metas: list[dict]
+    digests: list[str]
+    layouts: dict[str, Layout]
+    gathered: list[np.ndarray]
+    spend: list[np.ndarray]
+    flat: np.ndarray | None
+
+
+def read_rows(files: list[str]) -> Rows:
+    """The row files ``files``: plain reads of the head and the values of each (the values into
+    one array when the runs' counts agree), one JSON parse of all heads, each layout read once."""
+    heads, gathered, spend, where = [], [], [], []
+    flat: np.ndarray | None = np.empty(0, "<f8")
+    size = (0, 0)
+    for k, f in enumerate(files):
         with open(f, "rb") as fh:
-            magic, n_head, n_val, n_lay = ROW_HEAD.unpack(fh.read(ROW_HEAD.size))
-            body = fh.read(n_head + 8 * n_val)
-        if magic != ROW_MAGIC or len(body) != n_head + 8 * n_val:
+            magic, n_head, n_a, n_s, n_lay = ROW_HEAD.unpack(fh.read(ROW_HEAD.size))
+            heads.append(fh.read(n_head) if magic == ROW_MAGIC else b"")
+            if k == 0:
+                flat, size = np.empty(len(files) * (n_a + n_s), "<f8"), (n_a, n_s)
+                blocks = (
+                    flat[: len(files) * n_a].reshape(len(files), n_a),
+                    flat[len(files) * n_a :].reshape(len(files), n_s),
+                )
+            if (n_a, n_s) == size:
+                a, s = blocks[0][k], blocks[1][k]
+            else:
+                a, s, flat = np.empty(n_a, "<f8"), np.empty(n_s, "<f8"), None
+            got = fh.readinto(a) + fh.readinto(s)
+        if magic != ROW_MAGIC or len(heads[-1]) != n_head or got != 8 * (n_a + n_s):
             raise ValueError(f"{f}: not a complete row file")
-        heads.append(body[:n_head])
-        values.append(np.frombuffer(body, "<f8", n_val, n_head))
-        where.append((ROW_HEAD.size + len(body), n_lay))
+        gathered.append(a)
+        spend.append(s)
+        where.append((ROW_HEAD.size + n_head + got, n_lay))
     parsed = json.loads(b"[" + b",".join(heads) + b"]") if heads else []
     digests = [p["layout"] for p in parsed]
     layouts: dict[str, Layout] = {}
@@ -182,4 +211,4 @@ def read_rows(files: list[str]) -> tuple[list[dict], list[str], dict[str, Layout
             with open(files[k], "rb") as fh:
                 fh.seek(where[k][0])
                 layouts[dg] = Layout.of(fh.read(where[k][1]))
-    return [p["meta"] for p in parsed], digests, layouts, values
+    return Rows([p["meta"] for p in parsed], digests, layouts, gathered, spend, flat if files else None)
