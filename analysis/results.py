@@ -244,7 +244,7 @@ def _scorecard_wide(sc: pd.DataFrame) -> pd.DataFrame:
         dropna=False,
     )
     w.columns = [f"{t}.{v}" for v, t in w.columns]
-    order = [f"{t}.{v}" for t in dict.fromkeys(sc["target"]) for v in ("value", "met", "margin")]
+    order = [f"{t}.{v}" for t in sc["target"].unique() for v in ("value", "met", "margin")]  # as they come
     return w[[c for c in order if c in w.columns]]
 
 
@@ -493,8 +493,8 @@ def _headline_one_layout(ids: list[str], rows: Rows, key: dict, dtypes: dict):
     in_a = sel < n
     w = np.empty((len(ids), len(sel)))
     if len(sel):
-        w[:, in_a] = _block(rows.gathered, rows.flat, 0)[:, sel[in_a]]
-        w[:, ~in_a] = _block(rows.spend, rows.flat, len(ids) * n)[:, sel[~in_a] - n]
+        w[:, in_a] = np.take(_block(rows.gathered, rows.flat, 0), sel[in_a], axis=1)
+        w[:, ~in_a] = np.take(_block(rows.spend, rows.flat, len(ids) * n), sel[~in_a] - n, axis=1)
     keep = ~np.isnan(w).all(axis=0)
     names = [f"{met[m]}.{ind[i]}.{y}" for m, i, y in zip(*k3, strict=True)]
     return pd.DataFrame(
