@@ -42,8 +42,9 @@ from omegaconf import DictConfig
 from pandas.api.types import union_categoricals
 
 from sim.io import atomic_write
+from sim.outputs.scorecard import TARGET_FIELDS
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
-from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, gathered_rows, read_rows, spend_total
+from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, Rows, gathered_rows, read_rows, spend_total
 
 RESULTS_DIR = "results"
 TABLES = ("runs", "annual", "scorecards")
@@ -62,6 +63,7 @@ HEADLINE_METRICS = (
 )
 CHOICE_COLUMNS = ("scale", "scenario", "policy")
 RUN_COLUMNS = ("run_id", "root", "job", *RUN_MANIFEST_KEYS)
+SKIP_DIRS = (RESULTS_DIR, ".hydra", ".submitit")
 
 
 @dataclass
@@ -105,14 +107,22 @@ def find_runs(root: Path) -> list[Path]:
 
 def _walk(root: Path) -> list[tuple[str, bool]]:
     """(folder relative to ``root`` in posix form, "." for root itself; whether it has a row file)
-    of every run folder under ``root``, in natural order (seed_2 before seed_10)."""
+    of every run folder under ``root``, in natural order (seed_2 before seed_10). One scandir per
+    folder, symbolic links to folders not followed (as os.walk)."""
     base = os.fspath(root)
-    found = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if d not in (RESULTS_DIR, ".hydra", ".submitit"))
-        if "manifest.json" in filenames:
-            rel = "." if dirpath == base else Path(os.path.relpath(dirpath, base)).as_posix()
-            found.append((rel, ROW_FILE in filenames))
+    found, todo = [], [""]
+    while todo:
+        rel = todo.pop()
+        files, dirs = set(), []
+        with os.scandir(os.path.join(base, rel) if rel else base) as it:
+            for e in it:
+                if not e.is_dir():
+                    files.add(e.name)
+                elif e.name not in SKIP_DIRS and not e.is_symlink():
+                    dirs.append(f"{rel}/{e.name}" if rel else e.name)
+        if "manifest.json" in files:
+            found.append((rel or ".", ROW_FILE in files))
+        todo += dirs
     return sorted(found, key=lambda x: _natural_key(x[0]))
 
 
@@ -234,7 +244,7 @@ def _scorecard_wide(sc: pd.DataFrame) -> pd.DataFrame:
         dropna=False,
     )
     w.columns = [f"{t}.{v}" for v, t in w.columns]
-    order = [f"{t}.{v}" for t in dict.fromkeys(sc["target"]) for v in ("value", "met", "margin")]
+    order = [f"{t}.{v}" for t in sc["target"].unique() for v in ("value", "met", "margin")]  # as they come
     return w[[c for c in order if c in w.columns]]
 
 
@@ -259,8 +269,8 @@ def run_prefixes(roots: list[Path]) -> list[str]:
 def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
     """Gather every run under ``roots`` (a path or a list of paths); see the module docstring.
 
-    Complete runs are read from their row files (sim.outputs.summary.write_row) in one parallel
-    scan; when a complete run has none (made before row files existed) or ``rows`` is False, every
+    Complete runs are read from their row files (sim.outputs.summary.write_row: one plain read
+    each, one JSON parse of all); when a complete run has none (made before row files existed) or ``rows`` is False, every
     run is read from its manifest.json, scorecard.json and annual.parquet instead. Same tables."""
     roots = [Path(r) for r in ([roots] if isinstance(roots, (str, Path)) else roots)]
     for r in roots:
@@ -311,31 +321,61 @@ def _gather_files(found: list) -> tuple:
 def _gather_rows(found: list) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
     run has no row file (then ``_gather_files`` reads them all)."""
-    rows, cards, ids, digests, values, layouts = [], {}, [], [], [], {}
+    rows, cards, ids, parts = [], [], [], []
     for root, prefix, runs in found:
-        metas, dg, lays, vals = read_rows([root / rel for rel, has in runs if has])
-        layouts.update(lays)
+        base = os.fspath(root)
+        got = read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has])
+        parts.append(got)
         k = 0
         for rel, has in runs:
             if has:
-                meta = metas[k]
-                row = _run_row(root, rel, prefix, meta["manifest"])
-                cards[row["run_id"]] = meta["card"]
+                row = _run_row(root, rel, prefix, got.metas[k]["manifest"])
+                cards.append(got.metas[k]["card"])
                 ids.append(row["run_id"])
-                digests.append(dg[k])
-                values.append(vals[k])
                 k += 1
             else:
                 row, card = _read_run(root, rel, prefix)
                 if card is not None or row["status"] == "complete":
                     return None
             rows.append(row)
-    annual, wide = _annual_from_rows(ids, digests, values, layouts)
-    return _runs_frame(rows), annual, _scorecard_frame(cards), wide
+    annual, wide = _annual_from_rows(ids, _joined(parts))
+    return _runs_frame(rows), annual, _scorecard_columns(ids, cards), wide
+
+
+def _joined(parts: list[Rows]) -> Rows:
+    """The rows of several roots as one (``flat`` only when there is one root, and it has one)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Rows(
+        [m for p in parts for m in p.metas],
+        [d for p in parts for d in p.digests],
+        {k: v for p in parts for k, v in p.layouts.items()},
+        [g for p in parts for g in p.gathered],
+        [s for p in parts for s in p.spend],
+        None,
+    )
+
+
+def _scorecard_columns(ids: list[str], cards: list[dict]) -> pd.DataFrame:
+    """``_scorecard_frame`` of cards whose targets are column-wise (sim.outputs.summary.row_meta)."""
+    if not cards:
+        return _scorecard_frame({})
+    n = [len(c["targets"]["id"]) for c in cards]
+    cols: dict[str, list] = {"seed": [c["seed"] for c, k in zip(cards, n, strict=True) for _ in range(k)]}
+    for f in TARGET_FIELDS:
+        cols[f] = [x for c in cards for x in c["targets"][f]]
+    t = pd.DataFrame(cols).rename(columns={"id": "target"})
+    t.insert(0, "run_id", np.repeat(ids, n).astype(object))
+    return t
 
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
-    return pool.submit(atomic_write, out / f"{name}.parquet", lambda p: df.to_parquet(p, index=False))
+    """Write ``df`` as ``out/<name>.parquet`` in ``pool``. Column statistics only for plain columns:
+    min/max of the categorical (dictionary) columns cost a third of writing a large annual table."""
+    plain = [c for c in df.columns if not isinstance(df[c].dtype, pd.CategoricalDtype)]
+    stats = plain if len(plain) < len(df.columns) else True
+    write = lambda p: df.to_parquet(p, index=False, write_statistics=stats)  # noqa: E731
+    return pool.submit(atomic_write, out / f"{name}.parquet", write)
 
 
 def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.CategoricalDtype]:
@@ -349,12 +389,14 @@ def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.Ca
     return out
 
 
-def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarray], layouts: dict) -> tuple:
-    """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
-    gathered rows in run order, then every run's spend_total rows; and the wide headline series
-    when all runs share one layout (else None: ``headline`` pivots the table)."""
-    if not ids:
-        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+def _code_dtype(n: int) -> type:
+    """The integer type pandas keeps the codes of a categorical with ``n`` categories in."""
+    return next(t for t in (np.int8, np.int16, np.int32, np.int64) if n < np.iinfo(t).max)
+
+
+def _layout_keys(layouts: dict, digests: list[str]) -> tuple[dict, dict]:
+    """(digest -> key columns of its gathered rows followed by its spend_total rows, as final
+    categorical codes; the categorical dtypes), the dictionaries united in order of appearance."""
     order = [layouts[d] for d in dict.fromkeys(digests)]
     cats: dict[str, dict[str, int]] = {c: {} for c in ("industry", "district", "metric")}
     for lay in order:
@@ -364,45 +406,76 @@ def _annual_from_rows(ids: list[str], digests: list[str], values: list[np.ndarra
                     d.setdefault(v, len(d))
     spend = any(layouts[d].n_spend for d in digests)
     dtypes = _category_dtypes({c: list(d) for c, d in cats.items()}, spend)
-    metric_cats = list(dtypes["metric"].categories)
-    keys = {}  # digest -> key columns (final codes) of its gathered rows followed by its spend_total rows
+    sp = list(dtypes["metric"].categories).index("spend_total") if spend else 0
+    keys = {}
     for dg in dict.fromkeys(digests):
         lay = layouts[dg]
-        code = {c: np.array([cats[c][v] for v in lay.dicts[c]] or [0], np.int64)[lay.codes[c]] for c in cats}
-        base = np.flatnonzero(
-            lay.codes["metric"]
-            == (lay.dicts["metric"].index("value_added") if "value_added" in lay.dicts["metric"] else -1)
-        )
-        sp = metric_cats.index("spend_total") if spend else 0
-        keys[dg] = {
-            "year": np.concatenate([lay.year, lay.year[base]]),
-            **{c: np.concatenate([code[c], code[c][base] if c != "metric" else np.full(len(base), sp)]) for c in cats},
+        code = {
+            c: np.array([cats[c][v] for v in lay.dicts[c]] or [0], _code_dtype(len(dtypes[c].categories)))[lay.codes[c]]
+            for c in cats
         }
-    n_a = [layouts[d].n for d in digests]
-    n_s = [len(v) - n for v, n in zip(values, n_a, strict=True)]
-    runs = np.arange(len(ids))
-    cols = {"run_id": np.concatenate([np.repeat(runs, n_a), np.repeat(runs, n_s)])}
-    for c in ("year", *cats):
-        cols[c] = np.concatenate(
-            [keys[d][c][:n] for d, n in zip(digests, n_a, strict=True)]
-            + [keys[d][c][n:] for d, n in zip(digests, n_a, strict=True)]
-        )
-    val = np.concatenate(
-        [v[:n] for v, n in zip(values, n_a, strict=True)] + [v[n:] for v, n in zip(values, n_a, strict=True)]
-    )
+        va = lay.dicts["metric"].index("value_added") if "value_added" in lay.dicts["metric"] else -1
+        base = np.flatnonzero(lay.codes["metric"] == va)
+        keys[dg] = {
+            "year": np.concatenate([lay.year, lay.year[base]]).astype(np.int16),
+            **{
+                c: np.concatenate([code[c], code[c][base] if c != "metric" else np.full(len(base), sp, code[c].dtype)])
+                for c in cats
+            },
+        }
+    return keys, dtypes
+
+
+def _annual_from_rows(ids: list[str], rows: Rows) -> tuple:
+    """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
+    gathered rows in run order, then every run's spend_total rows; and the wide headline series
+    when all runs share one layout (else None: ``headline`` pivots the table). Each column is
+    made once in its final type (codes of the categoricals, int16 years)."""
+    if not ids:
+        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+    keys, dtypes = _layout_keys(rows.layouts, rows.digests)
+    n_a = np.array([len(g) for g in rows.gathered])
+    n_s = np.array([len(s) for s in rows.spend])
+    runs = np.arange(len(ids), dtype=_code_dtype(len(ids)))
+    one = keys[rows.digests[0]] if len(keys) == 1 else None
+    cols = {"run_id": _two_blocks(runs[:, None], runs[:, None], n_a, n_s, runs.dtype)}
+    for c in ("year", "industry", "district", "metric"):
+        if one is not None:  # one layout: its keys repeated
+            cols[c] = _two_blocks(one[c][: n_a[0]], one[c][n_a[0] :], n_a, n_s, one[c].dtype)
+        else:
+            cols[c] = np.concatenate(
+                [keys[d][c][:n] for d, n in zip(rows.digests, n_a, strict=True)]
+                + [keys[d][c][n:] for d, n in zip(rows.digests, n_a, strict=True)]
+            )
+    val = rows.flat if rows.flat is not None else np.concatenate(rows.gathered + rows.spend)
+    run_dtype = pd.CategoricalDtype(pd.Index(ids, dtype=object))
     annual = pd.DataFrame(
         {
-            "run_id": pd.Categorical.from_codes(cols["run_id"], categories=pd.Index(ids, dtype=object)),
-            "year": cols["year"].astype(np.int16),
-            **{c: pd.Categorical.from_codes(cols[c], dtype=dtypes[c]) for c in cats},
+            "run_id": pd.Categorical.from_codes(cols["run_id"], dtype=run_dtype, validate=False),
+            "year": cols["year"],
+            **{c: pd.Categorical.from_codes(cols[c], dtype=dtypes[c], validate=False) for c in dtypes},
             "value": val,
-        }
+        },
+        copy=False,
     )
-    wide = _headline_one_layout(ids, values, keys[digests[0]], dtypes) if len(keys) == 1 else None
+    wide = _headline_one_layout(ids, rows, one, dtypes) if one is not None else None
     return annual, wide
 
 
-def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dtypes: dict):
+def _two_blocks(head, tail, n_a: np.ndarray, n_s: np.ndarray, dtype) -> np.ndarray:
+    """A column of every run's gathered rows then every run's spend_total rows, filled from
+    ``head`` (a run's gathered rows, or one value per run as a column) and ``tail`` alike; the
+    runs' counts are all equal, or ``head`` and ``tail`` are one value per run."""
+    out = np.empty(int(n_a.sum() + n_s.sum()), dtype)
+    if len(set(n_a)) == 1 and len(set(n_s)) == 1:
+        out[: n_a.sum()].reshape(len(n_a), n_a[0])[:] = head
+        out[n_a.sum() :].reshape(len(n_s), n_s[0])[:] = tail
+    else:
+        out[:] = np.concatenate([np.repeat(head[:, 0], n_a), np.repeat(tail[:, 0], n_s)])
+    return out
+
+
+def _headline_one_layout(ids: list[str], rows: Rows, key: dict, dtypes: dict):
     """``headline`` of runs that share one layout: the same cells of every run's values, in the
     pivot's column order (metric, industry, year codes); None when a cell repeats (then it pivots)."""
     met = dtypes["metric"].categories
@@ -416,7 +489,12 @@ def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dt
     k3 = np.stack([key["metric"][sel], key["industry"][sel], key["year"][sel]])
     if np.unique(k3, axis=1).shape[1] != len(sel):  # a repeated cell: the pivot takes a mean
         return None
-    w = np.stack([v[sel] for v in values]) if len(sel) else np.zeros((len(ids), 0))
+    n = len(rows.gathered[0])
+    in_a = sel < n
+    w = np.empty((len(ids), len(sel)))
+    if len(sel):
+        w[:, in_a] = np.take(_block(rows.gathered, rows.flat, 0), sel[in_a], axis=1)
+        w[:, ~in_a] = np.take(_block(rows.spend, rows.flat, len(ids) * n), sel[~in_a] - n, axis=1)
     keep = ~np.isnan(w).all(axis=0)
     names = [f"{met[m]}.{ind[i]}.{y}" for m, i, y in zip(*k3, strict=True)]
     return pd.DataFrame(
@@ -426,6 +504,14 @@ def _headline_one_layout(ids: list[str], values: list[np.ndarray], key: dict, dt
         ),
         columns=[n for n, k in zip(names, keep, strict=True) if k],
     )
+
+
+def _block(parts: list[np.ndarray], flat: np.ndarray | None, start: int) -> np.ndarray:
+    """Equal-length per-run values as a (runs, values) array: a view of ``flat`` from ``start``
+    when the values are there, else stacked."""
+    if flat is None:
+        return np.stack(parts)
+    return flat[start : start + len(parts) * len(parts[0])].reshape(len(parts), len(parts[0]))
 
 
 def save(res: Results, out: Path) -> None:

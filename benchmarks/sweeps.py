@@ -7,7 +7,7 @@
    scale) with the joblib launcher on 1 and on 2 workers (``hydra.launcher.n_jobs``): wall time of the whole command,
    start-up and the final gathering included, so the speed-up is what an analyst sees.
 2. The time ``analysis.results.gather`` takes for 1,000 small runs (copies of one run folder:
-   manifest.json, annual.parquet, scorecard.json, row.parquet), and ``analysis.results.load`` afterwards.
+   manifest.json, annual.parquet, scorecard.json, row.bin), and ``analysis.results.load`` afterwards.
 Timings, not asserts: the numbers depend on the machine (docs/benchmarks-sweeps.md says which).
 """
 
@@ -56,6 +56,7 @@ def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     from analysis.results import gather, load
     from sim.config import to_config
     from sim.drivers.run import run
+    from sim.outputs.summary import ROW_FILE
 
     one = where / "template"
     run(to_config(None, scale="small", **{"output.print_summary": False}), one)
@@ -63,7 +64,7 @@ def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     for k in range(n_runs):
         d = sweep / str(k)
         d.mkdir(parents=True)
-        for f in ("manifest.json", "annual.parquet", "scorecard.json", "row.parquet"):
+        for f in ("manifest.json", "annual.parquet", "scorecard.json", ROW_FILE):
             shutil.copy(one / f, d / f)
     t0 = time.perf_counter()
     res = gather(sweep, write=True)
@@ -123,8 +124,8 @@ def markdown(r: dict) -> str:
                 )
             ),
             "",
-            "Gathering reads every run's summary row (row.parquet: manifest fields, scorecard and the annual rows "
-            "a gather keeps, written at the end of the run) in one threaded pyarrow scan, and the manifest, "
+            "Gathering reads every run's summary row (row.bin: manifest fields, scorecard and the annual rows "
+            "a gather keeps, written at the end of the run; one plain read each and one JSON parse of all), and the manifest, "
             "scorecard and annual files only of runs without a row; its time grows linearly with the runs "
             "and the end of every sweep does it once. "
             "`load` then reads the three gathered parquet files (when no run changed since they were written).",

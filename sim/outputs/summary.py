@@ -1,11 +1,12 @@
 """The summary of a run: the printed table (SEI value added by industry per year, beside the
-data) and the summary row (row.parquet) that analysis.results.gather reads instead of the run's
+data) and the summary row (row.bin) that analysis.results.gather reads instead of the run's
 manifest.json, scorecard.json and annual.parquet."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,6 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.dataset as ds  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from sim.basedata import YUAN_PER_100M, load
 from sim.ids import INDUSTRIES
@@ -56,9 +56,14 @@ def format_va_table(tab: pd.DataFrame, title: str = "") -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The summary row of a run (row.parquet): what analysis.results.gather reads of it, in one file
+# The summary row of a run (row.bin): what analysis.results.gather reads of it, in one file
 # ---------------------------------------------------------------------------------------------
-ROW_FILE = "row.parquet"
+ROW_FILE = "row.bin"
+# row.bin: magic, then the byte length of the head (JSON, padded to 8 bytes), the numbers of gathered
+# and of spend_total values (little-endian float64) and the byte length of the layout (JSON), then
+# those parts in order
+ROW_HEAD = struct.Struct("<8sQQQQ")
+ROW_MAGIC = b"SEIROW1\n"
 DISTRICT_METRICS = ("value_added", "output", "employment", "firms", "floor_space", "floor_space_used", "rent")
 # manifest fields that become columns of a gathered runs table (analysis.results.RUN_COLUMNS)
 RUN_MANIFEST_KEYS = ("seed", "status", "error", "wall_time_s", "config_hash", "scale", "scenario", "policy")
@@ -97,50 +102,39 @@ def annual_part(path: Path) -> tuple[pa.Table, np.ndarray]:
     return tab, (spend["value"].to_numpy(np.float64) if spend is not None else np.zeros(0))
 
 
-def layout_columns(tab: pa.Table) -> dict[str, pa.Array]:
-    """The key columns of ``annual_part`` as plain arrays: year, and codes + dictionary of the
-    others (a run's rows are the same cells in the same order as any run of the same layout)."""
-    out: dict[str, pa.Array] = {"year": tab["year"].combine_chunks()}
+def layout_json(tab: pa.Table, n_spend: int) -> bytes:
+    """The key columns of ``annual_part`` as JSON: year, and codes + dictionary of the others (a
+    run's rows are the same cells in the same order as any run with the same bytes), and n_spend."""
+    out: dict = {"year": tab["year"].combine_chunks().to_pylist(), "n_spend": n_spend}
     for c in CODED:
         col = tab[c].combine_chunks()
-        out[f"{c}_codes"], out[f"{c}_dict"] = col.indices, col.dictionary
-    return out
+        out[f"{c}_codes"], out[f"{c}_dict"] = col.indices.to_pylist(), col.dictionary.to_pylist()
+    return json.dumps(out, sort_keys=True).encode()
 
 
-def layout_digest(cols: dict[str, pa.Array], n_spend: int) -> str:
-    """Identity of a layout: the same digest means the same key columns row for row."""
-    h = hashlib.sha1(str(n_spend).encode())
-    for name in sorted(cols):
-        a = cols[name]
-        h.update(f"{name}:{a.type}:{len(a)}".encode())
-        h.update("\0".join(map(str, a.to_pylist())).encode() if pa.types.is_string(a.type) else a.to_numpy().tobytes())
-    return h.hexdigest()
-
-
-def row_meta(manifest: dict, card: dict) -> str:
-    """The manifest fields and scorecard entries gather uses, as the JSON files hold them."""
-    meta = {
+def row_meta(manifest: dict, card: dict) -> dict:
+    """The manifest fields and scorecard entries gather uses, as the JSON files hold them; the
+    targets column-wise (one list per field: quicker to parse and to make a table of)."""
+    targets = card["targets"]
+    return {
         "manifest": {k: manifest[k] for k in ROW_MANIFEST_KEYS if k in manifest},
-        "card": {"seed": card["seed"], "targets": [{k: r[k] for k in TARGET_FIELDS} for r in card["targets"]]},
+        "card": {"seed": card["seed"], "targets": {k: [r[k] for r in targets] for k in TARGET_FIELDS}},
     }
-    return json.dumps(meta, default=str)
 
 
 def write_row(out: Path, manifest: dict, card: dict) -> None:
-    """``out/row.parquet``: one row with the run's manifest fields and scorecard (JSON, ``meta``),
-    the layout of its gathered annual rows (key columns and their digest) and their values
-    followed by the spend_total values (``values``). Written after annual.parquet, from it."""
+    """``out/row.bin`` (format in ``ROW_HEAD``): the run's manifest fields and scorecard (``row_meta``)
+    with the digest of its layout, its gathered annual values followed by its spend_total values,
+    then the layout (``layout_json``). Written after annual.parquet, from it."""
     tab, spend = annual_part(out / "annual.parquet")
-    cols = layout_columns(tab)
-    values = np.concatenate([tab["value"].to_numpy(), spend])
-    row = {
-        "meta": pa.array([row_meta(manifest, card)], pa.string()),
-        "layout": pa.array([layout_digest(cols, len(spend))], pa.string()),
-        "n_annual": pa.array([tab.num_rows], pa.int64()),
-        "values": pa.array([values], pa.list_(pa.float64())),
-        **{k: pa.array([v], pa.list_(v.type)) for k, v in cols.items()},
-    }
-    atomic_write(out / ROW_FILE, lambda p: pq.write_table(pa.table(row), p))
+    layout = layout_json(tab, len(spend))
+    values = np.concatenate([tab["value"].to_numpy(), spend]).astype("<f8")
+    counts = (tab.num_rows, len(spend))
+    meta = {"meta": row_meta(manifest, card), "layout": hashlib.sha1(layout).hexdigest()}
+    head = json.dumps(meta, default=str).encode()
+    head += b" " * (-len(head) % 8)  # the values start 8-byte aligned
+    blob = ROW_HEAD.pack(ROW_MAGIC, len(head), *counts, len(layout)) + head + values.tobytes() + layout
+    atomic_write(out / ROW_FILE, lambda p: p.write_bytes(blob))
 
 
 @dataclass
@@ -154,12 +148,13 @@ class Layout:
     n_spend: int
 
     @classmethod
-    def of(cls, cols: dict[str, pa.Array], n_spend: int) -> Layout:
+    def of(cls, raw: bytes) -> Layout:
+        d = json.loads(raw)
         return cls(
-            year=np.asarray(cols["year"].to_numpy(zero_copy_only=False)),
-            codes={c: np.asarray(cols[f"{c}_codes"].to_numpy(zero_copy_only=False)) for c in CODED},
-            dicts={c: cols[f"{c}_dict"].to_pylist() for c in CODED},
-            n_spend=n_spend,
+            year=np.array(d["year"], np.int16),
+            codes={c: np.array(d[f"{c}_codes"], np.int64) for c in CODED},
+            dicts={c: d[f"{c}_dict"] for c in CODED},
+            n_spend=d["n_spend"],
         )
 
     @property
@@ -167,35 +162,53 @@ class Layout:
         return len(self.year)
 
 
-def read_rows(dirs: list[Path]) -> tuple[list[dict], list[str], dict[str, Layout], list[np.ndarray]]:
-    """The row files of run folders ``dirs`` in one parallel scan: per run its meta (manifest and
-    card), layout digest and values; and each layout once (read from the first run that has it)."""
-    if not dirs:
-        return [], [], {}, []
-    files = [str(d / ROW_FILE) for d in dirs]
-    dset = ds.dataset(files, format="parquet")
-    index = {f: k for k, f in enumerate(files)}
-    batches, at = [], []
-    for b in dset.scanner(columns=["meta", "layout", "values"], use_threads=True).scan_batches():
-        if b.record_batch.num_rows:
-            batches.append(b.record_batch)
-            at += [index[b.fragment.path]] * b.record_batch.num_rows
-    if sorted(at) != list(range(len(files))):
-        raise ValueError(f"row files: expected one row in each of {len(files)} files, read {len(at)} rows")
-    tab = pa.Table.from_batches(batches)
-    if at != sorted(at):  # the scan gives files in order; reorder (a copy of every value) only if not
-        tab = tab.take(np.argsort(at))
-    metas = [json.loads(m) for m in tab["meta"].to_pylist()]
-    digests = tab["layout"].to_pylist()
-    vals = tab["values"].combine_chunks()
-    flat = vals.flatten().to_numpy()
-    off = vals.offsets.to_numpy()
-    off = off - off[0]
-    values = [flat[a:b] for a, b in zip(off[:-1], off[1:], strict=True)]
+@dataclass
+class Rows:
+    """What ``read_rows`` reads of many runs: per run its meta (manifest and card), layout digest,
+    gathered values and spend_total values; each layout once; and, when every run has as many
+    values of each kind, ``flat``: all gathered values run after run, then all spend_total values
+    (the value column of a gather, read straight into place; ``gathered`` and ``spend`` view it)."""
+
+    metas: list[dict]
+    digests: list[str]
+    layouts: dict[str, Layout]
+    gathered: list[np.ndarray]
+    spend: list[np.ndarray]
+    flat: np.ndarray | None
+
+
+def read_rows(files: list[str]) -> Rows:
+    """The row files ``files``: plain reads of the head and the values of each (the values into
+    one array when the runs' counts agree), one JSON parse of all heads, each layout read once."""
+    heads, gathered, spend, where = [], [], [], []
+    flat: np.ndarray | None = np.empty(0, "<f8")
+    size = (0, 0)
+    for k, f in enumerate(files):
+        with open(f, "rb") as fh:
+            magic, n_head, n_a, n_s, n_lay = ROW_HEAD.unpack(fh.read(ROW_HEAD.size))
+            heads.append(fh.read(n_head) if magic == ROW_MAGIC else b"")
+            if k == 0:
+                flat, size = np.empty(len(files) * (n_a + n_s), "<f8"), (n_a, n_s)
+                blocks = (
+                    flat[: len(files) * n_a].reshape(len(files), n_a),
+                    flat[len(files) * n_a :].reshape(len(files), n_s),
+                )
+            if (n_a, n_s) == size:
+                a, s = blocks[0][k], blocks[1][k]
+            else:
+                a, s, flat = np.empty(n_a, "<f8"), np.empty(n_s, "<f8"), None
+            got = fh.readinto(a) + fh.readinto(s)
+        if magic != ROW_MAGIC or len(heads[-1]) != n_head or got != 8 * (n_a + n_s):
+            raise ValueError(f"{f}: not a complete row file")
+        gathered.append(a)
+        spend.append(s)
+        where.append((ROW_HEAD.size + n_head + got, n_lay))
+    parsed = json.loads(b"[" + b",".join(heads) + b"]") if heads else []
+    digests = [p["layout"] for p in parsed]
     layouts: dict[str, Layout] = {}
     for k, dg in enumerate(digests):
         if dg not in layouts:
-            t = pq.read_table(files[k])
-            lay = {name: t[name][0].values for name in t.column_names if name.startswith(("year",) + CODED)}
-            layouts[dg] = Layout.of(lay, len(values[k]) - int(t["n_annual"][0].as_py()))
-    return metas, digests, layouts, values
+            with open(files[k], "rb") as fh:
+                fh.seek(where[k][0])
+                layouts[dg] = Layout.of(fh.read(where[k][1]))
+    return Rows([p["meta"] for p in parsed], digests, layouts, gathered, spend, flat if files else None)
