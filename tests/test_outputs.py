@@ -158,5 +158,13 @@ def test_a_complete_run_is_found_for_its_own_config_only(written_runs):
     assert completed(replace(cfg, seed=1), d) is None  # another config: rerun
     # ensemble settings and printing do not change results, so they do not change the identity
     assert completed(replace(cfg, ensemble=replace(cfg.ensemble, workers=3)), d) is not None
+    # a run made by other model code (another commit) is not reused: its results may differ
+    manifest = json.loads((d / "manifest.json").read_text())
+    try:
+        (d / "manifest.json").write_text(json.dumps({**manifest, "git_commit": "0" * 40}))
+        assert completed(cfg, d) is None
+    finally:
+        (d / "manifest.json").write_text(json.dumps(manifest))
+    assert completed(cfg, d) is not None
     facts = json.loads((d / "stylized_facts.json").read_text())
     assert {r["status"] for r in facts} <= {"PASS", "WARN", "FAIL"} and len(facts) >= 5

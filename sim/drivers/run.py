@@ -2,14 +2,16 @@
 (quarterly, industry x district), annual.parquet (by year: industry, district and city totals; what
 sweeps gather), subfields.parquet (output and value added by sub-field), scorecard.json and
 stylized_facts.json (sim.outputs.validation: PASS / WARN / FAIL per stylized fact) and, last,
-row.parquet (sim.outputs.summary.write_row: what a gather reads of the run, in one small file).
+row.bin (sim.outputs.summary.write_row: what a gather reads of the run, in one small file).
 
-A folder whose manifest says "complete" for the same config (``config_hash``) and whose files are
+A folder whose manifest says "complete" for the same config (``config_hash``), made by the same
+model code (package version and git commit; uncommitted changes are not seen) and whose files are
 all there is a finished run: ``completed(cfg, out)`` finds it, so an interrupted sweep resumes
 without rerunning it (``run(..., resume=True)``)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -46,7 +48,9 @@ class RunResult:
     annual: pd.DataFrame  # sim.outputs.measure.Recorder.annual_frame
 
 
+@functools.lru_cache(maxsize=1)
 def git_commit() -> str:
+    """The checkout's HEAD commit ("unknown" outside a git checkout); read once per process."""
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
         return out.stdout.strip() or "unknown"
@@ -76,6 +80,8 @@ def completed(cfg: SimConfig, out_dir: Path | None) -> dict | None:
         return None
     if manifest.get("status") != "complete" or manifest.get("config_hash") != config_hash(cfg):
         return None
+    if (manifest.get("version"), manifest.get("git_commit")) != (sim.__version__, git_commit()):
+        return None  # made by other model code, whose results may differ (uncommitted changes are not seen)
     years = [y for y in cfg.output.snapshot_years if cfg.scenario.start_year <= y <= cfg.scenario.end_year]
     needed = list(RUN_FILES) + [f"{k}_{y}.parquet" for y in years for k in ("firms", "network")]
     return manifest if all((out / f).is_file() for f in needed) else None
