@@ -289,21 +289,11 @@ class Recorder:
         years = np.array([y for y, _ in self.quarters])
         uy, first = np.unique(years, return_index=True)
         last = np.r_[first[1:], len(years)] - 1
-        parts = []
+        parts = _Parts()
 
         def add(industry, district, metric, v):  # v: [n_years, n_rows]
             n = v.shape[1]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "year": np.repeat(uy, n),
-                        "industry": np.tile(industry, len(uy)),
-                        "district": np.tile(district, len(uy)),
-                        "metric": metric,
-                        "value": v.reshape(-1),
-                    }
-                )
-            )
+            parts.add(np.repeat(uy, n), np.tile(industry, len(uy)), np.tile(district, len(uy)), metric, v.reshape(-1))
 
         def by_year(name, arrs):
             v = np.stack(arrs)
@@ -319,7 +309,7 @@ class Recorder:
             add(np.full(N_DIST, "ALL"), np.array(DISTRICTS), name, v)
             if name not in PRICE_METRICS:
                 add(np.array(["ALL"]), np.array(["ALL"]), name, v.sum(axis=1)[:, None])
-        if not parts:
+        if not parts.columns:
             return pd.DataFrame(
                 {
                     "year": pd.Series(dtype="int16"),
@@ -329,11 +319,7 @@ class Recorder:
                     "value": pd.Series(dtype=float),
                 }
             )
-        df = pd.concat(parts, ignore_index=True)
-        for c in ("industry", "district", "metric"):
-            df[c] = df[c].astype("category")
-        df["year"] = df["year"].astype("int16")
-        return df
+        return parts.frame(("year", "industry", "district", "metric", "value"))
 
     def subfield_frame(self) -> pd.DataFrame:
         """Tidy table: quarter, year, industry, subfield, metric, value (output and value added of
@@ -358,6 +344,31 @@ class Recorder:
         df = pd.concat(parts, ignore_index=True)
         for c in ("quarter", "industry", "subfield", "metric"):
             df[c] = df[c].astype("category")
+        df["year"] = df["year"].astype("int16")
+        return df
+
+
+class _Parts:
+    """Column pieces of a tidy table, joined into one frame at the end: one DataFrame instead of
+    one per metric (the tables are the same as concatenating per-metric frames). The metric of a
+    piece is a name, repeated over the piece's values (the last column)."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[np.ndarray]] = []
+
+    def add(self, *cols) -> None:
+        *keys, metric, value = cols
+        if not self.columns:
+            self.columns = [[] for _ in range(len(cols))]
+        for store, c in zip(self.columns, (*keys, np.full(len(value), metric), value)):
+            store.append(np.asarray(c))
+
+    def frame(self, names: tuple[str, ...]) -> pd.DataFrame:
+        """The tidy frame: string columns categorical (categories sorted), year int16."""
+        df = pd.DataFrame({n: np.concatenate(c) for n, c in zip(names, self.columns)})
+        for c in names:
+            if c not in ("year", "value"):
+                df[c] = df[c].astype("category")
         df["year"] = df["year"].astype("int16")
         return df
 
