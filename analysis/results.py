@@ -42,7 +42,7 @@ from omegaconf import DictConfig
 from pandas.api.types import union_categoricals
 
 from sim.io import atomic_write
-from sim.outputs.scorecard import TARGET_FIELDS
+from sim.outputs.scorecard import target_columns, tidy_columns
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
 from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, Rows, gathered_rows, read_rows, spend_total
 
@@ -224,11 +224,11 @@ def _concat_categorical(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _scorecard_frame(cards: dict[str, dict]) -> pd.DataFrame:
-    from sim.outputs.scorecard import tidy
-
-    t = tidy(list(cards.values())).rename(columns={"id": "target"})
-    t.insert(0, "run_id", np.repeat(list(cards), [len(c["targets"]) for c in cards.values()]).astype(object))
+def _scorecard_frame(ids: list[str], cards: list[dict]) -> pd.DataFrame:
+    """The scorecards table: one row per run x target, from the runs' cards with their targets
+    column-wise (sim.outputs.scorecard.target_columns, as a run's summary row holds them)."""
+    t = tidy_columns([c["seed"] for c in cards], [c["targets"] for c in cards]).rename(columns={"id": "target"})
+    t.insert(0, "run_id", np.repeat(ids, [len(c["targets"]["id"]) for c in cards]).astype(object))
     return t
 
 
@@ -315,7 +315,8 @@ def _gather_files(found: list) -> tuple:
     annual = _read_annual(files, file_ids)
     if len(annual):
         annual = _concat_categorical([annual, _spend_total(annual)])
-    return _runs_frame(rows), annual, _scorecard_frame(cards), None
+    cols = [{"seed": c["seed"], "targets": target_columns(c["targets"])} for c in cards.values()]
+    return _runs_frame(rows), annual, _scorecard_frame(list(cards), cols), None
 
 
 def _gather_rows(found: list) -> tuple | None:
@@ -339,7 +340,7 @@ def _gather_rows(found: list) -> tuple | None:
                     return None
             rows.append(row)
     annual, wide = _annual_from_rows(ids, _joined(parts))
-    return _runs_frame(rows), annual, _scorecard_columns(ids, cards), wide
+    return _runs_frame(rows), annual, _scorecard_frame(ids, cards), wide
 
 
 def _joined(parts: list[Rows]) -> Rows:
@@ -354,19 +355,6 @@ def _joined(parts: list[Rows]) -> Rows:
         [s for p in parts for s in p.spend],
         None,
     )
-
-
-def _scorecard_columns(ids: list[str], cards: list[dict]) -> pd.DataFrame:
-    """``_scorecard_frame`` of cards whose targets are column-wise (sim.outputs.summary.row_meta)."""
-    if not cards:
-        return _scorecard_frame({})
-    n = [len(c["targets"]["id"]) for c in cards]
-    cols: dict[str, list] = {"seed": [c["seed"] for c, k in zip(cards, n, strict=True) for _ in range(k)]}
-    for f in TARGET_FIELDS:
-        cols[f] = [x for c in cards for x in c["targets"][f]]
-    t = pd.DataFrame(cols).rename(columns={"id": "target"})
-    t.insert(0, "run_id", np.repeat(ids, n).astype(object))
-    return t
 
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):

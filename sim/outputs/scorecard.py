@@ -119,11 +119,26 @@ TARGET_FIELDS = (
 )
 
 
+def target_columns(targets: list[dict]) -> dict[str, list]:
+    """A scorecard's targets column-wise: one list per field of TARGET_FIELDS (how a run's summary
+    row stores them: quicker to parse and to make a table of)."""
+    return {k: [r[k] for r in targets] for k in TARGET_FIELDS}
+
+
+def tidy_columns(seeds: list, columns: list[dict[str, list]]) -> pd.DataFrame:
+    """``tidy`` of scorecards given as their seeds and their targets column-wise (target_columns)."""
+    n = [len(c["id"]) for c in columns]
+    if not sum(n):  # no target: empty columns of object dtype, as a frame of no records has
+        return pd.DataFrame(columns=["seed", *TARGET_FIELDS])
+    data = {"seed": [s for s, k in zip(seeds, n, strict=True) for _ in range(k)]}
+    data.update({f: [x for c in columns for x in c[f]] for f in TARGET_FIELDS})
+    return pd.DataFrame(data, columns=["seed", *TARGET_FIELDS])
+
+
 def tidy(cards: list[dict]) -> pd.DataFrame:
     """One row per run x target: seed and the TARGET_FIELDS (id, year, kind, metric, value, threshold,
     reference value, status, met, margin, margin_rel)."""
-    recs = [{"seed": c["seed"], **{k: r[k] for k in TARGET_FIELDS}} for c in cards for r in c["targets"]]
-    return pd.DataFrame(recs, columns=["seed", *TARGET_FIELDS])
+    return tidy_columns([c["seed"] for c in cards], [target_columns(c["targets"]) for c in cards])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sim.basedata import YUAN_PER_100M, load
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 from sim.outputs.measure import annual_by_industry
-from sim.outputs.scorecard import TARGET_FIELDS
+from sim.outputs.scorecard import target_columns
 
 
 def value_added_table(ts: pd.DataFrame) -> pd.DataFrame:
@@ -115,10 +115,9 @@ def layout_json(tab: pa.Table, n_spend: int) -> bytes:
 def row_meta(manifest: dict, card: dict) -> dict:
     """The manifest fields and scorecard entries gather uses, as the JSON files hold them; the
     targets column-wise (one list per field: quicker to parse and to make a table of)."""
-    targets = card["targets"]
     return {
         "manifest": {k: manifest[k] for k in ROW_MANIFEST_KEYS if k in manifest},
-        "card": {"seed": card["seed"], "targets": {k: [r[k] for r in targets] for k in TARGET_FIELDS}},
+        "card": {"seed": card["seed"], "targets": target_columns(card["targets"])},
     }
 
 
