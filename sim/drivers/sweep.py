@@ -57,7 +57,7 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
     try:
         sim_cfg = to_config(cfg)
         check_config(sim_cfg)
-        production_kernel.warm()  # once per worker process: its small runs then use the kernel too
+        production_kernel.warm()  # a worker's first job pays numba's start-up; its small runs then use the kernel
         if sim_cfg.ensemble.size == 1:
             results = [run_folder(sim_cfg, out, meta)]
         else:

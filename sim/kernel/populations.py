@@ -105,13 +105,16 @@ def startup_weight(w: World) -> np.ndarray:
 
 
 CERT_TREND_YEARS = (2016, 2019)  # the years of certified counts the hazard's trend is fitted to (calibration)
+CERT_HAZARD_YEAR = 2018  # the year whose hazard is params.demography.cert_hazard
 
 
 def cert_hazard(p: DemographyParams, year: int) -> float:
-    """Certification hazard of an eligible uncertified firm in ``year`` (per year): cert_hazard in 2018,
-    moving by cert_hazard_trend (log per year) over CERT_TREND_YEARS and constant outside them."""
+    """Certification hazard of an eligible uncertified firm in ``year`` (per year): cert_hazard in
+    CERT_HAZARD_YEAR, moving by cert_hazard_trend (log per year) over CERT_TREND_YEARS and constant
+    outside them."""
     lo, hi = CERT_TREND_YEARS
-    return float(min(p.cert_hazard * np.exp(p.cert_hazard_trend * (min(max(year, lo), hi) - 2018)), 1.0))
+    years = min(max(year, lo), hi) - CERT_HAZARD_YEAR
+    return float(min(p.cert_hazard * np.exp(p.cert_hazard_trend * years), 1.0))
 
 
 def certify(w: World, exited: np.ndarray, rng: np.random.Generator) -> None:
