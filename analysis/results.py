@@ -28,6 +28,7 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,22 +278,28 @@ def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
     found = [(root, prefix, _walk(root)) for root, prefix in zip(roots, run_prefixes(roots), strict=True)]
-    got = _gather_rows(found) if rows else None
-    if got is None:
-        got = _gather_files(found)
-    runs, annual, scorecards, wide = got
-    pool = ThreadPoolExecutor(max_workers=3)  # parquet writing releases the GIL: overlap it with the joins
-    out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
-    pending = [_save_table(pool, out, "annual", annual)] if out is not None else []
-    scorecards_w = _scorecard_wide(scorecards)
-    if len(runs):
-        runs = runs.join(wide if wide is not None else headline(annual), on="run_id").join(scorecards_w, on="run_id")
-        runs["seed"] = runs["seed"].astype("Int64")
-    if out is not None:
-        pending += [_save_table(pool, out, "runs", runs), _save_table(pool, out, "scorecards", scorecards)]
-    for f in pending:
-        f.result()
-    pool.shutdown()
+    with ThreadPoolExecutor(max_workers=3) as pool:  # parquet writing releases the GIL: overlap it with the rest
+        out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
+        pending: list = []
+
+        def on_annual(annual: pd.DataFrame) -> None:  # the largest write starts as soon as its table exists
+            if out is not None:
+                pending.append(_save_table(pool, out, "annual", annual))
+
+        got = _gather_rows(found, on_annual) if rows else None
+        if got is None:
+            got = _gather_files(found, on_annual)
+        runs, annual, scorecards, wide = got
+        scorecards_w = _scorecard_wide(scorecards)
+        if len(runs):
+            runs = runs.join(wide if wide is not None else headline(annual), on="run_id").join(
+                scorecards_w, on="run_id"
+            )
+            runs["seed"] = runs["seed"].astype("Int64")
+        if out is not None:
+            pending += [_save_table(pool, out, "runs", runs), _save_table(pool, out, "scorecards", scorecards)]
+        for f in pending:
+            f.result()
     return Results(runs=runs, annual=annual, scorecards=scorecards)
 
 
@@ -300,8 +307,9 @@ def _runs_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(dict.fromkeys([*RUN_COLUMNS, *(k for r in rows for k in r)])))
 
 
-def _gather_files(found: list) -> tuple:
-    """(runs, annual, scorecards, None) read from every run's JSON files and one scan of the annual files."""
+def _gather_files(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tuple:
+    """(runs, annual, scorecards, None) read from every run's JSON files and one scan of the annual
+    files; ``on_annual`` gets the annual table as soon as it is made."""
     rows, cards, files, file_ids = [], {}, [], []
     for root, prefix, runs in found:
         for rel, _ in runs:
@@ -315,13 +323,14 @@ def _gather_files(found: list) -> tuple:
     annual = _read_annual(files, file_ids)
     if len(annual):
         annual = _concat_categorical([annual, _spend_total(annual)])
+    on_annual(annual)
     cols = [{"seed": c["seed"], "targets": target_columns(c["targets"])} for c in cards.values()]
     return _runs_frame(rows), annual, _scorecard_frame(list(cards), cols), None
 
 
-def _gather_rows(found: list) -> tuple | None:
+def _gather_rows(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
-    run has no row file (then ``_gather_files`` reads them all)."""
+    run has no row file (then ``_gather_files`` reads them all). ``on_annual`` as in ``_gather_files``."""
     rows, cards, ids, parts = [], [], [], []
     for root, prefix, runs in found:
         base = os.fspath(root)
@@ -339,7 +348,7 @@ def _gather_rows(found: list) -> tuple | None:
                 if card is not None or row["status"] == "complete":
                     return None
             rows.append(row)
-    annual, wide = _annual_from_rows(ids, _joined(parts))
+    annual, wide = _annual_from_rows(ids, _joined(parts), on_annual)
     return _runs_frame(rows), annual, _scorecard_frame(ids, cards), wide
 
 
@@ -414,13 +423,15 @@ def _layout_keys(layouts: dict, digests: list[str]) -> tuple[dict, dict]:
     return keys, dtypes
 
 
-def _annual_from_rows(ids: list[str], rows: Rows) -> tuple:
+def _annual_from_rows(ids: list[str], rows: Rows, on_annual: Callable[[pd.DataFrame], None]) -> tuple:
     """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
     gathered rows in run order, then every run's spend_total rows; and the wide headline series
     when all runs share one layout (else None: ``headline`` pivots the table). Each column is
     made once in its final type (codes of the categoricals, int16 years)."""
     if not ids:
-        return pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"]), None
+        empty = pd.DataFrame(columns=["run_id", "year", "industry", "district", "metric", "value"])
+        on_annual(empty)
+        return empty, None
     keys, dtypes = _layout_keys(rows.layouts, rows.digests)
     n_a = np.array([len(g) for g in rows.gathered])
     n_s = np.array([len(s) for s in rows.spend])
@@ -446,6 +457,7 @@ def _annual_from_rows(ids: list[str], rows: Rows) -> tuple:
         },
         copy=False,
     )
+    on_annual(annual)  # before the wide headline, so that the two overlap
     wide = _headline_one_layout(ids, rows, one, dtypes) if one is not None else None
     return annual, wide
 
