@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 
-from sim.drivers.sweep import covering_jobs
-
 
 class CoveringSweeper(BasicSweeper):
     """Hydra's basic sweeper (same jobs, same order, same ``params``) that checks that the jobs
@@ -15,6 +13,8 @@ class CoveringSweeper(BasicSweeper):
     seeds takes longer than the runs (configs/hydra/sweeper/covering.yaml, the default)."""
 
     def validate_batch_is_legal(self, batch) -> None:
+        from sim.drivers.sweep import covering_jobs  # deferred: plugin discovery imports this module
+
         assert self.hydra_context is not None and self.config is not None
         for k in covering_jobs([list(job) for job in batch]):
             self.hydra_context.config_loader.load_sweep_config(self.config, list(batch[k]))

@@ -23,7 +23,7 @@ from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from hydra_plugins.hydra_joblib_launcher._core import execute_job, process_joblib_cfg
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
-from sim.drivers.sweep import JOB_FILE
+from sim.drivers import JOB_FILE
 from sim.io import write_json
 
 log = logging.getLogger(__name__)

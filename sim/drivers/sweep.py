@@ -28,14 +28,13 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sim.config import ConfigError, compose, to_config
-from sim.drivers import lock
+from sim.drivers import JOB_FILE, lock
 from sim.drivers.ensemble import run_ensemble, run_folder
 from sim.drivers.guard import check_config
 from sim.economy import production_kernel
 from sim.io import write_json
 
 log = logging.getLogger("sim.drivers.sweep")
-JOB_FILE = "job.json"
 SWEEP_FILE = "sweep.json"
 # set by SweepMonitor.on_multirun_end in the launching process: sim.__main__ exits 1 if any job failed
 LAST_SWEEP: dict[str, Any] = {}

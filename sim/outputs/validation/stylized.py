@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 PASS, WARN, FAIL = "PASS", "WARN", "FAIL"
 STATUSES = (PASS, WARN, FAIL)
@@ -140,6 +139,8 @@ def laplace_vs_normal(g) -> dict:
     z > 1.96: Laplace significantly better (the tent shape of firm growth rates, Stanley et al.
     1996, Bottazzi & Secchi 2006); z < -1.96: normal significantly better; in between: the data do
     not tell them apart. Both models have 2 parameters, so AIC_normal - AIC_laplace = 2 sum(d)."""
+    from scipy import stats  # deferred: ~0.3 s and ~23 MB on every config composition
+
     a = _vector(g, "g")
     if len(a) < 10:
         raise ValueError(f"'g' needs at least 10 values, got {len(a)}")
