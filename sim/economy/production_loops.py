@@ -110,14 +110,14 @@ def _matvec(indptr, order, sup, a, x, n):  # pragma: no cover - compiled
     return y
 
 
-def _shares_and_values(w_cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, x, y, fuse):  # pragma: no cover - compiled
-    """One pass over the links: order shares w_eff = w_cap * dr[sup] / tot[pair] (0 where the
+def _shares_and_values(w, cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, x, y, fuse):  # pragma: no cover - compiled
+    """One pass over the links: order shares w_eff = w * cap[sup] * dr[sup] / tot[pair] (0 where the
     pair's total is 0: it is infinity here), matrix values a = coef * w_eff, and, when the links
     are in customer order (``fuse``), the product y += A x in the same pass."""
-    for k in range(w_cap.shape[0]):
+    for k in range(w.shape[0]):
         s = sup[k]
         c = cust[k]
-        we = (w_cap[k] * dr[s]) / tot[pair[k]]
+        we = ((w[k] * cap[s]) * dr[s]) / tot[pair[k]]
         w_eff[k] = we
         ak = io[ind[s], ind[c]] * we
         a[k] = ak
@@ -151,8 +151,9 @@ def _number_pairs(ind, sup, cust, n, n_ind):  # pragma: no cover - compiled
     return pid, pair_cust
 
 
-def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair, w_cap):  # pragma: no cover - compiled
-    """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``),
+def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair):  # pragma: no cover - compiled
+    """Each link's pair (written into ``pair``) and order-share weight w * cap[sup] (recomputed where
+    needed: storing it costs as much memory traffic as the product and 8 bytes a link),
     the pair totals (np.bincount order: link order) and the customers' link offsets."""
     tot = np.zeros(n_pairs)
     indptr = np.zeros(n + 1, np.int64)
@@ -162,7 +163,6 @@ def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair, w_cap):
         p = pid[np.int64(c) * n_ind + ind[s]]
         pair[k] = p
         wc = w[k] * cap[s]
-        w_cap[k] = wc
         tot[p] += wc
         indptr[c + 1] += 1
     for i in range(n):
@@ -186,10 +186,10 @@ def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no
 
 
 def _input_ratios(
-    dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n
+    dr, sup, pair, pair_cust, w_eff, w, cap, spot_share, avail, tot, got, n
 ):  # pragma: no cover - compiled
     """Each supplier delivers the share ``dr`` of its orders; one pass gathers what each pair got
-    and the pair totals of the next order shares (w_cap * dr, into ``tot``); a firm's input ratio
+    and the pair totals of the next order shares (w * cap[sup] * dr, into ``tot``); a firm's input ratio
     is the minimum over its pairs (pairs are sorted by customer), capped by import availability."""
     got[:] = 0.0
     tot[:] = 0.0
@@ -197,7 +197,7 @@ def _input_ratios(
         p = pair[k]
         r = dr[sup[k]]
         got[p] += w_eff[k] * r
-        tot[p] += w_cap[k] * r
+        tot[p] += (w[k] * cap[sup[k]]) * r
     rho_new = np.ones(n)
     n_pairs = pair_cust.shape[0]
     p = 0
@@ -249,19 +249,18 @@ def _produce(
     ind, cap, d, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws_i, ws_f
 ):  # pragma: no cover - compiled
     """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 3m) are reused work space."""
+    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 2m) are reused work space."""
     n = ind.shape[0]
     m = sup.shape[0]
     fuse = order.shape[0] == 0
     pair = ws_i[:m]
-    w_cap = ws_f[:m]
-    w_eff = ws_f[m : 2 * m]
-    a = ws_f[2 * m : 3 * m]
+    w_eff = ws_f[:m]
+    a = ws_f[m : 2 * m]
     pid, pair_cust = _number_pairs(ind, sup, cust, n, n_ind)
-    tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
-    ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
+    tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair)
+    ones = np.ones(n)  # x * 1.0 == x exactly: the first shares carry no delivery ratio
     y = np.zeros(n)
-    _shares_and_values(w_cap, ones, sup, cust, ind, pair, tot, io, w_eff, a, d, y, fuse)
+    _shares_and_values(w, cap, ones, sup, cust, ind, pair, tot, io, w_eff, a, d, y, fuse)
     avail = np.empty(n)
     for i in range(n):
         avail[i] = import_avail[ind[i]]
@@ -276,7 +275,7 @@ def _produce(
     for _ in range(max(1, rounds)):
         for i in range(n):
             dr[i] = _fmin(1.0, xhat[i] / x_dem[i]) if x_dem[i] > 0 else 1.0
-        rho_new = _input_ratios(dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n)
+        rho_new = _input_ratios(dr, sup, pair, pair_cust, w_eff, w, cap, spot_share, avail, tot, got, n)
         change = 0.0
         for i in range(n):
             diff = abs(rho_new[i] - rho[i])
@@ -288,7 +287,7 @@ def _produce(
         # customers move orders towards suppliers that deliver; the new input matrix times xhat
         _pair_totals(tot)
         y = np.zeros(n)
-        _shares_and_values(w_cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, xhat, y, fuse)
+        _shares_and_values(w, cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, xhat, y, fuse)
         if not fuse:
             y = _matvec(indptr, order, sup, a, xhat, n)
         for i in range(n):

@@ -89,6 +89,8 @@ def production(w: World, year: int, q: int) -> None:
     """Final demand of each firm (its share of its industry's external demand, times policy
     multipliers, plus public purchases) meets capacity along the supplier network."""
     f, pp, sc = w.firms, w.params.production, w.scenario
+    # only the outputs read last quarter's record, after the quarter: its link arrays (~12 MB at city scale) go now
+    w.last_production = None
     level = w.ext_demand * w.markets.profile * dem.shock_multiplier(year, q, sc)
     cap_all = firm_capacity(w)
     idx, sup, cust, wt = active_links(w)
