@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.economy import labour as lab
 from sim.economy.innovation import update_firm_innovation
-from sim.params import InnovationParams
+from sim.ids import N_DIST
+from sim.params import InnovationParams, LabourParams
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -27,3 +29,18 @@ def test_update_firm_innovation_of_rows_is_the_full_call(seed: int) -> None:
     for x, y in zip(full, part, strict=True):
         np.testing.assert_array_equal(x[rows], y)
     assert full[2][rows].any() and a.random() == b.random()  # the same draws were consumed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_leaving_rows_is_leave_city_of_the_alive(seed: int) -> None:
+    g = np.random.default_rng(400 + seed)
+    n = 5000
+    district = g.integers(0, N_DIST, n).astype(np.int8)
+    alive, employed, age = g.random(n) < 0.8, g.random(n) < 0.7, g.uniform(20, 70, n)
+    mult = g.uniform(0.5, 3.0, N_DIST) if seed % 2 else np.ones(N_DIST)
+    p = LabourParams(outmigration_unemployed=0.2 * (seed > 1))  # above, then below the employed rates
+    a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+    want = np.flatnonzero(alive & lab.leave_city(employed, age, p, a, mult, district))
+    got = lab.leaving_rows(alive, lambda rows: employed[rows], age, p, b, mult, district)
+    np.testing.assert_array_equal(got, want)
+    assert len(want) and a.random() == b.random()

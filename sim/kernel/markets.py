@@ -116,7 +116,7 @@ def initial_markets(
 
 def mean_wage(wage_index: np.ndarray, firms: Table) -> float:
     """Employment-weighted mean wage index of the city's firms (yuan/person/quarter at premium 1)."""
-    a = firms.alive
+    a = np.flatnonzero(firms.alive)  # by position: the same rows, gathered faster than by a mask
     emp = np.bincount(firms.industry[a], weights=firms.employees[a], minlength=N_IND)
     return float((wage_index.mean(axis=1) * emp).sum() / max(emp.sum(), 1e-9))
 
