@@ -39,7 +39,7 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
 
 
 def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Firm vacancies scaled down (stochastically rounded, one draw per firm) where the district's
+    """Firm vacancies (``vac_f``, changed in place) scaled down (stochastically rounded, one draw per firm) where the district's
     free floor space cannot hold the workers they ask for. Only firms with vacancies are visited: the
     others add nothing to the space needed and keep 0 (the same results and draws as for all firms)."""
     f, spw = w.firms, space_per_worker(w)
@@ -50,9 +50,8 @@ def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.nd
     u = rng.random(f.n)
     tight = room[d] < 1.0
     sel = hiring[tight]
-    out = vac_f.copy()
-    out[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])
-    return out
+    vac_f[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])  # in place: vac_f is this quarter's
+    return vac_f
 
 
 def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
