@@ -52,14 +52,21 @@ def update_firm_innovation(
     p: InnovationParams,
     rng: np.random.Generator,
     breakthrough_multiplier: np.ndarray | float = 1.0,
+    rows: np.ndarray | None = None,
+    n: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """New (knowledge, tfp, breakthrough mask) after one quarter of R&D and spillovers.
-    ``breakthrough_multiplier`` scales the hazard (pilot-scale funding, regulatory pilots)."""
+    ``breakthrough_multiplier`` scales the hazard (pilot-scale funding, regulatory pilots). With
+    ``rows`` of a table of ``n`` firms, the arrays are those rows' values: the draws are made for all
+    ``n`` firms (the same draws) and the results, elementwise, are those of the rows."""
     k_new = (1.0 - p.knowledge_depreciation) * knowledge + rd + spill
     growth = np.log(np.maximum(k_new, 1e-9) / np.maximum(knowledge, 1e-9))
     intensity = np.where(sales > 0, rd / np.where(sales > 0, sales, 1.0), 0.0)
-    hit = rng.random(len(tfp)) < 1.0 - np.exp(-p.breakthrough_rate * intensity * breakthrough_multiplier)
-    jump = np.where(hit, rng.exponential(p.breakthrough_size, len(tfp)), 0.0)
+    u = rng.random(len(tfp) if rows is None else n)
+    hit = (u if rows is None else u[rows]) < 1.0 - np.exp(-p.breakthrough_rate * intensity * breakthrough_multiplier)
+    size = rng.exponential(p.breakthrough_size, len(u))
+    jump = np.zeros(len(tfp))  # 0 where there is no breakthrough, as np.where(hit, size, 0.0)
+    jump[hit] = size[np.flatnonzero(hit) if rows is None else rows[hit]]
     tfp_new = tfp * np.exp(p.tfp_knowledge_elasticity * growth + jump)
     return k_new, tfp_new, hit
 

@@ -16,6 +16,8 @@ yuan/person/quarter:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.economy.geography import decay
@@ -72,9 +74,13 @@ def vacancies_and_layoffs_of(
     """vacancies_and_layoffs of ``n`` employers whose gap is 0 outside ``rows`` (``gap`` and
     ``can_hire`` given for ``rows``): the same draws (one per employer) and the same results, computed
     for ``rows`` only (a gap of 0 gives no vacancies and no layoffs)."""
+    u_vac, u_lay = rng.random(n), rng.random(n)
     vac, lay = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    vac[rows] = np.where(can_hire, round_with(np.clip(gap, 0, None) * p.hire_speed / ppa, rng.random(n)[rows]), 0)
-    lay[rows] = round_with(np.clip(-gap, 0, None) * p.fire_speed / ppa, rng.random(n)[rows])
+    # a gap <= 0 rounds to no vacancies and a gap >= 0 to no layoffs: only the others are computed
+    up = np.flatnonzero(can_hire & (gap > 0))
+    vac[rows[up]] = round_with(gap[up] * p.hire_speed / ppa, u_vac[rows[up]])
+    down = np.flatnonzero(gap < 0)
+    lay[rows[down]] = round_with(-gap[down] * p.fire_speed / ppa, u_lay[rows[down]])
     return vac, lay
 
 
@@ -110,7 +116,9 @@ def leavers(k: np.ndarray, layoffs: np.ndarray, quit_rate: float, rng: np.random
     else:
         laid_off, founder = ranked
     # highest ranks are laid off; rank 0 (founder) never leaves
-    return laid_off | (~founder & (rng.random(n) < quit_rate))
+    quits = np.flatnonzero(rng.random(n) < quit_rate)
+    laid_off[quits[~founder[quits]]] = True  # laid_off | (~founder & quit), set at the few who quit
+    return laid_off
 
 
 def _top_and_founders(
@@ -183,6 +191,28 @@ def leave_city(
     return (rng.random(len(age)) < rate) | (age >= p.retirement_age)
 
 
+def leaving_rows(
+    alive: np.ndarray,
+    employed_at: Callable[[np.ndarray], np.ndarray],
+    age: np.ndarray,
+    p: LabourParams,
+    rng: np.random.Generator,
+    employed_multiplier: np.ndarray,
+    district: np.ndarray,
+) -> np.ndarray:
+    """Positions of the ``alive`` agents for whom leave_city(employed, age, p, rng,
+    employed_multiplier, district) is true, with the same draws. A draw can only fall below an
+    agent's rate if it is below the highest rate, so the rates (and ``employed_at(positions)``, the
+    employed mask at those positions) are looked up for those few agents only."""
+    u = rng.random(len(age))
+    rate_employed = np.broadcast_to(p.outmigration_employed * np.asarray(employed_multiplier), (N_DIST,))
+    cand = np.flatnonzero(u < max(float(rate_employed.max()), p.outmigration_unemployed))
+    rate = np.where(employed_at(cand), rate_employed[district[cand]], p.outmigration_unemployed)
+    out = age >= p.retirement_age
+    out[cand[u[cand] < rate]] = True
+    return np.flatnonzero(alive & out)
+
+
 def move_destinations(
     district: np.ndarray, pull: np.ndarray, distance_km: np.ndarray, p: LabourParams, rng: np.random.Generator
 ) -> np.ndarray:
@@ -223,6 +253,7 @@ __all__ = [
     "match",
     "cell_key",
     "leave_city",
+    "leaving_rows",
     "move_destinations",
     "update_wage_index",
 ]

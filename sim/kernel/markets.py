@@ -65,12 +65,13 @@ def edge_gain(share_trend: np.ndarray, catch_up: float, year: int, q: int) -> np
 def industry_ulc_and_productivity(firms: Table, labour_elasticity: float) -> tuple[np.ndarray, np.ndarray]:
     """(wage bill per yuan of real VA capacity, real VA capacity per worker) by industry, alive firms."""
     f = firms
-    a = f.alive & (f.employees > 0)
-    cap = va_capacity(f.z[a], f.tfp[a], f.employees[a], f.capital[a], labour_elasticity)
+    a = np.flatnonzero(f.alive & (f.employees > 0))  # by position: the same rows, gathered faster than by a mask
+    employees = f.employees[a]
+    cap = va_capacity(f.z[a], f.tfp[a], employees, f.capital[a], labour_elasticity)
     ind = f.industry[a]
     cap_i = np.bincount(ind, weights=cap, minlength=N_IND)
     wages = np.bincount(ind, weights=f.wage_bill[a], minlength=N_IND)
-    emp = np.bincount(ind, weights=f.employees[a], minlength=N_IND)
+    emp = np.bincount(ind, weights=employees, minlength=N_IND)
     ulc = np.divide(wages, cap_i, out=np.ones(N_IND), where=cap_i > 0)
     return ulc, np.divide(cap_i, emp, out=np.zeros(N_IND), where=emp > 0)
 
@@ -116,7 +117,7 @@ def initial_markets(
 
 def mean_wage(wage_index: np.ndarray, firms: Table) -> float:
     """Employment-weighted mean wage index of the city's firms (yuan/person/quarter at premium 1)."""
-    a = firms.alive
+    a = np.flatnonzero(firms.alive)  # by position: the same rows, gathered faster than by a mask
     emp = np.bincount(firms.industry[a], weights=firms.employees[a], minlength=N_IND)
     return float((wage_index.mean(axis=1) * emp).sum() / max(emp.sum(), 1e-9))
 

@@ -39,7 +39,7 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
 
 
 def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Firm vacancies scaled down (stochastically rounded, one draw per firm) where the district's
+    """Firm vacancies (``vac_f``, changed in place) scaled down (stochastically rounded, one draw per firm) where the district's
     free floor space cannot hold the workers they ask for. Only firms with vacancies are visited: the
     others add nothing to the space needed and keep 0 (the same results and draws as for all firms)."""
     f, spw = w.firms, space_per_worker(w)
@@ -50,23 +50,22 @@ def _fit_to_room(w: World, vac_f: np.ndarray, rng: np.random.Generator) -> np.nd
     u = rng.random(f.n)
     tight = room[d] < 1.0
     sel = hiring[tight]
-    out = vac_f.copy()
-    out[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])
-    return out
+    vac_f[sel] = lab.round_with(vac_f[sel] * room[d[tight]], u[sel])  # in place: vac_f is this quarter's
+    return vac_f
 
 
 def _separations_and_departures(w: World, lay_f: np.ndarray, lay_i: np.ndarray, rng: np.random.Generator) -> None:
     """Layoffs and quits into unemployment, then out-migration and retirement (counted as outflow)."""
     t, p, nf = w.talent, w.params.labour, w.firms.n
     idx = np.flatnonzero(t.alive & (t.employer_kind > NONE))
-    emp, kind = t.employer[idx], t.employer_kind[idx]
-    emp_id = np.where(kind == INSTITUTE, nf + emp, emp).astype(np.int64)  # firms 0..nf-1, institutes nf..
+    emp_id = t.employer[idx].astype(np.int64)  # firms 0..nf-1, institutes nf..
+    emp_id[t.employer_kind[idx] == INSTITUTE] += nf
     sep = idx[lab.leavers(emp_id, np.concatenate([lay_f, lay_i]), p.quit_rate, rng)]
     t.employer_kind[sep] = NONE
     t.employer[sep] = -1
-    employed = t.alive & (t.employer_kind > NONE)
+    employed_at = lambda rows: t.alive[rows] & (t.employer_kind[rows] > NONE)  # noqa: E731
     mult = w.effects.outmigration_multiplier
-    leave = np.flatnonzero(t.alive & lab.leave_city(employed, t.age, p, rng, mult, t.district))  # by position
+    leave = lab.leaving_rows(t.alive, employed_at, t.age, p, rng, mult, t.district)  # by position
     w.flows["outflow"] += count(t.field[leave], t.district[leave]) * w.ppa
     t.alive[leave] = False
     t.employer_kind[leave] = NONE
@@ -86,9 +85,10 @@ def _match_slots(
     return left
 
 
-def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Generator) -> None:
+def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The unemployed search (some in another district, pulled by vacancies) and match: institutes
-    hire professionals and seniors of their field, then firms their field, then firms any field."""
+    hire professionals and seniors of their field, then firms their field, then firms any field.
+    Returns the positions of those still unemployed."""
     f, inst, t, p = w.firms, w.institutes, w.talent, w.params.labour
     unemp = np.flatnonzero(t.alive & (t.employer_kind == NONE))
     hiring = np.flatnonzero(vac_f)  # firms without vacancies add 0 to the pull
@@ -118,15 +118,18 @@ def _matching(w: World, vac_f: np.ndarray, vac_i: np.ndarray, rng: np.random.Gen
     )  # fmt: skip
     f.vacancies[:] = np.bincount(firm_slots[left], minlength=f.n)
     inst.vacancies[:] = np.bincount(inst_slots[left_i], minlength=inst.n)
+    return unemp[t.employer_kind[unemp] == NONE]
 
 
-def _arrivals(w: World, rng: np.random.Generator) -> None:
+def _arrivals(w: World, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Graduates and migrants (sim.economy.migration: more when Shenzhen's wages outgrow the nation's,
     fewer when housing is tight, a capped pull of unfilled vacancies) and the arrivals recruited by
     talent programmes, a share of them senior or professional; all arrive unemployed. People: the
-    housing stock grows by params.migration.housing_growth a quarter."""
+    housing stock grows by params.migration.housing_growth a quarter. Returns the [N_IND, N_DIST]
+    counts of talent agents before the arrivals and of the arrivals."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
-    stock = count_where(t.field, t.district, t.alive) * ppa
+    before = count_where(t.field, t.district, t.alive)
+    stock = before * ppa
     open_f = np.flatnonzero(f.vacancies)  # firms with no vacancy left add 0
     unfilled = count(f.industry[open_f], f.district[open_f], f.vacancies[open_f])
     unfilled = (unfilled + count(inst.field, inst.district, inst.vacancies)) * ppa
@@ -137,10 +140,12 @@ def _arrivals(w: World, rng: np.random.Generator) -> None:
         stock, unfilled, p.inflow_base, wage_gap, tight, mg.wage_elasticity, mg.housing_elasticity,
         p.inmigration_response, mg.max_vacancy_share,
     )  # fmt: skip
-    add_talent(w, rng.poisson(expected / ppa), rng)
+    arrived = rng.poisson(expected / ppa)
+    add_talent(w, arrived, rng)
     m.housing = migration.grow_housing(m.housing, mg.housing_growth)
     extra = rng.poisson(np.clip(w.effects.talent_inflow, 0, None) / ppa)
     if extra.any():
+        arrived = arrived + extra
         rows = add_talent(w, extra, rng)
         cells = np.repeat(np.arange(N_IND * N_DIST), extra.reshape(-1))
         u = rng.random(len(rows))
@@ -150,21 +155,24 @@ def _arrivals(w: World, rng: np.random.Generator) -> None:
         # professionals (graduates, recruited teams): at least skill 1; the same draw, no extra randomness
         prof = ~senior & (u < s_sen + w.effects.professional_share_inflow.reshape(-1)[cells])
         t.skill[rows[prof]] = np.maximum(t.skill[rows[prof]], PROFESSIONAL)
+    return before, arrived
 
 
 def labour(w: World, rng: np.random.Generator) -> None:
     """The quarter's labour market (see the module docstring)."""
     t, p, ppa = w.talent, w.params.labour, w.ppa
     t.age[:] += 0.25
-    up = (  # training: employed technicians upgrade
-        t.alive & (t.employer_kind > NONE) & (t.skill == 0) & (rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
-    )  # fmt: skip
+    # training: employed technicians upgrade (the draws first, then the few drawn are checked)
+    up = np.flatnonzero(rng.random(t.n) < p.training_rate + w.effects.training_rate_add)
+    up = up[t.alive[up] & (t.employer_kind[up] > NONE) & (t.skill[up] == 0)]
     t.skill[up] = PROFESSIONAL
     vac_f, lay_f, vac_i, lay_i = _labour_demand(w, rng)
     _separations_and_departures(w, lay_f, lay_i, rng)
-    _matching(w, vac_f, vac_i, rng)
-    _arrivals(w, rng)
-    unemployed = t.alive & (t.employer_kind == NONE)
+    unemp = _matching(w, vac_f, vac_i, rng)
+    before, arrived = _arrivals(w, rng)
+    # counts after the arrivals (who arrive alive and unemployed): the same integers as counting
+    # the table's alive and unemployed rows now
+    unemployed, alive = count(t.field[unemp], t.district[unemp]) + arrived, before + arrived
     m, mk = w.markets, w.params.market
     trend = prices.wage_growth(
         m.cpi_inflation, m.price_inflation, m.productivity_growth, mk.wage_cpi_indexation,
@@ -172,8 +180,8 @@ def labour(w: World, rng: np.random.Generator) -> None:
     )  # fmt: skip
     w.wage_index = lab.update_wage_index(
         w.wage_index,
-        count_where(t.field, t.district, unemployed) * ppa,
-        count_where(t.field, t.district, t.alive) * ppa,
+        unemployed * ppa,
+        alive * ppa,
         trend,
         p,
     )
