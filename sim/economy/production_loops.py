@@ -110,19 +110,28 @@ def _matvec(indptr, order, sup, a, x, n):  # pragma: no cover - compiled
     return y
 
 
-def _shares_and_values(w, cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, x, y, fuse):  # pragma: no cover - compiled
-    """One pass over the links: order shares w_eff = w * cap[sup] * dr[sup] / tot[pair] (0 where the
-    pair's total is 0: it is infinity here), matrix values a = coef * w_eff, and, when the links
-    are in customer order (``fuse``), the product y += A x in the same pass."""
-    for k in range(w.shape[0]):
-        s = sup[k]
-        c = cust[k]
-        we = ((w[k] * cap[s]) * dr[s]) / tot[pair[k]]
-        w_eff[k] = we
-        ak = io[ind[s], ind[c]] * we
-        a[k] = ak
-        if fuse:
-            y[s] += ak * x[c]
+def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, x, y, indptr, fuse):  # pragma: no cover - compiled
+    """One pass over the links: order shares w_eff = w_cap * dr[sup] / tot[pair] (0 where the
+    pair's total is 0: it is infinity here), matrix values a = coef * w_eff (``pair_io``: each
+    pair's input coefficient, read where its total is), and, when the links are in customer order
+    (``fuse``), the product y += A x in the same pass, customer by customer."""
+    if fuse:
+        for c in range(indptr.shape[0] - 1):
+            xc = x[c]
+            for k in range(indptr[c], indptr[c + 1]):
+                s = sup[k]
+                p = pair[k]
+                we = (w_cap[k] * dr[s]) / tot[p]
+                w_eff[k] = we
+                ak = pair_io[p] * we
+                a[k] = ak
+                y[s] += ak * xc
+    else:
+        for k in range(w_cap.shape[0]):
+            p = pair[k]
+            we = (w_cap[k] * dr[sup[k]]) / tot[p]
+            w_eff[k] = we
+            a[k] = pair_io[p] * we
 
 
 def _pair_totals(tot):  # pragma: no cover - compiled
@@ -131,9 +140,10 @@ def _pair_totals(tot):  # pragma: no cover - compiled
             tot[p] = np.inf
 
 
-def _number_pairs(ind, sup, cust, n, n_ind):  # pragma: no cover - compiled
+def _number_pairs(ind, sup, cust, n, n_ind, io):  # pragma: no cover - compiled
     """(customer, supplier industry) pairs numbered in key order, as link_pairs does: the pair id
-    of every key (customer * n_ind + industry) and the customer of every pair."""
+    of every key (customer * n_ind + industry), the customer of every pair and its input
+    coefficient io[supplier industry, customer industry]."""
     m = sup.shape[0]
     has = np.zeros(n * n_ind, np.bool_)
     for k in range(m):
@@ -145,15 +155,17 @@ def _number_pairs(ind, sup, cust, n, n_ind):  # pragma: no cover - compiled
         if has[key]:
             n_pairs += 1
     pair_cust = np.empty(n_pairs, np.int64)
+    pair_io = np.empty(n_pairs)
     for key in range(n * n_ind):
         if has[key]:
-            pair_cust[pid[key]] = key // n_ind
-    return pid, pair_cust
+            c = key // n_ind
+            pair_cust[pid[key]] = c
+            pair_io[pid[key]] = io[key % n_ind, ind[c]]
+    return pid, pair_cust, pair_io
 
 
-def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair):  # pragma: no cover - compiled
-    """Each link's pair (written into ``pair``) and order-share weight w * cap[sup] (recomputed where
-    needed: storing it costs as much memory traffic as the product and 8 bytes a link),
+def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair, w_cap):  # pragma: no cover - compiled
+    """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``),
     the pair totals (np.bincount order: link order) and the customers' link offsets."""
     tot = np.zeros(n_pairs)
     indptr = np.zeros(n + 1, np.int64)
@@ -163,6 +175,7 @@ def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair):  # pra
         p = pid[np.int64(c) * n_ind + ind[s]]
         pair[k] = p
         wc = w[k] * cap[s]
+        w_cap[k] = wc
         tot[p] += wc
         indptr[c + 1] += 1
     for i in range(n):
@@ -186,10 +199,10 @@ def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no
 
 
 def _input_ratios(
-    dr, sup, pair, pair_cust, w_eff, w, cap, spot_share, avail, tot, got, n
+    dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n
 ):  # pragma: no cover - compiled
     """Each supplier delivers the share ``dr`` of its orders; one pass gathers what each pair got
-    and the pair totals of the next order shares (w * cap[sup] * dr, into ``tot``); a firm's input ratio
+    and the pair totals of the next order shares (w_cap * dr, into ``tot``); a firm's input ratio
     is the minimum over its pairs (pairs are sorted by customer), capped by import availability."""
     got[:] = 0.0
     tot[:] = 0.0
@@ -197,7 +210,7 @@ def _input_ratios(
         p = pair[k]
         r = dr[sup[k]]
         got[p] += w_eff[k] * r
-        tot[p] += (w[k] * cap[sup[k]]) * r
+        tot[p] += w_cap[k] * r
     rho_new = np.ones(n)
     n_pairs = pair_cust.shape[0]
     p = 0
@@ -214,15 +227,71 @@ def _input_ratios(
     return rho_new
 
 
-def _settle(d, xhat, a, sup, cust, ind, va_ratio, n):  # pragma: no cover - compiled
-    """Settlement (see produce): every firm serves all its buyers the same share of their orders."""
+def _round_fused(
+    dr, sup, pair, pair_cust, pair_io, w_eff, w_cap, a, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y
+):  # pragma: no cover - compiled
+    """One rationing round when the links are in customer order: ``_input_ratios``, the new input
+    ratios and outputs, ``_pair_totals`` and ``_shares_and_values`` done customer by customer in
+    one pass (a customer's pairs and links are contiguous, so its sums are complete before its
+    shares are made), with every sum in the same order as the separate passes. Updates ``rho``,
+    ``xhat``, ``w_eff``, ``a`` and ``y`` (zeros on entry) in place; returns the largest change of
+    an input ratio."""
+    n_pairs = pair_cust.shape[0]
+    change = 0.0
+    p0 = 0
+    for c in range(indptr.shape[0] - 1):
+        p1 = p0
+        while p1 < n_pairs and pair_cust[p1] == c:
+            got[p1] = 0.0
+            tot[p1] = 0.0
+            p1 += 1
+        for k in range(indptr[c], indptr[c + 1]):
+            p = pair[k]
+            r = dr[sup[k]]
+            got[p] += w_eff[k] * r
+            tot[p] += w_cap[k] * r
+        v = 1.0
+        if p1 > p0:
+            v = got[p0] + (1.0 - got[p0]) * spot_share
+            for p in range(p0 + 1, p1):
+                v = _fmin(v, got[p] + (1.0 - got[p]) * spot_share)
+        v = _fmin(v, avail[c])
+        diff = abs(v - rho[c])
+        if diff > change or diff != diff:
+            change = diff
+        rho[c] = v
+        xh = _fmin(x_dem[c], cap[c]) * v
+        xhat[c] = xh
+        for p in range(p0, p1):
+            if tot[p] <= 0.0:
+                tot[p] = np.inf
+        for k in range(indptr[c], indptr[c + 1]):
+            s = sup[k]
+            p = pair[k]
+            we = (w_cap[k] * dr[s]) / tot[p]
+            w_eff[k] = we
+            ak = pair_io[p] * we
+            a[k] = ak
+            y[s] += ak * xh
+        p0 = p1
+    return change
+
+
+def _settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
+    """Settlement (see produce): every firm serves all its buyers the same share of their orders.
+    When the links are in customer order (``fuse``) the orders d + A xhat are ``x_dem``: the last
+    round made that sum with the same matrix, outputs and order of terms."""
     m = sup.shape[0]
-    demanded = np.zeros(n)
-    for k in range(m):
-        demanded[sup[k]] += a[k] * xhat[cust[k]]
+    if fuse:
+        demanded = x_dem.copy()
+    else:
+        demanded = np.zeros(n)
+        for k in range(m):
+            demanded[sup[k]] += a[k] * xhat[cust[k]]
+        for i in range(n):
+            demanded[i] = d[i] + demanded[i]
     r = np.empty(n)
     for i in range(n):
-        demanded[i] = d[i] + demanded[i]
         r[i] = _fmin(xhat[i] / demanded[i], 1.0) if demanded[i] > 0 else 1.0
     flow = np.empty(m)
     sales_interm = np.zeros(n)
@@ -249,18 +318,19 @@ def _produce(
     ind, cap, d, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws_i, ws_f
 ):  # pragma: no cover - compiled
     """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 2m) are reused work space."""
+    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 3m) are reused work space."""
     n = ind.shape[0]
     m = sup.shape[0]
     fuse = order.shape[0] == 0
     pair = ws_i[:m]
-    w_eff = ws_f[:m]
-    a = ws_f[m : 2 * m]
-    pid, pair_cust = _number_pairs(ind, sup, cust, n, n_ind)
-    tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair)
-    ones = np.ones(n)  # x * 1.0 == x exactly: the first shares carry no delivery ratio
+    w_cap = ws_f[:m]
+    w_eff = ws_f[m : 2 * m]
+    a = ws_f[2 * m : 3 * m]
+    pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
+    tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
+    ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
     y = np.zeros(n)
-    _shares_and_values(w, cap, ones, sup, cust, ind, pair, tot, io, w_eff, a, d, y, fuse)
+    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, a, d, y, indptr, fuse)
     avail = np.empty(n)
     for i in range(n):
         avail[i] = import_avail[ind[i]]
@@ -275,7 +345,16 @@ def _produce(
     for _ in range(max(1, rounds)):
         for i in range(n):
             dr[i] = _fmin(1.0, xhat[i] / x_dem[i]) if x_dem[i] > 0 else 1.0
-        rho_new = _input_ratios(dr, sup, pair, pair_cust, w_eff, w, cap, spot_share, avail, tot, got, n)
+        if fuse:
+            y = np.zeros(n)
+            args = (w_eff, w_cap, a, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y)
+            change = _round_fused(dr, sup, pair, pair_cust, pair_io, *args)
+            for i in range(n):
+                x_dem[i] = d[i] + y[i]
+            if change < 1e-3:
+                break
+            continue
+        rho_new = _input_ratios(dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n)
         change = 0.0
         for i in range(n):
             diff = abs(rho_new[i] - rho[i])
@@ -287,11 +366,10 @@ def _produce(
         # customers move orders towards suppliers that deliver; the new input matrix times xhat
         _pair_totals(tot)
         y = np.zeros(n)
-        _shares_and_values(w, cap, dr, sup, cust, ind, pair, tot, io, w_eff, a, xhat, y, fuse)
-        if not fuse:
-            y = _matvec(indptr, order, sup, a, xhat, n)
+        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, xhat, y, indptr, fuse)
+        y = _matvec(indptr, order, sup, a, xhat, n)
         for i in range(n):
             x_dem[i] = d[i] + y[i]
         if change < 1e-3:
             break
-    return (*_settle(d, xhat, a, sup, cust, ind, va_ratio, n), rho)
+    return (*_settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
