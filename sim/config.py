@@ -146,7 +146,7 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
         if cfg is None:
             composed = OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()]))
             refuse_unknown(composed, base)
-            base = OmegaConf.merge(base, composed)
+            base.merge_with(composed)  # in place: base is a fresh copy (OmegaConf.merge would copy it again)
         else:
             if not isinstance(cfg, SimConfig):
                 given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
@@ -155,10 +155,10 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
                 raise ConfigError(
                     f"config groups {sorted(groups)} can only be chosen when composing the defaults (cfg=None)"
                 )
-            base = OmegaConf.merge(base, OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
+            base.merge_with(OmegaConf.structured(cfg) if isinstance(cfg, SimConfig) else cfg)
         for k, v in values.items():
             refuse_unknown(_nested(k, v), base)
-            base = OmegaConf.merge(base, _nested(k, v))
+            base.merge_with(_nested(k, v))
         obj = OmegaConf.to_object(base)
     except ConfigError:
         raise
