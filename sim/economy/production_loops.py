@@ -249,7 +249,9 @@ def _round_fused(
             p = pair[k]
             r = dr[sup[k]]
             got[p] += w_eff[k] * r
-            tot[p] += w_cap[k] * r
+            wr = w_cap[k] * r
+            tot[p] += wr
+            a[k] = wr  # kept for the shares below (a's old values are not read again this round)
         v = 1.0
         if p1 > p0:
             v = got[p0] + (1.0 - got[p0]) * spot_share
@@ -268,7 +270,7 @@ def _round_fused(
         for k in range(indptr[c], indptr[c + 1]):
             s = sup[k]
             p = pair[k]
-            we = (w_cap[k] * dr[s]) / tot[p]
+            we = a[k] / tot[p]
             w_eff[k] = we
             ak = pair_io[p] * we
             a[k] = ak
