@@ -242,44 +242,34 @@ class Recorder:
 
     # -- tables ---------------------------------------------------------------------------------
     def frame(self) -> pd.DataFrame:
-        """Tidy table: quarter, year, industry, district, metric, value."""
+        """Tidy table: quarter, year, industry, district, metric, value. The key columns are made
+        as categorical codes (categories sorted, as ``astype("category")`` gives them), not as
+        strings to factorise: ~150k rows a small run, every run writes it."""
         T = len(self.quarters)
-        qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
-        years = np.array([y for y, _ in self.quarters])
-        parts = []
-        for name, arrs in self.cells.items():
-            v = np.stack(arrs)  # [T, N_IND, N_DIST]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "quarter": np.repeat(qlab, N_IND * N_DIST),
-                        "year": np.repeat(years, N_IND * N_DIST),
-                        "industry": np.tile(np.repeat(INDUSTRIES, N_DIST), T),
-                        "district": np.tile(DISTRICTS * N_IND, T),
-                        "metric": name,
-                        "value": v.reshape(-1),
-                    }
-                )
-            )
-        for name, arrs in self.district.items():
-            v = np.stack(arrs)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "quarter": np.repeat(qlab, N_DIST),
-                        "year": np.repeat(years, N_DIST),
-                        "industry": "ALL",
-                        "district": np.tile(DISTRICTS, T),
-                        "metric": name,
-                        "value": v.reshape(-1),
-                    }
-                )
-            )
-        df = pd.concat(parts, ignore_index=True)
-        for c in ("quarter", "industry", "district", "metric"):
-            df[c] = df[c].astype("category")
-        df["year"] = df["year"].astype("int16")
-        return df
+        quarters = np.array([f"{y}Q{q}" for y, q in self.quarters])
+        years = np.array([y for y, _ in self.quarters], dtype=np.int16)
+        industries = np.array(["ALL", *INDUSTRIES])
+        names = np.array([*self.cells, *self.district])
+        n_c, n_d = N_IND * N_DIST, N_DIST  # rows a quarter of a cell metric, of a district metric
+        k_c, k_d = len(self.cells), len(self.district)
+        t_c, t_d = np.repeat(np.arange(T), n_c), np.repeat(np.arange(T), n_d)
+        q = np.concatenate([np.tile(t_c, k_c), np.tile(t_d, k_d)])
+        ind = np.concatenate(
+            [np.tile(np.repeat(np.arange(1, N_IND + 1), N_DIST), T * k_c), np.zeros(T * n_d * k_d, np.intp)]
+        )
+        dist = np.concatenate([np.tile(np.arange(N_DIST), T * N_IND * k_c), np.tile(np.arange(N_DIST), T * k_d)])
+        met = np.repeat(np.arange(k_c + k_d), [T * n_c] * k_c + [T * n_d] * k_d)
+        values = [np.stack(a).reshape(-1) for a in (*self.cells.values(), *self.district.values())]
+        return pd.DataFrame(
+            {
+                "quarter": _categorical(quarters, q),
+                "year": years[q],
+                "industry": _categorical(industries, ind),
+                "district": _categorical(np.array(DISTRICTS), dist),
+                "metric": _categorical(names, met),
+                "value": np.concatenate(values) if values else np.zeros(0),
+            }
+        )
 
     def annual_frame(self) -> pd.DataFrame:
         """Tidy annual table: year, industry, district, metric, value. Flows are summed over the
@@ -371,6 +361,16 @@ class _Parts:
                 df[c] = df[c].astype("category")
         df["year"] = df["year"].astype("int16")
         return df
+
+
+def _categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``labels[codes]`` as a categorical whose categories are the labels used, sorted (what
+    ``astype("category")`` of the strings gives), without making the strings."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
+    order = used[np.argsort(labels[used], kind="stable")]
+    new_code = np.full(len(labels), -1, np.int64)
+    new_code[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(new_code[codes], categories=pd.Index(labels[order]))
 
 
 def annual_by_industry(ts: pd.DataFrame, metric: str = "value_added") -> pd.DataFrame:
