@@ -11,6 +11,7 @@ import pytest
 from sim.config import to_config
 from sim.kernel.cells import count
 from sim.model import SEIModel
+from sim.policy.calls import top
 from sim.policy.shared import QuarterView
 from sim.policy.targeting import Targeting, firm_mask
 
@@ -92,3 +93,28 @@ def test_shared_view_run_equals_uncached_run(monkeypatch):
         np.testing.assert_array_equal(fa.col(col), fb.col(col))
     for k, v in cached.world.flows.items():
         np.testing.assert_array_equal(v, fresh.world.flows[k])
+
+
+def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
+    """sim.policy.calls.top as it was: the partial sort's keys ordered by numpy's stable sort."""
+    k = max(0, min(int(k), len(values)))
+    if k == 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
+
+
+@pytest.mark.parametrize("kind", ["distinct", "ties", "nan", "zeros"])
+@pytest.mark.parametrize("k", [0, 1, 7, 500, 999, 1000, 5000])
+def test_top_equals_stable_top(kind, k):
+    """The fast ranking of a call (quicksort, stable only when keys tie) picks and orders exactly
+    as the stable sort did, also with tied, NaN and signed-zero scores."""
+    rng = np.random.default_rng(k)
+    v = rng.normal(size=1000)
+    if kind == "ties":
+        v = np.round(v, 1)
+    elif kind == "nan":
+        v[rng.random(1000) < 0.05] = np.nan
+    elif kind == "zeros":
+        v = np.where(rng.random(1000) < 0.5, 0.0, -0.0)
+    np.testing.assert_array_equal(top(v, k), _top_stable(v, k))

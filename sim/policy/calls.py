@@ -11,8 +11,16 @@ def top(values: np.ndarray, k: int) -> np.ndarray:
     k = max(0, min(int(k), len(values)))
     if k == 0:
         return np.zeros(0, np.int64)
-    part = np.argpartition(-values, k - 1)[:k]
-    return part[np.argsort(-values[part], kind="stable")]
+    neg = -values
+    part = np.argpartition(neg, k - 1)[:k]
+    key = neg[part]
+    # numpy's (SIMD) quicksort is several times faster than its stable sort; without ties or NaNs
+    # among the keys the order is unique, so both give the same positions; else sort stably
+    order = np.argsort(key)
+    ranked = key[order]
+    if not (ranked[1:] > ranked[:-1]).all():
+        order = np.argsort(key, kind="stable")
+    return part[order]
 
 
 def competitive_call(
@@ -29,7 +37,8 @@ def competitive_call(
     a standard normal draw (reviewers' judgement), the best win; at least ``sme_share`` of the awards
     go to rows where ``sme`` is true, where enough of them apply."""
     rows = np.flatnonzero(eligible)
-    rows = rows[rng.random(len(rows)) < application_rate]
+    # compress: the same rows as boolean indexing, ~4x faster on a scattered mask
+    rows = rows.compress(rng.random(len(rows)) < application_rate)
     if len(rows) == 0 or n_awards <= 0:
         return np.zeros(0, np.int64)
     s = score[rows]
