@@ -11,7 +11,7 @@ import pytest
 from sim.config import to_config
 from sim.kernel.cells import count
 from sim.model import SEIModel
-from sim.policy.calls import top
+from sim.policy.calls import standardised, top
 from sim.policy.shared import QuarterView
 from sim.policy.targeting import Targeting, firm_mask
 
@@ -84,7 +84,7 @@ def test_shared_view_run_equals_uncached_run(monkeypatch):
         return m
 
     cached = run()
-    monkeypatch.setattr(QuarterView, "_get", lambda self, w, name, make: make())
+    monkeypatch.setattr(QuarterView, "_get", lambda self, w, name, make, tables="both": make())
     fresh = run()
     assert cached.timeseries().equals(fresh.timeseries())
     fa, fb = cached.world.firms, fresh.world.firms
@@ -118,3 +118,15 @@ def test_top_equals_stable_top(kind, k):
     elif kind == "zeros":
         v = np.where(rng.random(1000) < 0.5, 0.0, -0.0)
     np.testing.assert_array_equal(top(v, k), _top_stable(v, k))
+
+
+@pytest.mark.parametrize("n", [1, 2, 50, 1000, 20000])
+def test_standardised_equals_numpy_mean_std(n):
+    """A call's standardised scores are bit for bit numpy's (s - mean) / (std + 1e-12)."""
+    rng = np.random.default_rng(n)
+    for scale in (1e-6, 1.0, 1e9):
+        s = rng.normal(size=n) * scale
+        for v in (s, np.round(s, 1), np.abs(s) + 3.0):
+            np.testing.assert_array_equal(standardised(v), (v - v.mean()) / (v.std() + 1e-12))
+    ints = rng.integers(0, 100, n)
+    np.testing.assert_array_equal(standardised(ints), (ints - ints.mean()) / (ints.std() + 1e-12))

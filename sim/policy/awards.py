@@ -63,3 +63,9 @@ def award_size(ctx: PolicyContext, c: Any, n_winners: int, ff: float) -> float:
 def growth_score(f: Table) -> np.ndarray:
     """R&D intensity plus log TFP gain since base or entry: what reviewers and investors rank on."""
     return f.rd_intensity + np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))
+
+
+def call_growth_score(ctx: PolicyContext) -> np.ndarray:
+    """growth_score of every firm row, worked out once per policy phase (grants, equity and the
+    guidance fund rank on it; the caller must not change the array)."""
+    return ctx.view.memo(ctx.world, "growth_score", lambda: growth_score(ctx.world.firms), "firms")

@@ -160,6 +160,10 @@ class PolicyContext:
         """Alive firms the targeting admits (sim.policy.targeting)."""
         return self.view.firm_mask(self.world, t)
 
+    def firm_rows(self, t: Targeting) -> np.ndarray:
+        """Rows of firm_mask(t), ascending (shared: the caller must not change the array)."""
+        return self.view.firm_rows(self.world, t)
+
     @staticmethod
     def cell_mask(t: Targeting) -> np.ndarray:
         """[N_IND, N_DIST] cells the targeting admits (sim.policy.targeting)."""

@@ -19,8 +19,8 @@ from sim.kernel.populations import startup_weight
 from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
+    call_growth_score,
     eligible_firms,
-    growth_score,
     inject_equity,
     scale_fraction,
 )
@@ -132,7 +132,7 @@ def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
     # equity deals in existing young firms
     young = eligible_firms(ctx, c.targeting) & (f.age < 4.0 * c.young_age_years)
     n = ctx.quarter_count(c.deals_per_year, ff)
-    winners = ctx.competitive_call(young, growth_score(f), n, 0.0, c.application_rate)
+    winners = ctx.competitive_call(young, call_growth_score(ctx), n, 0.0, c.application_rate)
     if len(winners) == 0:
         return
     deal = np.full(len(winners), min(c.max_deal / ff, (invest_q - seed) / len(winners)))

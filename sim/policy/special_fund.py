@@ -20,8 +20,8 @@ import numpy as np
 from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
+    call_growth_score,
     eligible_firms,
-    growth_score,
     inject_equity,
     pay_in_order,
     scale_fraction,
@@ -76,7 +76,7 @@ def grants(ctx: PolicyContext, c: GrantsConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     n = ctx.quarter_count(c.awards_per_year, ff)
     eligible = eligible_firms(ctx, c.targeting)
-    winners = ctx.competitive_call(eligible, growth_score(f), n, c.sme_share, c.application_rate)
+    winners = ctx.competitive_call(eligible, call_growth_score(ctx), n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
     award = award_size(ctx, c, len(winners), ff)
@@ -129,7 +129,7 @@ def equity(ctx: PolicyContext, c: EquityConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     n = ctx.quarter_count(c.awards_per_year, ff)
     winners = ctx.competitive_call(
-        eligible_firms(ctx, c.targeting), growth_score(f), n, c.sme_share, c.application_rate
+        eligible_firms(ctx, c.targeting), call_growth_score(ctx), n, c.sme_share, c.application_rate
     )
     if len(winners) == 0:
         return
