@@ -39,9 +39,16 @@ def pay_in_order(amounts: np.ndarray, budget: float) -> np.ndarray:
 
 
 def small_firms(ctx: PolicyContext, max_employees: float, max_sales: float) -> np.ndarray:
-    """Firms whose represented firm has at most ``max_employees`` people and ``max_sales`` yuan/yr of sales."""
+    """Firms whose represented firm has at most ``max_employees`` people and ``max_sales`` yuan/yr of
+    sales (shared within the policy phase: read-only)."""
     f, ff = ctx.world.firms, scale_fraction(ctx)
-    return (f.employees * ff <= max_employees) & (4.0 * f.output * ff <= max_sales)
+
+    def make() -> np.ndarray:  # the same bounds serve the loan subsidy and risk compensation
+        m = (f.employees * ff <= max_employees) & (4.0 * f.output * ff <= max_sales)
+        m.setflags(write=False)
+        return m
+
+    return ctx.view.memo(ctx.world, ("small_firms", ff, max_employees, max_sales), make, "firms")
 
 
 def inject_equity(ctx: PolicyContext, rows: np.ndarray, amount: np.ndarray, collateral_weight: float) -> None:

@@ -135,8 +135,8 @@ class PolicyContext:
         name = "spend_" + key.replace(".", "_")
         cells = np.asarray(industry, dtype=np.int64) * N_DIST + np.asarray(district, dtype=np.int64)
         add = np.bincount(cells, weights=amount, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
-        flows = self.world.flows
-        flows[name] = flows.get(name, np.zeros((N_IND, N_DIST))) + add
+        flows, old = self.world.flows, self.world.flows.get(name)
+        flows[name] = add if old is None else old + add  # bincount sums are never -0.0: 0.0 + add == add
         return float(amount.sum())
 
     def spend_cells(self, key: str, amount: np.ndarray) -> float:
