@@ -81,7 +81,10 @@ def first_purchase(ctx: PolicyContext, c: FirstPurchaseConfig) -> None:
     n = ctx.quarter_count(c.orders_per_year, ff)
     if n <= 0 or not eligible.any():
         return
-    score = np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))
+
+    def score(r: np.ndarray) -> np.ndarray:  # of the applicants only (a call's rows)
+        return np.log(np.maximum(f.tfp[r] / f.tfp_ref[r], 1e-9))
+
     winners = ctx.competitive_call(eligible, score, n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return

@@ -170,7 +170,12 @@ class PolicyContext:
         return cell_mask(t)
 
     def competitive_call(
-        self, eligible: np.ndarray, score: np.ndarray, n_awards: int, sme_share: float, application_rate: float
+        self,
+        eligible: np.ndarray,
+        score: np.ndarray | Callable[[np.ndarray], np.ndarray],
+        n_awards: int,
+        sme_share: float,
+        application_rate: float,
     ) -> np.ndarray:
         """Firm rows winning a call (sim.policy.calls.competitive_call); SMEs have fewer than
         SME_EMPLOYEES people."""

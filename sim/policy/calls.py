@@ -3,6 +3,8 @@ subsidies, first purchases, institute programmes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -39,7 +41,7 @@ def standardised(s: np.ndarray) -> np.ndarray:
 def competitive_call(
     rng: np.random.Generator,
     eligible: np.ndarray,
-    score: np.ndarray,
+    score: np.ndarray | Callable[[np.ndarray], np.ndarray],
     n_awards: int,
     application_rate: float,
     sme: np.ndarray | None = None,
@@ -48,13 +50,15 @@ def competitive_call(
     """Rows of the winners, best first: a share ``application_rate`` of the eligible rows applies
     (application costs deter the rest), applicants are ranked by their standardised ``score`` plus
     a standard normal draw (reviewers' judgement), the best win; at least ``sme_share`` of the awards
-    go to rows where ``sme`` is true, where enough of them apply."""
+    go to rows where ``sme`` is true, where enough of them apply. ``score`` is an array over all rows or
+    a function giving the scores of the rows it is passed (the applicants' only: cheaper when the
+    score costs a full-table pass, e.g. a logarithm)."""
     rows = np.flatnonzero(eligible)
     # compress: the same rows as boolean indexing, ~4x faster on a scattered mask
     rows = rows.compress(rng.random(len(rows)) < application_rate)
     if len(rows) == 0 or n_awards <= 0:
         return np.zeros(0, np.int64)
-    z = standardised(score[rows])
+    z = standardised(score(rows) if callable(score) else score[rows])
     noisy = z + rng.normal(0.0, 1.0, len(rows))
     if sme is None:
         return rows[top(noisy, n_awards)]

@@ -91,7 +91,9 @@ class QuarterView:
             keep = (industry_mask(t)[:, None] & district_mask(t)[None, :]).reshape(-1)[self.alive_cells(w)]
             if t.subfields:
                 ids = w.data.subfield_ids
-                keep &= np.isin(f.subfield[rows], [ids.index(s) for s in t.subfields])
+                admitted = np.zeros(len(ids) + 1, bool)  # the extra last entry: no sub-field (-1) is not admitted
+                admitted[[ids.index(s) for s in t.subfields]] = True
+                keep &= admitted[f.subfield[rows]]  # = np.isin(subfield, ids), a lookup instead of a search
             if t.firm_size == "sme":
                 keep &= f.employees[rows] < SME_EMPLOYEES
             elif t.firm_size == "large":
