@@ -11,7 +11,7 @@ import pytest
 from sim.config import to_config
 from sim.kernel.cells import count
 from sim.model import SEIModel
-from sim.policy.calls import standardised, top
+from sim.policy.calls import competitive_call, standardised, top
 from sim.policy.shared import QuarterView
 from sim.policy.targeting import Targeting, firm_mask
 
@@ -130,3 +130,14 @@ def test_standardised_equals_numpy_mean_std(n):
             np.testing.assert_array_equal(standardised(v), (v - v.mean()) / (v.std() + 1e-12))
     ints = rng.integers(0, 100, n)
     np.testing.assert_array_equal(standardised(ints), (ints - ints.mean()) / (ints.std() + 1e-12))
+
+
+def test_call_with_score_function_equals_score_array():
+    """A call given its scores as a function of the applicants picks exactly as with the array."""
+    rng = np.random.default_rng(5)
+    eligible = rng.random(3000) < 0.6
+    score = rng.normal(size=3000)
+    sme = rng.random(3000) < 0.5
+    a = competitive_call(np.random.default_rng(1), eligible, score, 40, 0.3, sme, 0.5)
+    b = competitive_call(np.random.default_rng(1), eligible, lambda r: score[r], 40, 0.3, sme, 0.5)
+    np.testing.assert_array_equal(a, b)

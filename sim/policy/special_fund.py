@@ -273,7 +273,10 @@ def risk_compensation(ctx: PolicyContext, c: RiskCompensationConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     eligible = eligible_firms(ctx, c.targeting) & small_firms(ctx, c.max_employees, c.max_sales)
     n = ctx.quarter_count(4.0 * c.max_firms, ff)
-    score = f.profit / np.maximum(f.capital, 1.0)
+
+    def score(r: np.ndarray) -> np.ndarray:  # credit score of the applicants only (a call's rows)
+        return f.profit[r] / np.maximum(f.capital[r], 1.0)
+
     order = ctx.competitive_call(eligible, score, n, 0.0, c.application_rate)
     if len(order) == 0:
         return
