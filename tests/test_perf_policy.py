@@ -11,6 +11,7 @@ import pytest
 from sim.config import to_config
 from sim.kernel.cells import count
 from sim.model import SEIModel
+from sim.policy.calls import competitive_call, standardised, top
 from sim.policy.shared import QuarterView
 from sim.policy.targeting import Targeting, firm_mask
 
@@ -83,7 +84,7 @@ def test_shared_view_run_equals_uncached_run(monkeypatch):
         return m
 
     cached = run()
-    monkeypatch.setattr(QuarterView, "_get", lambda self, w, name, make: make())
+    monkeypatch.setattr(QuarterView, "_get", lambda self, w, name, make, tables="both": make())
     fresh = run()
     assert cached.timeseries().equals(fresh.timeseries())
     fa, fb = cached.world.firms, fresh.world.firms
@@ -92,3 +93,51 @@ def test_shared_view_run_equals_uncached_run(monkeypatch):
         np.testing.assert_array_equal(fa.col(col), fb.col(col))
     for k, v in cached.world.flows.items():
         np.testing.assert_array_equal(v, fresh.world.flows[k])
+
+
+def _top_stable(values: np.ndarray, k: int) -> np.ndarray:
+    """sim.policy.calls.top as it was: the partial sort's keys ordered by numpy's stable sort."""
+    k = max(0, min(int(k), len(values)))
+    if k == 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-values, k - 1)[:k]
+    return part[np.argsort(-values[part], kind="stable")]
+
+
+@pytest.mark.parametrize("kind", ["distinct", "ties", "nan", "zeros"])
+@pytest.mark.parametrize("k", [0, 1, 7, 500, 999, 1000, 5000])
+def test_top_equals_stable_top(kind, k):
+    """The fast ranking of a call (quicksort, stable only when keys tie) picks and orders exactly
+    as the stable sort did, also with tied, NaN and signed-zero scores."""
+    rng = np.random.default_rng(k)
+    v = rng.normal(size=1000)
+    if kind == "ties":
+        v = np.round(v, 1)
+    elif kind == "nan":
+        v[rng.random(1000) < 0.05] = np.nan
+    elif kind == "zeros":
+        v = np.where(rng.random(1000) < 0.5, 0.0, -0.0)
+    np.testing.assert_array_equal(top(v, k), _top_stable(v, k))
+
+
+@pytest.mark.parametrize("n", [1, 2, 50, 1000, 20000])
+def test_standardised_equals_numpy_mean_std(n):
+    """A call's standardised scores are bit for bit numpy's (s - mean) / (std + 1e-12)."""
+    rng = np.random.default_rng(n)
+    for scale in (1e-6, 1.0, 1e9):
+        s = rng.normal(size=n) * scale
+        for v in (s, np.round(s, 1), np.abs(s) + 3.0):
+            np.testing.assert_array_equal(standardised(v), (v - v.mean()) / (v.std() + 1e-12))
+    ints = rng.integers(0, 100, n)
+    np.testing.assert_array_equal(standardised(ints), (ints - ints.mean()) / (ints.std() + 1e-12))
+
+
+def test_call_with_score_function_equals_score_array():
+    """A call given its scores as a function of the applicants picks exactly as with the array."""
+    rng = np.random.default_rng(5)
+    eligible = rng.random(3000) < 0.6
+    score = rng.normal(size=3000)
+    sme = rng.random(3000) < 0.5
+    a = competitive_call(np.random.default_rng(1), eligible, score, 40, 0.3, sme, 0.5)
+    b = competitive_call(np.random.default_rng(1), eligible, lambda r: score[r], 40, 0.3, sme, 0.5)
+    np.testing.assert_array_equal(a, b)

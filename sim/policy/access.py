@@ -81,7 +81,10 @@ def first_purchase(ctx: PolicyContext, c: FirstPurchaseConfig) -> None:
     n = ctx.quarter_count(c.orders_per_year, ff)
     if n <= 0 or not eligible.any():
         return
-    score = np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))
+
+    def score(r: np.ndarray) -> np.ndarray:  # of the applicants only (a call's rows)
+        return np.log(np.maximum(f.tfp[r] / f.tfp_ref[r], 1e-9))
+
     winners = ctx.competitive_call(eligible, score, n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
@@ -141,7 +144,10 @@ class FirstSetConfig(LeverConfig):
 )
 def first_set(ctx: PolicyContext, c: FirstSetConfig) -> None:
     f = ctx.world.firms
-    rows = np.flatnonzero(ctx.firm_mask(c.targeting) & recent_breakthrough(ctx, c.recent_quarters) & (f.output > 0))
+    # the rows of firm_mask & recent_breakthrough & (output > 0), worked out on the admitted rows only
+    rows = ctx.firm_rows(c.targeting)
+    recent = ctx.world.quarter - f.last_breakthrough[rows].astype(np.int64) <= c.recent_quarters
+    rows = rows.compress(recent & (f.output[rows] > 0))
     if len(rows) == 0:
         return
     rows = ctx.rng.permutation(rows)
@@ -238,10 +244,9 @@ def pilot_zones(ctx: PolicyContext, c: PilotZonesConfig) -> None:
     zones = (c.driverless, c.life_health)
     per_zone = ctx.quarter_budget(c.budget) / len(zones)
     for z in zones:
-        m = ctx.firm_mask(z.targeting)
-        e.breakthrough_multiplier[m] *= z.breakthrough_multiplier
-        e.demand_multiplier[m] *= z.demand_multiplier
-        rows = np.flatnonzero(m)
+        rows = ctx.firm_rows(z.targeting)
+        e.breakthrough_multiplier[rows] *= z.breakthrough_multiplier
+        e.demand_multiplier[rows] *= z.demand_multiplier
         if len(rows) and per_zone > 0:
             ctx.spend(
                 "access.pilot_zones", f.industry[rows], f.district[rows], np.full(len(rows), per_zone / len(rows))

@@ -39,9 +39,16 @@ def pay_in_order(amounts: np.ndarray, budget: float) -> np.ndarray:
 
 
 def small_firms(ctx: PolicyContext, max_employees: float, max_sales: float) -> np.ndarray:
-    """Firms whose represented firm has at most ``max_employees`` people and ``max_sales`` yuan/yr of sales."""
+    """Firms whose represented firm has at most ``max_employees`` people and ``max_sales`` yuan/yr of
+    sales (shared within the policy phase: read-only)."""
     f, ff = ctx.world.firms, scale_fraction(ctx)
-    return (f.employees * ff <= max_employees) & (4.0 * f.output * ff <= max_sales)
+
+    def make() -> np.ndarray:  # the same bounds serve the loan subsidy and risk compensation
+        m = (f.employees * ff <= max_employees) & (4.0 * f.output * ff <= max_sales)
+        m.setflags(write=False)
+        return m
+
+    return ctx.view.memo(ctx.world, ("small_firms", ff, max_employees, max_sales), make, "firms")
 
 
 def inject_equity(ctx: PolicyContext, rows: np.ndarray, amount: np.ndarray, collateral_weight: float) -> None:
@@ -63,3 +70,9 @@ def award_size(ctx: PolicyContext, c: Any, n_winners: int, ff: float) -> float:
 def growth_score(f: Table) -> np.ndarray:
     """R&D intensity plus log TFP gain since base or entry: what reviewers and investors rank on."""
     return f.rd_intensity + np.log(np.maximum(f.tfp / f.tfp_ref, 1e-9))
+
+
+def call_growth_score(ctx: PolicyContext) -> np.ndarray:
+    """growth_score of every firm row, worked out once per policy phase (grants, equity and the
+    guidance fund rank on it; the caller must not change the array)."""
+    return ctx.view.memo(ctx.world, "growth_score", lambda: growth_score(ctx.world.firms), "firms")

@@ -135,8 +135,8 @@ class PolicyContext:
         name = "spend_" + key.replace(".", "_")
         cells = np.asarray(industry, dtype=np.int64) * N_DIST + np.asarray(district, dtype=np.int64)
         add = np.bincount(cells, weights=amount, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
-        flows = self.world.flows
-        flows[name] = flows.get(name, np.zeros((N_IND, N_DIST))) + add
+        flows, old = self.world.flows, self.world.flows.get(name)
+        flows[name] = add if old is None else old + add  # bincount sums are never -0.0: 0.0 + add == add
         return float(amount.sum())
 
     def spend_cells(self, key: str, amount: np.ndarray) -> float:
@@ -160,13 +160,22 @@ class PolicyContext:
         """Alive firms the targeting admits (sim.policy.targeting)."""
         return self.view.firm_mask(self.world, t)
 
+    def firm_rows(self, t: Targeting) -> np.ndarray:
+        """Rows of firm_mask(t), ascending (shared: the caller must not change the array)."""
+        return self.view.firm_rows(self.world, t)
+
     @staticmethod
     def cell_mask(t: Targeting) -> np.ndarray:
         """[N_IND, N_DIST] cells the targeting admits (sim.policy.targeting)."""
         return cell_mask(t)
 
     def competitive_call(
-        self, eligible: np.ndarray, score: np.ndarray, n_awards: int, sme_share: float, application_rate: float
+        self,
+        eligible: np.ndarray,
+        score: np.ndarray | Callable[[np.ndarray], np.ndarray],
+        n_awards: int,
+        sme_share: float,
+        application_rate: float,
     ) -> np.ndarray:
         """Firm rows winning a call (sim.policy.calls.competitive_call); SMEs have fewer than
         SME_EMPLOYEES people."""

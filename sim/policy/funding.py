@@ -19,8 +19,8 @@ from sim.kernel.populations import startup_weight
 from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
+    call_growth_score,
     eligible_firms,
-    growth_score,
     inject_equity,
     scale_fraction,
 )
@@ -132,7 +132,7 @@ def guidance_fund(ctx: PolicyContext, c: GuidanceFundConfig) -> None:
     # equity deals in existing young firms
     young = eligible_firms(ctx, c.targeting) & (f.age < 4.0 * c.young_age_years)
     n = ctx.quarter_count(c.deals_per_year, ff)
-    winners = ctx.competitive_call(young, growth_score(f), n, 0.0, c.application_rate)
+    winners = ctx.competitive_call(young, call_growth_score(ctx), n, 0.0, c.application_rate)
     if len(winners) == 0:
         return
     deal = np.full(len(winners), min(c.max_deal / ff, (invest_q - seed) / len(winners)))
@@ -196,7 +196,11 @@ def pilot_fund(ctx: PolicyContext, c: PilotFundConfig) -> None:
     recent = f.last_breakthrough >= w.quarter - c.recent_quarters
     eligible = eligible_firms(ctx, c.targeting) & (recent | (ratio >= c.min_knowledge_sales))
     n = ctx.quarter_count(c.awards_per_year, ff)
-    winners = ctx.competitive_call(eligible, np.log(np.maximum(ratio, 1e-9)), n, c.sme_share, c.application_rate)
+
+    def score(r: np.ndarray) -> np.ndarray:  # of the applicants only (a call's rows)
+        return np.log(np.maximum(ratio[r], 1e-9))
+
+    winners = ctx.competitive_call(eligible, score, n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
     award = np.full(len(winners), award_size(ctx, c, len(winners), ff))
@@ -262,7 +266,11 @@ def overseas_ma(ctx: PolicyContext, c: OverseasMAConfig) -> None:
     f = w.firms
     eligible = eligible_firms(ctx, c.targeting) & (f.employees * ff >= c.min_employees)
     n = ctx.quarter_count(c.deals_per_year, ff)
-    winners = ctx.competitive_call(eligible, np.log(np.maximum(f.knowledge, 1.0)), n, 0.0, c.application_rate)
+
+    def score(r: np.ndarray) -> np.ndarray:  # of the applicants only (a call's rows)
+        return np.log(np.maximum(f.knowledge[r], 1.0))
+
+    winners = ctx.competitive_call(eligible, score, n, 0.0, c.application_rate)
     if len(winners) == 0 or c.public_share <= 0:
         return
     deal = min(c.max_deal / ff, ctx.quarter_budget(c.budget) / c.public_share / len(winners))

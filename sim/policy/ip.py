@@ -169,7 +169,7 @@ def standards(ctx: PolicyContext, c: StandardsConfig) -> None:
     w = ctx.world
     f = w.firms
     ff = w.scale.firm_fraction
-    rows = np.flatnonzero(ctx.firm_mask(c.targeting))
+    rows = ctx.firm_rows(c.targeting)
     if len(rows) == 0 or c.max_firms <= 0:
         return
     per_firm = c.support_per_firm / 4.0 / ff

@@ -23,6 +23,7 @@ from sim.basedata import load
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
 from sim.params.spec import param
 from sim.policy.base import LeverConfig, PolicyContext, lever, not_modelled
+from sim.policy.calls import stable_order
 from sim.policy.targeting import Targeting
 from sim.policy.zones import ParksConfig
 
@@ -206,10 +207,10 @@ def rent_cap(ctx: PolicyContext, c: RentCapConfig) -> None:
     key = _lottery_key(rows)
     # only firms whose key is low enough can be reached (keys are ~uniform): sort those, not all
     first = key <= min(1.0, 1.5 * c.space_m2 / max(m2.sum(), 1e-9) + 0.01)
-    if m2[first].sum() < c.space_m2:
+    if m2.compress(first).sum() < c.space_m2:
         first[:] = True
-    rows, m2, key = rows[first], m2[first], key[first]
-    order = np.argsort(key, kind="stable")
+    rows, m2, key = rows.compress(first), m2.compress(first), key.compress(first)  # = [first], faster
+    order = stable_order(key)  # the stable sort's order (keys of distinct rows differ)
     rows, m2 = rows[order], m2[order]
     take = np.cumsum(m2) <= c.space_m2
     if not take.any():

@@ -20,8 +20,8 @@ import numpy as np
 from sim.params.spec import param
 from sim.policy.awards import (
     award_size,
+    call_growth_score,
     eligible_firms,
-    growth_score,
     inject_equity,
     pay_in_order,
     scale_fraction,
@@ -76,7 +76,7 @@ def grants(ctx: PolicyContext, c: GrantsConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     n = ctx.quarter_count(c.awards_per_year, ff)
     eligible = eligible_firms(ctx, c.targeting)
-    winners = ctx.competitive_call(eligible, growth_score(f), n, c.sme_share, c.application_rate)
+    winners = ctx.competitive_call(eligible, call_growth_score(ctx), n, c.sme_share, c.application_rate)
     if len(winners) == 0:
         return
     award = award_size(ctx, c, len(winners), ff)
@@ -129,7 +129,7 @@ def equity(ctx: PolicyContext, c: EquityConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     n = ctx.quarter_count(c.awards_per_year, ff)
     winners = ctx.competitive_call(
-        eligible_firms(ctx, c.targeting), growth_score(f), n, c.sme_share, c.application_rate
+        eligible_firms(ctx, c.targeting), call_growth_score(ctx), n, c.sme_share, c.application_rate
     )
     if len(winners) == 0:
         return
@@ -273,7 +273,10 @@ def risk_compensation(ctx: PolicyContext, c: RiskCompensationConfig) -> None:
     f, ff = ctx.world.firms, scale_fraction(ctx)
     eligible = eligible_firms(ctx, c.targeting) & small_firms(ctx, c.max_employees, c.max_sales)
     n = ctx.quarter_count(4.0 * c.max_firms, ff)
-    score = f.profit / np.maximum(f.capital, 1.0)
+
+    def score(r: np.ndarray) -> np.ndarray:  # credit score of the applicants only (a call's rows)
+        return f.profit[r] / np.maximum(f.capital[r], 1.0)
+
     order = ctx.competitive_call(eligible, score, n, 0.0, c.application_rate)
     if len(order) == 0:
         return

@@ -125,6 +125,28 @@ def _parks_capacity(c: ParksConfig) -> float:
     return len(load_zones(c.zones_file)) * c.m2_per_zone_per_year * c.cost_per_m2 * c.public_share
 
 
+@lru_cache(maxsize=16)
+def _park_layout(
+    path: str, industries: tuple[str, ...], districts: tuple[str, ...], m2_per_zone_per_year: float, per_zone: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The zones' designated cells [N_IND, N_DIST], park m2 per quarter by district and cost (yuan)
+    by cell, before the budget's scaling; None without zones. They depend on the config only, so
+    they are worked out once (like load_zones, by path) and shared: the arrays are read-only."""
+    zones = selected_zones(path, Targeting(industries=list(industries), districts=list(districts)))
+    if not zones:
+        return None
+    zone_bonus = np.zeros((N_IND, N_DIST), bool)
+    m2 = np.zeros(N_DIST)
+    cost = np.zeros((N_IND, N_DIST))
+    for z in zones:  # a few dozen zones
+        zone_bonus[list(z.industries), z.district] = True
+        m2[z.district] += m2_per_zone_per_year / 4.0
+        cost[list(z.industries), z.district] += per_zone / len(z.industries)
+    for a in (zone_bonus, m2, cost):
+        a.setflags(write=False)
+    return zone_bonus, m2, cost
+
+
 @lever(
     "space.parks",
     clauses=("S-ZONES", "S-PARKS"),
@@ -137,17 +159,12 @@ def _parks_capacity(c: ParksConfig) -> float:
 )
 def parks(ctx: PolicyContext, c: ParksConfig) -> None:
     w = ctx.world
-    zones = selected_zones(c.zones_file, c.targeting)
-    if not zones:
-        return
-    zone_bonus = np.zeros((N_IND, N_DIST), bool)
-    m2 = np.zeros(N_DIST)
-    cost = np.zeros((N_IND, N_DIST))
     per_zone = c.m2_per_zone_per_year / 4.0 * c.cost_per_m2 * c.public_share
-    for z in zones:  # a few dozen zones
-        zone_bonus[list(z.industries), z.district] = True
-        m2[z.district] += c.m2_per_zone_per_year / 4.0
-        cost[list(z.industries), z.district] += per_zone / len(z.industries)
+    t = c.targeting
+    layout = _park_layout(c.zones_file, tuple(t.industries), tuple(t.districts), c.m2_per_zone_per_year, per_zone)
+    if layout is None:
+        return
+    zone_bonus, m2, cost = layout
     ctx.effects.location_bonus += c.bonus * zone_bonus
     total = cost.sum()
     if total <= 0:
