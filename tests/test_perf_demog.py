@@ -1,13 +1,21 @@
 """The fast sampling helpers of the demography phase give the results and consume the random
-numbers of the functions they replace (issue 16: bit-identical speed-ups)."""
+numbers of the functions they replace, and the compiled employment tally is the numpy one
+(issue 16: bit-identical speed-ups)."""
 
 from __future__ import annotations
+
+import pickle
 
 import numpy as np
 import pytest
 from simtest import FewDraws
 
+from sim.config import to_config
 from sim.economy import labour as lab
+from sim.economy import production_kernel
+from sim.ids import FIRM
+from sim.kernel.employment import refresh_employment
+from sim.model import SEIModel
 from sim.sampling import first_in_group, match_cells
 
 
@@ -44,3 +52,27 @@ def test_match_cells_empty_sides() -> None:
     for n_a, n_s in ((0, 3), (3, 0)):
         out = match_cells(np.arange(n_a), np.zeros(n_a, np.int64), np.arange(n_s), np.zeros(n_s, np.int64), 1.0, g)
         assert len(out[0]) == len(out[1]) == 0
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+def test_refresh_employment_compiled_is_numpy(monkeypatch) -> None:
+    m = SEIModel(to_config(None, scale="small"), handles=False)
+    for _ in range(3):
+        m.step()
+    t = m.world.talent
+    t.alive[np.flatnonzero(t.employer_kind == FIRM)[::50]] = False  # dead rows that still name an employer
+    out = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        w = pickle.loads(pickle.dumps(m.world))
+        w.talent.wage[:] = -1.0  # every derived column is written again
+        w.talent.district[w.talent.employer_kind > 0] = 0
+        for col in ("employees", "wage_bill", "floor_space"):
+            w.firms.col(col)[:] = -1.0
+        w.institutes.researchers[:] = -1.0
+        refresh_employment(w)
+        out[flag] = w
+    for table in ("talent", "firms", "institutes"):
+        a, b = getattr(out["0"], table), getattr(out["1"], table)
+        for col in a.schema:
+            np.testing.assert_array_equal(a.col(col), b.col(col), err_msg=f"{table}.{col}")
