@@ -1,5 +1,5 @@
 """The fast sampling helpers of the demography phase give the results and consume the random
-numbers of the functions they replace, and the compiled employment tally is the numpy one
+numbers of the functions they replace, and the compiled employment tally and supplier draws are the numpy ones
 (issue 16: bit-identical speed-ups)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from simtest import FewDraws
 from sim.config import to_config
 from sim.economy import labour as lab
 from sim.economy import production_kernel
-from sim.ids import FIRM
+from sim.ids import FIRM, N_DIST, N_IND
 from sim.kernel.employment import refresh_employment
+from sim.kernel.suppliers import SupplierChooser
 from sim.model import SEIModel
 from sim.sampling import first_in_group, match_cells
 
@@ -76,3 +77,23 @@ def test_refresh_employment_compiled_is_numpy(monkeypatch) -> None:
         a, b = getattr(out["0"], table), getattr(out["1"], table)
         for col in a.schema:
             np.testing.assert_array_equal(a.col(col), b.col(col), err_msg=f"{table}.{col}")
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("seed", range(6))
+def test_supplier_draw_compiled_is_numpy(seed: int) -> None:
+    g = np.random.default_rng(seed)
+    n = int(g.integers(1, 3000))
+    ind, dist = g.integers(0, N_IND, n), g.integers(0, N_DIST, n).astype(np.int8)
+    size = g.pareto(1.2, n) * (g.random(n) > 0.1)  # some firms of zero size
+    alive = g.random(n) > 0.3
+    alive[ind == seed % N_IND] = False  # an industry without firms: draws of -1
+    km = g.random((N_DIST, N_DIST)) * 40
+    pick = g.integers(0, N_IND, 5000 if seed % 2 else 300)  # both of choose_rows's branches
+    cust_d = g.integers(0, N_DIST, len(pick)).astype(np.int8)
+    a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+    want = SupplierChooser(ind, dist, size, alive, km, 12.0).draw(pick, cust_d, a)
+    got = SupplierChooser(ind, dist, size, alive, km, 12.0, compiled=True).draw(pick, cust_d, b)
+    np.testing.assert_array_equal(got, want)
+    assert (want == -1).any() and got.dtype == want.dtype
+    assert a.random() == b.random()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.basedata import BaseData
+from sim.economy import production_kernel
 from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
@@ -35,6 +36,7 @@ def supplier_chooser(w: World) -> SupplierChooser:
         f.alive,
         w.data.distance_km,
         w.params.demography.supplier_distance_km,
+        compiled=production_kernel.enabled(w.links.n),
     )
 
 

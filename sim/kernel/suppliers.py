@@ -8,6 +8,8 @@ with no fixed cap, so in-degrees are heavy-tailed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.basedata import BaseData
@@ -30,7 +32,10 @@ class SupplierChooser:
         alive: np.ndarray,
         distance_km: np.ndarray,
         efold_km: float,
+        *,
+        compiled: bool = False,
     ):
+        """``compiled``: draw with one numba pass (_draw_loop, the same draws and results)."""
         # alive firms only: the same draws as sampling every row with exited ones in a group of
         # their own at zero weight (that group sorts last and is never drawn from)
         rows = np.flatnonzero(alive)
@@ -39,12 +44,63 @@ class SupplierChooser:
         mass = self.sampler.group_total().reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
+        self.compiled = compiled
 
     def draw(self, industry: np.ndarray, customer_district: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One supplier row per request; -1 where the industry has no firm."""
         industry = industry.astype(np.int64)
+        if self.compiled:
+            rows = industry * N_DIST + customer_district
+            u_dist, u_firm = rng.random(len(rows)), rng.random(len(rows))  # as choose_rows, then sampler.draw
+            s = self.sampler
+            out = np.empty(len(rows), np.int64)
+            _draw_compiled()(self.cdf, rows, u_dist, u_firm, s.start, s.stop, s.cum, s.total, s.items, out)
+            return out
         d_sup = choose_rows(self.cdf, industry * N_DIST + customer_district, rng)
         return self.sampler.draw(industry * N_DIST + d_sup, rng)
+
+
+def _draw_loop(
+    cdf: np.ndarray, rows: np.ndarray, u_dist: np.ndarray, u_firm: np.ndarray, start: np.ndarray, stop: np.ndarray,
+    cum: np.ndarray, total: np.ndarray, items: np.ndarray, out: np.ndarray,
+) -> None:  # fmt: skip
+    """SupplierChooser.draw's two steps per request in one pass, with the uniforms given: the
+    district as choose_rows picks it (columns of the cdf row below u), then the firm as
+    GroupSampler.draw picks it (the first cumulative weight above u, searched within the group:
+    the same position as numpy's search of the whole array clipped to the group); -1 where the
+    group has no weight."""
+    n_col = cdf.shape[1]
+    for k in range(len(rows)):
+        d = 0
+        for j in range(n_col):
+            d += cdf[rows[k], j] < u_dist[k]
+        g = (rows[k] // N_DIST) * N_DIST + min(d, n_col - 1)
+        tot = total[g]
+        if not tot > 0:
+            out[k] = -1
+            continue
+        b, n = start[g], stop[g] - start[g]
+        u = (cum[b - 1] if b > 0 else 0.0) + u_firm[k] * tot
+        # the first position in the group whose cumulative weight exceeds u, in [b, b + n]; a
+        # search without data-dependent branches (random draws make branches unpredictable)
+        while n > 1:
+            half = n >> 1
+            b += half * (cum[b + half - 1] <= u)
+            n -= half
+        b += cum[b] <= u
+        out[k] = items[min(b, stop[g] - 1)]
+
+
+_compiled: dict[str, Callable[..., None]] = {}
+
+
+def _draw_compiled() -> Callable[..., None]:
+    """_draw_loop compiled by numba on first use (cached on disk like the production kernel)."""
+    if not _compiled:
+        from numba import njit  # deferred: imported only when the compiled path runs
+
+        _compiled["draw"] = njit(cache=True, nogil=True)(_draw_loop)
+    return _compiled["draw"]
 
 
 def build_network(
