@@ -45,6 +45,9 @@ class SupplierChooser:
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
         self.compiled = compiled
+        if compiled:  # a guide table per group for the compiled draws (_guide_loop)
+            self.guide = np.empty(len(self.sampler.items), np.int64)
+            _compiled_loops()["guide"](self.sampler.start, self.sampler.stop, self.sampler.cum, self.guide)
 
     def draw(self, industry: np.ndarray, customer_district: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One supplier row per request; -1 where the industry has no firm."""
@@ -54,21 +57,42 @@ class SupplierChooser:
             u_dist, u_firm = rng.random(len(rows)), rng.random(len(rows))  # as choose_rows, then sampler.draw
             s = self.sampler
             out = np.empty(len(rows), np.int64)
-            _draw_compiled()(self.cdf, rows, u_dist, u_firm, s.start, s.stop, s.cum, s.total, s.items, out)
+            _compiled_loops()["draw"](
+                self.cdf, rows, u_dist, u_firm, s.start, s.stop, s.cum, s.total, s.items, self.guide, out
+            )
             return out
         d_sup = choose_rows(self.cdf, industry * N_DIST + customer_district, rng)
         return self.sampler.draw(industry * N_DIST + d_sup, rng)
 
 
+def _guide_loop(start: np.ndarray, stop: np.ndarray, cum: np.ndarray, guide: np.ndarray) -> None:
+    """For each group of n items, n buckets of equal weight: guide[start + j] is the first item of
+    the group whose cumulative weight exceeds the group's j/n point (a guide table, Chen and Asau
+    1974), where a draw's search starts; drawing a bucket by weight, it then steps over one item
+    on average."""
+    for g in range(len(start)):
+        s, e = start[g], stop[g]
+        n = e - s
+        base = cum[s - 1] if s > 0 else 0.0
+        tot = cum[e - 1] - base if n > 0 else 0.0
+        i = s
+        for j in range(n):
+            thr = base + (j / n) * tot
+            while i < e - 1 and cum[i] <= thr:
+                i += 1
+            guide[s + j] = i
+
+
 def _draw_loop(
     cdf: np.ndarray, rows: np.ndarray, u_dist: np.ndarray, u_firm: np.ndarray, start: np.ndarray, stop: np.ndarray,
-    cum: np.ndarray, total: np.ndarray, items: np.ndarray, out: np.ndarray,
+    cum: np.ndarray, total: np.ndarray, items: np.ndarray, guide: np.ndarray, out: np.ndarray,
 ) -> None:  # fmt: skip
     """SupplierChooser.draw's two steps per request in one pass, with the uniforms given: the
     district as choose_rows picks it (columns of the cdf row below u), then the firm as
-    GroupSampler.draw picks it (the first cumulative weight above u, searched within the group:
-    the same position as numpy's search of the whole array clipped to the group); -1 where the
-    group has no weight."""
+    GroupSampler.draw picks it: the first item of the group whose cumulative weight exceeds u (the
+    position of numpy's search of the whole array, clipped to the group), found by stepping from
+    the guide table's start in either direction (exact whatever the guide's rounding); -1 where
+    the group has no weight."""
     n_col = cdf.shape[1]
     for k in range(len(rows)):
         d = 0
@@ -79,28 +103,28 @@ def _draw_loop(
         if not tot > 0:
             out[k] = -1
             continue
-        b, n = start[g], stop[g] - start[g]
-        u = (cum[b - 1] if b > 0 else 0.0) + u_firm[k] * tot
-        # the first position in the group whose cumulative weight exceeds u, in [b, b + n]; a
-        # search without data-dependent branches (random draws make branches unpredictable)
-        while n > 1:
-            half = n >> 1
-            b += half * (cum[b + half - 1] <= u)
-            n -= half
-        b += cum[b] <= u
-        out[k] = items[min(b, stop[g] - 1)]
+        s, e = start[g], stop[g]
+        u = (cum[s - 1] if s > 0 else 0.0) + u_firm[k] * tot
+        b = guide[s + min(int(u_firm[k] * (e - s)), e - s - 1)]
+        while b > s and cum[b - 1] > u:
+            b -= 1
+        while b < e and cum[b] <= u:
+            b += 1
+        out[k] = items[min(b, e - 1)]
 
 
 _compiled: dict[str, Callable[..., None]] = {}
 
 
-def _draw_compiled() -> Callable[..., None]:
-    """_draw_loop compiled by numba on first use (cached on disk like the production kernel)."""
+def _compiled_loops() -> dict[str, Callable[..., None]]:
+    """_guide_loop and _draw_loop compiled by numba on first use (cached on disk like the
+    production kernel)."""
     if not _compiled:
         from numba import njit  # deferred: imported only when the compiled path runs
 
+        _compiled["guide"] = njit(cache=True, nogil=True)(_guide_loop)
         _compiled["draw"] = njit(cache=True, nogil=True)(_draw_loop)
-    return _compiled["draw"]
+    return _compiled
 
 
 def build_network(
