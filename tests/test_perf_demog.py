@@ -1,5 +1,5 @@
 """The fast sampling helpers of the demography phase give the results and consume the random
-numbers of the functions they replace, and the compiled employment tally and supplier draws are the numpy ones
+numbers of the functions they replace, and the compiled employment tally, supplier draws and rewiring are the numpy ones
 (issue 16: bit-identical speed-ups)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sim.economy import labour as lab
 from sim.economy import production_kernel
 from sim.ids import FIRM, N_DIST, N_IND
 from sim.kernel.employment import refresh_employment
-from sim.kernel.suppliers import SupplierChooser
+from sim.kernel.suppliers import SupplierChooser, rewire_links
 from sim.model import SEIModel
 from sim.sampling import first_in_group, match_cells
 
@@ -97,3 +97,23 @@ def test_supplier_draw_compiled_is_numpy(seed: int) -> None:
     np.testing.assert_array_equal(got, want)
     assert (want == -1).any() and got.dtype == want.dtype
     assert a.random() == b.random()
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("seed", range(4))
+def test_rewire_links_compiled_is_numpy(seed: int) -> None:
+    g = np.random.default_rng(seed)
+    n, m = int(g.integers(50, 2000)), int(g.integers(0, 20000))
+    ind, dist = g.integers(0, N_IND, n).astype(np.int8), g.integers(0, N_DIST, n).astype(np.int8)
+    size, alive = g.pareto(1.2, n), g.random(n) > 0.2
+    km = g.random((N_DIST, N_DIST)) * 40
+    sup, cust = g.integers(0, n, m).astype(np.int32), g.integers(0, n, m).astype(np.int32)
+    marks = g.random(m) < 0.1
+    out = []
+    for compiled in (False, True):
+        s, c, redo, r = sup.copy(), cust.copy(), marks.copy(), np.random.default_rng(seed)
+        chooser = SupplierChooser(ind, dist, size, alive, km, 12.0, compiled=compiled)
+        rewire_links(s, c, alive, ind, dist, redo, chooser, r)
+        out.append((s, c, redo, r.random()))
+    for a, b in zip(*out):
+        np.testing.assert_array_equal(a, b)

@@ -9,12 +9,14 @@ with no fixed cap, so in-degrees are heavy-tailed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from sim.basedata import BaseData
 from sim.economy.geography import decay
 from sim.ids import N_DIST, N_IND
+from sim.kernel.state import gather
 from sim.params import InitParams
 from sim.sampling import GroupSampler, choose_rows, row_cdf
 
@@ -113,17 +115,71 @@ def _draw_loop(
         out[k] = items[min(b, e - 1)]
 
 
-_compiled: dict[str, Callable[..., None]] = {}
+def _links_to_redo(
+    redo: np.ndarray, alive: np.ndarray, supplier: np.ndarray, customer: np.ndarray, industry: np.ndarray,
+    district: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Rewiring's links to re-choose (``redo``, plus every link to an exited supplier; ``redo``
+    is updated) with their supplier's industry and customer's district, in link order."""
+    n = 0
+    for i in range(len(redo)):
+        if not alive[supplier[i]]:
+            redo[i] = True
+        n += redo[i]
+    idx = np.empty(n, np.int64)
+    ind = np.empty(n, industry.dtype)
+    dist = np.empty(n, district.dtype)
+    m = 0
+    for i in range(len(redo)):
+        if redo[i]:
+            idx[m], ind[m], dist[m] = i, industry[supplier[i]], district[customer[i]]
+            m += 1
+    return idx, ind, dist
 
 
-def _compiled_loops() -> dict[str, Callable[..., None]]:
-    """_guide_loop and _draw_loop compiled by numba on first use (cached on disk like the
-    production kernel)."""
+def _relink(idx: np.ndarray, new: np.ndarray, supplier: np.ndarray, customer: np.ndarray) -> None:
+    """Rewiring's new suppliers where one was drawn and it is not the customer itself."""
+    for m in range(len(idx)):
+        if new[m] >= 0 and new[m] != customer[idx[m]]:
+            supplier[idx[m]] = new[m]
+
+
+def rewire_links(
+    supplier: np.ndarray, customer: np.ndarray, alive: np.ndarray, industry: np.ndarray, district: np.ndarray,
+    redo: np.ndarray, chooser: SupplierChooser, rng: np.random.Generator,
+) -> None:  # fmt: skip
+    """Re-choose the supplier of the links marked in ``redo`` and of every link to an exited
+    supplier (sim.kernel.phases.demography.rewire), in place; compiled loops when the chooser is
+    compiled (the same draws and results)."""
+    if chooser.compiled:
+        idx, ind, dist = _compiled_loops()["links_to_redo"](redo, alive, supplier, customer, industry, district)
+        if len(idx):
+            _compiled_loops()["relink"](idx, chooser.draw(ind, dist, rng), supplier, customer)
+        return
+    redo |= ~gather(alive, supplier)
+    if redo.any():
+        idx = np.flatnonzero(redo)
+        new = chooser.draw(industry[supplier[idx]], district[customer[idx]], rng)
+        ok = (new >= 0) & (new != customer[idx])
+        supplier[idx[ok]] = new[ok]
+
+
+_compiled: dict[str, Callable[..., Any]] = {}
+
+
+def _compiled_loops() -> dict[str, Callable[..., Any]]:
+    """This module's loops compiled by numba on first use (cached on disk like the production
+    kernel)."""
     if not _compiled:
         from numba import njit  # deferred: imported only when the compiled path runs
 
-        _compiled["guide"] = njit(cache=True, nogil=True)(_guide_loop)
-        _compiled["draw"] = njit(cache=True, nogil=True)(_draw_loop)
+        loops: dict[str, Callable[..., Any]] = {
+            "guide": _guide_loop,
+            "draw": _draw_loop,
+            "links_to_redo": _links_to_redo,
+            "relink": _relink,
+        }
+        _compiled.update({k: njit(cache=True, nogil=True)(v) for k, v in loops.items()})
     return _compiled
 
 

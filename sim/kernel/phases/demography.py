@@ -15,7 +15,7 @@ from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.state import gather
-from sim.kernel.suppliers import SupplierChooser
+from sim.kernel.suppliers import SupplierChooser, rewire_links
 from sim.kernel.world import World
 from sim.sampling import random_below
 
@@ -98,12 +98,7 @@ def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None
     L = w.links
     # a share re-chosen at random, and every link to an exited supplier
     redo = random_below(rng, L.n, p.rewiring_rate)
-    redo |= ~gather(f.alive, L.supplier)
-    if redo.any():
-        idx = np.flatnonzero(redo)
-        new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
-        ok = (new >= 0) & (new != L.customer[idx])
-        L.supplier[idx[ok]] = new[ok]
+    rewire_links(L.supplier, L.customer, f.alive, f.industry, f.district, redo, chooser, rng)
 
 
 def _private_space(w: World) -> None:
