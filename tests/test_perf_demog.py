@@ -1,6 +1,6 @@
 """The fast sampling helpers of the demography phase give the results and consume the random
-numbers of the functions they replace, and the compiled employment tally, supplier draws and rewiring are the numpy ones
-(issue 16: bit-identical speed-ups)."""
+numbers of the functions they replace, and its compiled loops (employment tally, supplier draws,
+rewiring, founder pool) give those of the numpy paths (issue 16: bit-identical speed-ups)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sim.economy import labour as lab
 from sim.economy import production_kernel
 from sim.ids import FIRM, N_DIST, N_IND
 from sim.kernel.employment import refresh_employment
+from sim.kernel.entry import _founder_loops, _founder_pool
 from sim.kernel.suppliers import SupplierChooser, rewire_links
 from sim.model import SEIModel
 from sim.sampling import first_in_group, match_cells
@@ -117,3 +118,24 @@ def test_rewire_links_compiled_is_numpy(seed: int) -> None:
         out.append((s, c, redo, r.random()))
     for a, b in zip(*out):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+def test_founder_pool_compiled_is_numpy(monkeypatch) -> None:
+    m = SEIModel(to_config(None, scale="small"), handles=False)
+    for _ in range(2):
+        m.step()
+    out = []
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        rng = np.random.default_rng(5)
+        out.append((*_founder_pool(m.world, rng), rng.random()))
+    for a, b in zip(*out):
+        np.testing.assert_array_equal(a, b)
+    # two agents of a firm tie at its minimum draw: the loop says so (the caller then ranks)
+    alive, kind = np.ones(4, bool), np.full(4, FIRM, np.int8)
+    employer, skill, field = np.array([0, 0, 1, 1], np.int32), np.ones(4, np.int8), np.arange(4, dtype=np.int8)
+    pool = _founder_loops()["pool"]
+    assert pool(alive, kind, employer, skill, field, np.array([3, 3, 1, 2]), 2)[2] is False
+    cand, cand_field, ok = pool(alive, kind, employer, skill, field, np.array([3, 2, 1, 2]), 2)
+    assert ok and list(cand) == [0, 3] and list(cand_field) == [0, 3]
