@@ -1,6 +1,7 @@
 """The fast sampling helpers of the demography phase give the results and consume the random
 numbers of the functions they replace, and its compiled loops (employment tally, supplier draws,
-rewiring, founder pool) give those of the numpy paths (issue 16: bit-identical speed-ups)."""
+rewiring, founder pool, release of workers) give the results of the numpy paths (issue 16:
+bit-identical speed-ups)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sim.config import to_config
 from sim.economy import labour as lab
 from sim.economy import production_kernel
 from sim.ids import FIRM, N_DIST, N_IND
-from sim.kernel.employment import refresh_employment
+from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import _founder_loops, _founder_pool
 from sim.kernel.suppliers import SupplierChooser, rewire_links
 from sim.model import SEIModel
@@ -139,3 +140,19 @@ def test_founder_pool_compiled_is_numpy(monkeypatch) -> None:
     assert pool(alive, kind, employer, skill, field, np.array([3, 3, 1, 2]), 2)[2] is False
     cand, cand_field, ok = pool(alive, kind, employer, skill, field, np.array([3, 2, 1, 2]), 2)
     assert ok and list(cand) == [0, 3] and list(cand_field) == [0, 3]
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+def test_release_workers_compiled_is_numpy(monkeypatch) -> None:
+    m = SEIModel(to_config(None, scale="small"), handles=False)
+    m.step()
+    exited = np.random.default_rng(0).random(m.world.firms.n) < 0.2
+    out = []
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        w = pickle.loads(pickle.dumps(m.world))
+        release_workers(w, exited)
+        out.append(w.talent)
+    assert (out[0].employer_kind != m.world.talent.employer_kind).any()
+    for col in out[0].schema:
+        np.testing.assert_array_equal(out[0].col(col), out[1].col(col), err_msg=col)

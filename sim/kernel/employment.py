@@ -45,16 +45,39 @@ def _tally(
             wage[i] = 0.0
 
 
+def _release(alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, exited: np.ndarray) -> None:
+    """release_workers in one pass over the talent rows."""
+    for i in range(len(alive)):
+        if alive[i] and kind[i] == FIRM and exited[employer[i]]:
+            kind[i] = NONE
+            employer[i] = -1
+
+
 _compiled: dict[str, Callable[..., None]] = {}
 
 
-def _tally_compiled() -> Callable[..., None]:
-    """_tally compiled by numba on first use (cached on disk like the production kernel)."""
+def _loops() -> dict[str, Callable[..., None]]:
+    """_tally and _release compiled by numba on first use (cached on disk like the production
+    kernel)."""
     if not _compiled:
         from numba import njit  # deferred: imported only when the compiled path runs
 
         _compiled["tally"] = njit(cache=True, nogil=True)(_tally)
-    return _compiled["tally"]
+        _compiled["release"] = njit(cache=True, nogil=True)(_release)
+    return _compiled
+
+
+def release_workers(w: World, exited: np.ndarray) -> None:
+    """The workers of the firms marked in ``exited`` (a mask over firm rows) become unemployed;
+    a compiled pass when numba is in use (refresh_employment), else numpy."""
+    t = w.talent
+    if production_kernel.enabled(w.links.n):
+        _loops()["release"](t.alive, t.employer_kind, t.employer, exited)
+        return
+    at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+    lost = at_firm[exited[t.employer[at_firm]]]  # workers of the exited firms
+    t.employer_kind[lost] = NONE
+    t.employer[lost] = -1
 
 
 def refresh_employment(w: World) -> None:
@@ -70,7 +93,7 @@ def refresh_employment(w: World) -> None:
     if production_kernel.enabled(w.links.n):
         heads = np.zeros(f.n + inst.n, np.intp)
         bill = np.zeros(f.n + inst.n)
-        _tally_compiled()(
+        _loops()["tally"](
             t.alive, t.employer_kind, t.employer, t.skill, f.n, emp_cell, emp_dist, rate, float(ppa), heads, bill,
             t.wage, t.district,
         )  # fmt: skip

@@ -8,9 +8,9 @@ import numpy as np
 from sim.economy import demography as demo
 from sim.economy import space_supply
 from sim.economy.geography import update_rent
-from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
+from sim.ids import INWARD, N_DIST, N_IND, SPINOFF, STARTUP
 from sim.kernel.cells import count
-from sim.kernel.employment import refresh_employment
+from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
@@ -22,15 +22,12 @@ from sim.sampling import random_below
 
 def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Firms exit (hazard by age and size, or insolvency); their workers become unemployed."""
-    f, t, p = w.firms, w.talent, w.params.demography
+    f, p = w.firms, w.params.demography
     out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
     exited = np.flatnonzero(out)
     w.flows["exits"] += count(f.industry[out], f.district[out])
     f.alive[out] = False
-    at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
-    lost = at_firm[out[t.employer[at_firm]]]  # workers of the exited firms
-    t.employer_kind[lost] = NONE
-    t.employer[lost] = -1
+    release_workers(w, out)
     return exited
 
 
