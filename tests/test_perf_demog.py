@@ -94,8 +94,13 @@ def test_supplier_draw_compiled_is_numpy(seed: int) -> None:
     pick = g.integers(0, N_IND, 5000 if seed % 2 else 300)  # both of choose_rows's branches
     cust_d = g.integers(0, N_DIST, len(pick)).astype(np.int8)
     a, b = np.random.default_rng(seed), np.random.default_rng(seed)
-    want = SupplierChooser(ind, dist, size, alive, km, 12.0).draw(pick, cust_d, a)
-    got = SupplierChooser(ind, dist, size, alive, km, 12.0, compiled=True).draw(pick, cust_d, b)
+    numpy_chooser = SupplierChooser(ind, dist, size, alive, km, 12.0)
+    compiled_chooser = SupplierChooser(ind, dist, size, alive, km, 12.0, compiled=True)
+    for name in ("items", "cum", "start", "stop", "total", "_base"):
+        np.testing.assert_array_equal(getattr(compiled_chooser.sampler, name), getattr(numpy_chooser.sampler, name))
+    np.testing.assert_array_equal(compiled_chooser.cdf, numpy_chooser.cdf)
+    want = numpy_chooser.draw(pick, cust_d, a)
+    got = compiled_chooser.draw(pick, cust_d, b)
     np.testing.assert_array_equal(got, want)
     assert (want == -1).any() and got.dtype == want.dtype
     assert a.random() == b.random()

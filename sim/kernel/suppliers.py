@@ -37,12 +37,16 @@ class SupplierChooser:
         *,
         compiled: bool = False,
     ):
-        """``compiled``: draw with one numba pass (_draw_loop, the same draws and results)."""
+        """``compiled``: build and draw with numba passes (_CompiledGroups, _draw_loop: the same
+        draws and results)."""
         # alive firms only: the same draws as sampling every row with exited ones in a group of
         # their own at zero weight (that group sorts last and is never drawn from)
-        rows = np.flatnonzero(alive)
-        group = ind[rows].astype(np.int64) * N_DIST + dist[rows]
-        self.sampler = GroupSampler(group, size[rows], N_IND * N_DIST, item_ids=rows)
+        if compiled:
+            self.sampler: GroupSampler = _CompiledGroups(ind, dist, size, alive)
+        else:
+            rows = np.flatnonzero(alive)
+            group = ind[rows].astype(np.int64) * N_DIST + dist[rows]
+            self.sampler = GroupSampler(group, size[rows], N_IND * N_DIST, item_ids=rows)
         mass = self.sampler.group_total().reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
@@ -65,6 +69,47 @@ class SupplierChooser:
             return out
         d_sup = choose_rows(self.cdf, industry * N_DIST + customer_district, rng)
         return self.sampler.draw(industry * N_DIST + d_sup, rng)
+
+
+class _CompiledGroups(GroupSampler):
+    """The GroupSampler of SupplierChooser (alive firms by industry x district cell, weighted by
+    size) built by a compiled counting sort (_group_loop): the same arrays, so the same draws."""
+
+    def __init__(self, ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray):
+        self.items, self.cum, self.start, self.stop, self.total = _compiled_loops()["groups"](
+            ind, dist, np.asarray(size, dtype=float), alive, N_IND * N_DIST
+        )
+        self._base = np.concatenate([[0.0], self.cum])
+
+
+def _group_loop(
+    ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """GroupSampler's items, cum, start, stop and total for the alive rows grouped by cell: a
+    counting sort keeps row order within a cell (as the stable sort does), the cumulative sum
+    runs in that order (as np.cumsum does) and totals are differences of it (as in GroupSampler)."""
+    count = np.zeros(n_groups, np.int64)
+    for i in range(len(alive)):
+        if alive[i]:
+            count[np.int64(ind[i]) * N_DIST + dist[i]] += 1
+    stop = np.cumsum(count)
+    start = stop - count
+    at = start.copy()
+    items = np.empty(stop[-1], np.int64)
+    cum = np.empty(stop[-1])
+    for i in range(len(alive)):
+        if alive[i]:
+            g = np.int64(ind[i]) * N_DIST + dist[i]
+            items[at[g]], cum[at[g]] = i, size[i]
+            at[g] += 1
+    acc = 0.0
+    for p in range(len(cum)):
+        acc += cum[p]
+        cum[p] = acc
+    total = np.empty(n_groups)
+    for g in range(n_groups):
+        total[g] = (cum[stop[g] - 1] if stop[g] > 0 else 0.0) - (cum[start[g] - 1] if start[g] > 0 else 0.0)
+    return items, cum, start, stop, total
 
 
 def _guide_loop(start: np.ndarray, stop: np.ndarray, cum: np.ndarray, guide: np.ndarray) -> None:
@@ -174,6 +219,7 @@ def _compiled_loops() -> dict[str, Callable[..., Any]]:
         from numba import njit  # deferred: imported only when the compiled path runs
 
         loops: dict[str, Callable[..., Any]] = {
+            "groups": _group_loop,
             "guide": _guide_loop,
             "draw": _draw_loop,
             "links_to_redo": _links_to_redo,
