@@ -68,8 +68,9 @@ def _loops() -> dict[str, Callable[..., None]]:
 
 
 def release_workers(w: World, exited: np.ndarray) -> None:
-    """The workers of the firms marked in ``exited`` (a mask over firm rows) become unemployed;
-    a compiled pass when numba is in use (refresh_employment), else numpy."""
+    """The workers of the firms marked in ``exited`` (a mask over firm rows) become unemployed:
+    one compiled pass over the talent rows when numba is in use (as in refresh_employment), else
+    numpy."""
     t = w.talent
     if production_kernel.enabled(w.links.n):
         _loops()["release"](t.alive, t.employer_kind, t.employer, exited)
