@@ -4,9 +4,13 @@ so a firm or carrier made by a lever is made exactly as one made by the economy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from sim.basedata import BaseData
+from sim.economy import production_kernel
 from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
@@ -15,7 +19,7 @@ from sim.kernel.employment import hire
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
-from sim.sampling import choose_rows, first_in_group, match_cells, stochastic_round
+from sim.sampling import choose_rows, first_in_group, match_cells, rank_given, stochastic_round
 
 
 def draw_subfields(data: BaseData, industry: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -35,6 +39,7 @@ def supplier_chooser(w: World) -> SupplierChooser:
         f.alive,
         w.data.distance_km,
         w.params.demography.supplier_distance_km,
+        compiled=production_kernel.enabled(w.links.n),
     )
 
 
@@ -91,12 +96,89 @@ def _founders(w: World, ind: np.ndarray, dist: np.ndarray, rng: np.random.Genera
     founder[s1] = a1
     rest = np.flatnonzero(founder < 0)
     if len(rest):
+        cand, cand_field = _founder_pool(w, rng)
+        a2, s2 = match_cells(cand, cand_field, rest, ind[rest].astype(np.int64), 1.0, rng)
+        founder[rest[s2]] = a2
+    return founder
+
+
+def _founder_pool(w: World, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and fields (int64) of the employed professionals who may found a firm: at a firm, not
+    its first-ranked agent (sim.sampling.first_in_group's draws), skill >= 1. Compiled passes
+    over the talent table when numba is in use, the same draws and rows."""
+    t = w.talent
+    if not production_kernel.enabled(w.links.n):
         at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
         keeps = first_in_group(t.employer[at_firm].astype(np.int64), rng)
         cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
-        a2, s2 = match_cells(cand, t.field[cand].astype(np.int64), rest, ind[rest].astype(np.int64), 1.0, rng)
-        founder[rest[s2]] = a2
-    return founder
+        return cand, t.field[cand].astype(np.int64)
+    loops = _founder_loops()
+    n = loops["count"](t.alive, t.employer_kind)
+    if n == 0:  # first_in_group draws nothing then
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    r = rng.integers(0, 2**32, n, dtype=np.int64)  # first_in_group's tie-break draws
+    cand, cand_field, ok = loops["pool"](t.alive, t.employer_kind, t.employer, t.skill, t.field, r, w.firms.n)
+    if not ok:  # equal draws at a firm's minimum: ranked in full, as first_in_group does then
+        at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+        keeps = rank_given(t.employer[at_firm].astype(np.int64), r) == 0
+        cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
+        cand_field = t.field[cand].astype(np.int64)
+    return cand, cand_field
+
+
+def _count_at_firms(alive: np.ndarray, kind: np.ndarray) -> int:
+    """Alive talent agents employed by a firm."""
+    n = 0
+    for i in range(len(alive)):
+        n += alive[i] and kind[i] == FIRM
+    return n
+
+
+def _pool(
+    alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, skill: np.ndarray, field: np.ndarray, r: np.ndarray,
+    n_firms: int,
+) -> tuple[np.ndarray, np.ndarray, bool]:  # fmt: skip
+    """sim.kernel.entry._founder_pool's rows and fields, given first_in_group's draws ``r`` (one per
+    agent at a firm, in row order): an agent is first at its firm when its draw is the firm's
+    minimum. The flag is False when two draws tie at a minimum (the caller then ranks in full,
+    as first_in_group does). The loops do not branch on the data (agents at firms, the first, the
+    skilled come in no order a branch predictor could learn): other rows go to a spare slot."""
+    lo = np.full(n_firms + 1, 2**32, np.int64)  # each firm's minimum draw; lo[n_firms] is the spare
+    last = len(r) - 1
+    m = 0
+    for i in range(len(alive)):
+        ok = int(alive[i] & (kind[i] == FIRM))
+        e = ok * int(employer[i]) + (1 - ok) * n_firms
+        lo[e] = min(lo[e], r[min(m, last)])
+        m += ok
+    n_groups = 0
+    for g in range(n_firms):
+        n_groups += lo[g] < 2**32
+    cand = np.empty(len(r) + 1, np.int64)
+    cand_field = np.empty(len(r) + 1, np.int64)
+    c, m, n_first = 0, 0, 0
+    for i in range(len(alive)):
+        ok = int(alive[i] & (kind[i] == FIRM))
+        first = ok * int(r[min(m, last)] == lo[ok * int(employer[i]) + (1 - ok) * n_firms])
+        n_first += first
+        cand[c], cand_field[c] = i, field[i]
+        c += ok * (1 - first) * int(skill[i] >= 1)
+        m += ok
+    return cand[:c], cand_field[:c], n_first == n_groups
+
+
+_compiled: dict[str, Callable[..., Any]] = {}
+
+
+def _founder_loops() -> dict[str, Callable[..., Any]]:
+    """_count_at_firms and _pool compiled by numba on first use (cached on disk like the
+    production kernel)."""
+    if not _compiled:
+        from numba import njit  # deferred: imported only when the compiled path runs
+
+        loops: dict[str, Callable[..., Any]] = {"count": _count_at_firms, "pool": _pool}
+        _compiled.update({k: njit(cache=True, nogil=True)(v) for k, v in loops.items()})
+    return _compiled
 
 
 def enter(

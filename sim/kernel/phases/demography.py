@@ -8,29 +8,26 @@ import numpy as np
 from sim.economy import demography as demo
 from sim.economy import space_supply
 from sim.economy.geography import update_rent
-from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF, STARTUP
+from sim.ids import INWARD, N_DIST, N_IND, SPINOFF, STARTUP
 from sim.kernel.cells import count
-from sim.kernel.employment import refresh_employment
+from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.state import gather
-from sim.kernel.suppliers import SupplierChooser
+from sim.kernel.suppliers import SupplierChooser, rewire_links
 from sim.kernel.world import World
 from sim.sampling import random_below
 
 
 def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Firms exit (hazard by age and size, or insolvency); their workers become unemployed."""
-    f, t, p = w.firms, w.talent, w.params.demography
+    f, p = w.firms, w.params.demography
     out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
     exited = np.flatnonzero(out)
     w.flows["exits"] += count(f.industry[out], f.district[out])
     f.alive[out] = False
-    at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
-    lost = at_firm[out[t.employer[at_firm]]]  # workers of the exited firms
-    t.employer_kind[lost] = NONE
-    t.employer[lost] = -1
+    release_workers(w, out)
     return exited
 
 
@@ -98,12 +95,7 @@ def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None
     L = w.links
     # a share re-chosen at random, and every link to an exited supplier
     redo = random_below(rng, L.n, p.rewiring_rate)
-    redo |= ~gather(f.alive, L.supplier)
-    if redo.any():
-        idx = np.flatnonzero(redo)
-        new = chooser.draw(f.industry[L.supplier[idx]], f.district[L.customer[idx]], rng)
-        ok = (new >= 0) & (new != L.customer[idx])
-        L.supplier[idx[ok]] = new[ok]
+    rewire_links(L.supplier, L.customer, f.alive, f.industry, f.district, redo, chooser, rng)
 
 
 def _private_space(w: World) -> None:
