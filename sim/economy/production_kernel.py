@@ -14,6 +14,8 @@ import importlib.util
 import os
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +50,21 @@ def enabled(n_links: int | None = None) -> bool:
 
 
 _compiled: dict[str, object] = {}
+_jitted: dict[str, dict] = {}
+
+
+def jit_loops(owner: str, loops: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    """``loops`` compiled by numba (cached on disk, loaded on each one's first call) the first time
+    ``owner`` (a module name) asks for them, the same compiled dict after: the compiled passes of
+    other phases that run where the production kernel does (``enabled``)."""
+    got = _jitted.get(owner)
+    if got is None:
+        from numba import njit  # deferred: numba's import costs ~0.5 s, paid only when used
+
+        got = _jitted[owner] = {k: njit(cache=True, nogil=True)(f) for k, f in loops.items()}
+    return got
+
+
 _CALLEES = (  # compiled before _produce, in call order (callees first)
     "_leaf_abs_sum",
     "_pairwise_abs_sum",

@@ -4,6 +4,7 @@ talent table (the talent table is the record; firm and institute columns follow 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -53,18 +54,9 @@ def _release(alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, exited: 
             employer[i] = -1
 
 
-_compiled: dict[str, Callable[..., None]] = {}
-
-
-def _loops() -> dict[str, Callable[..., None]]:
-    """_tally and _release compiled by numba on first use (cached on disk like the production
-    kernel)."""
-    if not _compiled:
-        from numba import njit  # deferred: imported only when the compiled path runs
-
-        _compiled["tally"] = njit(cache=True, nogil=True)(_tally)
-        _compiled["release"] = njit(cache=True, nogil=True)(_release)
-    return _compiled
+def _loops() -> dict[str, Callable[..., Any]]:
+    """_tally and _release compiled (production_kernel.jit_loops)."""
+    return production_kernel.jit_loops(__name__, {"tally": _tally, "release": _release})
 
 
 def release_workers(w: World, exited: np.ndarray) -> None:

@@ -167,18 +167,9 @@ def _pool(
     return cand[:c], cand_field[:c], n_first == n_groups
 
 
-_compiled: dict[str, Callable[..., Any]] = {}
-
-
 def _founder_loops() -> dict[str, Callable[..., Any]]:
-    """_count_at_firms and _pool compiled by numba on first use (cached on disk like the
-    production kernel)."""
-    if not _compiled:
-        from numba import njit  # deferred: imported only when the compiled path runs
-
-        loops: dict[str, Callable[..., Any]] = {"count": _count_at_firms, "pool": _pool}
-        _compiled.update({k: njit(cache=True, nogil=True)(v) for k, v in loops.items()})
-    return _compiled
+    """_count_at_firms and _pool compiled (production_kernel.jit_loops)."""
+    return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool})
 
 
 def enter(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from sim.basedata import BaseData
+from sim.economy import production_kernel
 from sim.economy.geography import decay
 from sim.ids import N_DIST, N_IND
 from sim.kernel.state import gather
@@ -209,24 +210,10 @@ def rewire_links(
         supplier[idx[ok]] = new[ok]
 
 
-_compiled: dict[str, Callable[..., Any]] = {}
-
-
 def _compiled_loops() -> dict[str, Callable[..., Any]]:
-    """This module's loops compiled by numba on first use (cached on disk like the production
-    kernel)."""
-    if not _compiled:
-        from numba import njit  # deferred: imported only when the compiled path runs
-
-        loops: dict[str, Callable[..., Any]] = {
-            "groups": _group_loop,
-            "guide": _guide_loop,
-            "draw": _draw_loop,
-            "links_to_redo": _links_to_redo,
-            "relink": _relink,
-        }
-        _compiled.update({k: njit(cache=True, nogil=True)(v) for k, v in loops.items()})
-    return _compiled
+    """This module's loops compiled (production_kernel.jit_loops)."""
+    loops: dict[str, Callable[..., Any]] = {"groups": _group_loop, "guide": _guide_loop, "draw": _draw_loop}
+    return production_kernel.jit_loops(__name__, {**loops, "links_to_redo": _links_to_redo, "relink": _relink})
 
 
 def build_network(
