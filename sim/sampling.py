@@ -62,6 +62,8 @@ class GroupSampler:
         base = np.concatenate([[0.0], self.cum])
         self.total = base[self.stop] - base[self.start]
         self._base = base
+        top = float(self.cum[-1]) if len(self.cum) else 0.0  # u <= top: the scale keeps u * _to16 < 2**16
+        self._to16 = 65000.0 / top if 0.0 < top < np.inf else 0.0
 
     def group_total(self) -> np.ndarray:
         return self.total
@@ -69,13 +71,14 @@ class GroupSampler:
     def draw(self, groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One item per entry of ``groups``; -1 where the group is empty or has zero weight."""
         groups = np.asarray(groups)
-        tot = self.total[groups]
-        u = self._base[self.start[groups]] + rng.random(len(groups)) * tot
-        # searching in ascending order of u is cache-friendly (2-3x faster); each position is the same
-        order = np.argsort(u)
+        tot, start = self.total[groups], self.start[groups]
+        u = self._base[start] + rng.random(len(groups)) * tot
+        # searching in ascending order of u is cache-friendly (2-3x faster); each position is the
+        # same (whatever the order). Roughly ascending does as well: u cut to 16 bits sorts by radix, 3x faster
+        order = np.argsort(u) if self._to16 == 0.0 else np.argsort((u * self._to16).astype(np.uint16), kind="stable")
         pos = np.empty(len(u), dtype=np.intp)
         pos[order] = np.searchsorted(self.cum, u[order], side="right")
-        pos = np.clip(pos, self.start[groups], np.maximum(self.stop[groups] - 1, self.start[groups]))
+        pos = np.clip(pos, start, np.maximum(self.stop[groups] - 1, start))
         out = self.items[np.minimum(pos, len(self.items) - 1)] if len(self.items) else np.full(len(groups), -1)
         return np.where(tot > 0, out, -1)
 
