@@ -215,10 +215,8 @@ def make_firms(
 def make_links(sup: np.ndarray, cust: np.ndarray, base: BaseDemand, u0: float) -> Table:
     """Link strengths that make production's order shares (strength x supplier capacity) equal the
     shares of the base year, so the base year is an exact fixed point of production."""
-    cap_out = base.x / u0
-    strength = (
-        base.w_eff * np.bincount(base.pair, weights=cap_out[sup], minlength=base.n_pairs)[base.pair] / cap_out[sup]
-    )
+    cap_sup = base.x[sup] / u0  # each link's supplier capacity (the same numbers as (x / u0)[sup])
+    strength = base.w_eff * np.bincount(base.pair, weights=cap_sup, minlength=base.n_pairs)[base.pair] / cap_sup
     links = Table(LINK_SCHEMA, capacity=int(len(sup) * 2))
     links.add(len(sup), supplier=sup, customer=cust, weight=strength)
     return links

@@ -75,7 +75,7 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
     (innovators win buyers), and buyers lost where final demand went unserved."""
     f, pp = w.firms, w.params.production
     # computed for the alive rows ``idx`` only; exited rows get share 0
-    ind, share, d = f.industry[idx], f.share[idx], final_demand
+    ind, share, d = f.industry[idx].astype(np.intp), f.share[idx], final_demand  # intp: no cast in each use
     gain = np.log(f.tfp[idx] / f.tfp_ref[idx])
     mean_gain = np.bincount(ind, weights=share * gain, minlength=N_IND) / np.maximum(
         np.bincount(ind, weights=share, minlength=N_IND), 1e-300
