@@ -50,3 +50,16 @@ def test_group_sampler_draws_as_plain_search():
     pos = np.clip(np.searchsorted(s.cum, u, side="right"), start, np.maximum(s.stop[groups] - 1, start))
     want = np.where(tot > 0, s.items[np.minimum(pos, len(s.items) - 1)], -1)
     assert np.array_equal(got, want)
+
+
+def test_count_key_dense_and_sparse_masks():
+    from sim.ids import N_DIST
+    from sim.kernel.cells import N_CELLS, count_key
+
+    rng = np.random.default_rng(2)
+    key = rng.integers(0, N_CELLS, 5000).astype(np.int16)
+    for share in (0.0, 0.1, 0.5, 0.51, 0.9, 1.0):
+        mask = rng.random(5000) < share
+        want = np.bincount(key[mask].astype(np.intp), minlength=N_CELLS).reshape(N_IND, N_DIST)
+        got = count_key(key, mask)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
