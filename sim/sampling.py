@@ -62,8 +62,6 @@ class GroupSampler:
         base = np.concatenate([[0.0], self.cum])
         self.total = base[self.stop] - base[self.start]
         self._base = base
-        top = float(self.cum[-1]) if len(self.cum) else 0.0  # u <= top: the scale keeps u * _to16 < 2**16
-        self._to16 = 65000.0 / top if 0.0 < top < np.inf else 0.0
 
     def group_total(self) -> np.ndarray:
         return self.total
@@ -75,7 +73,11 @@ class GroupSampler:
         u = self._base[start] + rng.random(len(groups)) * tot
         # searching in ascending order of u is cache-friendly (2-3x faster); each position is the
         # same (whatever the order). Roughly ascending does as well: u cut to 16 bits sorts by radix, 3x faster
-        order = np.argsort(u) if self._to16 == 0.0 else np.argsort((u * self._to16).astype(np.uint16), kind="stable")
+        top = float(self.cum[-1]) if len(self.cum) else 0.0  # u <= top, so u * 65000 / top < 2**16
+        if 0.0 < top < np.inf:
+            order = np.argsort((u * (65000.0 / top)).astype(np.uint16), kind="stable")
+        else:
+            order = np.argsort(u)
         pos = np.empty(len(u), dtype=np.intp)
         pos[order] = np.searchsorted(self.cum, u[order], side="right")
         pos = np.clip(pos, start, np.maximum(self.stop[groups] - 1, start))
