@@ -116,13 +116,16 @@ def _leontief_by_industry(A: sp.csr_matrix, ind: np.ndarray, F: np.ndarray, tol:
     the series terms of the industries not yet converged are multiplied together (one pass over A
     for all of them instead of one each), and each stops at the term where leontief_solve stops."""
     x = np.stack([np.where(ind == j, F, 0.0) for j in range(N_IND)])
+    # with A >= 0 and F >= 0 (not NaN) every term is >= 0: its sum is the sum of its absolute values
+    nonneg = bool(A.data.min(initial=0.0) >= 0.0 and F.min(initial=0.0) >= 0.0)
     live = np.arange(N_IND)  # the industries whose series goes on
     term = x.copy()  # their latest terms, in the order of ``live``
     for _ in range(200):
         term = np.ascontiguousarray((A @ np.ascontiguousarray(term.T)).T)  # row k as A @ term[k] computes it
         for k, j in enumerate(live):
             x[j] += term[k]
-        go = np.abs(term).sum(axis=1) > tol * np.abs(x[live]).sum(axis=1)  # pairwise row sums, as the 1-d sums
+        size, total = (term, x[live]) if nonneg else (np.abs(term), np.abs(x[live]))
+        go = size.sum(axis=1) > tol * total.sum(axis=1)  # pairwise row sums, as the 1-d sums
         live, term = live[go], term[go]
         if not len(live):
             break
