@@ -69,13 +69,18 @@ class GroupSampler:
     def draw(self, groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One item per entry of ``groups``; -1 where the group is empty or has zero weight."""
         groups = np.asarray(groups)
-        tot = self.total[groups]
-        u = self._base[self.start[groups]] + rng.random(len(groups)) * tot
-        # searching in ascending order of u is cache-friendly (2-3x faster); each position is the same
-        order = np.argsort(u)
+        tot, start = self.total[groups], self.start[groups]
+        u = self._base[start] + rng.random(len(groups)) * tot
+        # searching in ascending order of u is cache-friendly (2-3x faster); each position is the
+        # same (whatever the order). Roughly ascending does as well: u cut to 16 bits sorts by radix, 3x faster
+        top = float(self.cum[-1]) if len(self.cum) else 0.0  # u <= top, so u * 65000 / top < 2**16
+        if 0.0 < top < np.inf:
+            order = np.argsort((u * (65000.0 / top)).astype(np.uint16), kind="stable")
+        else:
+            order = np.argsort(u)
         pos = np.empty(len(u), dtype=np.intp)
         pos[order] = np.searchsorted(self.cum, u[order], side="right")
-        pos = np.clip(pos, self.start[groups], np.maximum(self.stop[groups] - 1, self.start[groups]))
+        pos = np.clip(pos, start, np.maximum(self.stop[groups] - 1, start))
         out = self.items[np.minimum(pos, len(self.items) - 1)] if len(self.items) else np.full(len(groups), -1)
         return np.where(tot > 0, out, -1)
 

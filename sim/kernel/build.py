@@ -26,7 +26,7 @@ from scipy.optimize import brentq
 from sim.basedata import BaseData, BaseYear
 from sim.economy.certification import NONE as NO_CERTIFICATE
 from sim.economy.innovation import spillover_kernel
-from sim.economy.production import leontief_solve, link_pairs, link_weights
+from sim.economy.production import link_pairs, link_weights
 from sim.ids import BASE, DISTRICTS, FIRM, INSTITUTE, MONTHS_PER_QUARTER, N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
 from sim.kernel.entry import draw_subfields
@@ -111,6 +111,27 @@ class BaseDemand:
     n_pairs: int
 
 
+def _leontief_by_industry(A: sp.csr_matrix, ind: np.ndarray, F: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """``leontief_solve(A, F where ind == j)`` for every industry j ([N_IND, firms]), the same numbers:
+    the series terms of the industries not yet converged are multiplied together (one pass over A
+    for all of them instead of one each), and each stops at the term where leontief_solve stops."""
+    x = np.stack([np.where(ind == j, F, 0.0) for j in range(N_IND)])
+    # with A >= 0 and F >= 0 (not NaN) every term is >= 0: its sum is the sum of its absolute values
+    nonneg = bool(A.data.min(initial=0.0) >= 0.0 and F.min(initial=0.0) >= 0.0)
+    live = np.arange(N_IND)  # the industries whose series goes on
+    term = x.copy()  # their latest terms, in the order of ``live``
+    for _ in range(200):
+        term = np.ascontiguousarray((A @ np.ascontiguousarray(term.T)).T)  # row k as A @ term[k] computes it
+        for k, j in enumerate(live):
+            x[j] += term[k]
+        size, total = (term, x[live]) if nonneg else (np.abs(term), np.abs(x[live]))
+        go = size.sum(axis=1) > tol * total.sum(axis=1)  # pairwise row sums, as the 1-d sums
+        live, term = live[go], term[go]
+        if not len(live):
+            break
+    return x
+
+
 def solve_base_demand(
     ind: np.ndarray,
     size: np.ndarray,
@@ -127,7 +148,7 @@ def solve_base_demand(
     w_eff = link_weights(sup, w, pair, len(pair_cust), size)
     A = sp.csr_matrix((data.io[ind[sup], ind[cust]] * w_eff, (sup, cust)), shape=(n, n))
     F = np.maximum(size - A @ size, min_final_share * size)
-    x_by = np.stack([leontief_solve(A, np.where(ind == j, F, 0.0)) for j in range(N_IND)])  # [j, firm]
+    x_by = _leontief_by_industry(A, ind, F)  # [j, firm]
     v = data.va_ratio[ind]
     M = np.stack([np.bincount(ind, weights=v * x_by[j], minlength=N_IND) for j in range(N_IND)], axis=1)
     scale = np.linalg.solve(M, va_base_quarter)
@@ -197,10 +218,8 @@ def make_firms(
 def make_links(sup: np.ndarray, cust: np.ndarray, base: BaseDemand, u0: float) -> Table:
     """Link strengths that make production's order shares (strength x supplier capacity) equal the
     shares of the base year, so the base year is an exact fixed point of production."""
-    cap_out = base.x / u0
-    strength = (
-        base.w_eff * np.bincount(base.pair, weights=cap_out[sup], minlength=base.n_pairs)[base.pair] / cap_out[sup]
-    )
+    cap_sup = base.x[sup] / u0  # each link's supplier capacity (the same numbers as (x / u0)[sup])
+    strength = base.w_eff * np.bincount(base.pair, weights=cap_sup, minlength=base.n_pairs)[base.pair] / cap_sup
     links = Table(LINK_SCHEMA, capacity=int(len(sup) * 2))
     links.add(len(sup), supplier=sup, customer=cust, weight=strength)
     return links

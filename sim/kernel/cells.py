@@ -28,10 +28,14 @@ def cell_key(ind: np.ndarray, dist: np.ndarray) -> np.ndarray:
 
 def count_key(key: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """[N_IND, N_DIST] count of the rows where ``mask`` is true, by their ``key`` (from cell_key)."""
+    if mask.dtype == bool and 2 * np.count_nonzero(mask) > len(mask):  # mostly true (e.g. alive): no gather,
+        pairs = np.bincount(key * 2 + mask, minlength=2 * N_CELLS)  # count the (key, mask) pairs
+        return np.ascontiguousarray(pairs[1::2]).reshape(N_IND, N_DIST)
     return np.bincount(key[np.flatnonzero(mask)], minlength=N_CELLS).reshape(N_IND, N_DIST)
 
 
 def count_where(ind: np.ndarray, dist: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``count(ind[mask], dist[mask])`` (the same int64 counts), faster: each row's cell id is made
-    as a small integer, and the rows are picked by position (numpy's boolean gathers are slower)."""
+    as a small integer, and the rows are picked by position (numpy's boolean gathers are slower) or,
+    when most are picked, counted as (cell, mask) pairs."""
     return count_key(cell_key(ind, dist), mask)

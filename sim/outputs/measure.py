@@ -179,7 +179,8 @@ class Recorder:
         for metric, col in FIRM_STOCKS.items():
             self._put(self.cells, metric, agg(f.col(col)[a]))
         self._put(self.cells, "firms", agg(None))
-        self._put(self.cells, "certified_firms", certified_cells(w))
+        # certified_cells(w), from the alive rows' keys
+        self._put(self.cells, "certified_firms", agg(None, key[f.certified_until[a] >= w.quarter]))
         for k, v in w.flows.items():
             v = np.asarray(v, dtype=float)
             name = FLOW_NAMES.get(k, k)

@@ -47,8 +47,27 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     # few redraws fail (no firm, or the customer itself) each quarter: the filter runs most quarters
     if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:
         return idx, s, c, L.weight
-    ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
-    return idx, s[ok], c[ok], L.weight[ok]
+    bad = np.union1d(np.flatnonzero(s < 0), np.flatnonzero(c < 0))  # a few dozen links
+    if len(bad) > 4096:
+        ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
+        return idx, s[ok], c[ok], L.weight[ok]
+    wt = L.weight
+    return idx, _without(s, bad, s), _without(c, bad, c), _without(wt, bad, np.empty(len(wt) - len(bad)))
+
+
+def _without(a: np.ndarray, bad: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``a`` without the entries at the sorted positions ``bad`` (not empty), written to ``out``
+    (which may be ``a`` itself): the runs between them are copied as slices, faster than a boolean
+    gather of the whole array when they are few."""
+    k = int(bad[0])
+    if out is not a:
+        out[:k] = a[:k]
+    for lo, hi in zip((bad[:-1] + 1).tolist(), bad[1:].tolist()):
+        out[k : k + hi - lo] = a[lo:hi]  # moves down (or stays): overlapping copies are safe
+        k += hi - lo
+    rest = len(a) - int(bad[-1]) - 1
+    out[k : k + rest] = a[len(a) - rest :]
+    return out[: k + rest]
 
 
 def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
@@ -56,7 +75,7 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
     (innovators win buyers), and buyers lost where final demand went unserved."""
     f, pp = w.firms, w.params.production
     # computed for the alive rows ``idx`` only; exited rows get share 0
-    ind, share, d = f.industry[idx], f.share[idx], final_demand
+    ind, share, d = f.industry[idx].astype(np.intp), f.share[idx], final_demand  # intp: no cast in each use
     gain = np.log(f.tfp[idx] / f.tfp_ref[idx])
     mean_gain = np.bincount(ind, weights=share * gain, minlength=N_IND) / np.maximum(
         np.bincount(ind, weights=share, minlength=N_IND), 1e-300
