@@ -29,6 +29,7 @@ COLUMNS = ("case", "agents", "seconds", "numba start-up s", "agent-steps/s", "pe
 CASES = [
     ("small", "on", "auto"),
     ("small", "off", "auto"),
+    ("small", "on", "1"),  # what a sweep or calibration worker runs: numba loaded once, then every run compiled
     ("city", "on", "auto"),
     ("city", "off", "auto"),
     ("city", "on", "0"),
@@ -333,9 +334,12 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "- **SEI_NUMBA**: `auto` (default) runs production through the compiled kernel",
         "  (sim/economy/production_kernel.py, numba, bit-identical to the numpy path) from 400,000 supplier",
         "  links on, i.e. at city and metro scale (and at any size once a process has loaded it, as sweep",
-        "  jobs do; not in these one-run children); `0` forces the numpy path. **numba start-up s** = importing",
-        "  numba and loading the compiled kernel from its cache, paid once per process before the clock starts",
-        "  (like the imports) and reported here on its own; it also adds about 100 MB to the resident set.",
+        "  jobs do; not in these one-run children); `0` forces the numpy path, `1` the compiled kernel at any",
+        "  size (the small case with `1` is what a sweep or calibration worker runs after its first job).",
+        "  **numba start-up s** = importing numba and loading the compiled kernel from its cache, paid once per",
+        "  process before the clock starts (like the imports) and reported here on its own; it also adds about",
+        "  100 MB to the resident set. The compiled loops of other phases (demography) load on first use,",
+        "  inside the clock (about 20 ms).",
         "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
         "  quarters; **agent-steps/s** = agents × 28 / seconds.",
         "- **peak MB** = peak resident set size of the child process (`VmHWM` from /proc/self/status; not\n  `ru_maxrss`, which on Linux carries the parent's peak across exec), 1 MB = 10^6 bytes. It",
