@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.kernel.order_stats import median_quantile
+from sim.ids import N_IND
+from sim.kernel.order_stats import industry_counts, median_quantile
 
 
 def _same(x: float, y: float) -> bool:
@@ -41,3 +42,11 @@ def test_median_quantile_edge_cases(e: list[float]) -> None:
     for q in (0.97, 1.0, 0.0, 0.5):
         med, top = median_quantile(a.copy(), q)
         assert _same(med, np.median(a)) and _same(top, np.quantile(a, q))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 5000])
+def test_industry_counts_is_bincount(n: int) -> None:
+    ind = np.random.default_rng(n).integers(0, N_IND, n).astype(np.int8)
+    got = industry_counts(ind)
+    np.testing.assert_array_equal(got, np.bincount(ind, minlength=N_IND))
+    assert got.dtype == np.bincount(ind, minlength=N_IND).dtype

@@ -16,7 +16,7 @@ from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
 from sim.kernel.cells import count
 from sim.kernel.employment import hire
-from sim.kernel.order_stats import median_quantile
+from sim.kernel.order_stats import industry_counts, median_quantile
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -196,7 +196,7 @@ def enter(
     alive, dp = np.flatnonzero(f.alive), pp.demography  # positions: faster gathers than the boolean mask
     agents = entrant_agents(w, ind, kind, rng)
     mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) / np.maximum(
-        np.bincount(f.industry[alive], minlength=N_IND), 1
+        industry_counts(f.industry[alive]), 1
     )
     spin = kind == SPINOFF
     tfp = np.exp(
@@ -239,8 +239,8 @@ def enter(
         capacity=cap_out,
         demand=cap_out * u0,
     )
-    s, alive = f.share, np.flatnonzero(f.alive)  # the entrants are alive now
-    s[:] = s / np.bincount(f.industry[alive], weights=s[alive], minlength=N_IND)[f.industry]
+    s, alive, ind_all = f.share, np.flatnonzero(f.alive), f.industry.astype(np.intp)  # the entrants are alive now
+    np.divide(s, np.bincount(ind_all[alive], weights=s[alive], minlength=N_IND)[ind_all], out=s)
     hire(t, founder, FIRM, rows)
     t.district[founder] = dist
     t.field[founder] = ind

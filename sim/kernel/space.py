@@ -19,10 +19,10 @@ def space_per_worker(w: World) -> np.ndarray:
     return g.floor_space_per_worker * (w.rent / (w.data.rent * w.base.rent_index)) ** (-g.space_rent_elasticity)
 
 
-def floor_used(w: World) -> np.ndarray:
-    """Floor space used by alive firms by district (m2)."""
+def floor_used(w: World, a: np.ndarray | None = None) -> np.ndarray:
+    """Floor space used by alive firms by district (m2); ``a``: the alive rows if known."""
     f = w.firms
-    a = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
+    a = np.flatnonzero(f.alive) if a is None else a  # positions: faster gathers than the boolean mask
     return np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST)
 
 
@@ -35,8 +35,8 @@ def location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
     """Logit location probabilities [N_IND, N_DIST] (rent, free space, industry presence and this
     quarter's policy bonuses) and free floor space [N_DIST] (m2)."""
     f = w.firms
-    free = free_space(w)
     a = np.flatnonzero(f.alive)
+    free = np.clip(w.floor_space - floor_used(w, a), 0, None)  # free_space
     out = count(f.industry[a], f.district[a], f.output[a])
     presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
     u = location_utility(w.rent, free, presence, w.params.demography) + w.effects.location_bonus

@@ -12,6 +12,7 @@ from sim.ids import INWARD, N_DIST, N_IND, SPINOFF, STARTUP
 from sim.kernel.cells import count
 from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
+from sim.kernel.order_stats import industry_counts
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.state import gather
@@ -52,7 +53,7 @@ def _entries(
     institute spin-offs (where the institute is) and large inward investments."""
     f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
     # firms the market supports
-    n_alive = np.bincount(f.industry[np.flatnonzero(f.alive)], minlength=N_IND) * startup_weight(w)
+    n_alive = industry_counts(f.industry[np.flatnonzero(f.alive)]) * startup_weight(w)
     starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
