@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from sim.ids import N_IND
+from sim.kernel.effects import PolicyEffects
 from sim.kernel.order_stats import industry_counts, median_quantile
 
 
@@ -50,3 +51,29 @@ def test_industry_counts_is_bincount(n: int) -> None:
     got = industry_counts(ind)
     np.testing.assert_array_equal(got, np.bincount(ind, minlength=N_IND))
     assert got.dtype == np.bincount(ind, minlength=N_IND).dtype
+
+
+def _grown_by_concatenation(e: PolicyEffects, n_firms: int, n_institutes: int) -> dict[str, np.ndarray]:
+    """The per-row arrays as the old grow made them: each concatenated with a fresh neutral one."""
+    fresh = PolicyEffects(max(n_firms - e.n_firms, 0), max(n_institutes - e.n_institutes, 0))
+    probe = PolicyEffects(2, 3)
+    names = [n for n in probe.__dataclass_fields__ if np.shape(getattr(probe, n)) in ((2,), (3,))]
+    return {n: np.concatenate([getattr(e, n), getattr(fresh, n)]) for n in names}
+
+
+def test_grow_in_place_is_concatenation() -> None:
+    g = np.random.default_rng(0)
+    e = PolicyEffects(100, 10)
+    for step, (df, di) in enumerate([(3, 0), (0, 2), (200, 1), (100, 0), (0, 0), (500, 300), (1, 1)]):
+        e.rd_grant[g.integers(0, e.n_firms, 5)] += 1.0  # levers write in place
+        e.demand_multiplier[g.integers(0, e.n_firms, 5)] *= 1.5
+        e.institute_budget[g.integers(0, e.n_institutes, 2)] += 2.0
+        if step == 3:
+            e.cash_transfer = e.cash_transfer * 2.0  # a lever may also replace an array
+        want = _grown_by_concatenation(e, e.n_firms + df, e.n_institutes + di)
+        e.grow(e.n_firms + df, e.n_institutes + di)
+        for name, a in want.items():
+            got = getattr(e, name)
+            assert got.dtype == a.dtype
+            np.testing.assert_array_equal(got, a)
+        assert (e.n_firms, e.n_institutes) == (len(e.rd_grant), len(e.institute_budget))
