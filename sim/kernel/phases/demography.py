@@ -123,7 +123,7 @@ def demography(
     certification (own random stream), new carriers, rewiring, rents. Returns (new firm rows,
     exited rows)."""
     f, p = w.firms, w.params.demography
-    f.age[:] += np.where(f.alive, 1.0, 0.0)
+    f.age[:] += f.alive  # one quarter older if alive (True counts 1.0), without a 0/1 array
     exited = _exits(w, insolvent, rng_exits)
     probs, free = location_probs(w)
     _relocations(w, probs, free, rng)
