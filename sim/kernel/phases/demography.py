@@ -25,9 +25,9 @@ def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndar
     """Firms exit (hazard by age and size, or insolvency); their workers become unemployed."""
     f, p = w.firms, w.params.demography
     out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
-    exited = np.flatnonzero(out)
-    w.flows["exits"] += count(f.industry[out], f.district[out])
-    f.alive[out] = False
+    exited = np.flatnonzero(out)  # positions: faster gathers and writes than the boolean mask
+    w.flows["exits"] += count(f.industry[exited], f.district[exited])
+    f.alive[exited] = False
     release_workers(w, out)
     return exited
 
