@@ -36,7 +36,7 @@ def supplier_chooser(w: World) -> SupplierChooser:
     return SupplierChooser(
         f.industry,
         f.district,
-        np.where(f.alive, f.output + 1e-9, 0.0),
+        f.output + 1e-9,  # the chooser reads alive rows' sizes only, so exited rows need no zeroing
         f.alive,
         w.data.distance_km,
         w.params.demography.supplier_distance_km,
