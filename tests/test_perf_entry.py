@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.economy import production_kernel
 from sim.ids import N_IND
 from sim.kernel.effects import PolicyEffects
+from sim.kernel.entry import _founder_loops
 from sim.kernel.order_stats import industry_counts, median_quantile
 
 
@@ -77,3 +79,15 @@ def test_grow_in_place_is_concatenation() -> None:
             assert got.dtype == a.dtype
             np.testing.assert_array_equal(got, a)
         assert (e.n_firms, e.n_institutes) == (len(e.rd_grant), len(e.institute_budget))
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("seed", range(4))
+def test_share_sums_compiled_is_bincount(seed: int) -> None:
+    g = np.random.default_rng(seed)
+    n = 5000
+    key, mask, x = g.integers(0, N_IND, n).astype(np.int8), g.random(n) < 0.7, g.lognormal(0.0, 2.0, n)
+    rows = np.flatnonzero(mask)
+    got = _founder_loops()["sums"](key, mask, x, N_IND)
+    want = np.bincount(key[rows], weights=x[rows], minlength=N_IND)
+    assert got.tobytes() == want.tobytes()

@@ -167,9 +167,29 @@ def _pool(
     return cand[:c], cand_field[:c], n_first == n_groups
 
 
+def _sums_where(key: np.ndarray, mask: np.ndarray, x: np.ndarray, n_keys: int) -> np.ndarray:
+    """np.bincount(key[rows], weights=x[rows], minlength=n_keys) over the rows where ``mask`` is
+    true: the same sums, added in row order, without gathering the rows first."""
+    tot = np.zeros(n_keys)
+    for i in range(len(mask)):
+        if mask[i]:
+            tot[key[i]] += x[i]
+    return tot
+
+
+def _alive_share_sums(w: World) -> np.ndarray:
+    """[N_IND] market shares of the alive firms summed by industry (a compiled pass when numba is
+    in use, the same sums)."""
+    f = w.firms
+    if production_kernel.enabled(w.links.n):
+        return _founder_loops()["sums"](f.industry, f.alive, f.share, N_IND)
+    alive = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
+    return np.bincount(f.industry[alive], weights=f.share[alive], minlength=N_IND)
+
+
 def _founder_loops() -> dict[str, Callable[..., Any]]:
-    """_count_at_firms and _pool compiled (production_kernel.jit_loops)."""
-    return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool})
+    """_count_at_firms, _pool and _sums_where compiled (production_kernel.jit_loops)."""
+    return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool, "sums": _sums_where})
 
 
 def enter(
@@ -239,8 +259,7 @@ def enter(
         capacity=cap_out,
         demand=cap_out * u0,
     )
-    s, alive, ind_all = f.share, np.flatnonzero(f.alive), f.industry.astype(np.intp)  # the entrants are alive now
-    np.divide(s, np.bincount(ind_all[alive], weights=s[alive], minlength=N_IND)[ind_all], out=s)
+    np.divide(f.share, _alive_share_sums(w)[f.industry.astype(np.intp)], out=f.share)  # the entrants are alive now
     hire(t, founder, FIRM, rows)
     t.district[founder] = dist
     t.field[founder] = ind
