@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.config import to_config
 from sim.economy import production_kernel
-from sim.ids import N_IND
+from sim.ids import N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
-from sim.kernel.entry import _founder_loops
-from sim.kernel.order_stats import industry_counts, median_quantile
+from sim.kernel.order_stats import industry_counts, median_quantile, sums_where
+from sim.kernel.space import floor_used, location_probs
+from sim.model import SEIModel
 
 
 def _same(x: float, y: float) -> bool:
@@ -88,6 +90,26 @@ def test_share_sums_compiled_is_bincount(seed: int) -> None:
     n = 5000
     key, mask, x = g.integers(0, N_IND, n).astype(np.int8), g.random(n) < 0.7, g.lognormal(0.0, 2.0, n)
     rows = np.flatnonzero(mask)
-    got = _founder_loops()["sums"](key, mask, x, N_IND)
+    got = sums_where(key, mask, x, N_IND, compiled=True)
     want = np.bincount(key[rows], weights=x[rows], minlength=N_IND)
-    assert got.tobytes() == want.tobytes()
+    assert got.tobytes() == want.tobytes() == sums_where(key, mask, x, N_IND, compiled=False).tobytes()
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+def test_location_and_floor_sums_compiled_are_numpy(monkeypatch) -> None:
+    m = SEIModel(to_config(None, scale="small"), handles=False)
+    for _ in range(3):
+        m.step()
+    w = m.world
+    old_free = np.clip(w.floor_space - _bincount_alive(w.firms.district, w.firms.alive, w.firms.floor_space), 0, None)
+    got = {}
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        got[flag] = (floor_used(w), *location_probs(w))
+    for a, b in zip(got["0"], got["1"], strict=True):
+        assert a.tobytes() == b.tobytes()
+    assert got["0"][2].tobytes() == old_free.tobytes()
+
+
+def _bincount_alive(key: np.ndarray, alive: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.bincount(key[alive], weights=x[alive], minlength=N_DIST)

@@ -16,7 +16,7 @@ from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
 from sim.kernel.cells import count
 from sim.kernel.employment import hire
-from sim.kernel.order_stats import industry_counts, median_quantile
+from sim.kernel.order_stats import industry_counts, median_quantile, sums_where
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -167,29 +167,16 @@ def _pool(
     return cand[:c], cand_field[:c], n_first == n_groups
 
 
-def _sums_where(key: np.ndarray, mask: np.ndarray, x: np.ndarray, n_keys: int) -> np.ndarray:
-    """np.bincount(key[rows], weights=x[rows], minlength=n_keys) over the rows where ``mask`` is
-    true: the same sums, added in row order, without gathering the rows first."""
-    tot = np.zeros(n_keys)
-    for i in range(len(mask)):
-        if mask[i]:
-            tot[key[i]] += x[i]
-    return tot
-
-
 def _alive_share_sums(w: World) -> np.ndarray:
     """[N_IND] market shares of the alive firms summed by industry (a compiled pass when numba is
     in use, the same sums)."""
     f = w.firms
-    if production_kernel.enabled(w.links.n):
-        return _founder_loops()["sums"](f.industry, f.alive, f.share, N_IND)
-    alive = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
-    return np.bincount(f.industry[alive], weights=f.share[alive], minlength=N_IND)
+    return sums_where(f.industry, f.alive, f.share, N_IND, compiled=production_kernel.enabled(w.links.n))
 
 
 def _founder_loops() -> dict[str, Callable[..., Any]]:
-    """_count_at_firms, _pool and _sums_where compiled (production_kernel.jit_loops)."""
-    return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool, "sums": _sums_where})
+    """_count_at_firms and _pool compiled (production_kernel.jit_loops)."""
+    return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool})
 
 
 def enter(

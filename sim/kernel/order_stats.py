@@ -1,5 +1,5 @@
 """Per-industry statistics of the firm table that give numpy's numbers bit for bit, faster
-(tests/test_perf_entry.py): counts by industry, and np.median / np.quantile (linear method) from
+(tests/test_perf_entry.py): counts by industry, sums by a key over a mask, and np.median / np.quantile (linear method) from
 one in-place partition with numpy's own arithmetic (the numpy calls cost more in overhead and a
 second partition than the order statistics themselves)."""
 
@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from sim.economy import production_kernel
 from sim.ids import N_IND
 
 
@@ -16,6 +17,25 @@ def industry_counts(ind: np.ndarray) -> np.ndarray:
     """np.bincount(ind, minlength=N_IND) of industry codes 0..N_IND-1 (int64): one comparison a
     code is faster than bincount's conversion, range pass and scatter."""
     return np.array([np.count_nonzero(ind == i) for i in range(N_IND)], dtype=np.intp)
+
+
+def _sums_loop(key: np.ndarray, mask: np.ndarray, x: np.ndarray, n_keys: int) -> np.ndarray:
+    """sums_where's compiled pass: each masked row's value added to its key's total in row order."""
+    tot = np.zeros(n_keys)
+    for i in range(len(mask)):
+        if mask[i]:
+            tot[key[i]] += x[i]
+    return tot
+
+
+def sums_where(key: np.ndarray, mask: np.ndarray, x: np.ndarray, n_keys: int, *, compiled: bool) -> np.ndarray:
+    """np.bincount(key[rows], weights=x[rows], minlength=n_keys) over the rows where ``mask`` is
+    true (keys 0..n_keys-1): with ``compiled`` (numba in use) one pass over the rows that adds in
+    the same row order, so the same sums, without gathering the rows first."""
+    if compiled:
+        return production_kernel.jit_loops(__name__, {"sums": _sums_loop})["sums"](key, mask, x, n_keys)
+    rows = np.flatnonzero(mask)  # positions: faster gathers than the boolean mask
+    return np.bincount(key[rows], weights=x[rows], minlength=n_keys)
 
 
 def _select(e: np.ndarray, kth: list[int]) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.economy import production_kernel
 from sim.economy.geography import location_utility, logit_probabilities
-from sim.ids import N_DIST
-from sim.kernel.cells import count
+from sim.ids import N_DIST, N_IND
+from sim.kernel.cells import N_CELLS, cell
+from sim.kernel.order_stats import sums_where
 from sim.kernel.world import World
 from sim.sampling import choose_rows
 
@@ -19,11 +21,10 @@ def space_per_worker(w: World) -> np.ndarray:
     return g.floor_space_per_worker * (w.rent / (w.data.rent * w.base.rent_index)) ** (-g.space_rent_elasticity)
 
 
-def floor_used(w: World, a: np.ndarray | None = None) -> np.ndarray:
-    """Floor space used by alive firms by district (m2); ``a``: the alive rows if known."""
+def floor_used(w: World) -> np.ndarray:
+    """Floor space used by alive firms by district (m2)."""
     f = w.firms
-    a = np.flatnonzero(f.alive) if a is None else a  # positions: faster gathers than the boolean mask
-    return np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST)
+    return sums_where(f.district, f.alive, f.floor_space, N_DIST, compiled=production_kernel.enabled(w.links.n))
 
 
 def free_space(w: World) -> np.ndarray:
@@ -35,9 +36,10 @@ def location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
     """Logit location probabilities [N_IND, N_DIST] (rent, free space, industry presence and this
     quarter's policy bonuses) and free floor space [N_DIST] (m2)."""
     f = w.firms
-    a = np.flatnonzero(f.alive)
-    free = np.clip(w.floor_space - floor_used(w, a), 0, None)  # free_space
-    out = count(f.industry[a], f.district[a], f.output[a])
+    free = free_space(w)
+    # output by cell of the alive firms: count(f.industry[alive], f.district[alive], f.output[alive])
+    compiled = production_kernel.enabled(w.links.n)
+    out = sums_where(cell(f.industry, f.district), f.alive, f.output, N_CELLS, compiled=compiled).reshape(N_IND, N_DIST)
     presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
     u = location_utility(w.rent, free, presence, w.params.demography) + w.effects.location_bonus
     return logit_probabilities(u), free
