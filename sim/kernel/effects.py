@@ -56,12 +56,12 @@ class PolicyEffects:
     def __post_init__(self) -> None:
         n, m = self.n_firms, self.n_institutes
         for name in ("rd_grant", "cash_transfer", "equity", "leverage_bonus", "public_demand", "tfp_gain"):
-            setattr(self, name, np.zeros(n))
-        self.rd_additionality = np.ones(n)
-        self.demand_multiplier = np.ones(n)
-        self.breakthrough_multiplier = np.ones(n)
-        self.institute_budget = np.zeros(m)
-        self.institute_learning_multiplier = np.ones(m)
+            setattr(self, name, _neutral(n, 0.0))
+        self.rd_additionality = _neutral(n, 1.0)
+        self.demand_multiplier = _neutral(n, 1.0)
+        self.breakthrough_multiplier = _neutral(n, 1.0)
+        self.institute_budget = _neutral(m, 0.0)
+        self.institute_learning_multiplier = _neutral(m, 1.0)
         self.spillover_multiplier = np.ones(N_IND * N_DIST)
         self.entry_multiplier = np.ones((N_IND, N_DIST))
         self.location_bonus = np.zeros((N_IND, N_DIST))
@@ -74,16 +74,21 @@ class PolicyEffects:
     def grow(self, n_firms: int, n_institutes: int) -> None:
         """Extend the per-firm and per-institute arrays with neutral values after a lever added
         firm or institute rows this quarter (e.g. new carriers), so that later phases see arrays of
-        the tables' lengths; the new rows get no effect unless a later lever sets one."""
+        the tables' lengths; the new rows get no effect unless a later lever sets one. The arrays
+        grow in place into spare rows (no copy of every per-firm array) while they have room."""
         df, di = max(n_firms - self.n_firms, 0), max(n_institutes - self.n_institutes, 0)
         if df == 0 and di == 0:
             return
         if not _ROW_FIELDS:  # which arrays are per firm (length 2) or per institute (length 3) in a probe
             probe = PolicyEffects(2, 3)
-            _ROW_FIELDS.extend(n for n in probe.__dataclass_fields__ if np.shape(getattr(probe, n)) in ((2,), (3,)))
-        fresh = PolicyEffects(df, di)
-        for name in _ROW_FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(fresh, name)]))
+            for name in probe.__dataclass_fields__:
+                a = getattr(probe, name)
+                if np.shape(a) in ((2,), (3,)):
+                    _ROW_FIELDS.append((name, len(a) == 2, float(a[0])))
+        for name, per_firm, value in _ROW_FIELDS:
+            old, k = (self.n_firms, df) if per_firm else (self.n_institutes, di)
+            if k:
+                setattr(self, name, _extend(getattr(self, name), old, k, value))
         self.n_firms, self.n_institutes = self.n_firms + df, self.n_institutes + di
 
     def firm_transfers(self) -> np.ndarray:
@@ -91,4 +96,32 @@ class PolicyEffects:
         return self.rd_grant + self.cash_transfer + self.equity
 
 
-_ROW_FIELDS: list[str] = []  # names of the per-firm and per-institute arrays (filled on first use)
+_ROW_FIELDS: list[tuple[str, bool, float]] = []  # per-row arrays: (name, per firm?, neutral value); filled on first use
+_SPARE = 256  # rows a per-row array can grow by in place (levers add a few firms or carriers a quarter)
+
+
+def _neutral(n: int, value: float) -> np.ndarray:
+    """``n`` neutral values (0 or 1), a view of a buffer with _SPARE more rows for grow."""
+    return (np.zeros if value == 0.0 else np.ones)(n + _SPARE)[:n]
+
+
+def _extend(a: np.ndarray, old: int, k: int, value: float) -> np.ndarray:
+    """``a`` (``old`` rows) followed by ``k`` rows of ``value``, as np.concatenate gives it: written
+    into the spare rows of the buffer ``a`` views when it is still that buffer's head (no copy),
+    else copied into a new buffer with spare rows."""
+    buf = a.base
+    if (
+        isinstance(buf, np.ndarray)
+        and buf.ndim == 1
+        and buf.dtype == a.dtype
+        and len(a) == old
+        and len(buf) >= old + k
+        and a.strides == buf.strides
+        and a.ctypes.data == buf.ctypes.data
+    ):
+        buf[old : old + k] = value
+        return buf[: old + k]
+    out = np.empty(len(a) + k + _SPARE, np.result_type(a.dtype, np.float64))
+    out[: len(a)] = a
+    out[len(a) : len(a) + k] = value
+    return out[: len(a) + k]

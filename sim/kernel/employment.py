@@ -22,28 +22,41 @@ def hire(t: Table, agents: np.ndarray, kind: int, employers: np.ndarray) -> None
 
 
 def _tally(
-    alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, skill: np.ndarray, n_firms: int, emp_cell: np.ndarray,
-    emp_dist: np.ndarray, rate: np.ndarray, ppa: float, heads: np.ndarray, bill: np.ndarray, wage: np.ndarray,
-    district: np.ndarray,
+    alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, skill: np.ndarray, f_ind: np.ndarray,
+    f_dist: np.ndarray, i_field: np.ndarray, i_dist: np.ndarray, n_prem: int, rate: np.ndarray, ppa: float,
+    spw: np.ndarray, heads: np.ndarray, bill: np.ndarray, wage: np.ndarray, district: np.ndarray,
+    employees: np.ndarray, wage_bill: np.ndarray, floor_space: np.ndarray, researchers: np.ndarray,
 ) -> None:  # fmt: skip
-    """One pass over the talent rows doing what refresh_employment's numpy path does in ten: wage
-    and district of each employed agent (0 wage otherwise), heads and wage bill (yuan/quarter) of
-    each employer (firms, then institutes from ``n_firms``), summed in row order as np.bincount
-    does, so the two paths agree bit for bit (tests/test_perf_demog.py). Employed agents live
-    where they work (commuting between districts is not modelled)."""
+    """What refresh_employment's numpy path does, in one pass over the talent rows and one over the
+    employers: wage and district of each employed agent (0 wage otherwise), heads and wage bill
+    (yuan/quarter) of each employer (firms, then institutes), summed in row order as np.bincount
+    does, then the employers' columns with the same products, so the two paths agree bit for bit
+    (tests/test_perf_demog.py). Employed agents live where they work (commuting between districts
+    is not modelled)."""
+    n_firms = len(f_ind)
     for i in range(len(alive)):
         k = kind[i]
         if alive[i] and k > NONE:
             g = np.int64(employer[i])
-            if k != FIRM:
+            if k == FIRM:
+                d, c = f_dist[g], np.int64(f_ind[g])
+            else:
+                d, c = i_dist[g], np.int64(i_field[g])
                 g += n_firms
-            x = rate[emp_cell[g] + skill[i]]
+            x = rate[(c * N_DIST + d) * n_prem + skill[i]]
             wage[i] = x
-            district[i] = emp_dist[g]
+            district[i] = d
             heads[g] += 1
             bill[g] += x * ppa
         else:
             wage[i] = 0.0
+    for r in range(n_firms):
+        e = heads[r] * ppa
+        employees[r] = e
+        wage_bill[r] = bill[r]
+        floor_space[r] = e * spw[f_dist[r]]
+    for j in range(len(researchers)):
+        researchers[j] = heads[n_firms + j] * ppa
 
 
 def _release(alive: np.ndarray, kind: np.ndarray, employer: np.ndarray, exited: np.ndarray) -> None:
@@ -79,29 +92,28 @@ def refresh_employment(w: World) -> None:
     compiled pass over the talent rows does it; else the numpy path below (the same results)."""
     f, inst, t, ppa = w.firms, w.institutes, w.talent, w.ppa
     prem = np.asarray(w.params.labour.skill_premium)
+    rate = (w.wage_index.reshape(-1, 1) * prem).reshape(-1)
+    if production_kernel.enabled(w.links.n):
+        _loops()["tally"](
+            t.alive, t.employer_kind, t.employer, t.skill, f.industry, f.district, inst.field, inst.district,
+            len(prem), rate, float(ppa), space_per_worker(w), np.zeros(f.n + inst.n, np.intp),
+            np.zeros(f.n + inst.n), t.wage, t.district, f.employees, f.wage_bill, f.floor_space, inst.researchers,
+        )  # fmt: skip
+        return
     emp_dist = np.concatenate([f.district, inst.district])
     # wage index of the employer's cell x skill premium, looked up in a [cell, skill] table of the products
     emp_cell = (np.concatenate([f.industry, inst.field]).astype(np.int64) * N_DIST + emp_dist) * len(prem)
-    rate = (w.wage_index.reshape(-1, 1) * prem).reshape(-1)
-    if production_kernel.enabled(w.links.n):
-        heads = np.zeros(f.n + inst.n, np.intp)
-        bill = np.zeros(f.n + inst.n)
-        _loops()["tally"](
-            t.alive, t.employer_kind, t.employer, t.skill, f.n, emp_cell, emp_dist, rate, float(ppa), heads, bill,
-            t.wage, t.district,
-        )  # fmt: skip
-    else:
-        live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
-        # one id space, firms then institutes; intp, so the gathers and bincounts below need no conversion
-        gid = t.employer[live].astype(np.intp)
-        gid[t.employer_kind[live] != FIRM] += f.n  # institutes (a small minority of the employed)
-        wage = rate[emp_cell[gid] + t.skill[live]]
-        t.wage[:] = 0.0
-        t.wage[live] = wage
-        # employed agents live where they work (commuting between districts is not modelled)
-        t.district[live] = emp_dist[gid]
-        heads = np.bincount(gid, minlength=f.n + inst.n)
-        bill = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)
+    live = np.flatnonzero(t.alive & (t.employer_kind > NONE))
+    # one id space, firms then institutes; intp, so the gathers and bincounts below need no conversion
+    gid = t.employer[live].astype(np.intp)
+    gid[t.employer_kind[live] != FIRM] += f.n  # institutes (a small minority of the employed)
+    wage = rate[emp_cell[gid] + t.skill[live]]
+    t.wage[:] = 0.0
+    t.wage[live] = wage
+    # employed agents live where they work (commuting between districts is not modelled)
+    t.district[live] = emp_dist[gid]
+    heads = np.bincount(gid, minlength=f.n + inst.n)
+    bill = np.bincount(gid, weights=wage * ppa, minlength=f.n + inst.n)
     f.employees[:] = heads[: f.n] * float(ppa)
     f.wage_bill[:] = bill[: f.n]
     inst.researchers[:] = heads[f.n :] * float(ppa)

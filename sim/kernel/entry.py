@@ -16,6 +16,7 @@ from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
 from sim.kernel.cells import count
 from sim.kernel.employment import hire
+from sim.kernel.order_stats import industry_counts, median_quantile, sums_where
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -35,7 +36,7 @@ def supplier_chooser(w: World) -> SupplierChooser:
     return SupplierChooser(
         f.industry,
         f.district,
-        np.where(f.alive, f.output + 1e-9, 0.0),
+        f.output + 1e-9,  # the chooser reads alive rows' sizes only, so exited rows need no zeroing
         f.alive,
         w.data.distance_km,
         w.params.demography.supplier_distance_km,
@@ -53,11 +54,10 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
         ind, emp = f.industry[a], f.employees[a]
         med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         q = w.params.demography.inward_size_quantile
-        for i in range(N_IND):  # seven industries; order statistics need no sorted input
+        for i in range(N_IND):  # seven industries; one partition each gives np.median and np.quantile
             e = emp[ind == i]
             if len(e):
-                med[i] = np.median(e)
-                top[i] = np.quantile(e, q)
+                med[i], top[i] = median_quantile(e, q)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
     return w.cache["size_q"]
 
@@ -167,6 +167,13 @@ def _pool(
     return cand[:c], cand_field[:c], n_first == n_groups
 
 
+def _alive_share_sums(w: World) -> np.ndarray:
+    """[N_IND] market shares of the alive firms summed by industry (a compiled pass when numba is
+    in use, the same sums)."""
+    f = w.firms
+    return sums_where(f.industry, f.alive, f.share, N_IND, compiled=production_kernel.enabled(w.links.n))
+
+
 def _founder_loops() -> dict[str, Callable[..., Any]]:
     """_count_at_firms and _pool compiled (production_kernel.jit_loops)."""
     return production_kernel.jit_loops(__name__, {"count": _count_at_firms, "pool": _pool})
@@ -196,7 +203,7 @@ def enter(
     alive, dp = np.flatnonzero(f.alive), pp.demography  # positions: faster gathers than the boolean mask
     agents = entrant_agents(w, ind, kind, rng)
     mean_log_tfp = np.bincount(f.industry[alive], weights=np.log(f.tfp[alive]), minlength=N_IND) / np.maximum(
-        np.bincount(f.industry[alive], minlength=N_IND), 1
+        industry_counts(f.industry[alive]), 1
     )
     spin = kind == SPINOFF
     tfp = np.exp(
@@ -239,8 +246,7 @@ def enter(
         capacity=cap_out,
         demand=cap_out * u0,
     )
-    s, alive = f.share, np.flatnonzero(f.alive)  # the entrants are alive now
-    s[:] = s / np.bincount(f.industry[alive], weights=s[alive], minlength=N_IND)[f.industry]
+    np.divide(f.share, _alive_share_sums(w)[f.industry.astype(np.intp)], out=f.share)  # the entrants are alive now
     hire(t, founder, FIRM, rows)
     t.district[founder] = dist
     t.field[founder] = ind

@@ -25,6 +25,7 @@ from sim.basedata import YUAN_PER_100M, BaseData, BaseYear, read_csv
 from sim.economy import certification as cert
 from sim.ids import DISTRICTS, INDUSTRIES, N_IND
 from sim.kernel.cells import count
+from sim.kernel.order_stats import industry_counts
 from sim.kernel.world import World
 from sim.params import DemographyParams, InitParams, ScaleConfig
 
@@ -99,7 +100,7 @@ def startup_weight(w: World) -> np.ndarray:
     n_base, _ = base_firm_counts(w.data, w.base, w.scale, w.params.init)
     out0 = w.base.va_base_quarter / w.data.va_ratio
     out = np.bincount(f.industry, weights=f.output, minlength=N_IND)
-    alive = np.bincount(f.industry[f.alive], minlength=N_IND)
+    alive = industry_counts(f.industry[np.flatnonzero(f.alive)])
     supported = n_base * np.where(out > 0, out / out0, 1.0) ** w.params.demography.entry_market_elasticity
     return np.divide(supported, alive, out=np.zeros(N_IND), where=alive > 0)
 

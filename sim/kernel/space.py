@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.economy import production_kernel
 from sim.economy.geography import location_utility, logit_probabilities
-from sim.ids import N_DIST
-from sim.kernel.cells import count
+from sim.ids import N_DIST, N_IND
+from sim.kernel.cells import N_CELLS, cell
+from sim.kernel.order_stats import sums_where
 from sim.kernel.world import World
 from sim.sampling import choose_rows
 
@@ -22,8 +24,7 @@ def space_per_worker(w: World) -> np.ndarray:
 def floor_used(w: World) -> np.ndarray:
     """Floor space used by alive firms by district (m2)."""
     f = w.firms
-    a = np.flatnonzero(f.alive)  # positions: faster gathers than the boolean mask
-    return np.bincount(f.district[a], weights=f.floor_space[a], minlength=N_DIST)
+    return sums_where(f.district, f.alive, f.floor_space, N_DIST, compiled=production_kernel.enabled(w.links.n))
 
 
 def free_space(w: World) -> np.ndarray:
@@ -36,8 +37,9 @@ def location_probs(w: World) -> tuple[np.ndarray, np.ndarray]:
     quarter's policy bonuses) and free floor space [N_DIST] (m2)."""
     f = w.firms
     free = free_space(w)
-    a = np.flatnonzero(f.alive)
-    out = count(f.industry[a], f.district[a], f.output[a])
+    # output by cell of the alive firms: count(f.industry[alive], f.district[alive], f.output[alive])
+    compiled = production_kernel.enabled(w.links.n)
+    out = sums_where(cell(f.industry, f.district), f.alive, f.output, N_CELLS, compiled=compiled).reshape(N_IND, N_DIST)
     presence = out / np.maximum(out.sum(axis=1, keepdims=True), 1e-300)
     u = location_utility(w.rent, free, presence, w.params.demography) + w.effects.location_bonus
     return logit_probabilities(u), free

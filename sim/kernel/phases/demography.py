@@ -12,6 +12,7 @@ from sim.ids import INWARD, N_DIST, N_IND, SPINOFF, STARTUP
 from sim.kernel.cells import count
 from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_chooser
+from sim.kernel.order_stats import industry_counts
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
 from sim.kernel.state import gather
@@ -24,9 +25,9 @@ def _exits(w: World, insolvent: np.ndarray, rng: np.random.Generator) -> np.ndar
     """Firms exit (hazard by age and size, or insolvency); their workers become unemployed."""
     f, p = w.firms, w.params.demography
     out = demo.exit_mask(f.age, f.employees, f.alive, insolvent | (f.employees <= 0), p, rng)
-    exited = np.flatnonzero(out)
-    w.flows["exits"] += count(f.industry[out], f.district[out])
-    f.alive[out] = False
+    exited = np.flatnonzero(out)  # positions: faster gathers and writes than the boolean mask
+    w.flows["exits"] += count(f.industry[exited], f.district[exited])
+    f.alive[exited] = False
     release_workers(w, out)
     return exited
 
@@ -52,7 +53,7 @@ def _entries(
     institute spin-offs (where the institute is) and large inward investments."""
     f, inst, p, e = w.firms, w.institutes, w.params.demography, w.effects
     # firms the market supports
-    n_alive = np.bincount(f.industry[np.flatnonzero(f.alive)], minlength=N_IND) * startup_weight(w)
+    n_alive = industry_counts(f.industry[np.flatnonzero(f.alive)]) * startup_weight(w)
     starts = demo.startup_counts((n_alive[:, None] * probs * e.entry_multiplier).reshape(-1), p, rng)
     cells = np.repeat(np.arange(N_IND * N_DIST), starts)
     ind_s, dist_s = cells // N_DIST, cells % N_DIST
@@ -122,7 +123,7 @@ def demography(
     certification (own random stream), new carriers, rewiring, rents. Returns (new firm rows,
     exited rows)."""
     f, p = w.firms, w.params.demography
-    f.age[:] += np.where(f.alive, 1.0, 0.0)
+    f.age[:] += f.alive  # one quarter older if alive (True counts 1.0), without a 0/1 array
     exited = _exits(w, insolvent, rng_exits)
     probs, free = location_probs(w)
     _relocations(w, probs, free, rng)
