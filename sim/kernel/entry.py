@@ -16,7 +16,7 @@ from sim.economy.production import va_capacity
 from sim.ids import FIRM, INWARD, N_DIST, N_IND, NONE, SPINOFF
 from sim.kernel.cells import count
 from sim.kernel.employment import hire
-from sim.kernel.order_stats import industry_counts, median_quantile, sums_where
+from sim.kernel.order_stats import industry_counts, sums_where
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
@@ -54,10 +54,11 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
         ind, emp = f.industry[a], f.employees[a]
         med, top = np.full(N_IND, float(w.ppa)), np.full(N_IND, float(w.ppa))
         q = w.params.demography.inward_size_quantile
-        for i in range(N_IND):  # seven industries; one partition each gives np.median and np.quantile
+        for i in range(N_IND):  # seven industries; order statistics need no sorted input
             e = emp[ind == i]
             if len(e):
-                med[i], top[i] = median_quantile(e, q)
+                med[i] = np.median(e)
+                top[i] = np.quantile(e, q)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
     return w.cache["size_q"]
 

@@ -17,7 +17,7 @@ from sim.basedata import BaseData
 from sim.economy import production_kernel
 from sim.economy.geography import decay
 from sim.ids import N_DIST, N_IND
-from sim.kernel.order_stats import industry_counts, median_quantile
+from sim.kernel.order_stats import industry_counts
 from sim.kernel.state import gather
 from sim.params import InitParams
 from sim.sampling import GroupSampler, choose_rows, row_cdf
@@ -243,7 +243,7 @@ def build_network(
     c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
     cust = customers[c_rep]
     rows = np.flatnonzero(alive)  # positions: faster gathers than the boolean mask
-    med = median_quantile(size[rows])[0] if len(rows) else 1.0  # np.median's number, one partition
+    med = np.median(size[rows]) if len(rows) else 1.0
     lam = init.supplier_base * (np.maximum(size[cust], 1e-12) / max(med, 1e-12)) ** init.supplier_size_exponent
     n_firms = industry_counts(ind[rows])
     k = np.minimum(1 + rng.poisson(np.minimum(lam, 1e9)), np.maximum(n_firms[j_rep], 1))
