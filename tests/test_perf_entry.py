@@ -15,11 +15,6 @@ from sim.kernel.space import floor_used, location_probs
 from sim.model import SEIModel
 
 
-def _same(x: float, y: float) -> bool:
-    """Equal as float64 bit patterns (NaN equal to NaN, -0.0 not equal to 0.0)."""
-    return bool(np.float64(x).tobytes() == np.float64(y).tobytes())
-
-
 @pytest.mark.parametrize("n", [0, 1, 7, 5000])
 def test_industry_counts_is_bincount(n: int) -> None:
     ind = np.random.default_rng(n).integers(0, N_IND, n).astype(np.int8)
