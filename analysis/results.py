@@ -278,28 +278,34 @@ def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
         if not r.is_dir():
             raise FileNotFoundError(f"no such run or sweep folder: {r}")
     found = [(root, prefix, _walk(root)) for root, prefix in zip(roots, run_prefixes(roots), strict=True)]
-    with ThreadPoolExecutor(max_workers=3) as pool:  # parquet writing releases the GIL: overlap it with the rest
-        out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
-        pending: list = []
+    out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:  # parquet writing releases the GIL: overlap it with the rest
+            pending: list = []
 
-        def on_annual(annual: pd.DataFrame) -> None:  # the largest write starts as soon as its table exists
+            def on_annual(annual: pd.DataFrame) -> None:  # the largest write starts as soon as its table exists
+                if out is not None:
+                    pending.append(_save_table(pool, out, "annual", annual))
+
+            got = _gather_rows(found, on_annual) if rows else None
+            if got is None:
+                got = _gather_files(found, on_annual)
+            runs, annual, scorecards, wide = got
+            scorecards_w = _scorecard_wide(scorecards)
+            if len(runs):
+                runs = runs.join(wide if wide is not None else headline(annual), on="run_id").join(
+                    scorecards_w, on="run_id"
+                )
+                runs["seed"] = runs["seed"].astype("Int64")
             if out is not None:
-                pending.append(_save_table(pool, out, "annual", annual))
-
-        got = _gather_rows(found, on_annual) if rows else None
-        if got is None:
-            got = _gather_files(found, on_annual)
-        runs, annual, scorecards, wide = got
-        scorecards_w = _scorecard_wide(scorecards)
-        if len(runs):
-            runs = runs.join(wide if wide is not None else headline(annual), on="run_id").join(
-                scorecards_w, on="run_id"
-            )
-            runs["seed"] = runs["seed"].astype("Int64")
-        if out is not None:
-            pending += [_save_table(pool, out, "runs", runs), _save_table(pool, out, "scorecards", scorecards)]
-        for f in pending:
-            f.result()
+                pending += [_save_table(pool, out, "runs", runs), _save_table(pool, out, "scorecards", scorecards)]
+            for f in pending:
+                f.result()
+    except BaseException:
+        if out is not None:  # never a mix of this gather's tables and an earlier one's: load() gathers again
+            for name in TABLES:
+                (out / f"{name}.parquet").unlink(missing_ok=True)
+        raise
     return Results(runs=runs, annual=annual, scorecards=scorecards)
 
 

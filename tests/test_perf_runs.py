@@ -91,3 +91,24 @@ def test_runs_of_different_sizes_gather_the_same(sweep, tmp_path):
     write_row(d, manifest, card)
     assert read_rows([str(f) for f in sorted(mixed.rglob(ROW_FILE))]).flat is None
     _same(gather(mixed, write=False), gather(mixed, write=False, rows=False))
+
+
+def test_a_failed_gather_leaves_no_mix_of_tables(sweep, tmp_path, monkeypatch):
+    """The annual table is written while the rest is made: if the rest fails, results/ keeps none
+    of the tables (not this gather's annual beside an earlier gather's runs), and load gathers again."""
+    import analysis.results as results
+
+    root = tmp_path / "s"
+    shutil.copytree(sweep, root)
+    first = gather(root, write=True)
+
+    def broken(_):
+        raise RuntimeError("scorecards failed")
+
+    monkeypatch.setattr(results, "_scorecard_wide", broken)
+    with pytest.raises(RuntimeError, match="scorecards failed"):
+        gather(root, write=True)
+    assert not any((root / "results" / f"{n}.parquet").exists() for n in ("runs", "annual", "scorecards"))
+    monkeypatch.undo()
+    again = results.load(root)
+    _same(again, first)
