@@ -123,3 +123,30 @@ def test_history_and_steady_differ_by_the_national_drivers():
     assert growth["h"][2020] < growth["s"][2020]
     assert growth["h"][2021] > growth["s"][2021]
     assert len(h.world.markets.price) == N_IND
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_floor_space_for_sei_meets_the_occupancy_exactly(seed):
+    """Base-year floor space open to SEI firms: city-wide occupancy as given, no district above
+    its maximum occupancy, proportional to the stock where that bound is slack; the same scale as
+    a numerical root-finder finds (scipy's brentq), to rounding."""
+    from scipy.optimize import brentq  # deferred: only this test needs the root-finder to compare
+
+    from sim.kernel.build import floor_space_for_sei
+
+    g = np.random.default_rng(seed)
+    stock = g.lognormal(15, 1, 11) * (g.random(11) > 0.1)  # a district may have no stock
+    used = g.lognormal(14, 1.5, 11)
+    occupancy, max_occupancy = 0.8, 0.95
+    space = floor_space_for_sei(stock, used, occupancy, max_occupancy)
+    total, floor = used.sum() / occupancy, used / max_occupancy
+    if floor.sum() >= total:
+        np.testing.assert_array_equal(space, floor)
+        return
+    assert space.sum() == pytest.approx(total, rel=1e-12)
+    assert np.all(space >= floor)
+    free = space > floor * (1 + 1e-12)
+    ratio = space[free] / stock[free]
+    assert ratio.max() == pytest.approx(ratio.min(), rel=1e-12)
+    k = brentq(lambda k: np.maximum(k * stock, floor).sum() - total, 0.0, total / stock.sum() * 2 + 1.0, xtol=1e-14)
+    np.testing.assert_allclose(space, np.maximum(k * stock, floor), rtol=1e-10)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import brentq
 
 from sim.basedata import BaseData, BaseYear
 from sim.economy.certification import NONE as NO_CERTIFICATE
@@ -290,13 +289,26 @@ def make_talent(
 
 def floor_space_for_sei(stock: np.ndarray, used: np.ndarray, occupancy: float, max_occupancy: float) -> np.ndarray:
     """Floor space (m2) open to SEI firms by district: proportional to the district's industrial
-    stock, but at least used / max_occupancy, scaled so city-wide occupancy equals ``occupancy``."""
+    stock, but at least used / max_occupancy, scaled so city-wide occupancy equals ``occupancy``.
+    The city total sum(max(k * stock, floor)) is piecewise linear in the scale k, with kinks where
+    a district's floor binds, so k is exact: interpolated between the kinks (np.interp), or past
+    the last kink, where every district with a stock is proportional."""
     total = used.sum() / occupancy
     floor = used / max_occupancy
     if floor.sum() >= total:
         return floor
-    s = brentq(lambda k: np.maximum(k * stock, floor).sum() - total, 0.0, total / max(stock.sum(), 1e-9) * 2 + 1.0)
-    return np.maximum(s * stock, floor)
+    has = stock > 0
+    if not has.any():
+        raise ValueError(
+            "floor_space_for_sei: no district has industrial floor space (stock), so occupancy cannot be met"
+        )
+    kinks = np.sort(floor[has] / stock[has])
+    at_kinks = np.array([np.maximum(k * stock, floor).sum() for k in kinks])
+    if total <= at_kinks[-1]:
+        k = float(np.interp(total, at_kinks, kinks))
+    else:
+        k = (total - floor[~has].sum()) / stock[has].sum()
+    return np.maximum(k * stock, floor)
 
 
 def build_world(
