@@ -52,15 +52,25 @@ class GroupSampler:
         g = np.asarray(item_group, dtype=np.int64)
         # a stable sort of 16-bit keys is a radix sort (2-3x faster); the order is the same
         order = np.argsort(g.astype(np.int16) if n_groups <= 2**15 else g, kind="stable")
-        self.items = order if item_ids is None else np.asarray(item_ids)[order]
-        w = np.asarray(weights, dtype=float)[order]
-        self.cum = np.cumsum(w)
+        items = order if item_ids is None else np.asarray(item_ids)[order]
+        cum = np.cumsum(np.asarray(weights, dtype=float)[order])
         # each group's slice of the sorted items, from the group sizes (no search of the sorted keys)
         size = np.bincount(g, minlength=n_groups)[:n_groups]
-        self.stop = np.cumsum(size)
-        self.start = self.stop - size
-        base = np.concatenate([[0.0], self.cum])
-        self.total = base[self.stop] - base[self.start]
+        stop = np.cumsum(size)
+        self._set(items, cum, stop - size, stop)
+
+    @classmethod
+    def from_sorted(cls, items: np.ndarray, cum: np.ndarray, start: np.ndarray, stop: np.ndarray) -> GroupSampler:
+        """A sampler from arrays built elsewhere (e.g. a compiled pass): the items sorted by group,
+        their cumulative weights, and each group's slice [start, stop) of them."""
+        sampler = cls.__new__(cls)
+        sampler._set(items, cum, start, stop)
+        return sampler
+
+    def _set(self, items: np.ndarray, cum: np.ndarray, start: np.ndarray, stop: np.ndarray) -> None:
+        self.items, self.cum, self.start, self.stop = items, cum, start, stop
+        base = np.concatenate([[0.0], cum])
+        self.total = base[stop] - base[start]
         self._base = base
 
     def group_total(self) -> np.ndarray:

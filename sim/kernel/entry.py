@@ -109,10 +109,7 @@ def _founder_pool(w: World, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     over the talent table when numba is in use, the same draws and rows."""
     t = w.talent
     if not production_kernel.enabled(w.links.n):
-        at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
-        keeps = first_in_group(t.employer[at_firm].astype(np.int64), rng)
-        cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
-        return cand, t.field[cand].astype(np.int64)
+        return _professionals_not_first(w, lambda employer: first_in_group(employer, rng))
     loops = _founder_loops()
     n = loops["count"](t.alive, t.employer_kind)
     if n == 0:  # first_in_group draws nothing then
@@ -120,11 +117,19 @@ def _founder_pool(w: World, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     r = rng.integers(0, 2**32, n, dtype=np.int64)  # first_in_group's tie-break draws
     cand, cand_field, ok = loops["pool"](t.alive, t.employer_kind, t.employer, t.skill, t.field, r, w.firms.n)
     if not ok:  # equal draws at a firm's minimum: ranked in full, as first_in_group does then
-        at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
-        keeps = rank_given(t.employer[at_firm].astype(np.int64), r) == 0
-        cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
-        cand_field = t.field[cand].astype(np.int64)
+        return _professionals_not_first(w, lambda employer: rank_given(employer, r) == 0)
     return cand, cand_field
+
+
+def _professionals_not_first(w: World, first: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """_founder_pool's numpy path: rows and fields (int64) of the agents at a firm with skill >= 1
+    that ``first`` (given the employers of the agents at firms, in row order) does not mark as
+    their firm's first."""
+    t = w.talent
+    at_firm = np.flatnonzero(t.alive & (t.employer_kind == FIRM))
+    keeps = first(t.employer[at_firm].astype(np.int64))
+    cand = at_firm[~keeps & (t.skill[at_firm] >= 1)]
+    return cand, t.field[cand].astype(np.int64)
 
 
 def _count_at_firms(alive: np.ndarray, kind: np.ndarray) -> int:

@@ -39,12 +39,13 @@ class SupplierChooser:
         *,
         compiled: bool = False,
     ):
-        """``compiled``: build and draw with numba passes (_CompiledGroups, _draw_loop: the same
+        """``compiled``: build and draw with numba passes (_group_loop, _draw_loop: the same
         draws and results)."""
         # alive firms only: the same draws as sampling every row with exited ones in a group of
         # their own at zero weight (that group sorts last and is never drawn from)
-        if compiled:
-            self.sampler: GroupSampler = _CompiledGroups(ind, dist, size, alive)
+        if compiled:  # the same arrays from a compiled counting sort (_group_loop)
+            groups = _compiled_loops()["groups"](ind, dist, np.asarray(size, dtype=float), alive, N_IND * N_DIST)
+            self.sampler = GroupSampler.from_sorted(*groups)
         else:
             rows = np.flatnonzero(alive)
             group = ind[rows].astype(np.int64) * N_DIST + dist[rows]
@@ -73,23 +74,12 @@ class SupplierChooser:
         return self.sampler.draw(industry * N_DIST + d_sup, rng)
 
 
-class _CompiledGroups(GroupSampler):
-    """The GroupSampler of SupplierChooser (alive firms by industry x district cell, weighted by
-    size) built by a compiled counting sort (_group_loop): the same arrays, so the same draws."""
-
-    def __init__(self, ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray):
-        self.items, self.cum, self.start, self.stop, self.total = _compiled_loops()["groups"](
-            ind, dist, np.asarray(size, dtype=float), alive, N_IND * N_DIST
-        )
-        self._base = np.concatenate([[0.0], self.cum])
-
-
 def _group_loop(
     ind: np.ndarray, dist: np.ndarray, size: np.ndarray, alive: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """GroupSampler's items, cum, start, stop and total for the alive rows grouped by cell: a
-    counting sort keeps row order within a cell (as the stable sort does), the cumulative sum
-    runs in that order (as np.cumsum does) and totals are differences of it (as in GroupSampler)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """GroupSampler's items, cum, start and stop for the alive rows grouped by cell: a counting
+    sort keeps row order within a cell (as the stable sort does) and the cumulative sum runs in
+    that order (as np.cumsum does)."""
     count = np.zeros(n_groups, np.int64)
     for i in range(len(alive)):
         if alive[i]:
@@ -108,10 +98,7 @@ def _group_loop(
     for p in range(len(cum)):
         acc += cum[p]
         cum[p] = acc
-    total = np.empty(n_groups)
-    for g in range(n_groups):
-        total[g] = (cum[stop[g] - 1] if stop[g] > 0 else 0.0) - (cum[start[g] - 1] if start[g] > 0 else 0.0)
-    return items, cum, start, stop, total
+    return items, cum, start, stop
 
 
 def _guide_loop(start: np.ndarray, stop: np.ndarray, cum: np.ndarray, guide: np.ndarray) -> None:
