@@ -318,25 +318,16 @@ class Recorder:
         T, n = len(self.quarters), len(self.subfield_ids)
         qlab = np.array([f"{y}Q{q}" for y, q in self.quarters])
         years = np.array([y for y, _ in self.quarters])
-        ind = np.array(INDUSTRIES)[self.subfield_industry]
-        parts = [
-            pd.DataFrame(
-                {
-                    "quarter": np.repeat(qlab, n),
-                    "year": np.repeat(years, n),
-                    "industry": np.tile(ind, T),
-                    "subfield": np.tile(np.array(self.subfield_ids), T),
-                    "metric": m,
-                    "value": np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0),
-                }
-            )
-            for m in SUBFIELD_METRICS
-        ]
-        df = pd.concat(parts, ignore_index=True)
-        for c in ("quarter", "industry", "subfield", "metric"):
-            df[c] = df[c].astype("category")
-        df["year"] = df["year"].astype("int16")
-        return df
+        keys = (
+            np.repeat(qlab, n),
+            np.repeat(years, n),
+            np.tile(np.array(INDUSTRIES)[self.subfield_industry], T),
+            np.tile(np.array(self.subfield_ids), T),
+        )
+        parts = _Parts()
+        for m in SUBFIELD_METRICS:
+            parts.add(*keys, m, np.stack(self.sub[m]).reshape(-1) if T else np.zeros(0))
+        return parts.frame(("quarter", "year", "industry", "subfield", "metric", "value"))
 
 
 class _Parts:
