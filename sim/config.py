@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,25 @@ def _schema() -> DictConfig:
     return copy.deepcopy(_schema_template())
 
 
+# to_config's recent conversions of a DictConfig or dict, by content without the seed (_memo_key)
+MEMO_SIZE = 8
+_CONVERTED: dict[str, SimConfig] = {}
+
+
+def _memo_key(given: Any) -> tuple[str, int] | None:
+    """(the content of ``given`` but its seed, as JSON; its seed) when ``given`` is a mapping with
+    an integer seed and no interpolation (whose value could depend on the environment); else None.
+    Configs that differ only in the seed (a sweep's seeds: 0.08 s each to merge onto the schema
+    and convert) convert to the same SimConfig but for the seed."""
+    if not isinstance(given, dict) or type(given.get("seed")) is not int or "hydra" in given:
+        return None
+    try:
+        key = json.dumps({k: v for k, v in given.items() if k != "seed"})
+    except (TypeError, ValueError):
+        return None
+    return None if "${" in key else (key, given["seed"])
+
+
 def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     """A validated SimConfig.
 
@@ -142,6 +161,10 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     groups = {k: v for k, v in overrides.items() if k in CONFIG_GROUPS and isinstance(v, str)}
     values = {k: v for k, v in overrides.items() if k not in groups}
     try:
+        given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
+        memo = None if overrides or cfg is None or isinstance(cfg, SimConfig) else _memo_key(given)
+        if memo is not None and memo[0] in _CONVERTED:
+            return replace(copy.deepcopy(_CONVERTED[memo[0]]), seed=memo[1])
         base: Any = _schema()
         if cfg is None:
             composed = OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()]))
@@ -149,7 +172,6 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
             base.merge_with(composed)  # in place: base is a fresh copy (OmegaConf.merge would copy it again)
         else:
             if not isinstance(cfg, SimConfig):
-                given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
                 refuse_unknown({k: v for k, v in dict(given).items() if k != "hydra"}, base)  # type: ignore[arg-type]
             if groups:
                 raise ConfigError(
@@ -166,6 +188,10 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
         raise ConfigError(f"invalid configuration: {exc}") from exc
     assert isinstance(obj, SimConfig)
     validate(obj)
+    if memo is not None:
+        while len(_CONVERTED) >= MEMO_SIZE:
+            del _CONVERTED[next(iter(_CONVERTED))]
+        _CONVERTED[memo[0]] = copy.deepcopy(obj)
     return obj
 
 

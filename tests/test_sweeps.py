@@ -119,6 +119,21 @@ def test_joblib_launcher_gives_identical_results(basic_sweep, tmp_path):
 
 
 @pytest.mark.slow
+def test_default_launcher_gives_identical_results_and_job_configs(basic_sweep, tmp_path):
+    """The default launcher (joblib_resilient) composes each group of jobs that differ only in the
+    seed once per worker (sim.drivers.job_configs): every job's saved config is Hydra's own."""
+    d = tmp_path / "resilient"
+    p = sim_multirun(d, *SWEEP, "hydra.launcher.n_jobs=2", launcher="joblib_resilient")
+    assert p.returncode == 0, p.stderr[-3000:]
+    pd.testing.assert_frame_equal(outcome_table(d), outcome_table(basic_sweep))
+    for job in range(8):
+        for f in ("config.yaml", "overrides.yaml"):
+            assert (d / str(job) / ".hydra" / f).read_text() == (basic_sweep / str(job) / ".hydra" / f).read_text()
+        ours, theirs = (json.loads((x / str(job) / "manifest.json").read_text()) for x in (d, basic_sweep))
+        assert ours["config_hash"] == theirs["config_hash"]
+
+
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_without_rerunning_complete_runs(basic_sweep, tmp_path):
     d = tmp_path / "resumed"
     shutil.copytree(basic_sweep, d)

@@ -3,13 +3,15 @@ launcher, except that a worker process that dies (kill -9, out of memory) does n
 Joblib's pool breaks (TerminatedWorkerError) and loses the jobs it was running; this launcher
 records those jobs as failed (``job.json`` and ``manifest.json`` say so, with the error, so a rerun
 redoes them), keeps the jobs that had finished, and launches the jobs that had not started in a
-fresh pool. The pool's workers are shut down when the sweep ends, so none outlives its launcher."""
+fresh pool. The pool's workers are shut down when the sweep ends, so none outlives its launcher.
+Its workers compose the config of jobs that differ only in their seed once (sim.drivers.job_configs)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 from hydra.core.singleton import Singleton
 from hydra.core.utils import JobReturn, JobStatus, configure_log, setup_globals
+from hydra.types import HydraContext
 from joblib import Parallel, delayed
 from joblib.externals.loky import get_reusable_executor
 from joblib.externals.loky.process_executor import TerminatedWorkerError
@@ -24,6 +27,7 @@ from joblib.externals.loky.process_executor import TerminatedWorkerError
 from hydra_plugins.hydra_joblib_launcher._core import execute_job, process_joblib_cfg
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from sim.drivers import JOB_FILE
+from sim.drivers.job_configs import CachingConfigLoader
 from sim.io import write_json
 
 log = logging.getLogger(__name__)
@@ -76,12 +80,17 @@ class ResilientJoblibLauncher(JoblibLauncher):
         cfg["backend"] = "loky"
         process_joblib_cfg(cfg)
         todo = [(initial_job_idx + i, list(o)) for i, o in enumerate(job_overrides)]
+        # workers compose a job's config once per distinct config, not once per seed (sim.drivers.job_configs)
+        context = HydraContext(
+            config_loader=CachingConfigLoader(self.hydra_context.config_loader, uuid.uuid4().hex),
+            callbacks=self.hydra_context.callbacks,
+        )
         out: dict[int, JobReturn] = {}
         try:
             for _ in range(MAX_ROUNDS):
                 if not todo:
                     break
-                todo = self._round(cfg, todo, out)
+                todo = self._round(cfg, context, todo, out)
             for idx, overrides in todo:
                 self._dead(idx, overrides, "its worker pools kept dying", out)
         finally:
@@ -94,14 +103,15 @@ class ResilientJoblibLauncher(JoblibLauncher):
         ret.return_value = None
         out[idx] = ret
 
-    def _round(self, cfg: dict, todo: list[tuple[int, list[str]]], out: dict[int, JobReturn]) -> list:
+    def _round(
+        self, cfg: dict, context: HydraContext, todo: list[tuple[int, list[str]]], out: dict[int, JobReturn]
+    ) -> list:
         """One pool over ``todo``; the jobs to launch again (those not started when a worker died)."""
         t0 = time.time() - 1.0
         state = Singleton.get_state()
         try:
             runs = Parallel(**cfg)(
-                delayed(execute_job)(idx, o, self.hydra_context, self.config, self.task_function, state)
-                for idx, o in todo
+                delayed(execute_job)(idx, o, context, self.config, self.task_function, state) for idx, o in todo
             )
         except TerminatedWorkerError as exc:
             log.error("a worker process died: %s", str(exc).splitlines()[0])
