@@ -76,6 +76,7 @@ _CALLEES = (  # compiled before _produce, in call order (callees first)
     "_neumann",
     "_input_ratios",
     "_round_fused",
+    "_matrix_values",
     "_settle",
 )
 

@@ -228,14 +228,15 @@ def _input_ratios(
 
 
 def _round_fused(
-    dr, sup, pair, pair_cust, pair_io, w_eff, w_cap, a, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y
+    dr, sup, pair, pair_cust, pair_io, w_eff, w_cap, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y
 ):  # pragma: no cover - compiled
     """One rationing round when the links are in customer order: ``_input_ratios``, the new input
     ratios and outputs, ``_pair_totals`` and ``_shares_and_values`` done customer by customer in
     one pass (a customer's pairs and links are contiguous, so its sums are complete before its
     shares are made), with every sum in the same order as the separate passes. Updates ``rho``,
-    ``xhat``, ``w_eff``, ``a`` and ``y`` (zeros on entry) in place; returns the largest change of
-    an input ratio."""
+    ``xhat``, ``w_eff`` and ``y`` (zeros on entry) in place; returns the largest change of an input
+    ratio. The matrix values coef * w_eff are not kept (only settlement reads them: _matrix_values
+    makes them once, after the last round)."""
     n_pairs = pair_cust.shape[0]
     change = 0.0
     p0 = 0
@@ -251,7 +252,7 @@ def _round_fused(
             got[p] += w_eff[k] * r
             wr = w_cap[k] * r
             tot[p] += wr
-            a[k] = wr  # kept for the shares below (a's old values are not read again this round)
+            w_eff[k] = wr  # kept for the shares below (the old share is not read again this round)
         v = 1.0
         if p1 > p0:
             v = got[p0] + (1.0 - got[p0]) * spot_share
@@ -270,13 +271,17 @@ def _round_fused(
         for k in range(indptr[c], indptr[c + 1]):
             s = sup[k]
             p = pair[k]
-            we = a[k] / tot[p]
+            we = w_eff[k] / tot[p]
             w_eff[k] = we
-            ak = pair_io[p] * we
-            a[k] = ak
-            y[s] += ak * xh
+            y[s] += (pair_io[p] * we) * xh
         p0 = p1
     return change
+
+
+def _matrix_values(pair, pair_io, w_eff, a):  # pragma: no cover - compiled
+    """a = coef * w_eff link by link, as _shares_and_values makes it."""
+    for k in range(pair.shape[0]):
+        a[k] = pair_io[pair[k]] * w_eff[k]
 
 
 def _settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
@@ -349,7 +354,7 @@ def _produce(
             dr[i] = _fmin(1.0, xhat[i] / x_dem[i]) if x_dem[i] > 0 else 1.0
         if fuse:
             y = np.zeros(n)
-            args = (w_eff, w_cap, a, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y)
+            args = (w_eff, w_cap, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y)
             change = _round_fused(dr, sup, pair, pair_cust, pair_io, *args)
             for i in range(n):
                 x_dem[i] = d[i] + y[i]
@@ -374,4 +379,6 @@ def _produce(
             x_dem[i] = d[i] + y[i]
         if change < 1e-3:
             break
+    if fuse:  # the rounds kept the shares only
+        _matrix_values(pair, pair_io, w_eff, a)
     return (*_settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
