@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from sim.basedata import load as load_basedata
 from sim.configkeys import refuse_unknown
+from sim.configmemo import ConversionMemo
 from sim.datafiles import check_data_files
 from sim.errors import ConfigError, check
 from sim.ids import DISTRICTS, INDUSTRIES, parse_quarter, quarter_index
@@ -130,23 +131,7 @@ def _schema() -> DictConfig:
     return copy.deepcopy(_schema_template())
 
 
-# to_config's recent conversions of a DictConfig or dict, by content without the seed (_memo_key)
-MEMO_SIZE = 8
-_CONVERTED: dict[str, SimConfig] = {}
-
-
-def _memo_key(given: Any) -> tuple[str, int] | None:
-    """(the content of ``given`` but its seed, as JSON; its seed) when ``given`` is a mapping with
-    an integer seed and no interpolation (whose value could depend on the environment); else None.
-    Configs that differ only in the seed (a sweep's seeds: 0.08 s each to merge onto the schema
-    and convert) convert to the same SimConfig but for the seed."""
-    if not isinstance(given, dict) or type(given.get("seed")) is not int or "hydra" in given:
-        return None
-    try:
-        key = json.dumps({k: v for k, v in given.items() if k != "seed"})
-    except (TypeError, ValueError):
-        return None
-    return None if "${" in key else (key, given["seed"])
+MEMO = ConversionMemo()  # to_config's recent conversions of a DictConfig or dict (sim.configmemo)
 
 
 def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
@@ -162,9 +147,9 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     values = {k: v for k, v in overrides.items() if k not in groups}
     try:
         given = OmegaConf.to_container(cfg) if isinstance(cfg, DictConfig) else cfg
-        memo = None if overrides or cfg is None or isinstance(cfg, SimConfig) else _memo_key(given)
-        if memo is not None and memo[0] in _CONVERTED:
-            return replace(copy.deepcopy(_CONVERTED[memo[0]]), seed=memo[1])
+        memo = None if overrides or cfg is None or isinstance(cfg, SimConfig) else MEMO.key(given)
+        if memo is not None and (hit := MEMO.get(memo)) is not None:
+            return hit
         base: Any = _schema()
         if cfg is None:
             composed = OmegaConf.to_container(compose([f"{k}={v}" for k, v in groups.items()]))
@@ -189,9 +174,7 @@ def to_config(cfg: Any = None, **overrides: Any) -> SimConfig:
     assert isinstance(obj, SimConfig)
     validate(obj)
     if memo is not None:
-        while len(_CONVERTED) >= MEMO_SIZE:
-            del _CONVERTED[next(iter(_CONVERTED))]
-        _CONVERTED[memo[0]] = copy.deepcopy(obj)
+        MEMO.put(memo, obj)
     return obj
 
 

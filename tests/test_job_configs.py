@@ -95,19 +95,19 @@ def test_a_new_launch_composes_afresh_and_odd_seeds_go_to_hydra(hydra_loader):
 
 def test_to_config_memo_gives_a_fresh_conversions_result():
     composed = [compose(["scale=small", f"seed={s}", "params.labour.quit_rate=0.04"]) for s in (1, 2)]
-    config_mod._CONVERTED.clear()
+    config_mod.MEMO.kept.clear()
     fresh = []
     for c in composed:
         fresh.append(to_config(c))
-        config_mod._CONVERTED.clear()
+        config_mod.MEMO.kept.clear()
     first = to_config(composed[0])  # converted, remembered
     second = to_config(composed[1])  # from the memo
     assert (first, second) == tuple(fresh) and second.seed == 2 and second.params.labour.quit_rate == 0.04
-    assert len(config_mod._CONVERTED) == 1
+    assert len(config_mod.MEMO.kept) == 1
     # the memo hands out copies: changing one config changes no later one
     second.scenario.end_year = 2030
     assert to_config(composed[1]).scenario.end_year == fresh[1].scenario.end_year
     # configs with an interpolation, a non-integer seed or other keys set are converted afresh
-    assert config_mod._memo_key({"seed": 1, "x": "${y}"}) is None
-    assert config_mod._memo_key({"seed": True}) is None
+    assert config_mod.MEMO.key({"seed": 1, "x": "${y}"}) is None
+    assert config_mod.MEMO.key({"seed": True}) is None
     assert dataclasses.replace(to_config(composed[0], seed=5), seed=1) == fresh[0]
