@@ -30,8 +30,8 @@ scale, sample size, runtime), ``sample.parquet`` (one row per sample point: the 
 ``runs.parquet`` (one row per point x seed: the outcomes of that run; the cache that makes the
 study resumable: a rerun skips the (point, seed) pairs already there, keyed by a hash of the
 point's config overrides, the base config (scale, calibration, defaults), end year and model
-version, i.e. sim.__version__ and the git commit: uncommitted changes to the model code are not
-seen), ``outcomes.parquet`` (the seed means per point), ``indices.csv`` (per outcome and factor: Morris mu*, its bootstrap confidence
+version, i.e. sim.__version__, the git commit and a digest of any uncommitted edit of sim/),
+``outcomes.parquet`` (the seed means per point), ``indices.csv`` (per outcome and factor: Morris mu*, its bootstrap confidence
 interval, mu, sigma; or Sobol S1 and ST with their intervals; ranked), ``sensitivity_<method>.png``
 and ``.pdf`` (the indices with their intervals). The ranked table is printed.
 
@@ -249,12 +249,13 @@ def apply_overrides(base: SimConfig, overrides: Mapping[str, Any]) -> SimConfig:
 
 
 def model_version() -> str:
-    """sim.__version__ and the git commit: part of every point hash, so a new commit starts a
-    fresh cache (uncommitted changes to the model are not detected: use a new --out folder)."""
+    """sim.__version__, the git commit and a digest of uncommitted changes to the model (empty when
+    there are none): part of every point hash, so a new commit or an edit starts a fresh cache."""
     import sim
-    from sim.drivers.run import git_commit
+    from sim.drivers.run import code_changes, git_commit
 
-    return f"{sim.__version__}+{git_commit()}"
+    edits = code_changes()
+    return f"{sim.__version__}+{git_commit()}" + (f"+{edits}" if edits else "")
 
 
 def config_digest(cfg: SimConfig) -> str:

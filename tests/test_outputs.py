@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from simtest import small_config
 
 import sim.kernel.phases
 from sim.drivers.run import run as run_sim
+from sim.drivers.run import uncommitted_digest
 from sim.ids import DISTRICTS, INDUSTRIES
 from sim.outputs.measure import DISTRICT_METRICS
 
@@ -163,8 +166,42 @@ def test_a_complete_run_is_found_for_its_own_config_only(written_runs):
     try:
         (d / "manifest.json").write_text(json.dumps({**manifest, "git_commit": "0" * 40}))
         assert completed(cfg, d) is None
+        # ... nor one made by the same commit with other uncommitted edits of the model
+        (d / "manifest.json").write_text(json.dumps({**manifest, "code_changes": "0123456789abcdef"}))
+        assert completed(cfg, d) is None
     finally:
         (d / "manifest.json").write_text(json.dumps(manifest))
     assert completed(cfg, d) is not None
     facts = json.loads((d / "stylized_facts.json").read_text())
     assert {r["status"] for r in facts} <= {"PASS", "WARN", "FAIL"} and len(facts) >= 5
+
+
+def test_uncommitted_edits_of_the_model_have_their_own_digest(tmp_path):
+    """A run's identity includes a digest of uncommitted changes to sim/ (sim.drivers.run.code_changes):
+    empty when committed, different for different edits and for new files, blind to other folders."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+
+    def sh(*args):
+        subprocess.run([git, *args], cwd=tmp_path, check=True, capture_output=True)
+
+    sh("init", "-q")
+    sh("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "root")
+    (tmp_path / "sim").mkdir()
+    (tmp_path / "sim" / "model.py").write_text("RATE = 0.1\n")
+    sh("add", ".")
+    sh("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "model")
+    assert uncommitted_digest(tmp_path / "sim") == ""
+    (tmp_path / "notes.txt").write_text("not the model")
+    assert uncommitted_digest(tmp_path / "sim") == ""
+    (tmp_path / "sim" / "model.py").write_text("RATE = 0.2\n")
+    one = uncommitted_digest(tmp_path / "sim")
+    (tmp_path / "sim" / "model.py").write_text("RATE = 0.3\n")
+    two = uncommitted_digest(tmp_path / "sim")
+    assert "" != one != two and len(one) == 16
+    (tmp_path / "sim" / "model.py").write_text("RATE = 0.1\n")
+    (tmp_path / "sim" / "extra.py").write_text("X = 1\n")
+    three = uncommitted_digest(tmp_path / "sim")
+    assert three not in ("", one, two)
+    assert uncommitted_digest(tmp_path / "missing") == "unknown"  # no checkout there

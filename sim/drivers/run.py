@@ -5,13 +5,14 @@ stylized_facts.json (sim.outputs.validation: PASS / WARN / FAIL per stylized fac
 row.bin (sim.outputs.summary.write_row: what a gather reads of the run, in one small file).
 
 A folder whose manifest says "complete" for the same config (``config_hash``), made by the same
-model code (package version and git commit; uncommitted changes are not seen) and whose files are
+model code (package version, git commit and a digest of uncommitted changes to sim/) and whose files are
 all there is a finished run: ``completed(cfg, out)`` finds it, so an interrupted sweep resumes
 without rerunning it (``run(..., resume=True)``)."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import subprocess
@@ -58,6 +59,37 @@ def git_commit() -> str:
         return "unknown"
 
 
+def uncommitted_digest(root: Path) -> str:
+    """Empty when the folder ``root`` of a git checkout is as committed, else the first 16 hex of
+    the SHA-256 of its uncommitted changes (the diff against HEAD, and the names and contents of
+    untracked files that git does not ignore); "unknown" outside a git checkout."""
+    try:
+        diff, new = (
+            subprocess.run(["git", *args, "--", "."], cwd=root, capture_output=True, timeout=10, check=True).stdout
+            for args in (["diff", "HEAD", "--binary"], ["ls-files", "--others", "--exclude-standard", "-z"])
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not diff and not new:
+        return ""
+    h = hashlib.sha256(diff)
+    for name in sorted(filter(None, new.split(b"\0"))):
+        h.update(b"\0" + name + b"\0")
+        try:
+            h.update((root / name.decode()).read_bytes())
+        except OSError:  # gone since git listed it
+            pass
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def code_changes() -> str:
+    """This checkout's uncommitted changes to the model, its code and data in sim/
+    (``uncommitted_digest``), read once per process: part of a run's identity, so a resumed sweep
+    reruns the runs made before an edit."""
+    return uncommitted_digest(Path(sim.__file__).parent)
+
+
 RUN_FILES = (
     "manifest.json",
     "timeseries.parquet",
@@ -80,8 +112,9 @@ def completed(cfg: SimConfig, out_dir: Path | None) -> dict | None:
         return None
     if manifest.get("status") != "complete" or manifest.get("config_hash") != config_hash(cfg):
         return None
-    if (manifest.get("version"), manifest.get("git_commit")) != (sim.__version__, git_commit()):
-        return None  # made by other model code, whose results may differ (uncommitted changes are not seen)
+    made_by = (manifest.get("version"), manifest.get("git_commit"), manifest.get("code_changes", ""))
+    if made_by != (sim.__version__, git_commit(), code_changes()):
+        return None  # made by other model code (another version, commit or uncommitted edit): results may differ
     years = [y for y in cfg.output.snapshot_years if cfg.scenario.start_year <= y <= cfg.scenario.end_year]
     needed = list(RUN_FILES) + [f"{k}_{y}.parquet" for y in years for k in ("firms", "network")]
     return manifest if all((out / f).is_file() for f in needed) else None
@@ -117,6 +150,7 @@ def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, me
         "seed": cfg.seed,
         "version": sim.__version__,
         "git_commit": git_commit(),
+        "code_changes": code_changes(),
         "config_hash": config_hash(cfg),
         "scale": cfg.scale.name,
         "scenario": cfg.scenario.name,
