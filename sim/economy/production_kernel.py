@@ -76,7 +76,7 @@ _CALLEES = (  # compiled before _produce, in call order (callees first)
     "_neumann",
     "_input_ratios",
     "_round_fused",
-    "_matrix_values",
+    "_solve",
     "_settle",
 )
 
@@ -131,7 +131,7 @@ def _workspace(m: int) -> tuple[np.ndarray, np.ndarray]:
     ws = getattr(_local, "ws", None)
     if ws is None or len(ws[0]) < m:
         cap = max(m + m // 2, 1024)
-        ws = (np.empty(cap, np.int32), np.empty(3 * cap))
+        ws = (np.empty(cap, np.int32), np.empty(2 * cap))
         _local.ws = ws
     return ws
 

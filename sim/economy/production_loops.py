@@ -91,30 +91,31 @@ def _fmin(a, b):  # pragma: no cover - compiled
     return a if a <= b else b
 
 
-def _matvec(indptr, order, sup, a, x, n):  # pragma: no cover - compiled
-    """y = A x, A[sup, cust] = a summed over links, column by column as scipy's csc_matvec does
-    (``indptr`` over customers; ``order`` lists the links in customer order, or is empty when
-    the links already are)."""
+def _matvec(indptr, order, sup, pair, pair_io, w_eff, x, n):  # pragma: no cover - compiled
+    """y = A x, A[sup, cust] = pair_io[pair] * w_eff summed over links, column by column as
+    scipy's csc_matvec does (``indptr`` over customers; ``order`` lists the links in customer
+    order, or is empty when the links already are). The matrix values are made where they are
+    used, not stored: the same products, and 8 bytes a link less work space (6 MB at city scale)."""
     y = np.zeros(n)
     if order.shape[0] == 0:
         for c in range(n):
             xc = x[c]
             for k in range(indptr[c], indptr[c + 1]):
-                y[sup[k]] += a[k] * xc
+                y[sup[k]] += (pair_io[pair[k]] * w_eff[k]) * xc
     else:
         for c in range(n):
             xc = x[c]
             for j in range(indptr[c], indptr[c + 1]):
                 k = order[j]
-                y[sup[k]] += a[k] * xc
+                y[sup[k]] += (pair_io[pair[k]] * w_eff[k]) * xc
     return y
 
 
-def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, x, y, indptr, fuse):  # pragma: no cover - compiled
+def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, x, y, indptr, fuse):  # pragma: no cover - compiled
     """One pass over the links: order shares w_eff = w_cap * dr[sup] / tot[pair] (0 where the
-    pair's total is 0: it is infinity here), matrix values a = coef * w_eff (``pair_io``: each
-    pair's input coefficient, read where its total is), and, when the links are in customer order
-    (``fuse``), the product y += A x in the same pass, customer by customer."""
+    pair's total is 0: it is infinity here) and, when the links are in customer order (``fuse``),
+    the product y += A x with the matrix values coef * w_eff (``pair_io``: each pair's input
+    coefficient, read where its total is) in the same pass, customer by customer."""
     if fuse:
         for c in range(indptr.shape[0] - 1):
             xc = x[c]
@@ -123,15 +124,11 @@ def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, x, y, indpt
                 p = pair[k]
                 we = (w_cap[k] * dr[s]) / tot[p]
                 w_eff[k] = we
-                ak = pair_io[p] * we
-                a[k] = ak
-                y[s] += ak * xc
+                y[s] += (pair_io[p] * we) * xc
     else:
         for k in range(w_cap.shape[0]):
             p = pair[k]
-            we = (w_cap[k] * dr[sup[k]]) / tot[p]
-            w_eff[k] = we
-            a[k] = pair_io[p] * we
+            w_eff[k] = (w_cap[k] * dr[sup[k]]) / tot[p]
 
 
 def _pair_totals(tot):  # pragma: no cover - compiled
@@ -148,13 +145,13 @@ def _number_pairs(ind, sup, cust, n, n_ind, io):  # pragma: no cover - compiled
     has = np.zeros(n * n_ind, np.bool_)
     for k in range(m):
         has[np.int64(cust[k]) * n_ind + ind[sup[k]]] = True
-    pid = np.empty(n * n_ind, np.int64)
+    pid = np.empty(n * n_ind, np.int32)
     n_pairs = 0
     for key in range(n * n_ind):
         pid[key] = n_pairs - 1 + (1 if has[key] else 0)
         if has[key]:
             n_pairs += 1
-    pair_cust = np.empty(n_pairs, np.int64)
+    pair_cust = np.empty(n_pairs, np.int32)
     pair_io = np.empty(n_pairs)
     for key in range(n * n_ind):
         if has[key]:
@@ -184,13 +181,13 @@ def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair, w_cap):
     return tot, indptr
 
 
-def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no cover - compiled
+def _neumann(d, y, fuse, indptr, order, sup, pair, pair_io, w_eff, n, tol, max_iter):  # pragma: no cover - compiled
     """x = d + A x by the Neumann series, stopping as leontief_solve does (the first product
     ``y`` came with the matrix values when the pass was fused)."""
     x_dem = d.copy()
     term = d.copy()
     for it in range(max_iter):
-        term = y if (fuse and it == 0) else _matvec(indptr, order, sup, a, term, n)
+        term = y if (fuse and it == 0) else _matvec(indptr, order, sup, pair, pair_io, w_eff, term, n)
         for i in range(n):
             x_dem[i] += term[i]
         if _pairwise_abs_sum(term, n) <= tol * _pairwise_abs_sum(x_dem, n):
@@ -234,9 +231,8 @@ def _round_fused(
     ratios and outputs, ``_pair_totals`` and ``_shares_and_values`` done customer by customer in
     one pass (a customer's pairs and links are contiguous, so its sums are complete before its
     shares are made), with every sum in the same order as the separate passes. Updates ``rho``,
-    ``xhat``, ``w_eff`` and ``y`` (zeros on entry) in place; returns the largest change of an input
-    ratio. The matrix values coef * w_eff are not kept (only settlement reads them: _matrix_values
-    makes them once, after the last round)."""
+    ``xhat``, ``w_eff`` and ``y`` (zeros on entry) in place; returns the largest change of an
+    input ratio."""
     n_pairs = pair_cust.shape[0]
     change = 0.0
     p0 = 0
@@ -278,23 +274,18 @@ def _round_fused(
     return change
 
 
-def _matrix_values(pair, pair_io, w_eff, a):  # pragma: no cover - compiled
-    """a = coef * w_eff link by link, as _shares_and_values makes it."""
-    for k in range(pair.shape[0]):
-        a[k] = pair_io[pair[k]] * w_eff[k]
-
-
-def _settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
-    """Settlement (see produce): every firm serves all its buyers the same share of their orders.
-    When the links are in customer order (``fuse``) the orders d + A xhat are ``x_dem``: the last
-    round made that sum with the same matrix, outputs and order of terms."""
+def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
+    """Settlement (see produce): every firm serves all its buyers the same share of their orders
+    (matrix values pair_io[pair] * w_eff, as in _matvec). When the links are in customer order
+    (``fuse``) the orders d + A xhat are ``x_dem``: the last round made that sum with the same
+    matrix, outputs and order of terms."""
     m = sup.shape[0]
     if fuse:
         demanded = x_dem.copy()
     else:
         demanded = np.zeros(n)
         for k in range(m):
-            demanded[sup[k]] += a[k] * xhat[cust[k]]
+            demanded[sup[k]] += (pair_io[pair[k]] * w_eff[k]) * xhat[cust[k]]
         for i in range(n):
             demanded[i] = d[i] + demanded[i]
     r = np.empty(n)
@@ -305,7 +296,7 @@ def _settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no
     interm_sei = np.zeros(n)
     for k in range(m):
         s = sup[k]
-        fk = (a[k] * xhat[cust[k]]) * r[s]
+        fk = ((pair_io[pair[k]] * w_eff[k]) * xhat[cust[k]]) * r[s]
         flow[k] = fk
         sales_interm[s] += fk
         interm_sei[cust[k]] += fk
@@ -321,27 +312,24 @@ def _settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no
     return demanded, xhat, va, intermediate, interm_sei, sales_final, sales_interm, inventory, flow
 
 
-def _produce(
-    ind, cap, d, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws_i, ws_f
+def _solve(
+    ind, cap, d, sup, cust, w, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, pair, w_cap, w_eff
 ):  # pragma: no cover - compiled
-    """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 3m) are reused work space."""
+    """Demand and the rationing rounds of _produce: returns the demanded outputs, the outputs, the
+    input ratios and each pair's input coefficient, and leaves the final order shares in
+    ``w_eff``. Its own function so that the other pair arrays (6 MB at city scale) are freed
+    before the settlement allocates the results."""
     n = ind.shape[0]
-    m = sup.shape[0]
     fuse = order.shape[0] == 0
-    pair = ws_i[:m]
-    w_cap = ws_f[:m]
-    w_eff = ws_f[m : 2 * m]
-    a = ws_f[2 * m : 3 * m]
     pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
     tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
     ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
     y = np.zeros(n)
-    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, a, d, y, indptr, fuse)
+    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, d, y, indptr, fuse)
     avail = np.empty(n)
     for i in range(n):
         avail[i] = import_avail[ind[i]]
-    x_dem = _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter)
+    x_dem = _neumann(d, y, fuse, indptr, order, sup, pair, pair_io, w_eff, n, tol, max_iter)
 
     rho = np.ones(n)
     xhat = np.empty(n)
@@ -373,12 +361,26 @@ def _produce(
         # customers move orders towards suppliers that deliver; the new input matrix times xhat
         _pair_totals(tot)
         y = np.zeros(n)
-        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, xhat, y, indptr, fuse)
-        y = _matvec(indptr, order, sup, a, xhat, n)
+        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, xhat, y, indptr, fuse)
+        y = _matvec(indptr, order, sup, pair, pair_io, w_eff, xhat, n)
         for i in range(n):
             x_dem[i] = d[i] + y[i]
         if change < 1e-3:
             break
-    if fuse:  # the rounds kept the shares only
-        _matrix_values(pair, pair_io, w_eff, a)
-    return (*_settle(d, xhat, a, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
+    return x_dem, xhat, rho, pair_io
+
+
+def _produce(
+    ind, cap, d, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws_i, ws_f
+):  # pragma: no cover - compiled
+    """The numpy path of produce, pass for pass fused: see that function for the economics.
+    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 2m) are reused work space."""
+    n = ind.shape[0]
+    m = sup.shape[0]
+    fuse = order.shape[0] == 0
+    pair = ws_i[:m]
+    w_cap = ws_f[:m]
+    w_eff = ws_f[m : 2 * m]
+    args = (ind, cap, d, sup, cust, w, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
+    x_dem, xhat, rho, pair_io = _solve(*args, pair, w_cap, w_eff)
+    return (*_settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
