@@ -42,9 +42,19 @@ def _assert_identical(a: dict, b: dict) -> None:
         assert np.array_equal(a[name], b[name]), f"{name}: max |diff| {np.max(np.abs(a[name] - b[name]))}"
 
 
+def _filtered(kw: dict) -> dict:
+    """produce() inputs with the weights of the links left out dropped (no ``w_skip``)."""
+    kw = dict(kw)
+    skip = kw.pop("w_skip", None)
+    if skip is not None:
+        kw["w"] = np.delete(kw["w"], skip)
+    return kw
+
+
 @pytest.fixture(scope="module")
 def quarters(request):
-    """produce() inputs of every quarter of a small default run (numpy path)."""
+    """produce() inputs of every quarter of a small default run (numpy path), as the phase passes
+    them (the link table's weights with ``w_skip``)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SEI_NUMBA", "0")
     phase = sys.modules[importlib.import_module("sim.kernel.phases.production").__name__]
@@ -66,13 +76,14 @@ def quarters(request):
 def test_kernel_matches_numpy_every_quarter(quarters, monkeypatch):
     """Every quarter of a small run: all ten result arrays equal bit for bit."""
     assert len(quarters) == 28
+    assert any(kw["w_skip"] is not None for kw in quarters[::3])  # links left out are passed over
     for kw in quarters[::3]:
         _assert_identical(*_both(monkeypatch, **kw))
 
 
 def test_kernel_matches_numpy_with_links_out_of_customer_order(quarters, monkeypatch):
     """Links not grouped by customer take the general (permuted) path of both."""
-    kw = dict(quarters[-1])
+    kw = _filtered(quarters[-1])
     perm = np.random.default_rng(0).permutation(len(kw["sup"]))
     kw.update(sup=kw["sup"][perm], cust=kw["cust"][perm], w=kw["w"][perm])
     _assert_identical(*_both(monkeypatch, **kw))
@@ -81,7 +92,7 @@ def test_kernel_matches_numpy_with_links_out_of_customer_order(quarters, monkeyp
 def test_kernel_matches_numpy_on_rationing_edge_cases(quarters, monkeypatch):
     """Suppliers without capacity (order-share totals of 0), firms without demand, imports cut,
     one rationing round, and no links at all."""
-    kw = dict(quarters[5])
+    kw = _filtered(quarters[5])
     cap = kw["capacity"].copy()
     cap[::7] = 0.0
     d = kw["final_demand"].copy()
@@ -94,6 +105,22 @@ def test_kernel_matches_numpy_on_rationing_edge_cases(quarters, monkeypatch):
         {"sup": kw["sup"][:0], "cust": kw["cust"][:0], "w": kw["w"][:0]},
     ):
         _assert_identical(*_both(monkeypatch, **{**kw, **variant}))
+
+
+def test_skipped_weights_are_passed_over(quarters, monkeypatch):
+    """Weights with entries for links left out (``w_skip``, as active_links passes the link
+    table's weights) give what the filtered weights give, on both paths: skips at the start, in
+    runs, and at the end."""
+    kw = _filtered(quarters[-1])
+    size = len(kw["w"]) + 36
+    rng = np.random.default_rng(1)
+    skip = np.sort(np.r_[0, 1, 2, rng.choice(np.arange(3, size - 3), 30, replace=False), size - 3, size - 2, size - 1])
+    full = rng.uniform(1.0, 9.0, size)  # the skipped entries are not weights of any link
+    full[np.setdiff1d(np.arange(size), skip)] = kw["w"]
+    want = _both(monkeypatch, **kw)
+    got = _both(monkeypatch, **{**kw, "w": full, "w_skip": skip})
+    _assert_identical(want[0], got[0])
+    _assert_identical(want[1], got[1])
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 1000, 1031, 65_537])

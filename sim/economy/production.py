@@ -140,13 +140,19 @@ def produce(
     import_avail: np.ndarray,
     rounds: int,
     spot_share: float,
+    w_skip: np.ndarray | None = None,
 ) -> ProductionResult:
     """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
     Vectorised; see the module docstring for the assumptions. With numba installed the compiled
-    kernel (sim.economy.production_kernel) runs the same arithmetic with bit-identical results."""
+    kernel (sim.economy.production_kernel) runs the same arithmetic with bit-identical results.
+    ``w_skip``: sorted positions in ``w`` of links left out of ``sup``/``cust`` (``w`` then has
+    len(sup) + len(w_skip) entries), so that a caller can pass a table's weights as they are
+    instead of a filtered copy (8 bytes a link: 6 MB at city scale, alive through the kernel)."""
     if production_kernel.enabled(len(sup)):
         args = (ind, capacity, final_demand, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share)
-        return ProductionResult(*production_kernel.produce_compiled(*args, n_ind=N_IND, tol=DEMAND_TOL))
+        return ProductionResult(*production_kernel.produce_compiled(*args, n_ind=N_IND, tol=DEMAND_TOL, w_skip=w_skip))
+    if w_skip is not None and len(w_skip):
+        w = np.delete(w, w_skip)
     n = len(ind)
     cap, d = capacity, final_demand
     pair, pair_cust = link_pairs(sup, cust, ind, n)

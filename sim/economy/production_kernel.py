@@ -76,6 +76,7 @@ _CALLEES = (  # compiled before _produce, in call order (callees first)
     "_neumann",
     "_input_ratios",
     "_round_fused",
+    "_links",
     "_solve",
     "_settle",
 )
@@ -152,6 +153,7 @@ def produce_compiled(
     n_ind: int,
     tol: float,
     max_iter: int = 200,
+    w_skip: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
     """Run the kernel; arguments as for sim.economy.production.produce. Returns (demand, output,
     value_added, intermediate, interm_sei, sales_final, sales_interm, inventory_change, link_flow,
@@ -168,6 +170,7 @@ def produce_compiled(
         sup,
         cust,
         np.ascontiguousarray(w, dtype=np.float64),
+        np.zeros(0, np.int64) if w_skip is None else np.ascontiguousarray(w_skip, dtype=np.int64),
         np.ascontiguousarray(io, dtype=np.float64),
         np.ascontiguousarray(va_ratio, dtype=np.float64),
         np.ascontiguousarray(import_avail, dtype=np.float64),
@@ -177,5 +180,5 @@ def produce_compiled(
         int(n_ind),
         float(tol),
         int(max_iter),
-        *_workspace(len(sup)),
+        _workspace(len(sup)),
     )

@@ -161,17 +161,21 @@ def _number_pairs(ind, sup, cust, n, n_ind, io):  # pragma: no cover - compiled
     return pid, pair_cust, pair_io
 
 
-def _order_weights(ind, cap, sup, cust, w, pid, n_pairs, n, n_ind, pair, w_cap):  # pragma: no cover - compiled
+def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n, n_ind, pair, w_cap):  # pragma: no cover - compiled
     """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``),
-    the pair totals (np.bincount order: link order) and the customers' link offsets."""
+    the pair totals (np.bincount order: link order) and the customers' link offsets. ``w`` has an
+    entry for each link and one at each of the sorted positions ``w_skip``, which are passed over."""
     tot = np.zeros(n_pairs)
     indptr = np.zeros(n + 1, np.int64)
+    b = 0  # positions of w passed over so far: link k's weight is w[k + b]
     for k in range(sup.shape[0]):
+        while b < w_skip.shape[0] and w_skip[b] == k + b:
+            b += 1
         s = sup[k]
         c = cust[k]
         p = pid[np.int64(c) * n_ind + ind[s]]
         pair[k] = p
-        wc = w[k] * cap[s]
+        wc = w[k + b] * cap[s]
         w_cap[k] = wc
         tot[p] += wc
         indptr[c + 1] += 1
@@ -312,17 +316,24 @@ def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, f
     return demanded, xhat, va, intermediate, interm_sei, sales_final, sales_interm, inventory, flow
 
 
+def _links(ws, m):  # pragma: no cover - compiled
+    """The work space's link arrays: each link's pair, order-share weight w * cap[sup] and order
+    share (``ws``: int32 >= m and float64 >= 2m entries, reused between quarters)."""
+    return ws[0][:m], ws[1][:m], ws[1][m : 2 * m]
+
+
 def _solve(
-    ind, cap, d, sup, cust, w, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, pair, w_cap, w_eff
+    ind, cap, d, sup, cust, w, w_skip, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws
 ):  # pragma: no cover - compiled
     """Demand and the rationing rounds of _produce: returns the demanded outputs, the outputs, the
-    input ratios and each pair's input coefficient, and leaves the final order shares in
-    ``w_eff``. Its own function so that the other pair arrays (6 MB at city scale) are freed
+    input ratios and each pair's input coefficient, and leaves the final order shares in the
+    work space. Its own function so that the other pair arrays (6 MB at city scale) are freed
     before the settlement allocates the results."""
     n = ind.shape[0]
     fuse = order.shape[0] == 0
+    pair, w_cap, w_eff = _links(ws, sup.shape[0])
     pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
-    tot, indptr = _order_weights(ind, cap, sup, cust, w, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
+    tot, indptr = _order_weights(ind, cap, sup, cust, w, w_skip, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
     ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
     y = np.zeros(n)
     _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, d, y, indptr, fuse)
@@ -371,16 +382,13 @@ def _solve(
 
 
 def _produce(
-    ind, cap, d, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws_i, ws_f
+    ind, cap, d, sup, cust, w, w_skip, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws
 ):  # pragma: no cover - compiled
     """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws_i`` (int32, >= m) and ``ws_f`` (float64, >= 2m) are reused work space."""
+    ``ws`` (int32 >= m, float64 >= 2m entries) is reused work space (see _links)."""
     n = ind.shape[0]
-    m = sup.shape[0]
+    args = (ind, cap, d, sup, cust, w, w_skip, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
+    x_dem, xhat, rho, pair_io = _solve(*args, ws)
+    pair, _, w_eff = _links(ws, sup.shape[0])
     fuse = order.shape[0] == 0
-    pair = ws_i[:m]
-    w_cap = ws_f[:m]
-    w_eff = ws_f[m : 2 * m]
-    args = (ind, cap, d, sup, cust, w, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
-    x_dem, xhat, rho, pair_io = _solve(*args, pair, w_cap, w_eff)
     return (*_settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
