@@ -132,7 +132,7 @@ def _workspace(m: int) -> tuple[np.ndarray, np.ndarray]:
     ws = getattr(_local, "ws", None)
     if ws is None or len(ws[0]) < m:
         cap = max(m + m // 2, 1024)
-        ws = (np.empty(cap, np.int32), np.empty(2 * cap))
+        ws = (np.empty(cap, np.int32), np.empty(3 * cap))
         _local.ws = ws
     return ws
 

@@ -91,31 +91,30 @@ def _fmin(a, b):  # pragma: no cover - compiled
     return a if a <= b else b
 
 
-def _matvec(indptr, order, sup, pair, pair_io, w_eff, x, n):  # pragma: no cover - compiled
-    """y = A x, A[sup, cust] = pair_io[pair] * w_eff summed over links, column by column as
-    scipy's csc_matvec does (``indptr`` over customers; ``order`` lists the links in customer
-    order, or is empty when the links already are). The matrix values are made where they are
-    used, not stored: the same products, and 8 bytes a link less work space (6 MB at city scale)."""
+def _matvec(indptr, order, sup, a, x, n):  # pragma: no cover - compiled
+    """y = A x, A[sup, cust] = a summed over links, column by column as scipy's csc_matvec does
+    (``indptr`` over customers; ``order`` lists the links in customer order, or is empty when
+    the links already are)."""
     y = np.zeros(n)
     if order.shape[0] == 0:
         for c in range(n):
             xc = x[c]
             for k in range(indptr[c], indptr[c + 1]):
-                y[sup[k]] += (pair_io[pair[k]] * w_eff[k]) * xc
+                y[sup[k]] += a[k] * xc
     else:
         for c in range(n):
             xc = x[c]
             for j in range(indptr[c], indptr[c + 1]):
                 k = order[j]
-                y[sup[k]] += (pair_io[pair[k]] * w_eff[k]) * xc
+                y[sup[k]] += a[k] * xc
     return y
 
 
-def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, x, y, indptr, fuse):  # pragma: no cover - compiled
+def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, x, y, indptr, fuse):  # pragma: no cover - compiled
     """One pass over the links: order shares w_eff = w_cap * dr[sup] / tot[pair] (0 where the
-    pair's total is 0: it is infinity here) and, when the links are in customer order (``fuse``),
-    the product y += A x with the matrix values coef * w_eff (``pair_io``: each pair's input
-    coefficient, read where its total is) in the same pass, customer by customer."""
+    pair's total is 0: it is infinity here), matrix values a = coef * w_eff (``pair_io``: each
+    pair's input coefficient, read where its total is), and, when the links are in customer order
+    (``fuse``), the product y += A x in the same pass, customer by customer."""
     if fuse:
         for c in range(indptr.shape[0] - 1):
             xc = x[c]
@@ -124,11 +123,15 @@ def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, x, y, indptr, 
                 p = pair[k]
                 we = (w_cap[k] * dr[s]) / tot[p]
                 w_eff[k] = we
-                y[s] += (pair_io[p] * we) * xc
+                ak = pair_io[p] * we
+                a[k] = ak
+                y[s] += ak * xc
     else:
         for k in range(w_cap.shape[0]):
             p = pair[k]
-            w_eff[k] = (w_cap[k] * dr[sup[k]]) / tot[p]
+            we = (w_cap[k] * dr[sup[k]]) / tot[p]
+            w_eff[k] = we
+            a[k] = pair_io[p] * we
 
 
 def _pair_totals(tot):  # pragma: no cover - compiled
@@ -185,13 +188,13 @@ def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n, n_ind, pair,
     return tot, indptr
 
 
-def _neumann(d, y, fuse, indptr, order, sup, pair, pair_io, w_eff, n, tol, max_iter):  # pragma: no cover - compiled
+def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no cover - compiled
     """x = d + A x by the Neumann series, stopping as leontief_solve does (the first product
     ``y`` came with the matrix values when the pass was fused)."""
     x_dem = d.copy()
     term = d.copy()
     for it in range(max_iter):
-        term = y if (fuse and it == 0) else _matvec(indptr, order, sup, pair, pair_io, w_eff, term, n)
+        term = y if (fuse and it == 0) else _matvec(indptr, order, sup, a, term, n)
         for i in range(n):
             x_dem[i] += term[i]
         if _pairwise_abs_sum(term, n) <= tol * _pairwise_abs_sum(x_dem, n):
@@ -280,9 +283,9 @@ def _round_fused(
 
 def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
     """Settlement (see produce): every firm serves all its buyers the same share of their orders
-    (matrix values pair_io[pair] * w_eff, as in _matvec). When the links are in customer order
-    (``fuse``) the orders d + A xhat are ``x_dem``: the last round made that sum with the same
-    matrix, outputs and order of terms."""
+    (matrix values pair_io[pair] * w_eff, made as _shares_and_values makes them). When the links
+    are in customer order (``fuse``) the orders d + A xhat are ``x_dem``: the last round made that
+    sum with the same matrix, outputs and order of terms."""
     m = sup.shape[0]
     if fuse:
         demanded = x_dem.copy()
@@ -318,7 +321,8 @@ def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, f
 
 def _links(ws, m):  # pragma: no cover - compiled
     """The work space's link arrays: each link's pair, order-share weight w * cap[sup] and order
-    share (``ws``: int32 >= m and float64 >= 2m entries, reused between quarters)."""
+    share (``ws``: int32 >= m and float64 >= 3m entries, reused between quarters; the third m
+    floats hold the matrix values while the demand solve's mat-vecs read them)."""
     return ws[0][:m], ws[1][:m], ws[1][m : 2 * m]
 
 
@@ -332,15 +336,16 @@ def _solve(
     n = ind.shape[0]
     fuse = order.shape[0] == 0
     pair, w_cap, w_eff = _links(ws, sup.shape[0])
+    a = ws[1][2 * sup.shape[0] : 3 * sup.shape[0]]  # matrix values for the mat-vecs (settlement remakes them)
     pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
     tot, indptr = _order_weights(ind, cap, sup, cust, w, w_skip, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
     ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
     y = np.zeros(n)
-    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, d, y, indptr, fuse)
+    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, a, d, y, indptr, fuse)
     avail = np.empty(n)
     for i in range(n):
         avail[i] = import_avail[ind[i]]
-    x_dem = _neumann(d, y, fuse, indptr, order, sup, pair, pair_io, w_eff, n, tol, max_iter)
+    x_dem = _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter)
 
     rho = np.ones(n)
     xhat = np.empty(n)
@@ -372,8 +377,8 @@ def _solve(
         # customers move orders towards suppliers that deliver; the new input matrix times xhat
         _pair_totals(tot)
         y = np.zeros(n)
-        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, xhat, y, indptr, fuse)
-        y = _matvec(indptr, order, sup, pair, pair_io, w_eff, xhat, n)
+        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, xhat, y, indptr, fuse)
+        y = _matvec(indptr, order, sup, a, xhat, n)
         for i in range(n):
             x_dem[i] = d[i] + y[i]
         if change < 1e-3:
@@ -385,7 +390,7 @@ def _produce(
     ind, cap, d, sup, cust, w, w_skip, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws
 ):  # pragma: no cover - compiled
     """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws`` (int32 >= m, float64 >= 2m entries) is reused work space (see _links)."""
+    ``ws`` (int32 >= m, float64 >= 3m entries) is reused work space (see _links)."""
     n = ind.shape[0]
     args = (ind, cap, d, sup, cust, w, w_skip, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
     x_dem, xhat, rho, pair_io = _solve(*args, ws)
