@@ -339,12 +339,13 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "  **numba start-up s** = importing numba and loading the compiled kernel from its cache, paid once per",
         "  process before the clock starts (like the imports) and reported here on its own; it also adds about",
         "  100 MB to the resident set. The compiled loops of other phases (demography) load on first use,",
-        "  inside the clock (about 20 ms).",
+        "  inside the clock (eleven loads, about 50 ms at city scale).",
         "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
         "  quarters; **agent-steps/s** = agents × 28 / seconds.",
         "- **peak MB** = peak resident set size of the child process (`VmHWM` from /proc/self/status; not\n  `ru_maxrss`, which on Linux carries the parent's peak across exec), 1 MB = 10^6 bytes. It",
         f"  includes the interpreter and imports (about {res['sei'][('small', 'on', 'auto')]['rss_after_imports_mb']:.0f} MB"
-        " after imports in the child).",
+        f" after imports in the child, {res['sei'][('city', 'on', 'auto')]['rss_after_imports_mb']:.0f} MB once numba"
+        " and the kernel are loaded too).",
         "- **Boltzmann ratio** = SEI agent-steps/s ÷ agent-steps/s of a minimal Mesa Boltzmann wealth model",
         '  (benchmarks/boltzmann.py: no grid, `shuffle_do("step")`, partner drawn from a cached agent list),',
         "  built and run for 28 steps with as many agents as the SEI model at that scale (the handles-on count;",
