@@ -88,6 +88,11 @@ def test_a_new_launch_composes_afresh_and_odd_seeds_go_to_hydra(hydra_loader):
     CachingConfigLoader(counting, "launch-a").load_sweep_config(master, JOBS[0])
     CachingConfigLoader(counting, "launch-b").load_sweep_config(master, JOBS[1])
     assert counting.calls == 2 and list(job_configs._TEMPLATES) == ["launch-b"]
+    # a launch keeps its last few groups only (a sweep of many distinct configs holds no more)
+    many = CachingConfigLoader(counting, "launch-c")
+    for q in range(job_configs.KEEP_GROUPS + 2):
+        many.load_sweep_config(master, ["scale=small", "seed=1", f"params.labour.quit_rate=0.0{q + 1}"])
+    assert len(job_configs._TEMPLATES["launch-c"]) == job_configs.KEEP_GROUPS
     for odd in (["scale=small"], ["+seed=1"], ["seed='1'"], ["seed=true"], ["seed=${ensemble.size}"]):
         assert seed_group(odd) is None, odd
     assert seed_group(["seed=1", "scale=small"])[:2] == (("seed=<seed>", "scale=small"), 1)

@@ -27,8 +27,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 SEED_KEY = "seed"
-# launch token -> {group key -> (template config, its parsed overrides)}; one launch kept per process
+# launch token -> {group key -> template config}; one launch kept per process, and its last few
+# groups (a sweep's jobs run group by group: the seeds vary fastest)
 _TEMPLATES: dict[str, dict[tuple, DictConfig]] = {}
+KEEP_GROUPS = 4
 
 
 def seed_group(overrides: list[str]) -> tuple[tuple, int, list[Override]] | None:
@@ -93,8 +95,11 @@ class CachingConfigLoader(ConfigLoader):
         key = (master_config.hydra.job.config_name, *key)
         if key not in templates:
             cfg = self.inner.load_sweep_config(master_config, sweep_overrides)
+            while len(templates) >= KEEP_GROUPS:
+                del templates[next(iter(templates))]
             templates[key] = copy.deepcopy(cfg)
             return cfg
+        templates[key] = templates.pop(key)  # the most recently used last
         return with_seed(templates[key], master_config, seed, parsed)
 
     # the rest of the interface: Hydra's loader
