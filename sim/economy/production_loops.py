@@ -320,10 +320,10 @@ def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, f
 
 
 def _links(ws, m):  # pragma: no cover - compiled
-    """The work space's link arrays: each link's pair, order-share weight w * cap[sup] and order
-    share (``ws``: int32 >= m and float64 >= 3m entries, reused between quarters; the third m
-    floats hold the matrix values while the demand solve's mat-vecs read them)."""
-    return ws[0][:m], ws[1][:m], ws[1][m : 2 * m]
+    """The work space's link arrays: each link's pair, order-share weight w * cap[sup], order
+    share and matrix value (held while the demand solve's mat-vecs read it; settlement makes the
+    values from the shares). ``ws``: int32 >= m and float64 >= 3m entries, reused between quarters."""
+    return ws[0][:m], ws[1][:m], ws[1][m : 2 * m], ws[1][2 * m : 3 * m]
 
 
 def _solve(
@@ -335,8 +335,7 @@ def _solve(
     before the settlement allocates the results."""
     n = ind.shape[0]
     fuse = order.shape[0] == 0
-    pair, w_cap, w_eff = _links(ws, sup.shape[0])
-    a = ws[1][2 * sup.shape[0] : 3 * sup.shape[0]]  # matrix values for the mat-vecs (settlement remakes them)
+    pair, w_cap, w_eff, a = _links(ws, sup.shape[0])
     pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
     tot, indptr = _order_weights(ind, cap, sup, cust, w, w_skip, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
     ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
@@ -394,6 +393,6 @@ def _produce(
     n = ind.shape[0]
     args = (ind, cap, d, sup, cust, w, w_skip, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
     x_dem, xhat, rho, pair_io = _solve(*args, ws)
-    pair, _, w_eff = _links(ws, sup.shape[0])
+    pair, _, w_eff, _ = _links(ws, sup.shape[0])
     fuse = order.shape[0] == 0
     return (*_settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)

@@ -53,22 +53,20 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     if len(bad) > 4096:
         ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
         return idx, s[ok], c[ok], L.weight, np.flatnonzero(~ok)
-    return idx, _without(s, bad, s), _without(c, bad, c), L.weight, bad
+    return idx, _without(s, bad), _without(c, bad), L.weight, bad
 
 
-def _without(a: np.ndarray, bad: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``a`` without the entries at the sorted positions ``bad`` (not empty), written to ``out``
-    (which may be ``a`` itself): the runs between them are copied as slices, faster than a boolean
-    gather of the whole array when they are few."""
+def _without(a: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    """``a`` without the entries at the sorted positions ``bad`` (not empty), compacted in place
+    (a view of its head is returned): the runs between them are copied down as slices, faster than
+    a boolean gather of the whole array when they are few."""
     k = int(bad[0])
-    if out is not a:
-        out[:k] = a[:k]
     for lo, hi in zip((bad[:-1] + 1).tolist(), bad[1:].tolist()):
-        out[k : k + hi - lo] = a[lo:hi]  # moves down (or stays): overlapping copies are safe
+        a[k : k + hi - lo] = a[lo:hi]  # moves down (or stays): overlapping copies are safe
         k += hi - lo
     rest = len(a) - int(bad[-1]) - 1
-    out[k : k + rest] = a[len(a) - rest :]
-    return out[: k + rest]
+    a[k : k + rest] = a[len(a) - rest :]
+    return a[: k + rest]
 
 
 def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
