@@ -17,7 +17,8 @@ from sim.economy import production_kernel
 from sim.ids import FIRM, N_DIST, N_IND
 from sim.kernel.employment import refresh_employment, release_workers
 from sim.kernel.entry import _founder_loops, _founder_pool
-from sim.kernel.suppliers import SupplierChooser, rewire_links
+from sim.kernel.state import LINK_SCHEMA, Table
+from sim.kernel.suppliers import SupplierChooser, drop_dead_customers, rewire_links
 from sim.model import SEIModel
 from sim.sampling import first_in_group, match_cells
 
@@ -83,7 +84,11 @@ def test_refresh_employment_compiled_is_numpy(monkeypatch) -> None:
 
 @pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
 @pytest.mark.parametrize("seed", range(6))
-def test_supplier_draw_compiled_is_numpy(seed: int) -> None:
+def test_supplier_draw_compiled_is_numpy(seed: int, monkeypatch) -> None:
+    """The compiled chooser draws what the numpy chooser draws; a numpy chooser asked for enough
+    draws where the kernel is in use (SEI_NUMBA=1 here, a network's worth of links under auto)
+    switches to the compiled draws, still the same."""
+    monkeypatch.setenv("SEI_NUMBA", "0")  # the numpy chooser stays numpy
     g = np.random.default_rng(seed)
     n = int(g.integers(1, 3000))
     ind, dist = g.integers(0, N_IND, n), g.integers(0, N_DIST, n).astype(np.int8)
@@ -101,14 +106,21 @@ def test_supplier_draw_compiled_is_numpy(seed: int) -> None:
     np.testing.assert_array_equal(compiled_chooser.cdf, numpy_chooser.cdf)
     want = numpy_chooser.draw(pick, cust_d, a)
     got = compiled_chooser.draw(pick, cust_d, b)
+    assert not numpy_chooser.compiled
     np.testing.assert_array_equal(got, want)
     assert (want == -1).any() and got.dtype == want.dtype
-    assert a.random() == b.random()
+    after = a.random()  # both streams moved on by the same draws
+    assert after == b.random()
+    monkeypatch.setenv("SEI_NUMBA", "1")
+    switched, c = SupplierChooser(ind, dist, size, alive, km, 12.0), np.random.default_rng(seed)
+    np.testing.assert_array_equal(switched.draw(pick, cust_d, c), want)
+    assert switched.compiled and c.random() == after
 
 
 @pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
 @pytest.mark.parametrize("seed", range(4))
-def test_rewire_links_compiled_is_numpy(seed: int) -> None:
+def test_rewire_links_compiled_is_numpy(seed: int, monkeypatch) -> None:
+    monkeypatch.setenv("SEI_NUMBA", "0")  # the numpy chooser's draws stay numpy (SupplierChooser.draw)
     g = np.random.default_rng(seed)
     n, m = int(g.integers(50, 2000)), int(g.integers(0, 20000))
     ind, dist = g.integers(0, N_IND, n).astype(np.int8), g.integers(0, N_DIST, n).astype(np.int8)
@@ -124,6 +136,27 @@ def test_rewire_links_compiled_is_numpy(seed: int) -> None:
         out.append((s, c, redo, r.random()))
     for a, b in zip(*out):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("dead_share", [0.0, 0.02, 0.5, 1.0])
+def test_drop_dead_customers_compiled_is_keep(dead_share: float) -> None:
+    """The compiled pass keeps the links of alive customers in order, as the mask and Table.keep do."""
+    g = np.random.default_rng(int(dead_share * 100))
+    n, m = 500, 20000
+    alive = g.random(n) >= dead_share
+    sup = g.integers(0, n, m)
+    tables = []
+    for compiled in (False, True):
+        links = Table(LINK_SCHEMA, capacity=m)
+        links.add(m, supplier=sup, customer=np.arange(m) % n, weight=np.arange(m) * 0.5)
+        drop_dead_customers(links, alive, compiled=compiled)
+        tables.append(links)
+    a, b = tables
+    assert a.n == b.n == int(np.count_nonzero(alive[np.arange(m) % n]))
+    for col in LINK_SCHEMA:
+        np.testing.assert_array_equal(a.col(col)[: a.n], b.col(col)[: b.n], err_msg=col)
+    assert b.customer.size == 0 or alive[b.customer].all()
 
 
 @pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")

@@ -13,6 +13,7 @@ from sim.kernel.effects import PolicyEffects
 from sim.kernel.order_stats import industry_counts, sums_where
 from sim.kernel.space import floor_used, location_probs
 from sim.model import SEIModel
+from sim.quantiles import median, median_and_quantile
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 5000])
@@ -21,6 +22,19 @@ def test_industry_counts_is_bincount(n: int) -> None:
     got = industry_counts(ind)
     np.testing.assert_array_equal(got, np.bincount(ind, minlength=N_IND))
     assert got.dtype == np.bincount(ind, minlength=N_IND).dtype
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 10, 11, 37, 1000, 5001])
+def test_median_and_quantile_are_numpy(n: int) -> None:
+    """Bit for bit np.median and np.quantile (linear), on continuous and on tied values, for
+    quantiles whose interpolation weight falls below, at and above one half, and at the ends."""
+    rng = np.random.default_rng(n)
+    for x in (rng.lognormal(2.0, 1.5, n), rng.integers(1, 6, n) * 2.5, np.full(n, 3.0)):
+        before = x.copy()
+        for q in (0.0, 0.1, 0.25, 0.5, 0.9, 0.97, 0.975, 0.999, 1.0, 1.0 / 3.0):
+            med, top = median_and_quantile(x, q)
+            assert med == np.median(x) == median(x) and top == np.quantile(x, q), (n, q)
+        np.testing.assert_array_equal(x, before)  # the input is left as it was (partition works on a copy)
 
 
 def _grown_by_concatenation(e: PolicyEffects, n_firms: int, n_institutes: int) -> dict[str, np.ndarray]:

@@ -123,6 +123,25 @@ def test_skipped_weights_are_passed_over(quarters, monkeypatch):
     _assert_identical(want[1], got[1])
 
 
+@pytest.mark.parametrize("dead", [(), (0,), (5,), (99,), (0, 50, 99)])
+def test_link_ends_compiled_are_gathers(dead):
+    """active_links' compiled pass gives the gathered positions of both ends, and finds a dead end
+    (position -1) on either side."""
+    phase = importlib.import_module("sim.kernel.phases.production")
+    ends = kern.jit_loops(phase.__name__, {"ends": phase._link_ends})["ends"]
+    rng = np.random.default_rng(len(dead))
+    pos = np.arange(100, dtype=np.int32)
+    pos[list(dead)] = -1
+    live = np.flatnonzero(pos >= 0)
+    one = np.r_[dead, rng.integers(0, 100, 5000)].astype(np.int32)  # every dead row is an end here
+    other = rng.choice(live, len(one)).astype(np.int32)  # never a dead row
+    for sup, cust in ((one, other), (other, one)):  # dead suppliers, then dead customers
+        s, c, all_alive = ends(pos, sup, cust)
+        assert np.array_equal(s, pos[sup]) and np.array_equal(c, pos[cust])
+        assert s.dtype == c.dtype == pos.dtype
+        assert all_alive == (len(dead) == 0)
+
+
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 127, 128, 129, 255, 1000, 1031, 65_537])
 def test_pairwise_sum_is_numpys(n):
     """The Neumann stopping rule sums as numpy does (pairwise), so both paths stop together."""

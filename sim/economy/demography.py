@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.params import DemographyParams
+from sim.quantiles import median
 
 
 def exit_mask(
@@ -31,7 +32,7 @@ def exit_mask(
 ) -> np.ndarray:
     """Firms that exit this quarter (age in quarters, employees in people)."""
     young = age_q < 4 * p.young_age_years
-    med = np.median(employees[alive]) if alive.any() else 1.0
+    med = median(employees[alive]) if alive.any() else 1.0
     size_factor = np.clip(
         (np.maximum(employees, 1.0) / max(med, 1.0)) ** -p.exit_size_elasticity,
         p.exit_size_factor_bounds[0],

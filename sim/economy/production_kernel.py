@@ -164,7 +164,7 @@ def produce_compiled(
     sorted_ = len(cust) < 2 or bool(np.all(cust[1:] >= cust[:-1]))
     order = np.zeros(0, index) if sorted_ else np.argsort(cust, kind="stable").astype(index)
     return _kernel()(
-        np.ascontiguousarray(ind, dtype=np.int64),
+        np.ascontiguousarray(ind, dtype=np.int8 if n_ind <= 127 else np.int64),  # int8: the supplier lookups stay in L1
         np.ascontiguousarray(capacity, dtype=np.float64),
         np.ascontiguousarray(final_demand, dtype=np.float64),
         sup,

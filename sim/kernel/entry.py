@@ -20,6 +20,7 @@ from sim.kernel.order_stats import industry_counts, sums_where
 from sim.kernel.space import space_per_worker
 from sim.kernel.suppliers import SupplierChooser, build_network
 from sim.kernel.world import World
+from sim.quantiles import median_and_quantile
 from sim.sampling import choose_rows, first_in_group, match_cells, rank_given, stochastic_round
 
 
@@ -57,8 +58,7 @@ def industry_size_quantiles(w: World) -> tuple[np.ndarray, np.ndarray]:
         for i in range(N_IND):  # seven industries; order statistics need no sorted input
             e = emp[ind == i]
             if len(e):
-                med[i] = np.median(e)
-                top[i] = np.quantile(e, q)
+                med[i], top[i] = median_and_quantile(e, q)
         w.cache["size_q_key"], w.cache["size_q"] = key, (med, top)
     return w.cache["size_q"]
 

@@ -73,6 +73,12 @@ class Table:
             k += kept
         self.n = k
 
+    def keep_first(self, n: int) -> None:
+        """Keep the first ``n`` rows (after the kept rows were moved to the front in place)."""
+        if not 0 <= n <= self.n:
+            raise ValueError(f"keep_first({n}): the table has {self.n} rows")
+        self.n = n
+
     def to_dict(self, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
         return {k: (v[: self.n] if mask is None else v[: self.n][mask]).copy() for k, v in self._cols.items()}
 

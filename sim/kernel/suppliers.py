@@ -18,8 +18,9 @@ from sim.economy import production_kernel
 from sim.economy.geography import decay
 from sim.ids import N_DIST, N_IND
 from sim.kernel.order_stats import industry_counts
-from sim.kernel.state import gather
+from sim.kernel.state import Table, gather
 from sim.params import InitParams
+from sim.quantiles import median
 from sim.sampling import GroupSampler, choose_rows, row_cdf
 
 
@@ -53,14 +54,23 @@ class SupplierChooser:
         mass = self.sampler.group_total().reshape(N_IND, N_DIST)
         kern = decay(distance_km, efold_km)
         self.cdf = row_cdf((mass[:, None, :] * kern[None, :, :]).reshape(N_IND * N_DIST, N_DIST))
-        self.compiled = compiled
-        if compiled:  # a guide table per group for the compiled draws (_guide_loop)
-            self.guide = np.empty(len(self.sampler.items), np.int64)
-            _compiled_loops()["guide"](self.sampler.start, self.sampler.stop, self.sampler.cum, self.guide)
+        self.compiled = False
+        if compiled:
+            self._compile()
+
+    def _compile(self) -> None:
+        """Draw with the compiled pass from now on: a guide table per group (_guide_loop)."""
+        self.guide = np.empty(len(self.sampler.items), np.int64)
+        _compiled_loops()["guide"](self.sampler.start, self.sampler.stop, self.sampler.cum, self.guide)
+        self.compiled = True
 
     def draw(self, industry: np.ndarray, customer_district: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One supplier row per request; -1 where the industry has no firm."""
+        """One supplier row per request; -1 where the industry has no firm. As many requests as a
+        network has links (the base network) switch the chooser to the compiled draws, as
+        production_kernel.enabled decides for that many links: the same draws either way."""
         industry = industry.astype(np.int64)
+        if not self.compiled and production_kernel.enabled(len(industry)):
+            self._compile()
         if self.compiled:
             rows = industry * N_DIST + customer_district
             u_dist, u_firm = rng.random(len(rows)), rng.random(len(rows))  # as choose_rows, then sampler.draw
@@ -171,6 +181,30 @@ def _links_to_redo(
     return idx, ind, dist
 
 
+def _drop_dead_customers(alive: np.ndarray, supplier: np.ndarray, customer: np.ndarray, weight: np.ndarray) -> int:
+    """drop_dead_customers' compiled pass: the links whose customer is alive moved to the front,
+    in order; returns how many."""
+    k = 0
+    for i in range(len(customer)):
+        if alive[customer[i]]:
+            supplier[k], customer[k], weight[k] = supplier[i], customer[i], weight[i]
+            k += 1
+    return k
+
+
+def drop_dead_customers(links: Table, alive: np.ndarray, *, compiled: bool) -> None:
+    """Drop the links whose customer has exited (sim.kernel.phases.demography.rewire), keeping the
+    others in order: one compiled pass over the link columns when ``compiled``, else a mask and
+    Table.keep (the same table)."""
+    if compiled:
+        n = _compiled_loops()["drop"](alive, links.supplier, links.customer, links.weight)
+        links.keep_first(n)
+        return
+    keep = gather(alive, links.customer)
+    if not keep.all():
+        links.keep(keep)
+
+
 def _relink(idx: np.ndarray, new: np.ndarray, supplier: np.ndarray, customer: np.ndarray) -> None:
     """Rewiring's new suppliers where one was drawn and it is not the customer itself."""
     for m in range(len(idx)):
@@ -201,7 +235,8 @@ def rewire_links(
 def _compiled_loops() -> dict[str, Callable[..., Any]]:
     """This module's loops compiled (production_kernel.jit_loops)."""
     loops: dict[str, Callable[..., Any]] = {"groups": _group_loop, "guide": _guide_loop, "draw": _draw_loop}
-    return production_kernel.jit_loops(__name__, {**loops, "links_to_redo": _links_to_redo, "relink": _relink})
+    loops.update(links_to_redo=_links_to_redo, relink=_relink, drop=_drop_dead_customers)
+    return production_kernel.jit_loops(__name__, loops)
 
 
 def build_network(
@@ -230,7 +265,7 @@ def build_network(
     c_rep, j_rep = np.nonzero(uses[:, ind[customers]].T)  # pairs (customer position, input industry)
     cust = customers[c_rep]
     rows = np.flatnonzero(alive)  # positions: faster gathers than the boolean mask
-    med = np.median(size[rows]) if len(rows) else 1.0
+    med = median(size[rows]) if len(rows) else 1.0
     lam = init.supplier_base * (np.maximum(size[cust], 1e-12) / max(med, 1e-12)) ** init.supplier_size_exponent
     n_firms = industry_counts(ind[rows])
     k = np.minimum(1 + rng.poisson(np.minimum(lam, 1e9)), np.maximum(n_firms[j_rep], 1))

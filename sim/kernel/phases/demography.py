@@ -15,8 +15,7 @@ from sim.kernel.entry import create_institutes, enter, entrant_agents, supplier_
 from sim.kernel.order_stats import industry_counts
 from sim.kernel.populations import certify, startup_weight
 from sim.kernel.space import choose_district, floor_used, location_probs
-from sim.kernel.state import gather
-from sim.kernel.suppliers import SupplierChooser, rewire_links
+from sim.kernel.suppliers import SupplierChooser, drop_dead_customers, rewire_links
 from sim.kernel.world import World
 from sim.sampling import random_below
 
@@ -90,10 +89,7 @@ def _entries(
 def rewire(w: World, rng: np.random.Generator, chooser: SupplierChooser) -> None:
     """Replace links to exited suppliers, drop links of exited customers, re-choose a share."""
     f, L, p = w.firms, w.links, w.params.demography
-    keep = gather(f.alive, L.customer)
-    if not keep.all():
-        w.links.keep(keep)
-    L = w.links
+    drop_dead_customers(L, f.alive, compiled=chooser.compiled)
     # a share re-chosen at random, and every link to an exited supplier
     redo = random_below(rng, L.n, p.rewiring_rate)
     rewire_links(L.supplier, L.customer, f.alive, f.industry, f.district, redo, chooser, rng)

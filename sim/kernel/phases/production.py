@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.economy import demand as dem
-from sim.economy import shocks
+from sim.economy import production_kernel, shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
 from sim.kernel.markets import industry_ulc_and_productivity
@@ -44,16 +44,35 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     idx = np.flatnonzero(f.alive)
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
-    s, c = gather(pos, L.supplier), gather(pos, L.customer)
+    if production_kernel.enabled(L.n):  # one compiled pass: both ends and whether any is dead
+        s, c, all_alive = production_kernel.jit_loops(__name__, {"ends": _link_ends})["ends"](
+            pos, L.supplier, L.customer
+        )
+    else:
+        s, c = gather(pos, L.supplier), gather(pos, L.customer)
+        all_alive = s.min(initial=0) >= 0 and c.min(initial=0) >= 0
     # demography drops the links of exited customers and rewires those of exited suppliers, but a
     # few redraws fail (no firm, or the customer itself) each quarter: the filter runs most quarters
-    if s.min(initial=0) >= 0 and c.min(initial=0) >= 0:
+    if all_alive:
         return idx, s, c, L.weight, None
     bad = np.union1d(np.flatnonzero(s < 0), np.flatnonzero(c < 0))  # a few dozen links
     if len(bad) > 4096:
         ok = (s | c) >= 0  # both positions >= 0 (the sign bit of either is set in s | c)
         return idx, s[ok], c[ok], L.weight, np.flatnonzero(~ok)
     return idx, _without(s, bad), _without(c, bad), L.weight, bad
+
+
+def _link_ends(pos: np.ndarray, sup: np.ndarray, cust: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """active_links' compiled pass: the positions of both ends of every link, and whether all are
+    alive (no position -1)."""
+    s = np.empty(len(sup), pos.dtype)
+    c = np.empty(len(sup), pos.dtype)
+    lo = 0
+    for k in range(len(sup)):
+        a, b = pos[sup[k]], pos[cust[k]]
+        s[k], c[k] = a, b
+        lo = min(lo, a | b)
+    return s, c, lo >= 0
 
 
 def _without(a: np.ndarray, bad: np.ndarray) -> np.ndarray:
