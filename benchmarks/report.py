@@ -1,12 +1,15 @@
-"""Run every benchmark case once, each in a fresh child process, and print (or write) a table.
+"""Run every benchmark case a few times, each run in a fresh child process, and print (or write) a table.
 
-    python -m benchmarks.report                      # print the table
+    python -m benchmarks.report                      # print the table (each case 3 times: medians)
+    python -m benchmarks.report --repeat 1           # ... once each (quicker, noisier)
     python -m benchmarks.report --write              # ... and write docs/benchmarks.md
     python -m benchmarks.report --write --bench-json .benchmarks/bench.json
                                                      # ... with a `make bench` JSON section
 
 Each child (see benchmarks.cases) runs with OMP/OPENBLAS/MKL/NUMEXPR threads = 1 and pinned to
-one CPU, so the seconds are one-core figures and the peak memory is that case's alone.
+one CPU, so the seconds are one-core figures and the peak memory is that case's alone. The runs of
+all cases are interleaved (every case once, then again), so that a slow spell of a shared machine
+falls on all of them; a case's seconds and peak memory are the medians of its runs, with their range.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -42,20 +46,45 @@ NOTES_MARKER = "<!-- notes: everything below this line is kept when the report i
 # ---------------------------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------------------------
-def measure(pin: bool = True, log=print) -> dict:
-    sei: dict[tuple[str, str, str], dict] = {}
-    boltz: dict[str, dict] = {}
-    for scale, handles, kernel in CASES:
-        log(f"  SEI {scale}, handles {handles}, SEI_NUMBA={kernel} ...", file=sys.stderr)
-        sei[(scale, handles, kernel)] = cases.run_child("sei", scale=scale, handles=handles, kernel=kernel, pin=pin)
-    for scale in ("small", "city"):
-        n = round(sei[(scale, "on", "auto")]["agents"])
-        log(f"  Boltzmann, {n:,} agents ...", file=sys.stderr)
-        boltz[scale] = cases.run_child("boltzmann", agents=n, pin=pin)
+def combine(runs: list[dict]) -> dict:
+    """One case's runs as one result: the run of the median seconds (the lower of the two middle
+    ones for an even count) with the median peak memory, and every run's seconds and peak."""
+    secs = [r["seconds"] for r in runs]
+    out = dict(runs[secs.index(statistics.median_low(secs))])
+    out["peak_rss_mb"] = statistics.median([r["peak_rss_mb"] for r in runs])
+    out["seconds_runs"] = secs
+    out["peak_runs"] = [r["peak_rss_mb"] for r in runs]
+    return out
+
+
+def measure(pin: bool = True, log=print, repeat: int = 3) -> dict:
+    """Every case ``repeat`` times, each run in a fresh child, the cases interleaved (see combine)."""
+    if repeat < 1:
+        raise ValueError(f"--repeat must be at least 1, got {repeat}")
+    sei_runs: dict[tuple[str, str, str], list[dict]] = {c: [] for c in CASES}
+    boltz_runs: dict[str, list[dict]] = {"small": [], "city": []}
+    for i in range(repeat):
+        for scale, handles, kernel in CASES:
+            log(f"  [{i + 1}/{repeat}] SEI {scale}, handles {handles}, SEI_NUMBA={kernel} ...", file=sys.stderr)
+            run = cases.run_child("sei", scale=scale, handles=handles, kernel=kernel, pin=pin)
+            sei_runs[(scale, handles, kernel)].append(run)
+        for scale in boltz_runs:
+            n = round(sei_runs[(scale, "on", "auto")][0]["agents"])
+            log(f"  [{i + 1}/{repeat}] Boltzmann, {n:,} agents ...", file=sys.stderr)
+            boltz_runs[scale].append(cases.run_child("boltzmann", agents=n, pin=pin))
+    sei = {c: combine(r) for c, r in sei_runs.items()}
+    boltz = {s: combine(r) for s, r in boltz_runs.items()}
     for (scale, _, _), r in sei.items():
         b = boltz.get(scale)
         r["boltzmann_ratio"] = r["agent_steps_per_s"] / b["agent_steps_per_s"] if b else float("nan")
-    return {"sei": sei, "boltzmann": boltz, "pinned": pin}
+    return {"sei": sei, "boltzmann": boltz, "pinned": pin, "repeat": repeat}
+
+
+def _spread(r: dict, key: str, runs: str, fmt: str) -> str:
+    """``r[key]`` formatted, with the range of the runs in brackets when there were several."""
+    vals = r.get(runs, [])
+    text = format(r[key], fmt)
+    return text if len(vals) < 2 else f"{text} ({format(min(vals), fmt)}-{format(max(vals), fmt)})"
 
 
 def _label(scale: str, handles: str, kernel: str) -> str:
@@ -73,10 +102,10 @@ def rows(res: dict) -> list[list[str]]:
                 [
                     _label(s, handles, kernel),
                     f"{r['agents']:,.0f}",
-                    f"{r['seconds']:.3f}",
+                    _spread(r, "seconds", "seconds_runs", ".3f"),
                     f"{r.get('kernel_startup_seconds', 0.0):.2f}",
                     f"{r['agent_steps_per_s']:,.0f}",
-                    f"{r['peak_rss_mb']:,.0f}",
+                    _spread(r, "peak_rss_mb", "peak_runs", ",.0f"),
                     f"{ratio:.2f}" if ratio == ratio else "–",
                 ]
             )
@@ -86,10 +115,10 @@ def rows(res: dict) -> list[list[str]]:
                 [
                     f"Boltzmann (Mesa), {scale} count",
                     f"{b['agents']:,}",
-                    f"{b['seconds']:.3f}",
+                    _spread(b, "seconds", "seconds_runs", ".3f"),
                     "–",
                     f"{b['agent_steps_per_s']:,.0f}",
-                    f"{b['peak_rss_mb']:,.0f}",
+                    _spread(b, "peak_rss_mb", "peak_runs", ",.0f"),
                     "1 (reference)",
                 ]
             )
@@ -338,8 +367,8 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "  size (the small case with `1` is what a sweep or calibration worker runs after its first job).",
         "  **numba start-up s** = importing numba and loading the compiled kernel from its cache, paid once per",
         "  process before the clock starts (like the imports) and reported here on its own; it also adds about",
-        "  100 MB to the resident set. The compiled loops of other phases (demography) load on first use,",
-        "  inside the clock (eleven loads, about 50 ms at city scale).",
+        "  100 MB to the resident set. The compiled loops of other phases (demography, the link ends of",
+        "  production) load on first use, inside the clock (13 loads, 60-70 ms under cProfile).",
         "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
         "  quarters; **agent-steps/s** = agents × 28 / seconds.",
         "- **peak MB** = peak resident set size of the child process (`VmHWM` from /proc/self/status; not\n  `ru_maxrss`, which on Linux carries the parent's peak across exec), 1 MB = 10^6 bytes. It",
@@ -351,9 +380,11 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "  built and run for 28 steps with as many agents as the SEI model at that scale (the handles-on count;",
         "  not run at metro scale, where two million Mesa agents would take minutes and gigabytes).",
         "  Above 1 means the SEI model processes agents faster than the yardstick.",
-        f"- Each case runs once in a fresh child process, {pin}",
+        f"- Each case runs {res['repeat']} time{'s' if res['repeat'] > 1 else ''}, each run in a fresh child process, {pin}",
         "  with OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS and NUMEXPR_NUM_THREADS set to 1:",
-        "  the seconds are one-core, cold-process figures.",
+        "  the seconds are one-core, cold-process figures. The runs of all cases are interleaved (every case",
+        "  once, then again), so that a slow spell of a shared machine falls on all of them; seconds and peak",
+        "  MB are the medians of a case's runs (the targets are judged on them), the range in brackets.",
         "",
         "## Machine",
         "",
@@ -382,7 +413,7 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "```sh",
         "make bench                                   # pytest-benchmark suite; extra_info table at the end",
         "make bench ARGS=--benchmark-json=.benchmarks/bench.json",
-        "python -m benchmarks.report                  # one child process per case, prints the table",
+        "python -m benchmarks.report                  # each case 3 times, a child process a run; prints the table",
         "python -m benchmarks.report --write --bench-json .benchmarks/bench.json   # rewrite this file",
         "```",
         "",
@@ -411,12 +442,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--bench-json", type=Path, help="add a section from a pytest-benchmark JSON file")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the children to one CPU")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each case, interleaved; medians (default 3)")
     ap.add_argument("--json", type=Path, help="also dump the raw measurements as JSON")
     ap.add_argument(
         "--commit", help="label of the code measured (default: git HEAD, flagged if sim/ or configs/ differ)"
     )
     a = ap.parse_args(argv)
-    res = measure(pin=not a.no_pin)
+    if a.repeat < 1:
+        ap.error(f"--repeat must be at least 1, got {a.repeat}")
+    res = measure(pin=not a.no_pin, repeat=a.repeat)
     print(text_table(res))
     if a.json:
         raw = {

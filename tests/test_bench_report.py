@@ -1,0 +1,42 @@
+"""benchmarks.report's repeats: the cases interleaved, medians with their range (no model runs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import cases, report
+
+
+def test_combine_takes_the_median_run_and_peak() -> None:
+    runs = [
+        {"seconds": 3.4, "peak_rss_mb": 401.0, "agents": 10.0, "agent_steps_per_s": 1.0, "tag": "a"},
+        {"seconds": 3.1, "peak_rss_mb": 396.0, "agents": 10.0, "agent_steps_per_s": 2.0, "tag": "b"},
+        {"seconds": 4.2, "peak_rss_mb": 399.0, "agents": 10.0, "agent_steps_per_s": 3.0, "tag": "c"},
+    ]
+    got = report.combine(runs)
+    assert got["seconds"] == 3.4 and got["tag"] == "a"  # the run of the median time, with its own rates
+    assert got["peak_rss_mb"] == 399.0 and got["seconds_runs"] == [3.4, 3.1, 4.2]
+    assert report._spread(got, "seconds", "seconds_runs", ".3f") == "3.400 (3.100-4.200)"
+    assert report.combine(runs[:2])["tag"] == "b"  # an even count: the lower middle run
+    one = report.combine(runs[:1])
+    assert report._spread(one, "seconds", "seconds_runs", ".3f") == "3.400"  # one run: no range
+
+
+def test_measure_interleaves_the_cases(monkeypatch) -> None:
+    calls: list[tuple] = []
+
+    def fake_child(kind, **kw):
+        calls.append((kind, kw.get("scale"), kw.get("handles"), kw.get("kernel")))
+        secs = 1.0 + 0.1 * len(calls)
+        if kind == "boltzmann":
+            return {"agents": kw["agents"], "seconds": secs, "peak_rss_mb": 100.0, "agent_steps_per_s": 1.0}
+        return {"agents": 1000.0, "quarters": 28, "seconds": secs, "peak_rss_mb": 300.0, "agent_steps_per_s": 2.0}
+
+    monkeypatch.setattr(cases, "run_child", fake_child)
+    res = report.measure(log=lambda *a, **k: None, repeat=2)
+    per_round = len(report.CASES) + 2  # every SEI case and both yardsticks, then again
+    assert len(calls) == 2 * per_round and calls[:per_round] == calls[per_round:]
+    assert all(len(r["seconds_runs"]) == 2 for r in res["sei"].values())
+    assert res["sei"][("city", "on", "auto")]["boltzmann_ratio"] == 2.0 and res["repeat"] == 2
+    with pytest.raises(ValueError, match="--repeat"):
+        report.measure(log=lambda *a, **k: None, repeat=0)
