@@ -10,7 +10,7 @@ from sim.config import to_config
 from sim.economy import production_kernel
 from sim.ids import N_DIST, N_IND
 from sim.kernel.effects import PolicyEffects
-from sim.kernel.order_stats import industry_counts, sums_where
+from sim.kernel.order_stats import industry_counts, sums_by_key, sums_where
 from sim.kernel.space import floor_used, location_probs
 from sim.model import SEIModel
 from sim.quantiles import median, median_and_quantile
@@ -73,6 +73,22 @@ def test_share_sums_compiled_is_bincount(seed: int) -> None:
     got = sums_where(key, mask, x, N_IND, compiled=True)
     want = np.bincount(key[rows], weights=x[rows], minlength=N_IND)
     assert got.tobytes() == want.tobytes() == sums_where(key, mask, x, N_IND, compiled=False).tobytes()
+
+
+@pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("n", [0, 1, 5000])
+def test_sums_by_key_compiled_is_bincount(n: int) -> None:
+    """The recorder's cell sums (sim.outputs.measure): one compiled pass over the rows gives each
+    column's np.bincount bit for bit, keys of any integer width, rows in any order."""
+    g = np.random.default_rng(n)
+    size = 2 * n + 3
+    cols = [g.lognormal(0.0, 2.0, size), g.normal(0.0, 1e6, size), np.zeros(size)]
+    rows = g.permutation(size)[:n]
+    for key in (g.integers(0, 77, n), g.integers(0, 300, n).astype(np.int16)):
+        want = np.array([np.bincount(key, weights=c[rows], minlength=300) for c in cols])
+        got = sums_by_key(key, rows, cols, 300, compiled=True)
+        assert got.shape == (3, 300)
+        assert got.tobytes() == want.tobytes() == sums_by_key(key, rows, cols, 300, compiled=False).tobytes()
 
 
 @pytest.mark.skipif(not production_kernel.AVAILABLE, reason="numba is not installed")

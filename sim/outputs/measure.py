@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from sim.basedata import BaseYear
+from sim.economy import production_kernel
 from sim.ids import DISTRICTS, INDUSTRIES, INWARD, N_DIST, N_IND, NONE
 from sim.kernel.cells import cell_key, count, count_key
+from sim.kernel.order_stats import sums_by_key
 from sim.kernel.world import World
 
 # metric -> firm column. Flows are summed over the firms that produced in the quarter (including
@@ -162,6 +164,16 @@ class Recorder:
             firm_rows=np.flatnonzero(f.alive),
         )
 
+    def _firm_sums(self, f, metrics: dict[str, str], rows: np.ndarray, key: np.ndarray, compiled: bool) -> None:
+        """Record each metric's firm column summed by cell over ``rows`` (``key``: their cells):
+        the float64 columns in one pass (sums_by_key), any other one by np.bincount."""
+        floats = [m for m, c in metrics.items() if f.col(c).dtype == np.float64]
+        sums = sums_by_key(key, rows, [f.col(metrics[m]) for m in floats], N_IND * N_DIST, compiled=compiled)
+        got = dict(zip(floats, sums, strict=True))
+        for metric, col in metrics.items():
+            v = got[metric] if metric in got else np.bincount(key, weights=f.col(col)[rows], minlength=N_IND * N_DIST)
+            self._put(self.cells, metric, v.reshape(N_IND, N_DIST))
+
     # -- every quarter --------------------------------------------------------------------------
     def record(self, w, year: int, q: int) -> None:
         f, inst, t = w.firms, w.institutes, w.talent
@@ -174,10 +186,9 @@ class Recorder:
         def agg(values: np.ndarray | None, k=key) -> np.ndarray:
             return np.bincount(k, weights=values, minlength=N_IND * N_DIST).reshape(N_IND, N_DIST)
 
-        for metric, col in FIRM_FLOWS.items():
-            self._put(self.cells, metric, agg(f.col(col)[prod], pkey))
-        for metric, col in FIRM_STOCKS.items():
-            self._put(self.cells, metric, agg(f.col(col)[a]))
+        compiled = production_kernel.enabled(w.links.n)  # one compiled pass for all the columns (same sums)
+        self._firm_sums(f, FIRM_FLOWS, prod, pkey, compiled)
+        self._firm_sums(f, FIRM_STOCKS, a, key, compiled)
         self._put(self.cells, "firms", agg(None))
         # certified_cells(w), from the alive rows' keys
         self._put(self.cells, "certified_firms", agg(None, key[f.certified_until[a] >= w.quarter]))
@@ -227,9 +238,9 @@ class Recorder:
         if not self.subfield_ids:
             self.subfield_ids = tuple(w.data.subfield_ids)
             self.subfield_industry = np.asarray(w.data.subfield_industry, dtype=np.int64)
-        sub = f.subfield[prod]
-        for m in SUBFIELD_METRICS:
-            self.sub[m].append(np.bincount(sub, weights=f.col(m)[prod], minlength=n_sub).astype(float))
+        sub = sums_by_key(f.subfield[prod], prod, [f.col(m) for m in SUBFIELD_METRICS], n_sub, compiled=compiled)
+        for m, sums in zip(SUBFIELD_METRICS, sub, strict=True):
+            self.sub[m].append(sums)
         if len(self._revenue) < f.n:
             self._revenue = np.concatenate([self._revenue, np.zeros(f.n - len(self._revenue))])
         self._revenue[prod] += f.output[prod]
