@@ -251,7 +251,10 @@ def _kill_a_sweep_worker(d: Path, launcher_pid: int, timeout: float = 180) -> tu
 
 
 @pytest.mark.slow
-def test_a_dead_joblib_worker_costs_only_its_jobs_and_a_rerun_redoes_them(tmp_path):
+@pytest.mark.parametrize("batch", ["auto", "3"])
+def test_a_dead_joblib_worker_costs_only_its_jobs_and_a_rerun_redoes_them(tmp_path, batch):
+    """With one job a batch (``auto`` for 6 jobs) and with batches of 3: the jobs of a dead
+    worker's batch that had not started are launched again in a fresh pool."""
     args = ["-m", "scale=small", "seed=0,1,2,3,4,5", "ensemble.size=1", "scenario.end_year=2019"]
     ref = tmp_path / "ref"
     p = _cli(*args, "hydra/launcher=basic", f"hydra.sweep.dir={ref}")
@@ -260,7 +263,7 @@ def test_a_dead_joblib_worker_costs_only_its_jobs_and_a_rerun_redoes_them(tmp_pa
     slow = "import time, sim.model\n_s = sim.model.SEIModel.step\nsim.model.SEIModel.step = lambda m: (time.sleep(1), _s(m))"
     sweep = subprocess.Popen(
         [sys.executable, "-c", f"{slow}\nfrom sim.__main__ import main\nmain()", *args, "hydra.launcher.n_jobs=2",
-         f"hydra.sweep.dir={d}"],
+         f"hydra.launcher.batch_size={batch}", f"hydra.sweep.dir={d}"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     victim, _pid = _kill_a_sweep_worker(d, sweep.pid)

@@ -119,11 +119,15 @@ def test_joblib_launcher_gives_identical_results(basic_sweep, tmp_path):
 
 
 @pytest.mark.slow
-def test_default_launcher_gives_identical_results_and_job_configs(basic_sweep, tmp_path):
+@pytest.mark.parametrize("batch", ["auto", "3"])
+def test_default_launcher_gives_identical_results_and_job_configs(basic_sweep, tmp_path, batch):
     """The default launcher (joblib_resilient) composes each group of jobs that differ only in the
-    seed once per worker (sim.drivers.job_configs): every job's saved config is Hydra's own."""
+    seed once per worker (sim.drivers.job_configs): every job's saved config is Hydra's own, with
+    one job a batch (``auto`` for 8 jobs on 2 workers) and with batches of 3 jobs."""
     d = tmp_path / "resilient"
-    p = sim_multirun(d, *SWEEP, "hydra.launcher.n_jobs=2", launcher="joblib_resilient")
+    p = sim_multirun(
+        d, *SWEEP, "hydra.launcher.n_jobs=2", f"hydra.launcher.batch_size={batch}", launcher="joblib_resilient"
+    )
     assert p.returncode == 0, p.stderr[-3000:]
     pd.testing.assert_frame_equal(outcome_table(d), outcome_table(basic_sweep))
     for job in range(8):
@@ -295,6 +299,21 @@ def test_submitit_local_launcher_gives_identical_results(basic_sweep, tmp_path):
     p = sim_multirun(tmp_path / "submitit", *SWEEP, "hydra.launcher.timeout_min=10", launcher="submitit_local")
     assert p.returncode == 0, p.stderr[-3000:]
     pd.testing.assert_frame_equal(outcome_table(tmp_path / "submitit"), outcome_table(basic_sweep))
+
+
+def test_auto_batches_keep_four_a_worker_and_at_most_max_batch():
+    """``batch_size: auto`` of the default launcher: batches of jobs share one pickled copy of
+    Hydra's state, but each worker gets at least four batches, so the workers finish together."""
+    from hydra_plugins.sei_sweeper.launcher import MAX_BATCH, batch_size
+
+    assert batch_size(1000, 2) == MAX_BATCH
+    assert batch_size(40, 2) == 5
+    assert batch_size(12, 2) == batch_size(1, 2) == batch_size(0, 2) == 1
+    for n in range(0, 300, 7):
+        for workers in (1, 2, 8):
+            b = batch_size(n, workers)
+            assert 1 <= b <= MAX_BATCH and (b == 1 or n // b >= 4 * workers)
+            assert batch_size(n + 50, workers) >= b  # more jobs never give smaller batches
 
 
 def test_progress_line_counts_and_eta():
