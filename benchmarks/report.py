@@ -368,7 +368,7 @@ def markdown(res: dict, m: dict, bench_json: Path | None = None) -> str:
         "  **numba start-up s** = importing numba and loading the compiled kernel from its cache, paid once per",
         "  process before the clock starts (like the imports) and reported here on its own; it also adds about",
         "  100 MB to the resident set. The compiled loops of other phases (demography, the link ends of",
-        "  production) load on first use, inside the clock (13 loads, 60-70 ms under cProfile).",
+        "  production, the recorder) load on first use, inside the clock (16 loads at city scale, about 90 ms under cProfile, 3-5 ms each without it).",
         "- **agents** = alive firms + institutes + talent agents at the end of each quarter, averaged over the 28",
         "  quarters; **agent-steps/s** = agents × 28 / seconds.",
         "- **peak MB** = peak resident set size of the child process (`VmHWM` from /proc/self/status; not\n  `ru_maxrss`, which on Linux carries the parent's peak across exec), 1 MB = 10^6 bytes. It",
