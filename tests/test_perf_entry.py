@@ -79,15 +79,21 @@ def test_share_sums_compiled_is_bincount(seed: int) -> None:
 @pytest.mark.parametrize("n", [0, 1, 5000])
 def test_sums_by_key_compiled_is_bincount(n: int) -> None:
     """The recorder's cell sums (sim.outputs.measure): one compiled pass over the rows gives each
-    column's np.bincount bit for bit, keys of any integer width, rows in any order."""
+    column's np.bincount bit for bit, keys of any integer width, rows in any order, integer columns
+    (the firms' vacancies) read as float64 as bincount reads them."""
     g = np.random.default_rng(n)
     size = 2 * n + 3
-    cols = [g.lognormal(0.0, 2.0, size), g.normal(0.0, 1e6, size), np.zeros(size)]
+    cols = [
+        g.lognormal(0.0, 2.0, size),
+        g.normal(0.0, 1e6, size),
+        np.zeros(size),
+        g.integers(0, 9, size).astype(np.int32),
+    ]
     rows = g.permutation(size)[:n]
     for key in (g.integers(0, 77, n), g.integers(0, 300, n).astype(np.int16)):
         want = np.array([np.bincount(key, weights=c[rows], minlength=300) for c in cols])
         got = sums_by_key(key, rows, cols, 300, compiled=True)
-        assert got.shape == (3, 300)
+        assert got.shape == (4, 300)
         assert got.tobytes() == want.tobytes() == sums_by_key(key, rows, cols, 300, compiled=False).tobytes()
 
 

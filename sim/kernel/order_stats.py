@@ -49,12 +49,12 @@ def _key_sums_loop(key: np.ndarray, rows: np.ndarray, cols: tuple, n_keys: int) 
 def sums_by_key(
     key: np.ndarray, rows: np.ndarray, cols: list[np.ndarray], n_keys: int, *, compiled: bool
 ) -> np.ndarray:
-    """[len(cols), n_keys]: np.bincount(key, weights=col[rows], minlength=n_keys) of each float64
-    column (``key``: the key of each of ``rows``, keys 0..n_keys-1). With ``compiled`` (numba in
-    use) one pass over the rows adds every column in the same row order, so the same sums, without
-    gathering each column first."""
+    """[len(cols), n_keys]: np.bincount(key, weights=col[rows], minlength=n_keys) of each column
+    (``key``: the key of each of ``rows``, keys 0..n_keys-1). With ``compiled`` (numba in use) one
+    pass over the rows adds every column in the same row order, so the same sums, without gathering
+    each column first; columns of other types are read as float64, as bincount reads its weights."""
     if compiled and cols:
-        return _loops()["key_sums"](key, rows, tuple(cols), n_keys)
+        return _loops()["key_sums"](key, rows, tuple(np.asarray(c, dtype=np.float64) for c in cols), n_keys)
     return np.array([np.bincount(key, weights=c[rows], minlength=n_keys) for c in cols]).reshape(len(cols), n_keys)
 
 

@@ -165,13 +165,10 @@ class Recorder:
         )
 
     def _firm_sums(self, f, metrics: dict[str, str], rows: np.ndarray, key: np.ndarray, compiled: bool) -> None:
-        """Record each metric's firm column summed by cell over ``rows`` (``key``: their cells):
-        the float64 columns in one pass (sums_by_key), any other one by np.bincount."""
-        floats = [m for m, c in metrics.items() if f.col(c).dtype == np.float64]
-        sums = sums_by_key(key, rows, [f.col(metrics[m]) for m in floats], N_IND * N_DIST, compiled=compiled)
-        got = dict(zip(floats, sums, strict=True))
-        for metric, col in metrics.items():
-            v = got[metric] if metric in got else np.bincount(key, weights=f.col(col)[rows], minlength=N_IND * N_DIST)
+        """Record each metric's firm column summed by cell over ``rows`` (``key``: their cells), all
+        in one pass (sums_by_key)."""
+        sums = sums_by_key(key, rows, [f.col(c) for c in metrics.values()], N_IND * N_DIST, compiled=compiled)
+        for metric, v in zip(metrics, sums, strict=True):
             self._put(self.cells, metric, v.reshape(N_IND, N_DIST))
 
     # -- every quarter --------------------------------------------------------------------------
