@@ -62,7 +62,8 @@ def quarters(request):
     real = prod.produce
 
     def spy(**kw):
-        captured.append(kw)
+        # without the phase's kept flow buffer: each call here gets fresh results to compare
+        captured.append({k: v for k, v in kw.items() if k != "flow_out"})
         return real(**kw)
 
     mp.setattr(phase, "produce", spy)
@@ -136,7 +137,8 @@ def test_link_ends_compiled_are_gathers(dead):
     one = np.r_[dead, rng.integers(0, 100, 5000)].astype(np.int32)  # every dead row is an end here
     other = rng.choice(live, len(one)).astype(np.int32)  # never a dead row
     for sup, cust in ((one, other), (other, one)):  # dead suppliers, then dead customers
-        s, c, all_alive = ends(pos, sup, cust)
+        s, c = np.full(len(sup), 7, pos.dtype), np.full(len(sup), 7, pos.dtype)
+        all_alive = ends(pos, sup, cust, s, c)
         assert np.array_equal(s, pos[sup]) and np.array_equal(c, pos[cust])
         assert s.dtype == c.dtype == pos.dtype
         assert all_alive == (len(dead) == 0)
@@ -148,6 +150,24 @@ def test_pairwise_sum_is_numpys(n):
     kern._kernel()  # compile the helpers
     a = np.random.default_rng(n).standard_normal(n) * np.exp(np.random.default_rng(n + 1).standard_normal(n) * 4)
     assert production_loops._pairwise_abs_sum(a, n) == np.abs(a).sum()
+
+
+def test_flow_out_receives_the_link_flows(quarters, monkeypatch):
+    """produce() writes the link flows into a caller's buffer (its head) on both paths, with the
+    same numbers as without one; a buffer too short or of the wrong type is refused."""
+    kw = quarters[-1]
+    want = _both(monkeypatch, **kw)
+    m = len(kw["sup"])
+    for flag, ref in zip(("0", "1"), want, strict=True):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        buf = np.full(m + 5, -1.0)
+        got = _fields(prod.produce(**kw, flow_out=buf))
+        _assert_identical(ref, got)
+        assert np.array_equal(buf[:m], ref["link_flow"]) and np.all(buf[m:] == -1.0)
+    monkeypatch.setenv("SEI_NUMBA", "1")
+    for bad in (np.empty(m - 1), np.empty(m, np.float32), np.empty(2 * m)[::2]):
+        with pytest.raises(ValueError, match="flow_out"):
+            prod.produce(**kw, flow_out=bad)
 
 
 def test_whole_run_identical_with_and_without_kernel(monkeypatch):

@@ -129,3 +129,34 @@ def test_shocks_experiment_runs_end_to_end(tmp_path):
     fig = fig_shocks(out, lang="zh")  # the figure of the plan's effect under each shock
     assert list(fig.plot_data["effects"]["shock"]) == ["none", "pandemic_2020"]
     assert "无冲击" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def test_overlapping_shock_multipliers_are_per_firm_products() -> None:
+    """The multipliers, made per (industry, district) cell and gathered, are each firm's product
+    of the shocks that hit it, in the shocks' order, bit for bit."""
+    from sim.economy.shocks import multipliers
+    from sim.ids import DISTRICTS, INDUSTRIES
+    from sim.params import ScenarioConfig
+
+    shocks = [
+        ShockConfig(name="a", start="2020Q1", end="2020Q2", demand=-0.13, supply=-0.07),
+        ShockConfig(name="b", start="2020Q1", end="2020Q1", industries=[INDUSTRIES[2], INDUSTRIES[5]], demand=0.21),
+        ShockConfig(name="c", start="2020Q1", end="2020Q3", districts=[DISTRICTS[1]], supply=-0.3,
+                    import_availability=0.6),
+        ShockConfig(name="d", start="2021Q1", end="2021Q1", demand=-0.5),  # not active
+    ]  # fmt: skip
+    rng = np.random.default_rng(0)
+    ind = rng.integers(0, len(INDUSTRIES), 5000).astype(np.int8)
+    dist = rng.integers(0, len(DISTRICTS), 5000).astype(np.int8)
+    got = multipliers(ScenarioConfig(shocks=shocks), 2020, 1, ind, dist)
+    dm, sm, im = np.ones(5000), np.ones(5000), np.ones(len(INDUSTRIES))
+    for s in shocks[:3]:
+        ih = np.array([not s.industries or i in s.industries for i in INDUSTRIES])
+        hit = ih[ind] & np.array([not s.districts or d in s.districts for d in DISTRICTS])[dist]
+        dm[hit] *= 1.0 + s.demand
+        sm[hit] *= 1.0 + s.supply
+        if s.import_availability is not None:
+            im[ih] *= s.import_availability
+    assert got.demand.tobytes() == dm.tobytes() and got.supply.tobytes() == sm.tobytes()
+    assert got.imports.tobytes() == im.tobytes()
+    assert len(np.unique(got.demand)) == 2 and len(np.unique(got.supply)) == 2  # a, a x b; a, a x c

@@ -141,16 +141,20 @@ def produce(
     rounds: int,
     spot_share: float,
     w_skip: np.ndarray | None = None,
+    flow_out: np.ndarray | None = None,
 ) -> ProductionResult:
     """One quarter of production for a set of active firms (rows 0..n-1; links index into them).
     Vectorised; see the module docstring for the assumptions. With numba installed the compiled
     kernel (sim.economy.production_kernel) runs the same arithmetic with bit-identical results.
     ``w_skip``: sorted positions in ``w`` of links left out of ``sup``/``cust`` (``w`` then has
     len(sup) + len(w_skip) entries), so that a caller can pass a table's weights as they are
-    instead of a filtered copy (8 bytes a link: 6 MB at city scale, alive through the kernel)."""
+    instead of a filtered copy (8 bytes a link: 6 MB at city scale, alive through the kernel).
+    ``flow_out``: a contiguous float64 array of at least one entry a link that receives the link
+    flows (``link_flow`` is its head), so a caller can reuse one buffer between quarters."""
     if production_kernel.enabled(len(sup)):
         args = (ind, capacity, final_demand, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share)
-        return ProductionResult(*production_kernel.produce_compiled(*args, n_ind=N_IND, tol=DEMAND_TOL, w_skip=w_skip))
+        out = production_kernel.produce_compiled(*args, n_ind=N_IND, tol=DEMAND_TOL, w_skip=w_skip, flow_out=flow_out)
+        return ProductionResult(*out)
     if w_skip is not None and len(w_skip):
         w = np.delete(w, w_skip)
     n = len(ind)
@@ -186,7 +190,7 @@ def produce(
     demanded = d + np.bincount(sup, weights=orders, minlength=n)
     output = xhat
     r = np.divide(output, demanded, out=np.ones(n), where=demanded > 0).clip(max=1.0)
-    flow = orders * r[sup]
+    flow = np.multiply(orders, r[sup], out=None if flow_out is None else flow_out[: len(sup)])
     sales_interm = np.bincount(sup, weights=flow, minlength=n)
     interm_sei = np.bincount(cust, weights=flow, minlength=n)
     sales_final = d * r

@@ -154,15 +154,21 @@ def produce_compiled(
     tol: float,
     max_iter: int = 200,
     w_skip: np.ndarray | None = None,
+    flow_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
     """Run the kernel; arguments as for sim.economy.production.produce. Returns (demand, output,
     value_added, intermediate, interm_sei, sales_final, sales_interm, inventory_change, link_flow,
-    input_ratio), each float64 and indexed like ``ind`` (firms) or ``sup`` (links)."""
+    input_ratio), each float64 and indexed like ``ind`` (firms) or ``sup`` (links); link_flow is
+    the head of ``flow_out`` when one is given (float64, contiguous, at least one entry a link)."""
     index = np.int32 if len(ind) < 2**31 else np.int64  # half the memory traffic of int64 links
     sup = np.ascontiguousarray(sup, dtype=index)
     cust = np.ascontiguousarray(cust, dtype=index)
     sorted_ = len(cust) < 2 or bool(np.all(cust[1:] >= cust[:-1]))
     order = np.zeros(0, index) if sorted_ else np.argsort(cust, kind="stable").astype(index)
+    if flow_out is None:
+        flow_out = np.empty(len(sup))
+    elif flow_out.dtype != np.float64 or not flow_out.flags.c_contiguous or len(flow_out) < len(sup):
+        raise ValueError(f"flow_out must be a contiguous float64 array of at least {len(sup)} entries")
     return _kernel()(
         np.ascontiguousarray(ind, dtype=np.int8 if n_ind <= 127 else np.int64),  # int8: the supplier lookups stay in L1
         np.ascontiguousarray(capacity, dtype=np.float64),
@@ -181,4 +187,5 @@ def produce_compiled(
         float(tol),
         int(max_iter),
         _workspace(len(sup)),
+        flow_out,
     )

@@ -281,11 +281,11 @@ def _round_fused(
     return change
 
 
-def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse):  # pragma: no cover - compiled
+def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse, flow):  # pragma: no cover
     """Settlement (see produce): every firm serves all its buyers the same share of their orders
     (matrix values pair_io[pair] * w_eff, made as _shares_and_values makes them). When the links
     are in customer order (``fuse``) the orders d + A xhat are ``x_dem``: the last round made that
-    sum with the same matrix, outputs and order of terms."""
+    sum with the same matrix, outputs and order of terms. Link flows go to the head of ``flow``."""
     m = sup.shape[0]
     if fuse:
         demanded = x_dem.copy()
@@ -298,7 +298,7 @@ def _settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, f
     r = np.empty(n)
     for i in range(n):
         r[i] = _fmin(xhat[i] / demanded[i], 1.0) if demanded[i] > 0 else 1.0
-    flow = np.empty(m)
+    flow = flow[:m]
     sales_interm = np.zeros(n)
     interm_sei = np.zeros(n)
     for k in range(m):
@@ -386,13 +386,14 @@ def _solve(
 
 
 def _produce(
-    ind, cap, d, sup, cust, w, w_skip, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws
-):  # pragma: no cover - compiled
-    """The numpy path of produce, pass for pass fused: see that function for the economics.
-    ``ws`` (int32 >= m, float64 >= 3m entries) is reused work space (see _links)."""
+    ind, cap, d, sup, cust, w, w_skip, io, va_ratio, import_avail, rounds, spot_share, order, n_ind, tol, max_iter, ws,
+    flow_out,
+):  # fmt: skip  # pragma: no cover - compiled
+    """The numpy path of produce, pass for pass fused: see that function for the economics. ``ws``
+    (int32 >= m, float64 >= 3m entries): reused work space (see _links); ``flow_out``: see _settle."""
     n = ind.shape[0]
     args = (ind, cap, d, sup, cust, w, w_skip, io, import_avail, rounds, spot_share, order, n_ind, tol, max_iter)
     x_dem, xhat, rho, pair_io = _solve(*args, ws)
     pair, _, w_eff, _ = _links(ws, sup.shape[0])
     fuse = order.shape[0] == 0
-    return (*_settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse), rho)
+    return (*_settle(d, xhat, pair, pair_io, w_eff, sup, cust, ind, va_ratio, n, x_dem, fuse, flow_out), rho)

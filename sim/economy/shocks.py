@@ -39,15 +39,18 @@ def multipliers(
     hits = [s for s in (*scenario.events, *scenario.shocks) if active(s, year, q)]
     if not hits:
         return None
-    dm = np.ones(len(industry))
-    sm = np.ones(len(industry))
+    # a firm's multipliers depend on its (industry, district) cell only: made per cell, in the
+    # order of the shocks (the same products as per firm), then gathered
+    dm = np.ones((len(INDUSTRIES), len(DISTRICTS)))
+    sm = np.ones((len(INDUSTRIES), len(DISTRICTS)))
     im = np.ones(len(INDUSTRIES))
     for s in hits:
         ind_hit = np.array([not s.industries or i in s.industries for i in INDUSTRIES])
         dis_hit = np.array([not s.districts or d in s.districts for d in DISTRICTS])
-        firm_hit = ind_hit[industry] & dis_hit[district]
-        dm[firm_hit] *= 1.0 + s.demand
-        sm[firm_hit] *= 1.0 + s.supply
+        cell_hit = ind_hit[:, None] & dis_hit[None, :]
+        dm[cell_hit] *= 1.0 + s.demand
+        sm[cell_hit] *= 1.0 + s.supply
         if s.import_availability is not None:
             im[ind_hit] *= s.import_availability
-    return ShockMultipliers(demand=dm, supply=sm, imports=im)
+    cell = industry.astype(np.intp) * len(DISTRICTS) + district
+    return ShockMultipliers(demand=dm.reshape(-1)[cell], supply=sm.reshape(-1)[cell], imports=im)

@@ -62,12 +62,22 @@ def edge_gain(share_trend: np.ndarray, catch_up: float, year: int, q: int) -> np
     return share_trend * np.exp(-catch_up * max(year + (q - 0.5) / 4.0 - EDGE_YEAR0, 0.0)) / 4.0
 
 
-def industry_ulc_and_productivity(firms: Table, labour_elasticity: float) -> tuple[np.ndarray, np.ndarray]:
-    """(wage bill per yuan of real VA capacity, real VA capacity per worker) by industry, alive firms."""
+def industry_ulc_and_productivity(
+    firms: Table, labour_elasticity: float, alive_capacity: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(wage bill per yuan of real VA capacity, real VA capacity per worker) by industry, alive
+    firms with staff. ``alive_capacity``: (the alive rows in order, their real VA capacity) when
+    the caller has them from the same columns (sim.kernel.phases.production.firm_capacity)."""
     f = firms
-    a = np.flatnonzero(f.alive & (f.employees > 0))  # by position: the same rows, gathered faster than by a mask
-    employees = f.employees[a]
-    cap = va_capacity(f.z[a], f.tfp[a], employees, f.capital[a], labour_elasticity)
+    if alive_capacity is None:
+        a = np.flatnonzero(f.alive & (f.employees > 0))  # by position: the same rows, gathered faster than by a mask
+        employees = f.employees[a]
+        cap = va_capacity(f.z[a], f.tfp[a], employees, f.capital[a], labour_elasticity)
+    else:  # elementwise, so the staffed rows' capacities are the ones computed for them above
+        alive, cap_alive = alive_capacity
+        employees = f.employees[alive]
+        staffed = np.flatnonzero(employees > 0)
+        a, employees, cap = alive[staffed], employees[staffed], cap_alive[staffed]
     ind = f.industry[a]
     cap_i = np.bincount(ind, weights=cap, minlength=N_IND)
     wages = np.bincount(ind, weights=f.wage_bill[a], minlength=N_IND)

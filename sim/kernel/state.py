@@ -4,6 +4,7 @@ columns with amortised growth. Rows are never reused: an exited agent keeps its 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,20 @@ def gather(values: np.ndarray, index: np.ndarray, chunk: int = 1 << 16) -> np.nd
     for lo in range(0, len(index), chunk):  # mode="clip": no buffering of ``out`` (the rows are valid)
         np.take(values, index[lo : lo + chunk], out=out[lo : lo + chunk], mode="clip")
     return out
+
+
+def reusable(store: dict[str, Any], key: str, n: int, dtype: Any = np.float64) -> np.ndarray:
+    """A 1-d array of at least ``n`` entries of ``dtype`` kept in ``store[key]`` from one quarter to
+    the next: the same array when nothing else holds it or a view of it, else (or when too short)
+    a fresh one with an eighth to spare, so a result someone kept never changes under them. A
+    fresh array of a size the allocator has not seen comes as fresh pages (the first touch costs
+    about as much as filling it): link-sized results of growing networks did each quarter."""
+    buf = store.get(key)
+    # its references here: ``store``, ``buf`` and getrefcount's argument; any other is a holder or a
+    # view of it (a numpy view refers to the array that owns the data, however it was sliced)
+    if buf is None or len(buf) < n or buf.dtype != np.dtype(dtype) or sys.getrefcount(buf) > 3:
+        buf = store[key] = np.empty(n + n // 8, dtype)
+    return buf
 
 
 class Table:

@@ -80,7 +80,8 @@ class World:
     industry_ids: tuple[str, ...] = INDUSTRIES
     last_production: ProductionRecord | None = None  # None before the first quarter
     lever_state: dict[str, Any] = field(default_factory=dict)  # lever key -> its declared state (sim.policy)
-    cache: dict[str, Any] = field(default_factory=dict)  # per-quarter derived values (sim.kernel.entry)
+    # derived values and arrays kept between quarters (sim.kernel.entry, sim.kernel.state.reusable)
+    cache: dict[str, Any] = field(default_factory=dict)
     quarter: int = -1  # index of the last completed quarter (0 = first simulated quarter)
     flows: dict[str, np.ndarray] = field(default_factory=lambda: {k: np.zeros((N_IND, N_DIST)) for k in FLOW_KEYS})
 

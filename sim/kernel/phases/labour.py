@@ -13,7 +13,7 @@ from sim.kernel.cells import count, count_where
 from sim.kernel.employment import hire, refresh_employment
 from sim.kernel.entry import add_talent
 from sim.kernel.markets import capital_deepening, mean_wage
-from sim.kernel.phases.production import firm_capacity
+from sim.kernel.phases.production import alive_capacity
 from sim.kernel.space import free_space, space_per_worker
 from sim.kernel.world import World
 
@@ -26,10 +26,10 @@ def _labour_demand(w: World, rng: np.random.Generator) -> tuple[np.ndarray, ...]
     floor space, so vacancies are scaled down where the district has no room for them."""
     f, inst, p, ppa = w.firms, w.institutes, w.params.labour, w.ppa
     pp = w.params.production
-    rows = np.flatnonzero(f.alive)  # the gap of the alive firms (elementwise); dead firms get 0
+    rows, _, cap_now = alive_capacity(w)  # the gap of the alive firms (elementwise); dead firms get 0
     expected = f.demand[rows] * w.ext_growth[f.industry[rows]]  # last quarter's demand, grown at the trend
     deepen = capital_deepening(w.wage_index, w.markets, f, w.params.market.capital_deepening_speed, rows=rows)
-    cap = firm_capacity(w)[rows] * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
+    cap = cap_now * deepen ** (1.0 - pp.labour_elasticity)  # fewer workers per unit as k/l rises
     gap = lab.labour_gap(f.employees[rows], cap, expected, pp.target_utilisation, pp.max_capacity_adjustment)
     vac_f, lay_f = lab.vacancies_and_layoffs_of(rows, f.n, gap, ppa, f.cash[rows] > 0, p, rng)
     vac_f = _fit_to_room(w, vac_f, rng)

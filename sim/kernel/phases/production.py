@@ -10,7 +10,7 @@ from sim.economy import production_kernel, shocks
 from sim.economy.production import produce, va_capacity
 from sim.ids import MONTHS_PER_QUARTER, N_IND
 from sim.kernel.markets import industry_ulc_and_productivity
-from sim.kernel.state import gather
+from sim.kernel.state import gather, reusable
 from sim.kernel.world import ProductionRecord, World
 
 PRODUCTION_COLUMNS = (
@@ -25,15 +25,23 @@ PRODUCTION_COLUMNS = (
 )
 
 
-def firm_capacity(w: World) -> np.ndarray:
-    """Gross-output capacity of each firm at this quarter's output price of its industry (yuan/quarter):
-    real capacity (base-year yuan) x price. Input coefficients are fixed in value terms."""
+def alive_capacity(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(alive firm rows, their real VA capacity in base-year yuan/quarter, their gross-output
+    capacity at this quarter's output price of their industry in yuan/quarter): real capacity x
+    price / VA ratio. Input coefficients are fixed in value terms."""
     f = w.firms
     a = np.flatnonzero(f.alive)  # the powers only for alive rows (exited ones keep their rows)
     cap_va = va_capacity(f.z[a], f.tfp[a], f.employees[a], f.capital[a], w.params.production.labour_elasticity)
-    cap = np.zeros(f.n)
-    cap[a] = cap_va * (w.markets.price / w.data.va_ratio)[f.industry[a]]
-    return cap
+    return a, cap_va, cap_va * (w.markets.price / w.data.va_ratio)[f.industry[a]]
+
+
+def firm_capacity(w: World) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Gross-output capacity of each firm (alive_capacity; 0 for exited rows), and the alive rows
+    with their real VA capacity, which unit labour costs reuse."""
+    a, cap_va, cap_alive = alive_capacity(w)
+    cap = np.zeros(w.firms.n)
+    cap[a] = cap_alive
+    return cap, (a, cap_va)
 
 
 def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
@@ -45,8 +53,10 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     pos = np.full(f.n, -1, np.int32 if f.n < 2**31 else np.int64)  # int32: half the traffic of the link passes
     pos[idx] = np.arange(len(idx))
     if production_kernel.enabled(L.n):  # one compiled pass: both ends and whether any is dead
-        s, c, all_alive = production_kernel.jit_loops(__name__, {"ends": _link_ends})["ends"](
-            pos, L.supplier, L.customer
+        s, c = reusable(w.cache, "supplier_pos", L.n, pos.dtype), reusable(w.cache, "customer_pos", L.n, pos.dtype)
+        s, c = s[: L.n], c[: L.n]
+        all_alive = production_kernel.jit_loops(__name__, {"ends": _link_ends})["ends"](
+            pos, L.supplier, L.customer, s, c
         )
     else:
         s, c = gather(pos, L.supplier), gather(pos, L.customer)
@@ -62,17 +72,15 @@ def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return idx, _without(s, bad), _without(c, bad), L.weight, bad
 
 
-def _link_ends(pos: np.ndarray, sup: np.ndarray, cust: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """active_links' compiled pass: the positions of both ends of every link, and whether all are
-    alive (no position -1)."""
-    s = np.empty(len(sup), pos.dtype)
-    c = np.empty(len(sup), pos.dtype)
+def _link_ends(pos: np.ndarray, sup: np.ndarray, cust: np.ndarray, s: np.ndarray, c: np.ndarray) -> bool:
+    """active_links' compiled pass: the positions of both ends of every link (into ``s`` and ``c``,
+    of ``pos``'s type), and whether all are alive (no position -1)."""
     lo = 0
     for k in range(len(sup)):
         a, b = pos[sup[k]], pos[cust[k]]
         s[k], c[k] = a, b
         lo = min(lo, a | b)
-    return s, c, lo >= 0
+    return lo >= 0
 
 
 def _without(a: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -107,14 +115,17 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
     f.share[idx] = s / total[ind]
 
 
-def _update_costs(w: World, ind: np.ndarray, final_demand: np.ndarray, final_sales: np.ndarray) -> None:
+def _update_costs(
+    w: World, ind: np.ndarray, final_demand: np.ndarray, final_sales: np.ndarray, alive_va: tuple
+) -> None:
     """The industry's unserved share of final demand, and its smoothed unit labour cost and
-    productivity (what Shenzhen's prices, shares and wages follow next quarter)."""
+    productivity (what Shenzhen's prices, shares and wages follow next quarter); ``alive_va``: the
+    alive rows and real VA capacities firm_capacity returned (the columns it read have not changed)."""
     m, mk = w.markets, w.params.market
     dem_i = np.bincount(ind, weights=final_demand, minlength=N_IND)
     sold = np.bincount(ind, weights=final_sales, minlength=N_IND)
     m.unserved = np.divide(dem_i - sold, dem_i, out=np.zeros(N_IND), where=dem_i > 0).clip(0.0, 1.0)
-    ulc, prod = industry_ulc_and_productivity(w.firms, w.params.production.labour_elasticity)
+    ulc, prod = industry_ulc_and_productivity(w.firms, w.params.production.labour_elasticity, alive_va)
     m.ulc = (1.0 - mk.cost_smoothing) * m.ulc + mk.cost_smoothing * ulc
     growth = np.log(np.divide(prod, m.productivity, out=np.ones(N_IND), where=(m.productivity > 0) & (prod > 0)))
     a = mk.productivity_smoothing
@@ -129,7 +140,7 @@ def production(w: World, year: int, q: int) -> None:
     # only the outputs read last quarter's record, after the quarter: its link arrays (~12 MB at city scale) go now
     w.last_production = None
     level = w.ext_demand * w.markets.profile * dem.shock_multiplier(year, q, sc)
-    cap_all = firm_capacity(w)
+    cap_all, alive_va = firm_capacity(w)
     idx, sup, cust, wt, skip = active_links(w)
     ind = f.industry[idx]
     lvl = level[ind]
@@ -153,6 +164,7 @@ def production(w: World, year: int, q: int) -> None:
         import_avail=avail,
         rounds=pp.rationing_rounds,
         spot_share=pp.spot_share,
+        flow_out=reusable(w.cache, "link_flow", len(sup)),  # kept between quarters (6 MB at city scale)
     )
     f.capacity[:] = cap_all
     for col in PRODUCTION_COLUMNS:
@@ -160,7 +172,7 @@ def production(w: World, year: int, q: int) -> None:
         arr[:] = 0.0
         arr[idx] = d if col == "final_demand" else getattr(res, col)
     f.value_added_real[:] = f.value_added / w.markets.price[f.industry]
-    _update_costs(w, ind, d, res.sales_final)
+    _update_costs(w, ind, d, res.sales_final, alive_va)
     f.rent[:] = f.floor_space * w.rent[f.district] * MONTHS_PER_QUARTER
     w.last_production = ProductionRecord(rows=idx, result=res, supplier_pos=sup, customer_pos=cust)
     _update_shares(w, idx, d)
