@@ -37,7 +37,9 @@ class ProductionRecord:
     """Last quarter's production: the alive firm rows it covered, the result (indexed like
     ``rows``) and, for each link of ``result.link_flow``, the positions in ``rows`` of its two
     ends; ``supplier_rows``/``customer_rows`` give their firm rows (made when read: most quarters
-    nobody reads them)."""
+    nobody reads them). The link arrays live in arrays the world keeps for the next quarter
+    (sim.kernel.state.reusable), which are written again only when nothing holds this record or a
+    view of its arrays: a record kept by an analyst stays as it was."""
 
     rows: np.ndarray
     result: ProductionResult
