@@ -9,7 +9,7 @@ import pytest
 
 from sim.economy import production_kernel
 from sim.kernel.markets import industry_ulc_and_productivity
-from sim.kernel.phases.production import firm_capacity
+from sim.kernel.phases.production import alive_capacity
 from sim.kernel.state import reusable
 from tests.simtest import small_model
 
@@ -61,8 +61,8 @@ def test_unit_costs_from_the_capacities_of_the_production_phase() -> None:
     f = w.firms
     f.employees[np.flatnonzero(f.alive)[::7]] = 0.0  # staffless alive firms are left out of both
     b = w.params.production.labour_elasticity
-    _, alive_va = firm_capacity(w)
+    alive, cap_va, _ = alive_capacity(w)
     want = industry_ulc_and_productivity(f, b)
-    got = industry_ulc_and_productivity(f, b, alive_va)
+    got = industry_ulc_and_productivity(f, b, (alive, cap_va))
     for x, y in zip(want, got, strict=True):
         assert x.tobytes() == y.tobytes()

@@ -154,7 +154,8 @@ def test_pairwise_sum_is_numpys(n):
 
 def test_flow_out_receives_the_link_flows(quarters, monkeypatch):
     """produce() writes the link flows into a caller's buffer (its head) on both paths, with the
-    same numbers as without one; a buffer too short or of the wrong type is refused."""
+    same numbers as without one; a buffer too short, of the wrong type or not contiguous is
+    refused on both."""
     kw = quarters[-1]
     want = _both(monkeypatch, **kw)
     m = len(kw["sup"])
@@ -164,10 +165,11 @@ def test_flow_out_receives_the_link_flows(quarters, monkeypatch):
         got = _fields(prod.produce(**kw, flow_out=buf))
         _assert_identical(ref, got)
         assert np.array_equal(buf[:m], ref["link_flow"]) and np.all(buf[m:] == -1.0)
-    monkeypatch.setenv("SEI_NUMBA", "1")
-    for bad in (np.empty(m - 1), np.empty(m, np.float32), np.empty(2 * m)[::2]):
-        with pytest.raises(ValueError, match="flow_out"):
-            prod.produce(**kw, flow_out=bad)
+    for flag in ("0", "1"):
+        monkeypatch.setenv("SEI_NUMBA", flag)
+        for bad in (np.empty(m - 1), np.empty(m, np.float32), np.empty(2 * m)[::2]):
+            with pytest.raises(ValueError, match="flow_out"):
+                prod.produce(**kw, flow_out=bad)
 
 
 def test_whole_run_identical_with_and_without_kernel(monkeypatch):

@@ -149,8 +149,7 @@ def produce(
     ``w_skip``: sorted positions in ``w`` of links left out of ``sup``/``cust`` (``w`` then has
     len(sup) + len(w_skip) entries), so that a caller can pass a table's weights as they are
     instead of a filtered copy (8 bytes a link: 6 MB at city scale, alive through the kernel).
-    ``flow_out``: a contiguous float64 array of at least one entry a link that receives the link
-    flows (``link_flow`` is its head), so a caller can reuse one buffer between quarters."""
+    ``flow_out``: an array kept by the caller whose head receives ``link_flow`` (flow_head)."""
     if production_kernel.enabled(len(sup)):
         args = (ind, capacity, final_demand, sup, cust, w, io, va_ratio, import_avail, rounds, spot_share)
         out = production_kernel.produce_compiled(*args, n_ind=N_IND, tol=DEMAND_TOL, w_skip=w_skip, flow_out=flow_out)
@@ -190,7 +189,7 @@ def produce(
     demanded = d + np.bincount(sup, weights=orders, minlength=n)
     output = xhat
     r = np.divide(output, demanded, out=np.ones(n), where=demanded > 0).clip(max=1.0)
-    flow = np.multiply(orders, r[sup], out=None if flow_out is None else flow_out[: len(sup)])
+    flow = np.multiply(orders, r[sup], out=production_kernel.flow_head(flow_out, len(sup)))
     sales_interm = np.bincount(sup, weights=flow, minlength=n)
     interm_sei = np.bincount(cust, weights=flow, minlength=n)
     sales_final = d * r

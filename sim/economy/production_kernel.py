@@ -137,6 +137,17 @@ def _workspace(m: int) -> tuple[np.ndarray, np.ndarray]:
     return ws
 
 
+def flow_head(flow_out: np.ndarray | None, m: int) -> np.ndarray:
+    """Where ``m`` link flows go: the head of produce's ``flow_out``, or a fresh array without one;
+    ValueError unless it is contiguous float64 with at least ``m`` entries (the kernel writes
+    without bounds checks)."""
+    if flow_out is None:
+        return np.empty(m)
+    if flow_out.dtype != np.float64 or not flow_out.flags.c_contiguous or len(flow_out) < m:
+        raise ValueError(f"flow_out must be a contiguous float64 array of at least {m} entries")
+    return flow_out[:m]
+
+
 def produce_compiled(
     ind: np.ndarray,
     capacity: np.ndarray,
@@ -165,10 +176,7 @@ def produce_compiled(
     cust = np.ascontiguousarray(cust, dtype=index)
     sorted_ = len(cust) < 2 or bool(np.all(cust[1:] >= cust[:-1]))
     order = np.zeros(0, index) if sorted_ else np.argsort(cust, kind="stable").astype(index)
-    if flow_out is None:
-        flow_out = np.empty(len(sup))
-    elif flow_out.dtype != np.float64 or not flow_out.flags.c_contiguous or len(flow_out) < len(sup):
-        raise ValueError(f"flow_out must be a contiguous float64 array of at least {len(sup)} entries")
+    flow_out = flow_head(flow_out, len(sup))
     return _kernel()(
         np.ascontiguousarray(ind, dtype=np.int8 if n_ind <= 127 else np.int64),  # int8: the supplier lookups stay in L1
         np.ascontiguousarray(capacity, dtype=np.float64),

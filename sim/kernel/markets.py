@@ -67,17 +67,16 @@ def industry_ulc_and_productivity(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(wage bill per yuan of real VA capacity, real VA capacity per worker) by industry, alive
     firms with staff. ``alive_capacity``: (the alive rows in order, their real VA capacity) when
-    the caller has them from the same columns (sim.kernel.phases.production.firm_capacity)."""
+    the caller has them from the same columns (sim.kernel.phases.production.alive_capacity)."""
     f = firms
     if alive_capacity is None:
-        a = np.flatnonzero(f.alive & (f.employees > 0))  # by position: the same rows, gathered faster than by a mask
-        employees = f.employees[a]
-        cap = va_capacity(f.z[a], f.tfp[a], employees, f.capital[a], labour_elasticity)
-    else:  # elementwise, so the staffed rows' capacities are the ones computed for them above
+        alive = np.flatnonzero(f.alive)  # by position: the same rows, gathered faster than by a mask
+        cap_alive = va_capacity(f.z[alive], f.tfp[alive], f.employees[alive], f.capital[alive], labour_elasticity)
+    else:
         alive, cap_alive = alive_capacity
-        employees = f.employees[alive]
-        staffed = np.flatnonzero(employees > 0)
-        a, employees, cap = alive[staffed], employees[staffed], cap_alive[staffed]
+    employees = f.employees[alive]
+    staffed = np.flatnonzero(employees > 0)  # elementwise capacities: the staffed rows' are theirs alone
+    a, employees, cap = alive[staffed], employees[staffed], cap_alive[staffed]
     ind = f.industry[a]
     cap_i = np.bincount(ind, weights=cap, minlength=N_IND)
     wages = np.bincount(ind, weights=f.wage_bill[a], minlength=N_IND)

@@ -35,15 +35,6 @@ def alive_capacity(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a, cap_va, cap_va * (w.markets.price / w.data.va_ratio)[f.industry[a]]
 
 
-def firm_capacity(w: World) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Gross-output capacity of each firm (alive_capacity; 0 for exited rows), and the alive rows
-    with their real VA capacity, which unit labour costs reuse."""
-    a, cap_va, cap_alive = alive_capacity(w)
-    cap = np.zeros(w.firms.n)
-    cap[a] = cap_alive
-    return cap, (a, cap_va)
-
-
 def active_links(w: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Alive firm rows and the links among them, re-indexed to positions in that list, with the
     link table's weights as they are and the sorted positions of the links left out (None when
@@ -116,11 +107,15 @@ def _update_shares(w: World, idx: np.ndarray, final_demand: np.ndarray) -> None:
 
 
 def _update_costs(
-    w: World, ind: np.ndarray, final_demand: np.ndarray, final_sales: np.ndarray, alive_va: tuple
+    w: World,
+    ind: np.ndarray,
+    final_demand: np.ndarray,
+    final_sales: np.ndarray,
+    alive_va: tuple[np.ndarray, np.ndarray],
 ) -> None:
     """The industry's unserved share of final demand, and its smoothed unit labour cost and
     productivity (what Shenzhen's prices, shares and wages follow next quarter); ``alive_va``: the
-    alive rows and real VA capacities firm_capacity returned (the columns it read have not changed)."""
+    alive rows and real VA capacities alive_capacity gave (the columns it read have not changed)."""
     m, mk = w.markets, w.params.market
     dem_i = np.bincount(ind, weights=final_demand, minlength=N_IND)
     sold = np.bincount(ind, weights=final_sales, minlength=N_IND)
@@ -140,7 +135,9 @@ def production(w: World, year: int, q: int) -> None:
     # only the outputs read last quarter's record, after the quarter: its link arrays (~12 MB at city scale) go now
     w.last_production = None
     level = w.ext_demand * w.markets.profile * dem.shock_multiplier(year, q, sc)
-    cap_all, alive_va = firm_capacity(w)
+    alive, cap_va, cap_alive = alive_capacity(w)
+    cap_all = np.zeros(f.n)  # exited rows: 0
+    cap_all[alive] = cap_alive
     idx, sup, cust, wt, skip = active_links(w)
     ind = f.industry[idx]
     lvl = level[ind]
@@ -172,7 +169,7 @@ def production(w: World, year: int, q: int) -> None:
         arr[:] = 0.0
         arr[idx] = d if col == "final_demand" else getattr(res, col)
     f.value_added_real[:] = f.value_added / w.markets.price[f.industry]
-    _update_costs(w, ind, d, res.sales_final, alive_va)
+    _update_costs(w, ind, d, res.sales_final, (alive, cap_va))
     f.rent[:] = f.floor_space * w.rent[f.district] * MONTHS_PER_QUARTER
     w.last_production = ProductionRecord(rows=idx, result=res, supplier_pos=sup, customer_pos=cust)
     _update_shares(w, idx, d)
