@@ -91,47 +91,37 @@ def _fmin(a, b):  # pragma: no cover - compiled
     return a if a <= b else b
 
 
-def _matvec(indptr, order, sup, a, x, n):  # pragma: no cover - compiled
-    """y = A x, A[sup, cust] = a summed over links, column by column as scipy's csc_matvec does
-    (``indptr`` over customers; ``order`` lists the links in customer order, or is empty when
-    the links already are)."""
+def _matvec(order, sup, cust, a, x, n):  # pragma: no cover - compiled
+    """y = A x, A[sup, cust] = a summed over links, column by column as scipy's csc_matvec does:
+    the links in customer order (``order`` lists them so, or is empty when they already are), in
+    one flat loop (a loop per customer costs a mispredicted exit each)."""
     y = np.zeros(n)
     if order.shape[0] == 0:
-        for c in range(n):
-            xc = x[c]
-            for k in range(indptr[c], indptr[c + 1]):
-                y[sup[k]] += a[k] * xc
+        for k in range(sup.shape[0]):
+            y[sup[k]] += a[k] * x[cust[k]]
     else:
-        for c in range(n):
-            xc = x[c]
-            for j in range(indptr[c], indptr[c + 1]):
-                k = order[j]
-                y[sup[k]] += a[k] * xc
+        for j in range(order.shape[0]):
+            k = order[j]
+            y[sup[k]] += a[k] * x[cust[k]]
     return y
 
 
-def _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, x, y, indptr, fuse):  # pragma: no cover - compiled
-    """One pass over the links: order shares w_eff = w_cap * dr[sup] / tot[pair] (0 where the
-    pair's total is 0: it is infinity here), matrix values a = coef * w_eff (``pair_io``: each
-    pair's input coefficient, read where its total is), and, when the links are in customer order
-    (``fuse``), the product y += A x in the same pass, customer by customer."""
-    if fuse:
-        for c in range(indptr.shape[0] - 1):
-            xc = x[c]
-            for k in range(indptr[c], indptr[c + 1]):
-                s = sup[k]
-                p = pair[k]
-                we = (w_cap[k] * dr[s]) / tot[p]
-                w_eff[k] = we
-                ak = pair_io[p] * we
-                a[k] = ak
-                y[s] += ak * xc
-    else:
-        for k in range(w_cap.shape[0]):
-            p = pair[k]
-            we = (w_cap[k] * dr[sup[k]]) / tot[p]
-            w_eff[k] = we
-            a[k] = pair_io[p] * we
+def _shares_and_values(numer, sup, cust, pair, tot, pair_io, w_eff, a, x, y, make_a, make_y):  # pragma: no cover
+    """One pass over the links: order shares w_eff = numer / tot[pair] (``numer``: the weights
+    w * cap[sup], times the suppliers' delivery ratios after the first round; the share is 0 where
+    the pair's total is 0: it is infinity here), the matrix values coef * w_eff (``pair_io``: each
+    pair's input coefficient) into ``a`` when ``make_a``, and y += A x in the same pass when
+    ``make_y`` (only for links in customer order: the sums then run as _matvec's). ``numer`` may
+    be ``w_eff`` itself."""
+    for k in range(sup.shape[0]):
+        p = pair[k]
+        we = numer[k] / tot[p]
+        w_eff[k] = we
+        ak = pair_io[p] * we
+        if make_a:
+            a[k] = ak
+        if make_y:
+            y[sup[k]] += ak * x[cust[k]]
 
 
 def _pair_totals(tot):  # pragma: no cover - compiled
@@ -142,59 +132,66 @@ def _pair_totals(tot):  # pragma: no cover - compiled
 
 def _number_pairs(ind, sup, cust, n, n_ind, io):  # pragma: no cover - compiled
     """(customer, supplier industry) pairs numbered in key order, as link_pairs does: the pair id
-    of every key (customer * n_ind + industry), the customer of every pair and its input
-    coefficient io[supplier industry, customer industry]."""
-    m = sup.shape[0]
+    of every key (customer * n_ind + industry), each customer's first pair (``pair_ptr``, n + 1
+    offsets: pairs are in customer order) and each pair's input coefficient io[supplier industry,
+    customer industry]."""
     has = np.zeros(n * n_ind, np.bool_)
-    for k in range(m):
+    for k in range(sup.shape[0]):
         has[np.int64(cust[k]) * n_ind + ind[sup[k]]] = True
-    pid = np.empty(n * n_ind, np.int32)
     n_pairs = 0
     for key in range(n * n_ind):
-        pid[key] = n_pairs - 1 + (1 if has[key] else 0)
-        if has[key]:
-            n_pairs += 1
-    pair_cust = np.empty(n_pairs, np.int32)
+        n_pairs += has[key]
+    pid = np.empty(n * n_ind, np.int32)
+    pair_ptr = np.zeros(n + 1, np.int64)
     pair_io = np.empty(n_pairs)
-    for key in range(n * n_ind):
-        if has[key]:
-            c = key // n_ind
-            pair_cust[pid[key]] = c
-            pair_io[pid[key]] = io[key % n_ind, ind[c]]
-    return pid, pair_cust, pair_io
+    p = 0
+    key = 0
+    for c in range(n):  # keys in order, without dividing them (an integer division each costs more)
+        for j in range(n_ind):
+            pid[key] = p - 1 + (1 if has[key] else 0)
+            if has[key]:
+                pair_io[p] = io[j, ind[c]]
+                p += 1
+            key += 1
+        pair_ptr[c + 1] = p
+    return pid, pair_ptr, pair_io
 
 
-def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n, n_ind, pair, w_cap):  # pragma: no cover - compiled
-    """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``),
-    the pair totals (np.bincount order: link order) and the customers' link offsets. ``w`` has an
-    entry for each link and one at each of the sorted positions ``w_skip``, which are passed over."""
+def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n_ind, pair, w_cap):  # pragma: no cover - compiled
+    """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``) and
+    the pair totals (np.bincount order: link order; then _pair_totals'). ``w`` has an entry for
+    each link and one at each of the sorted positions ``w_skip``, which are passed over."""
     tot = np.zeros(n_pairs)
-    indptr = np.zeros(n + 1, np.int64)
-    b = 0  # positions of w passed over so far: link k's weight is w[k + b]
-    for k in range(sup.shape[0]):
-        while b < w_skip.shape[0] and w_skip[b] == k + b:
-            b += 1
-        s = sup[k]
-        c = cust[k]
-        p = pid[np.int64(c) * n_ind + ind[s]]
-        pair[k] = p
-        wc = w[k + b] * cap[s]
-        w_cap[k] = wc
-        tot[p] += wc
-        indptr[c + 1] += 1
-    for i in range(n):
-        indptr[i + 1] += indptr[i]
+    if w_skip.shape[0] == 0:  # most quarters: a tight loop without the skip test (a fifth faster)
+        for k in range(sup.shape[0]):
+            s = sup[k]
+            p = pid[np.int64(cust[k]) * n_ind + ind[s]]
+            pair[k] = p
+            wc = w[k] * cap[s]
+            w_cap[k] = wc
+            tot[p] += wc
+    else:
+        b = 0  # positions of w passed over so far: link k's weight is w[k + b]
+        for k in range(sup.shape[0]):
+            while b < w_skip.shape[0] and w_skip[b] == k + b:
+                b += 1
+            s = sup[k]
+            p = pid[np.int64(cust[k]) * n_ind + ind[s]]
+            pair[k] = p
+            wc = w[k + b] * cap[s]
+            w_cap[k] = wc
+            tot[p] += wc
     _pair_totals(tot)
-    return tot, indptr
+    return tot
 
 
-def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no cover - compiled
+def _neumann(d, y, fuse, order, sup, cust, a, n, tol, max_iter):  # pragma: no cover - compiled
     """x = d + A x by the Neumann series, stopping as leontief_solve does (the first product
     ``y`` came with the matrix values when the pass was fused)."""
     x_dem = d.copy()
     term = d.copy()
     for it in range(max_iter):
-        term = y if (fuse and it == 0) else _matvec(indptr, order, sup, a, term, n)
+        term = y if (fuse and it == 0) else _matvec(order, sup, cust, a, term, n)
         for i in range(n):
             x_dem[i] += term[i]
         if _pairwise_abs_sum(term, n) <= tol * _pairwise_abs_sum(x_dem, n):
@@ -202,82 +199,39 @@ def _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter):  # pragma: no
     return x_dem
 
 
-def _input_ratios(
-    dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n
-):  # pragma: no cover - compiled
-    """Each supplier delivers the share ``dr`` of its orders; one pass gathers what each pair got
-    and the pair totals of the next order shares (w_cap * dr, into ``tot``); a firm's input ratio
-    is the minimum over its pairs (pairs are sorted by customer), capped by import availability."""
+def _ratios(
+    dr, sup, pair, pair_ptr, w_eff, w_cap, spot_share, avail, tot, got, x_dem, cap, rho, xhat
+):  # pragma: no cover
+    """A rationing round's first half. Each supplier delivers the share ``dr`` of its orders: one
+    pass gathers what each pair got and the numerators of the next order shares (w_cap * dr, into
+    ``w_eff``) with their pair totals (``tot``, then _pair_totals'); a firm's input ratio is the
+    minimum over its pairs (``pair_ptr``: each customer's first pair), capped by import
+    availability, and its output is min(demanded, capacity) times it. Updates ``rho`` and ``xhat``
+    in place; returns the largest change of an input ratio. Flat loops: a short loop per customer
+    costs a mispredicted exit each."""
     got[:] = 0.0
     tot[:] = 0.0
     for k in range(sup.shape[0]):
         p = pair[k]
         r = dr[sup[k]]
         got[p] += w_eff[k] * r
-        tot[p] += w_cap[k] * r
-    rho_new = np.ones(n)
-    n_pairs = pair_cust.shape[0]
-    p = 0
-    while p < n_pairs:
-        c = pair_cust[p]
-        v = got[p] + (1.0 - got[p]) * spot_share
-        p += 1
-        while p < n_pairs and pair_cust[p] == c:
-            v = _fmin(v, got[p] + (1.0 - got[p]) * spot_share)
-            p += 1
-        rho_new[c] = v
-    for i in range(n):
-        rho_new[i] = _fmin(rho_new[i], avail[i])
-    return rho_new
-
-
-def _round_fused(
-    dr, sup, pair, pair_cust, pair_io, w_eff, w_cap, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y
-):  # pragma: no cover - compiled
-    """One rationing round when the links are in customer order: ``_input_ratios``, the new input
-    ratios and outputs, ``_pair_totals`` and ``_shares_and_values`` done customer by customer in
-    one pass (a customer's pairs and links are contiguous, so its sums are complete before its
-    shares are made), with every sum in the same order as the separate passes. Updates ``rho``,
-    ``xhat``, ``w_eff`` and ``y`` (zeros on entry) in place; returns the largest change of an
-    input ratio."""
-    n_pairs = pair_cust.shape[0]
+        wr = w_cap[k] * r
+        tot[p] += wr
+        w_eff[k] = wr  # the old share is not read again
     change = 0.0
-    p0 = 0
-    for c in range(indptr.shape[0] - 1):
-        p1 = p0
-        while p1 < n_pairs and pair_cust[p1] == c:
-            got[p1] = 0.0
-            tot[p1] = 0.0
-            p1 += 1
-        for k in range(indptr[c], indptr[c + 1]):
-            p = pair[k]
-            r = dr[sup[k]]
-            got[p] += w_eff[k] * r
-            wr = w_cap[k] * r
-            tot[p] += wr
-            w_eff[k] = wr  # kept for the shares below (the old share is not read again this round)
+    for c in range(rho.shape[0]):
         v = 1.0
-        if p1 > p0:
-            v = got[p0] + (1.0 - got[p0]) * spot_share
-            for p in range(p0 + 1, p1):
-                v = _fmin(v, got[p] + (1.0 - got[p]) * spot_share)
+        for p in range(pair_ptr[c], pair_ptr[c + 1]):
+            g = got[p] + (1.0 - got[p]) * spot_share
+            v = g if p == pair_ptr[c] else _fmin(v, g)
+            if tot[p] <= 0.0:
+                tot[p] = np.inf
         v = _fmin(v, avail[c])
         diff = abs(v - rho[c])
         if diff > change or diff != diff:
             change = diff
         rho[c] = v
-        xh = _fmin(x_dem[c], cap[c]) * v
-        xhat[c] = xh
-        for p in range(p0, p1):
-            if tot[p] <= 0.0:
-                tot[p] = np.inf
-        for k in range(indptr[c], indptr[c + 1]):
-            s = sup[k]
-            p = pair[k]
-            we = w_eff[k] / tot[p]
-            w_eff[k] = we
-            y[s] += (pair_io[p] * we) * xh
-        p0 = p1
+        xhat[c] = _fmin(x_dem[c], cap[c]) * v
     return change
 
 
@@ -334,50 +288,32 @@ def _solve(
     work space. Its own function so that the other pair arrays (6 MB at city scale) are freed
     before the settlement allocates the results."""
     n = ind.shape[0]
-    fuse = order.shape[0] == 0
+    fuse = order.shape[0] == 0  # links in customer order: A x is made with the matrix values
     pair, w_cap, w_eff, a = _links(ws, sup.shape[0])
-    pid, pair_cust, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
-    tot, indptr = _order_weights(ind, cap, sup, cust, w, w_skip, pid, pair_cust.shape[0], n, n_ind, pair, w_cap)
-    ones = np.ones(n)  # w_cap * 1.0 == w_cap exactly: the first shares carry no delivery ratio
-    y = np.zeros(n)
-    _shares_and_values(w_cap, ones, sup, pair, tot, pair_io, w_eff, a, d, y, indptr, fuse)
+    pid, pair_ptr, pair_io = _number_pairs(ind, sup, cust, n, n_ind, io)
+    tot = _order_weights(ind, cap, sup, cust, w, w_skip, pid, pair_io.shape[0], n_ind, pair, w_cap)
+    y = np.zeros(n)  # w_cap * 1.0 == w_cap: the first shares carry no delivery ratio
+    _shares_and_values(w_cap, sup, cust, pair, tot, pair_io, w_eff, a, d, y, True, fuse)
     avail = np.empty(n)
     for i in range(n):
         avail[i] = import_avail[ind[i]]
-    x_dem = _neumann(d, y, fuse, indptr, order, sup, a, n, tol, max_iter)
+    x_dem = _neumann(d, y, fuse, order, sup, cust, a, n, tol, max_iter)
 
     rho = np.ones(n)
     xhat = np.empty(n)
     for i in range(n):
         xhat[i] = _fmin(x_dem[i], cap[i])
     dr = np.empty(n)
-    got = np.empty(pair_cust.shape[0])
+    got = np.empty(pair_io.shape[0])
     for _ in range(max(1, rounds)):
         for i in range(n):
             dr[i] = _fmin(1.0, xhat[i] / x_dem[i]) if x_dem[i] > 0 else 1.0
-        if fuse:
-            y = np.zeros(n)
-            args = (w_eff, w_cap, spot_share, avail, tot, got, indptr, x_dem, cap, rho, xhat, y)
-            change = _round_fused(dr, sup, pair, pair_cust, pair_io, *args)
-            for i in range(n):
-                x_dem[i] = d[i] + y[i]
-            if change < 1e-3:
-                break
-            continue
-        rho_new = _input_ratios(dr, sup, pair, pair_cust, w_eff, w_cap, spot_share, avail, tot, got, n)
-        change = 0.0
-        for i in range(n):
-            diff = abs(rho_new[i] - rho[i])
-            if diff > change or diff != diff:
-                change = diff
-        rho = rho_new
-        for i in range(n):
-            xhat[i] = _fmin(x_dem[i], cap[i]) * rho[i]
+        change = _ratios(dr, sup, pair, pair_ptr, w_eff, w_cap, spot_share, avail, tot, got, x_dem, cap, rho, xhat)
         # customers move orders towards suppliers that deliver; the new input matrix times xhat
-        _pair_totals(tot)
         y = np.zeros(n)
-        _shares_and_values(w_cap, dr, sup, pair, tot, pair_io, w_eff, a, xhat, y, indptr, fuse)
-        y = _matvec(indptr, order, sup, a, xhat, n)
+        _shares_and_values(w_eff, sup, cust, pair, tot, pair_io, w_eff, a, xhat, y, not fuse, fuse)
+        if not fuse:
+            y = _matvec(order, sup, cust, a, xhat, n)
         for i in range(n):
             x_dem[i] = d[i] + y[i]
         if change < 1e-3:
