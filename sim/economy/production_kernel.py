@@ -90,7 +90,8 @@ def _kernel():
         g = vars(production_loops)  # callees first, so _produce binds to their compiled versions
         for name in _CALLEES:
             g[name] = njit(cache=True, nogil=True)(g[name])
-        g["_fmin"] = njit(cache=True, inline="always")(g["_fmin"])
+        for name in ("_fmin", "_weigh"):  # small helpers, inlined where they are called
+            g[name] = njit(cache=True, inline="always")(g[name])
         _compiled["produce"] = njit(cache=True, nogil=True)(g["_produce"])
     return _compiled["produce"]
 

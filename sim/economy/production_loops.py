@@ -157,6 +157,16 @@ def _number_pairs(ind, sup, cust, n, n_ind, io):  # pragma: no cover - compiled
     return pid, pair_ptr, pair_io
 
 
+def _weigh(k, wk, ind, cap, sup, cust, pid, n_ind, pair, w_cap, tot):  # pragma: no cover - compiled, inlined
+    """_order_weights for link ``k`` of weight ``wk``: its pair, its order-share weight, its pair total."""
+    s = sup[k]
+    p = pid[np.int64(cust[k]) * n_ind + ind[s]]
+    pair[k] = p
+    wc = wk * cap[s]
+    w_cap[k] = wc
+    tot[p] += wc
+
+
 def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n_ind, pair, w_cap):  # pragma: no cover - compiled
     """Each link's pair and order-share weight w * cap[sup] (written into ``pair``, ``w_cap``) and
     the pair totals (np.bincount order: link order; then _pair_totals'). ``w`` has an entry for
@@ -164,23 +174,13 @@ def _order_weights(ind, cap, sup, cust, w, w_skip, pid, n_pairs, n_ind, pair, w_
     tot = np.zeros(n_pairs)
     if w_skip.shape[0] == 0:  # most quarters: a tight loop without the skip test (a fifth faster)
         for k in range(sup.shape[0]):
-            s = sup[k]
-            p = pid[np.int64(cust[k]) * n_ind + ind[s]]
-            pair[k] = p
-            wc = w[k] * cap[s]
-            w_cap[k] = wc
-            tot[p] += wc
+            _weigh(k, w[k], ind, cap, sup, cust, pid, n_ind, pair, w_cap, tot)
     else:
         b = 0  # positions of w passed over so far: link k's weight is w[k + b]
         for k in range(sup.shape[0]):
             while b < w_skip.shape[0] and w_skip[b] == k + b:
                 b += 1
-            s = sup[k]
-            p = pid[np.int64(cust[k]) * n_ind + ind[s]]
-            pair[k] = p
-            wc = w[k + b] * cap[s]
-            w_cap[k] = wc
-            tot[p] += wc
+            _weigh(k, w[k + b], ind, cap, sup, cust, pid, n_ind, pair, w_cap, tot)
     _pair_totals(tot)
     return tot
 
@@ -218,14 +218,13 @@ def _ratios(
         wr = w_cap[k] * r
         tot[p] += wr
         w_eff[k] = wr  # the old share is not read again
+    _pair_totals(tot)
     change = 0.0
     for c in range(rho.shape[0]):
         v = 1.0
         for p in range(pair_ptr[c], pair_ptr[c + 1]):
             g = got[p] + (1.0 - got[p]) * spot_share
             v = g if p == pair_ptr[c] else _fmin(v, g)
-            if tot[p] <= 0.0:
-                tot[p] = np.inf
         v = _fmin(v, avail[c])
         diff = abs(v - rho[c])
         if diff > change or diff != diff:
