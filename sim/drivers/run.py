@@ -223,7 +223,14 @@ def _complete(manifest: dict, model: SEIModel, card: dict, facts: list[dict], t0
 
 def _write_outputs(out: Path, ts, annual, subfields, card: dict, facts: list[dict], manifest: dict) -> None:
     """The run's files; the manifest saying "complete" last, only once every other file is written."""
-    atomic_write(out / "timeseries.parquet", lambda p: ts.to_parquet(p, index=False))
+    # the value column plainly encoded and only numbers with statistics: pyarrow's attempt at a
+    # dictionary of 145,000 floats and the string columns' min/max took 6 of its 12 ms (small scale)
+    keys = [c for c in ts.columns if c != "value"]
+    numeric = [c for c in ts.columns if c in ("year", "value")]
+    atomic_write(
+        out / "timeseries.parquet",
+        lambda p: ts.to_parquet(p, index=False, use_dictionary=keys, write_statistics=numeric),
+    )
     atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
     atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
     write_json(out / "scorecard.json", card)

@@ -11,6 +11,7 @@ agents (firms, institutes, entries) are agent counts: at ``scale=small`` an agen
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -354,13 +355,20 @@ class _Parts:
             store.append(np.asarray(c))
 
     def frame(self, names: tuple[str, ...]) -> pd.DataFrame:
-        """The tidy frame: string columns categorical (categories sorted), year int16."""
-        df = pd.DataFrame({n: np.concatenate(c) for n, c in zip(names, self.columns)})
-        for c in names:
-            if c not in ("year", "value"):
-                df[c] = df[c].astype("category")
-        df["year"] = df["year"].astype("int16")
-        return df
+        """The tidy frame: string columns categorical (categories sorted, as ``astype("category")``
+        gives them, but coded straight from the numpy strings: no column of strings on the way),
+        year int16."""
+        cols: dict[str, Any] = {}
+        for name, pieces in zip(names, self.columns):
+            v = np.concatenate(pieces)
+            if name == "year":
+                cols[name] = v.astype("int16")
+            elif name == "value":
+                cols[name] = v
+            else:
+                codes, labels = pd.factorize(v, sort=True)
+                cols[name] = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
+        return pd.DataFrame(cols)
 
 
 def _categorical(labels: np.ndarray, codes: np.ndarray) -> pd.Categorical:
