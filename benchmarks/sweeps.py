@@ -133,9 +133,10 @@ def markdown(r: dict) -> str:
             "",
             "The speed-up is lower for small runs because each sweep has fixed costs that do not shrink with more "
             "workers: Python and Hydra start-up (~2 s), the start of each joblib worker (imports, ~2 s) and "
-            "the final gathering; the rest is per job (its config: ~0.03 s when an earlier job on the worker "
+            "the final gathering; the rest is per job (its config: ~0.015 s when an earlier job on the worker "
             "differed only in the seed (sim.drivers.job_configs), else ~0.3 s to compose and convert; "
-            "Hydra's own job set-up, ~0.06 s; the run and writing its files) and runs in parallel. The "
+            "Hydra's own job set-up, ~0.08 s: three YAML files, a copy of the config; the run and writing its files) "
+            "and runs in parallel. The "
             "launching process pickles Hydra's state (~70 ms) once per batch of jobs: the default "
             "launcher's `batch_size: auto` sends up to 8 jobs a batch, at least four batches a worker "
             "(5 jobs a batch for 40 runs on 2 workers, 1 for 12).",
