@@ -13,7 +13,8 @@ from sim.kernel.cells import count
 from sim.model import SEIModel
 from sim.policy.calls import competitive_call, standardised, top
 from sim.policy.shared import QuarterView
-from sim.policy.targeting import Targeting, firm_mask
+from sim.ids import DISTRICTS, INDUSTRIES
+from sim.policy.targeting import SME_EMPLOYEES, Targeting, firm_mask
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +37,30 @@ TARGETINGS = [
 ]
 
 
+def reference_mask(w, t: Targeting) -> np.ndarray:
+    """The targeting rules written out plainly over the whole firm table (np.isin for every list)."""
+    f = w.firms
+    m = f.alive.copy()
+    if t.industries:
+        m &= np.isin(f.industry, [INDUSTRIES.index(i) for i in t.industries])
+    if t.districts:
+        m &= np.isin(f.district, [DISTRICTS.index(d) for d in t.districts])
+    if t.subfields:
+        m &= np.isin(f.subfield, [w.data.subfield_ids.index(s) for s in t.subfields])
+    if t.firm_size != "all":
+        m &= (f.employees < SME_EMPLOYEES) == (t.firm_size == "sme")
+    return m
+
+
 @pytest.mark.parametrize("t", TARGETINGS)
 def test_view_masks_equal_targeting_masks(stepped, t):
     w = stepped.world
     got = QuarterView().firm_mask(w, t)
     assert got.dtype == bool
-    np.testing.assert_array_equal(got, firm_mask(w, t))
+    want = reference_mask(w, t)
+    assert want.any() and not want.all()  # the rules select some firms and not others
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(firm_mask(w, t), want)
 
 
 def test_view_cell_sums_equal_kernel_counts(stepped):

@@ -24,7 +24,7 @@ import numpy as np
 from sim.ids import N_DIST, N_IND
 from sim.kernel.cells import N_CELLS
 from sim.kernel.world import World
-from sim.policy.targeting import SME_EMPLOYEES, Targeting, district_mask, industry_mask
+from sim.policy.targeting import SME_EMPLOYEES, Targeting, firm_keep
 
 
 class QuarterView:
@@ -87,18 +87,8 @@ class QuarterView:
             return self.alive_rows(w)
 
         def make() -> np.ndarray:
-            f, rows = w.firms, self.alive_rows(w)
-            keep = (industry_mask(t)[:, None] & district_mask(t)[None, :]).reshape(-1)[self.alive_cells(w)]
-            if t.subfields:
-                ids = w.data.subfield_ids
-                admitted = np.zeros(len(ids) + 1, bool)  # the extra last entry: no sub-field (-1) is not admitted
-                admitted[[ids.index(s) for s in t.subfields]] = True
-                keep &= admitted[f.subfield[rows]]  # = np.isin(subfield, ids), a lookup instead of a search
-            if t.firm_size == "sme":
-                keep &= f.employees[rows] < SME_EMPLOYEES
-            elif t.firm_size == "large":
-                keep &= f.employees[rows] >= SME_EMPLOYEES
-            return rows.compress(keep)  # = rows[keep], faster
+            rows = self.alive_rows(w)
+            return rows.compress(firm_keep(w, t, rows, self.alive_cells(w)))  # = rows[keep], faster
 
         name = ("firm_rows", tuple(t.industries), tuple(t.districts), tuple(t.subfields), t.firm_size)
         return self._get(w, name, make, "firms")

@@ -45,21 +45,35 @@ def cell_mask(t: Targeting) -> np.ndarray:
 
 
 def _subfield_mask(w: World, subfield: np.ndarray, t: Targeting) -> np.ndarray | bool:
+    """Which of ``subfield`` (sub-field numbers, -1 for none) the targeting admits: a lookup,
+    the same as np.isin against the admitted numbers (none is never admitted)."""
     if not t.subfields:
         return True
     ids = w.data.subfield_ids
-    return np.isin(subfield, [ids.index(s) for s in t.subfields])
+    admitted = np.zeros(len(ids) + 1, bool)  # the extra last entry: no sub-field (-1)
+    admitted[[ids.index(s) for s in t.subfields]] = True
+    return admitted[subfield]
+
+
+def firm_keep(w: World, t: Targeting, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Which of the firm ``rows`` the targeting admits (industry, district, sub-field, firm size);
+    ``cells``: their industry x district cells (industry * N_DIST + district)."""
+    f = w.firms
+    keep = cell_mask(t).reshape(-1)[cells]
+    if t.subfields:
+        keep &= _subfield_mask(w, f.subfield[rows], t)
+    if t.firm_size == "sme":
+        keep &= f.employees[rows] < SME_EMPLOYEES
+    elif t.firm_size == "large":
+        keep &= f.employees[rows] >= SME_EMPLOYEES
+    return keep
 
 
 def firm_mask(w: World, t: Targeting) -> np.ndarray:
-    """Alive firms the targeting admits (industry, district, sub-field, firm size)."""
+    """Alive firms the targeting admits (firm_keep over the whole table)."""
     f = w.firms
-    m = f.alive & industry_mask(t)[f.industry] & district_mask(t)[f.district] & _subfield_mask(w, f.subfield, t)
-    if t.firm_size == "sme":
-        m &= f.employees < SME_EMPLOYEES
-    elif t.firm_size == "large":
-        m &= f.employees >= SME_EMPLOYEES
-    return m
+    rows = np.arange(f.n)
+    return f.alive & firm_keep(w, t, rows, f.industry.astype(np.int64) * N_DIST + f.district)
 
 
 def institute_mask(w: World, t: Targeting) -> np.ndarray:
