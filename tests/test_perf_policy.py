@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from sim.config import to_config
+from sim.ids import DISTRICTS, INDUSTRIES
 from sim.kernel.cells import count
 from sim.model import SEIModel
 from sim.policy.calls import competitive_call, standardised, top
 from sim.policy.shared import QuarterView
-from sim.ids import DISTRICTS, INDUSTRIES
 from sim.policy.targeting import SME_EMPLOYEES, Targeting, firm_mask
 
 
