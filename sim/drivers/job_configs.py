@@ -7,8 +7,8 @@ the seed and the two fields that record the overrides (``hydra.overrides.task`` 
 ``hydra.job.override_dirname``). ``CachingConfigLoader`` wraps Hydra's config loader: it composes
 the first job of each such group with Hydra, keeps a copy (pickled: unpickling a copy takes ~3 ms,
 a deep copy ~18 ms), and makes the group's other jobs from that copy, setting the seed as Hydra's
-override would. ``tests/test_job_configs.py``
-checks that the result is Hydra's own, field for field.
+override would. ``tests/test_job_configs.py`` checks that the result is Hydra's own, field for
+field.
 
 The cache lives in the worker process and belongs to one launch (``token``): a later sweep in the
 same process, after the config files may have changed, composes afresh.

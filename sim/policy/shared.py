@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from sim.ids import N_DIST, N_IND
-from sim.kernel.cells import N_CELLS
+from sim.kernel.cells import N_CELLS, cell
 from sim.kernel.world import World
 from sim.policy.targeting import SME_EMPLOYEES, Targeting, firm_keep
 
@@ -60,7 +60,7 @@ class QuarterView:
 
         def make() -> np.ndarray:
             f, rows = w.firms, self.alive_rows(w)
-            return f.industry[rows].astype(np.int64) * N_DIST + f.district[rows]
+            return cell(f.industry[rows], f.district[rows])
 
         return self._get(w, "alive_cells", make, "firms")
 
@@ -116,7 +116,7 @@ class QuarterView:
         def make() -> np.ndarray:
             inst = w.institutes
             rows = np.flatnonzero(inst.alive)
-            cells = inst.field[rows].astype(np.int64) * N_DIST + inst.district[rows]
+            cells = cell(inst.field[rows], inst.district[rows])
             return np.bincount(cells, weights=inst.col(column)[rows], minlength=N_CELLS).reshape(N_IND, N_DIST)
 
         return self._get(w, ("inst_cell_sum", column), make, "institutes").copy()

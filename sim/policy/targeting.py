@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ids import DISTRICTS, INDUSTRIES, N_DIST, N_IND
+from sim.kernel.cells import cell
 from sim.kernel.world import World
 
 SME_EMPLOYEES = 300.0  # people; China's SME definition for industry is < 1,000 people or < 400m yuan revenue; the
@@ -57,7 +58,7 @@ def _subfield_mask(w: World, subfield: np.ndarray, t: Targeting) -> np.ndarray |
 
 def firm_keep(w: World, t: Targeting, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
     """Which of the firm ``rows`` the targeting admits (industry, district, sub-field, firm size);
-    ``cells``: their industry x district cells (industry * N_DIST + district)."""
+    ``cells``: their industry x district cells (sim.kernel.cells.cell)."""
     f = w.firms
     keep = cell_mask(t).reshape(-1)[cells]
     if t.subfields:
@@ -73,7 +74,7 @@ def firm_mask(w: World, t: Targeting) -> np.ndarray:
     """Alive firms the targeting admits (firm_keep over the whole table)."""
     f = w.firms
     rows = np.arange(f.n)
-    return f.alive & firm_keep(w, t, rows, f.industry.astype(np.int64) * N_DIST + f.district)
+    return f.alive & firm_keep(w, t, rows, cell(f.industry, f.district))
 
 
 def institute_mask(w: World, t: Targeting) -> np.ndarray:
