@@ -42,7 +42,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 from pandas.api.types import union_categoricals
 
-from sim.io import atomic_write
+from sim.io import write_parquet
 from sim.outputs.scorecard import target_columns, tidy_columns
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
 from sim.outputs.summary import ROW_FILE, RUN_MANIFEST_KEYS, Rows, gathered_rows, read_rows, spend_total
@@ -156,9 +156,13 @@ def _number(val: str):
     return val
 
 
+def _run_id(prefix: str, rel: str) -> str:
+    return f"{prefix}{rel}" if prefix else rel
+
+
 def _run_row(root: Path, rel: str, prefix: str, manifest: dict) -> dict:
     """The runs row of the run folder ``root/rel`` from its manifest."""
-    run_id = f"{prefix}{rel}" if prefix else rel
+    run_id = _run_id(prefix, rel)
     parts = [] if rel == "." else rel.split("/")
     job = ("/".join(parts[:-1]) or ".") if parts and parts[-1].startswith("seed_") else rel
     row = {"run_id": run_id, "root": str(root), "job": job, **{k: manifest.get(k) for k in RUN_MANIFEST_KEYS}}
@@ -336,25 +340,32 @@ def _gather_files(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tup
 
 def _gather_rows(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
-    run has no row file (then ``_gather_files`` reads them all). ``on_annual`` as in ``_gather_files``."""
-    rows, cards, ids, parts = [], [], [], []
-    for root, prefix, runs in found:
+    run has no row file (then ``_gather_files`` reads them all). ``on_annual`` as in ``_gather_files``:
+    the annual table is made (and its write started) before the runs rows."""
+    parts = []
+    for root, _, runs in found:
         base = os.fspath(root)
-        got = read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has])
-        parts.append(got)
-        k = 0
+        parts.append(read_rows([os.path.join(base, rel, ROW_FILE) for rel, has in runs if has]))
+    without: dict[tuple[int, str], dict] = {}  # runs rows of the runs without a row file: incomplete ones only
+    for r, (root, prefix, runs) in enumerate(found):
         for rel, has in runs:
-            if has:
-                row = _run_row(root, rel, prefix, got.metas[k]["manifest"])
-                cards.append(got.metas[k]["card"])
-                ids.append(row["run_id"])
-                k += 1
-            else:
+            if not has:
                 row, card = _read_run(root, rel, prefix)
                 if card is not None or row["status"] == "complete":
                     return None
-            rows.append(row)
+                without[r, rel] = row
+    ids = [_run_id(prefix, rel) for _, prefix, runs in found for rel, has in runs if has]
     annual, wide = _annual_from_rows(ids, _joined(parts), on_annual)
+    rows, cards = [], []
+    for r, ((root, prefix, runs), got) in enumerate(zip(found, parts, strict=True)):
+        metas = iter(got.metas)
+        for rel, has in runs:
+            if has:
+                meta = next(metas)
+                rows.append(_run_row(root, rel, prefix, meta["manifest"]))
+                cards.append(meta["card"])
+            else:
+                rows.append(without[r, rel])
     return _runs_frame(rows), annual, _scorecard_frame(ids, cards), wide
 
 
@@ -373,12 +384,10 @@ def _joined(parts: list[Rows]) -> Rows:
 
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
-    """Write ``df`` as ``out/<name>.parquet`` in ``pool``. Column statistics only for plain columns:
-    min/max of the categorical (dictionary) columns cost a third of writing a large annual table."""
-    plain = [c for c in df.columns if not isinstance(df[c].dtype, pd.CategoricalDtype)]
-    stats = plain if len(plain) < len(df.columns) else True
-    write = lambda p: df.to_parquet(p, index=False, write_statistics=stats)  # noqa: E731
-    return pool.submit(atomic_write, out / f"{name}.parquet", write)
+    """Write ``df`` as ``out/<name>.parquet`` in ``pool`` (sim.io.write_parquet: no dictionary of the
+    value column, no min/max of the categorical ones; together 0.4 of the 2.4 s of writing the annual
+    table of 10,000 small runs)."""
+    return pool.submit(write_parquet, out / f"{name}.parquet", df)
 
 
 def _category_dtypes(cats: dict[str, list[str]], spend: bool) -> dict[str, pd.CategoricalDtype]:

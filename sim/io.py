@@ -27,6 +27,18 @@ def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
         raise
 
 
+def write_parquet(path: Path, df: Any) -> None:
+    """Write the pandas frame ``df`` as parquet at ``path`` atomically, pyarrow's dictionary encoding
+    for every column but the floating-point ones and min/max statistics for every column but the
+    categorical ones: a dictionary of floats that are nearly all distinct (model output) is built
+    and then abandoned, and the string columns' min/max is never used; both cost time (a third of
+    writing a sweep's gathered annual table, half of a run's timeseries) for the same values read
+    back."""
+    dict_cols = [c for c in df.columns if df[c].dtype.kind != "f"]
+    stats_cols = [c for c in df.columns if df[c].dtype.name != "category"]
+    atomic_write(path, lambda p: df.to_parquet(p, index=False, use_dictionary=dict_cols, write_statistics=stats_cols))
+
+
 def write_json(path: Path, obj: Any) -> None:
     atomic_write(path, lambda p: p.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"))
 

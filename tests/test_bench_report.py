@@ -40,3 +40,25 @@ def test_measure_interleaves_the_cases(monkeypatch) -> None:
     assert res["sei"][("city", "on", "auto")]["boltzmann_ratio"] == 2.0 and res["repeat"] == 2
     with pytest.raises(ValueError, match="--repeat"):
         report.measure(log=lambda *a, **k: None, repeat=0)
+
+
+def test_varied_row_changes_only_the_values(tmp_path) -> None:
+    """benchmarks.sweeps gathers copies of one run whose values differ (as a real sweep's do): the
+    copy's head and layout are the run's, every nonzero value moves, none by more than 10%."""
+    import numpy as np
+
+    from benchmarks.sweeps import varied_row
+    from sim.config import to_config
+    from sim.drivers.run import run
+    from sim.outputs.summary import ROW_FILE, read_rows
+
+    run(to_config(None, scale="small", **{"output.print_summary": False}), tmp_path / "one")
+    raw = (tmp_path / "one" / ROW_FILE).read_bytes()
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / ROW_FILE).write_bytes(varied_row(raw, np.random.default_rng(1)))
+    a, b = (read_rows([str(tmp_path / d / ROW_FILE)]) for d in ("one", "copy"))
+    assert a.metas == b.metas and a.digests == b.digests and a.layouts.keys() == b.layouts.keys()
+    assert a.flat is not None and b.flat is not None and len(a.flat) == len(b.flat)
+    nz = a.flat != 0
+    assert np.all(b.flat[~nz] == 0) and np.all(b.flat[nz] != a.flat[nz])
+    assert np.allclose(b.flat, a.flat, rtol=0.1, atol=0)

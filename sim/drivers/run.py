@@ -28,7 +28,7 @@ import pandas as pd
 import sim
 from sim.config import SimConfig, config_hash
 from sim.ids import DISTRICTS, INDUSTRIES
-from sim.io import atomic_write, clean_tmp, write_json
+from sim.io import clean_tmp, write_json, write_parquet
 from sim.model import SEIModel
 from sim.outputs.network import link_flows
 from sim.outputs.scorecard import run_scorecard
@@ -135,8 +135,8 @@ def firm_table(model: SEIModel) -> pd.DataFrame:
 def write_snapshot(model: SEIModel, out: Path) -> None:
     """firms_<year>.parquet (alive firms) and network_<year>.parquet (links with Q4 payments)."""
     year = model.year
-    atomic_write(out / f"firms_{year}.parquet", lambda p: firm_table(model).to_parquet(p, index=False))
-    atomic_write(out / f"network_{year}.parquet", lambda p: link_flows(model.world).to_parquet(p, index=False))
+    write_parquet(out / f"firms_{year}.parquet", firm_table(model))
+    write_parquet(out / f"network_{year}.parquet", link_flows(model.world))
 
 
 def run(cfg: SimConfig, out_dir: Path | None = None, *, handles: bool = True, meta: dict | None = None) -> RunResult:
@@ -223,16 +223,9 @@ def _complete(manifest: dict, model: SEIModel, card: dict, facts: list[dict], t0
 
 def _write_outputs(out: Path, ts, annual, subfields, card: dict, facts: list[dict], manifest: dict) -> None:
     """The run's files; the manifest saying "complete" last, only once every other file is written."""
-    # the value column plainly encoded and only numbers with statistics: pyarrow's attempt at a
-    # dictionary of 145,000 floats and the string columns' min/max took 6 of its 12 ms (small scale)
-    keys = [c for c in ts.columns if c != "value"]
-    numeric = [c for c in ts.columns if c in ("year", "value")]
-    atomic_write(
-        out / "timeseries.parquet",
-        lambda p: ts.to_parquet(p, index=False, use_dictionary=keys, write_statistics=numeric),
-    )
-    atomic_write(out / "annual.parquet", lambda p: annual.to_parquet(p, index=False))
-    atomic_write(out / "subfields.parquet", lambda p: subfields.to_parquet(p, index=False))
+    write_parquet(out / "timeseries.parquet", ts)
+    write_parquet(out / "annual.parquet", annual)
+    write_parquet(out / "subfields.parquet", subfields)
     write_json(out / "scorecard.json", card)
     write_json(out / "stylized_facts.json", facts)
     write_json(out / "manifest.json", manifest)
