@@ -2,11 +2,14 @@
 
     python -m benchmarks.sweeps                 # print the table
     python -m benchmarks.sweeps --write         # ... and write docs/benchmarks-sweeps.md
+    python -m benchmarks.sweeps --small 1000 --city 0 --workers 2 --gather 10000
+                                                # issue 16's targets: 1,000 small runs on 2 workers, 10,000 gathered
 
 1. Runs per minute of ``python -m sim -m seed=range(0,N) ensemble.size=1`` (small and city
    scale) with the default launcher (joblib_resilient: Hydra's joblib launcher, surviving a dead worker and
-   composing each group of seeds once per worker) on 1 and on 2 workers (``hydra.launcher.n_jobs``): wall time of the whole command,
-   start-up and the final gathering included, so the speed-up is what an analyst sees.
+   composing each group of seeds once per worker) on 1 and on 2 workers (``hydra.launcher.n_jobs``; ``--workers``): wall time
+   of the whole command, start-up and the final gathering included, so the speed-up is what an analyst
+   sees, and the CPU time of the command and its workers a run.
 2. The time ``analysis.results.gather`` takes for 1,000 and 10,000 small runs (copies of one run
    folder: manifest.json, annual.parquet, scorecard.json, and row.bin with its values varied, so
    that no two runs share a number, as in a real sweep), and ``analysis.results.load`` afterwards.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks-sweeps.md"
 
 
-def sweep_seconds(n_runs: int, workers: int, scale: str, where: Path) -> float:
-    """Wall time of one sweep of ``n_runs`` single runs on ``workers`` processes (the default launcher)."""
+def sweep_seconds(n_runs: int, workers: int, scale: str, where: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one sweep of ``n_runs`` single runs on ``workers`` processes (the
+    default launcher); CPU: user and system time of the command and its worker processes."""
     cmd = [
         sys.executable,
         "-m",
@@ -44,12 +49,18 @@ def sweep_seconds(n_runs: int, workers: int, scale: str, where: Path) -> float:
         f"hydra.sweep.dir={where}",
         "output.print_summary=false",
     ]
-    t0 = time.perf_counter()
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
     if p.returncode != 0:
         raise RuntimeError(f"sweep failed:\n{p.stderr[-2000:]}")
-    return dt
+    return dt, cpu
+
+
+def _children_cpu() -> float:
+    """User and system seconds of this process's finished child processes and theirs."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def varied_row(raw: bytes, rng) -> bytes:
@@ -97,22 +108,38 @@ def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     return t_gather, time.perf_counter() - t0
 
 
-def measure(sweeps: dict[str, int], n_gather: list[int]) -> dict:
-    """``sweeps``: scale -> runs per sweep; ``n_gather``: numbers of runs to gather."""
+def measure(sweeps: dict[str, int], n_gather: list[int], workers: tuple[int, ...] = (1, 2)) -> dict:
+    """``sweeps``: scale -> runs per sweep, each run on every number of ``workers``; ``n_gather``:
+    numbers of runs to gather."""
     out: dict = {"sweeps": {}, "gather": {}, "cores": len(os.sched_getaffinity(0))}
     with tempfile.TemporaryDirectory() as tmp:
         for scale, n_runs in sweeps.items():
-            r = {"n_runs": n_runs}
-            for w in (1, 2):
+            r: dict = {"n_runs": n_runs, "workers": list(workers)}
+            for w in workers:
                 print(f"  sweep of {n_runs} {scale} runs on {w} worker(s) ...", file=sys.stderr)
-                r[f"seconds_{w}"] = sweep_seconds(n_runs, w, scale, Path(tmp) / f"{scale}_w{w}")
+                r[f"seconds_{w}"], r[f"cpu_{w}"] = sweep_seconds(n_runs, w, scale, Path(tmp) / f"{scale}_w{w}")
                 r[f"runs_per_min_{w}"] = 60 * n_runs / r[f"seconds_{w}"]
-            r["speedup"] = r["seconds_1"] / r["seconds_2"]
+            if 1 in workers and 2 in workers:
+                r["speedup"] = r["seconds_1"] / r["seconds_2"]
             out["sweeps"][scale] = r
         for n in n_gather:
             print(f"  gathering {n} runs ...", file=sys.stderr)
             out["gather"][n] = gather_seconds(n, Path(tmp) / f"gather{n}")
     return out
+
+
+def _sweep_lines(scale: str, x: dict) -> list[str]:
+    """The table's lines of one scale's sweeps: wall time and runs a minute, CPU a run, speed-up."""
+    lines = []
+    for w in x["workers"]:
+        what = f"sweep of {x['n_runs']:,} `scale={scale}` runs" if w == x["workers"][0] else "the same sweep"
+        lines.append(
+            f"| {what}, {w} worker{'s' if w > 1 else ''} | {x[f'seconds_{w}']:.1f} s = "
+            f"{x[f'runs_per_min_{w}']:.1f} runs/min; {x[f'cpu_{w}'] / x['n_runs']:.2f} s of CPU a run |"
+        )
+    if "speedup" in x:
+        lines.append(f"| speed-up, 2 workers vs 1 (issue 5 expects at least 1.7 on 2 cores) | {x['speedup']:.2f} |")
+    return lines
 
 
 def markdown(r: dict) -> str:
@@ -128,16 +155,7 @@ def markdown(r: dict) -> str:
             "",
             "| measure | value |",
             "|---|---:|",
-            *(
-                line
-                for scale, x in r["sweeps"].items()
-                for line in (
-                    f"| sweep of {x['n_runs']} `scale={scale}` runs, 1 worker | {x['seconds_1']:.1f} s = "
-                    f"{x['runs_per_min_1']:.1f} runs/min |",
-                    f"| the same sweep, 2 workers | {x['seconds_2']:.1f} s = {x['runs_per_min_2']:.1f} runs/min |",
-                    f"| speed-up, 2 workers vs 1 (issue 5 expects at least 1.7 on 2 cores) | {x['speedup']:.2f} |",
-                )
-            ),
+            *(line for scale, x in r["sweeps"].items() for line in _sweep_lines(scale, x)),
             *(
                 line
                 for n, (g, ld) in r["gather"].items()
@@ -171,11 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", type=int, default=40, help="runs of the scale=small sweep (default 40; 0 = skip)")
     ap.add_argument("--city", type=int, default=12, help="runs of the scale=city sweep (default 12; 0 = skip)")
-    ap.add_argument("--gather", type=int, nargs="+", default=[1000, 10000], help="runs to gather (default 1000 10000)")
+    ap.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="worker processes of each sweep (default 1 2)"
+    )
+    ap.add_argument(
+        "--gather", type=int, nargs="+", default=[1000, 10000], help="runs to gather (default 1000 10000; 0 = skip)"
+    )
     ap.add_argument("--write", action="store_true", help=f"write {DOC.relative_to(ROOT)}")
     a = ap.parse_args(argv)
     sweeps = {k: n for k, n in (("small", a.small), ("city", a.city)) if n > 0}
-    text = markdown(measure(sweeps, a.gather))
+    if any(w < 1 for w in a.workers):
+        ap.error(f"--workers {a.workers}: every number of workers must be at least 1")
+    text = markdown(measure(sweeps, [n for n in a.gather if n > 0], tuple(a.workers)))
     print(text)
     if a.write:
         DOC.write_text(text, encoding="utf-8")

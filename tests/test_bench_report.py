@@ -62,3 +62,24 @@ def test_varied_row_changes_only_the_values(tmp_path) -> None:
     nz = a.flat != 0
     assert np.all(b.flat[~nz] == 0) and np.all(b.flat[nz] != a.flat[nz])
     assert np.allclose(b.flat, a.flat, rtol=0.1, atol=0)
+
+
+def test_sweeps_measure_the_workers_asked_for(monkeypatch, tmp_path) -> None:
+    """benchmarks.sweeps --workers: each sweep on the numbers of workers given, its CPU a run in the
+    table, the speed-up only when both 1 and 2 workers ran (no model runs: the sweep is faked)."""
+    from benchmarks import sweeps
+
+    calls: list[tuple] = []
+
+    def fake(n_runs, workers, scale, where):
+        calls.append((n_runs, workers, scale))
+        return 100.0 / workers, 190.0
+
+    monkeypatch.setattr(sweeps, "sweep_seconds", fake)
+    only2 = sweeps.measure({"small": 1000}, [], (2,))
+    assert calls == [(1000, 2, "small")]
+    text = sweeps.markdown(only2)
+    assert "| sweep of 1,000 `scale=small` runs, 2 workers | 50.0 s = 1200.0 runs/min; 0.19 s of CPU a run |" in text
+    assert "speed-up, 2 workers vs 1" not in text
+    both = sweeps.measure({"city": 12}, [], (1, 2))
+    assert both["sweeps"]["city"]["speedup"] == 2.0 and "| 2.00 |" in sweeps.markdown(both)
