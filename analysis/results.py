@@ -287,7 +287,7 @@ def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
         with ThreadPoolExecutor(max_workers=3) as pool:  # parquet writing releases the GIL: overlap it with the rest
             pending: list = []
 
-            def on_annual(annual: pd.DataFrame) -> None:  # the largest write starts as soon as its table exists
+            def on_annual(annual: pd.DataFrame | pa.Table) -> None:  # the largest write starts as soon as it exists
                 if out is not None:
                     pending.append(_save_table(pool, out, "annual", annual))
 
@@ -317,7 +317,7 @@ def _runs_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(dict.fromkeys([*RUN_COLUMNS, *(k for r in rows for k in r)])))
 
 
-def _gather_files(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tuple:
+def _gather_files(found: list, on_annual: Callable[[Any], None]) -> tuple:
     """(runs, annual, scorecards, None) read from every run's JSON files and one scan of the annual
     files; ``on_annual`` gets the annual table as soon as it is made."""
     rows, cards, files, file_ids = [], {}, [], []
@@ -338,7 +338,7 @@ def _gather_files(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tup
     return _runs_frame(rows), annual, _scorecard_frame(list(cards), cols), None
 
 
-def _gather_rows(found: list, on_annual: Callable[[pd.DataFrame], None]) -> tuple | None:
+def _gather_rows(found: list, on_annual: Callable[[Any], None]) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
     run has no row file (then ``_gather_files`` reads them all). ``on_annual`` as in ``_gather_files``:
     the annual table is made (and its write started) before the runs rows."""
@@ -383,7 +383,7 @@ def _joined(parts: list[Rows]) -> Rows:
     )
 
 
-def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame):
+def _save_table(pool: ThreadPoolExecutor, out: Path, name: str, df: pd.DataFrame | pa.Table):
     """Write ``df`` as ``out/<name>.parquet`` in ``pool`` (sim.io.write_parquet: no dictionary of the
     value column, no min/max of the categorical ones)."""
     return pool.submit(write_parquet, out / f"{name}.parquet", df)
@@ -437,7 +437,7 @@ def _layout_keys(layouts: dict, digests: list[str]) -> tuple[dict, dict]:
     return keys, dtypes
 
 
-def _annual_from_rows(ids: list[str], rows: Rows, on_annual: Callable[[pd.DataFrame], None]) -> tuple:
+def _annual_from_rows(ids: list[str], rows: Rows, on_annual: Callable[[Any], None]) -> tuple:
     """The annual table of ``_gather_files`` from the runs' layouts and values: every run's
     gathered rows in run order, then every run's spend_total rows; and the wide headline series
     when all runs share one layout (else None: ``headline`` pivots the table). Each column is
@@ -471,9 +471,25 @@ def _annual_from_rows(ids: list[str], rows: Rows, on_annual: Callable[[pd.DataFr
         },
         copy=False,
     )
-    on_annual(annual)  # before the wide headline, so that the two overlap
+    on_annual(_arrow_annual(annual, cols, val, ids, dtypes))  # before the wide headline, so that the two overlap
     wide = _headline_one_layout(ids, rows, one, dtypes) if one is not None else None
     return annual, wide
+
+
+def _arrow_annual(annual: pd.DataFrame, cols: dict, val: np.ndarray, ids: list[str], dtypes: dict) -> pa.Table:
+    """``annual`` as the pyarrow table ``to_parquet`` would write, made from its numpy columns
+    without pandas' conversion (0.36 s for 10,000 runs: every column scanned for missing values,
+    which these never have): dictionary columns from the codes, the pandas metadata of the frame."""
+    schema = pa.Schema.from_pandas(annual.iloc[:0], preserve_index=False)
+    cats = {"run_id": pd.Index(ids, dtype=object), **{c: dtypes[c].categories for c in dtypes}}
+    arrays = []
+    for f in schema:
+        if f.name in cats:
+            values = pa.array(np.asarray(cats[f.name], dtype=object), type=f.type.value_type)
+            arrays.append(pa.DictionaryArray.from_arrays(pa.array(cols[f.name], type=f.type.index_type), values))
+        else:
+            arrays.append(pa.array(val if f.name == "value" else cols[f.name], type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _two_blocks(head, tail, n_a: np.ndarray, n_s: np.ndarray, dtype) -> np.ndarray:

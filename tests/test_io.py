@@ -38,3 +38,18 @@ def test_dictionaries_and_statistics_by_column_type(tmp_path) -> None:
     assert dictionary == {"run_id": True, "year": True, "metric": True, "value": False, "note": True}
     stats = {k: c.is_stats_set and c.statistics.has_min_max for k, c in col.items()}
     assert stats == {"run_id": False, "year": True, "metric": False, "value": True, "note": True}
+
+
+def test_a_pyarrow_table_is_written_alike(tmp_path) -> None:
+    """A pyarrow table made from a frame (as the gather makes its annual table) gets the same
+    encodings and statistics, and reads back as the frame."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    df = _frame()
+    write_parquet(tmp_path / "t.parquet", pa.Table.from_pandas(df, preserve_index=False))
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), df, check_exact=True)
+    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
+    col = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    assert not any("DICTIONARY" in e for e in col["value"].encodings)
+    assert not col["run_id"].is_stats_set or not col["run_id"].statistics.has_min_max
+    assert col["year"].statistics.has_min_max and any("DICTIONARY" in e for e in col["year"].encodings)
