@@ -35,8 +35,8 @@ def write_parquet(path: Path, data: Any) -> None:
     it for the gathered annual table of 10,000 varied runs), and the categorical columns' min/max is
     never read; the values read back are the same."""
     if hasattr(data, "schema"):  # a pyarrow table
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
-        import pyarrow.types as pt  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # deferred: only tables need it
+        import pyarrow.types as pt  # type: ignore[import-untyped]  # deferred: only tables need it
 
         dict_cols = [f.name for f in data.schema if not pt.is_floating(f.type)]
         stats_cols = [f.name for f in data.schema if not pt.is_dictionary(f.type)]
