@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks-sweeps.md"
 
@@ -68,8 +70,6 @@ def varied_row(raw: bytes, rng) -> bytes:
     factor (sd 1%): as in a real sweep, no two runs share a number. Copies of one run's values
     would make the gathered value column a dictionary of a few thousand numbers, which parquet
     writes far faster than a real sweep's (2.9 against 5.0 s to gather 10,000 runs at 87583bc)."""
-    import numpy as np
-
     from sim.outputs.summary import ROW_HEAD
 
     _, n_head, n_a, n_s, _ = ROW_HEAD.unpack_from(raw)
@@ -82,8 +82,6 @@ def varied_row(raw: bytes, rng) -> bytes:
 def gather_seconds(n_runs: int, where: Path) -> tuple[float, float]:
     """(gather, load) seconds for ``n_runs`` copies of one small run, each with its own values
     (``varied_row``)."""
-    import numpy as np
-
     from analysis.results import gather, load
     from sim.config import to_config
     from sim.drivers.run import run

@@ -23,6 +23,12 @@ def _frame(n: int = 5000) -> pd.DataFrame:
     )
 
 
+def _columns(path) -> dict:
+    """The first row group's column chunks of the parquet file ``path``, by column name."""
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    return {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+
+
 def test_reads_back_equal(tmp_path) -> None:
     df = _frame()
     write_parquet(tmp_path / "t.parquet", df)
@@ -32,8 +38,7 @@ def test_reads_back_equal(tmp_path) -> None:
 
 def test_dictionaries_and_statistics_by_column_type(tmp_path) -> None:
     write_parquet(tmp_path / "t.parquet", _frame())
-    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
-    col = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    col = _columns(tmp_path / "t.parquet")
     dictionary = {k: any("DICTIONARY" in e for e in c.encodings) for k, c in col.items()}
     assert dictionary == {"run_id": True, "year": True, "metric": True, "value": False, "note": True}
     stats = {k: c.is_stats_set and c.statistics.has_min_max for k, c in col.items()}
@@ -48,8 +53,7 @@ def test_a_pyarrow_table_is_written_alike(tmp_path) -> None:
     df = _frame()
     write_parquet(tmp_path / "t.parquet", pa.Table.from_pandas(df, preserve_index=False))
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), df, check_exact=True)
-    meta = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
-    col = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+    col = _columns(tmp_path / "t.parquet")
     assert not any("DICTIONARY" in e for e in col["value"].encodings)
     assert not col["run_id"].is_stats_set or not col["run_id"].statistics.has_min_max
     assert col["year"].statistics.has_min_max and any("DICTIONARY" in e for e in col["year"].encodings)
