@@ -341,7 +341,8 @@ def _gather_files(found: list, on_annual: Callable[[Any], None]) -> tuple:
 def _gather_rows(found: list, on_annual: Callable[[Any], None]) -> tuple | None:
     """(runs, annual, scorecards, wide headline or None) from the row files; None when a complete
     run has no row file (then ``_gather_files`` reads them all). ``on_annual`` as in ``_gather_files``:
-    the annual table is made (and its write started) before the runs rows."""
+    the annual table is made (and its write started) before the runs rows, and before the row
+    files' heads are parsed (``Rows.metas``), so that the parse runs beside the write."""
     parts = []
     for root, _, runs in found:
         base = os.fspath(root)
@@ -374,7 +375,7 @@ def _joined(parts: list[Rows]) -> Rows:
     if len(parts) == 1:
         return parts[0]
     return Rows(
-        [m for p in parts for m in p.metas],
+        [h for p in parts for h in p.heads],
         [d for p in parts for d in p.digests],
         {k: v for p in parts for k, v in p.layouts.items()},
         [g for p in parts for g in p.gathered],

@@ -128,3 +128,38 @@ def test_the_written_annual_table_is_the_gathered_one(sweep, tmp_path):
     assert list(written.columns) == list(res.annual.columns)
     for c in written.columns:
         assert written[c].astype(object).equals(res.annual[c].astype(object)), c
+
+
+def test_layout_digests_read_off_the_heads_are_the_parsed_ones(sweep):
+    """The digests ``read_rows`` takes from the heads' ends are what parsing the heads gives, and a
+    head that does not end as ``write_row`` writes it (here: its members in another order) is parsed."""
+    import json as js
+
+    from sim.outputs import summary
+
+    rows = read_rows([str(f) for f in sorted(sweep.rglob(ROW_FILE))])
+    assert "metas" not in rows.__dict__  # not parsed yet
+    parsed = [js.loads(h) for h in rows.heads]
+    assert rows.digests == [p["layout"] for p in parsed] and len(set(rows.digests)) == 2
+    assert rows.metas == [p["meta"] for p in parsed]
+    other = [js.dumps({"layout": p["layout"], "meta": p["meta"]}).encode() for p in parsed]
+    assert [summary._DIGEST_TAIL.search(h) for h in other] == [None] * len(other)
+    assert summary.head_digests(other) == rows.digests
+    nested = js.dumps({"meta": {"layout": "0" * 40}}).encode()  # a nested digest-like member is not the digest
+    assert summary._DIGEST_TAIL.search(nested) is None
+
+
+def test_the_annual_write_starts_before_the_heads_are_parsed(sweep, tmp_path, monkeypatch):
+    """The gather's longest part, writing the annual table, runs beside the heads' parse."""
+    import analysis.results as results
+    from sim.outputs import summary
+
+    order: list[str] = []
+    save, parse = results._save_table, summary._parse_heads
+    monkeypatch.setattr(
+        results, "_save_table", lambda pool, out, name, df: order.append(name) or save(pool, out, name, df)
+    )
+    monkeypatch.setattr(summary, "_parse_heads", lambda heads: order.append("parse") or parse(heads))
+    shutil.copytree(sweep, tmp_path / "s")
+    gather(tmp_path / "s", write=True)
+    assert order.index("annual") < order.index("parse") < order.index("runs")
