@@ -25,10 +25,8 @@ observed, sd, z), ``<name>.params.csv`` (estimate, standard error, interval), ``
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +38,7 @@ from scipy.optimize import least_squares
 from experiments import msm
 from experiments.moments import Observed, observed
 from sim.basedata import YUAN_PER_100M
+from sim.drivers.pool import process_pool
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 
@@ -131,9 +130,7 @@ class Moments:
 
     def __init__(self, scale: str, seeds: list[int], workers: int, obs: list[Observed], free: list[Free]):
         self.scale, self.seeds, self.obs, self.free = scale, list(seeds), obs, free
-        self.pool = (
-            ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) if workers > 1 else None
-        )
+        self.pool = process_pool(workers) if workers > 1 else None
         self.evals = 0
         self.cache: dict[tuple, np.ndarray] = {}
 

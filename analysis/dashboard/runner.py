@@ -6,12 +6,11 @@ the function ``python -m sim`` runs every seed with, so a run from the page is t
 run (same files, same numbers); a config already run is read back, not rerun (its baseline too).
 One job runs in the page's own process (a worker process costs ~1.5 s to start, more than a small
 run); several go to a pool of worker processes (``spawn``, one BLAS thread each), kept for the
-session so they start once.
+session so they start once, and ending with the server (sim.drivers.pool).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import threading
 import time
@@ -27,6 +26,7 @@ from analysis.dashboard.state import Choices, baseline_overrides, overrides, pag
 from analysis.results import Results, gather
 from sim.config import config_hash
 from sim.drivers.ensemble import THREAD_VARS, SeedResult, ensemble_seeds, run_seed
+from sim.drivers.pool import process_pool
 from sim.drivers.run import completed
 
 DEFAULT_OUT = Path("outputs") / "dashboard"
@@ -67,7 +67,7 @@ class Runner:
             if self._pool is None:
                 for v in THREAD_VARS:  # inherited by the spawned workers before they import numpy
                     os.environ.setdefault(v, "1")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+                self._pool = process_pool(self.workers)
             return self._pool
 
     def close(self) -> None:

@@ -3,7 +3,8 @@ launcher, except that a worker process that dies (kill -9, out of memory) does n
 Joblib's pool breaks (TerminatedWorkerError) and loses the jobs it was running; this launcher
 records those jobs as failed (``job.json`` and ``manifest.json`` say so, with the error, so a rerun
 redoes them), keeps the jobs that had finished, and launches the jobs that had not started in a
-fresh pool. The pool's workers are shut down when the sweep ends, so none outlives its launcher.
+fresh pool. The pool's workers are shut down when the sweep ends, and end themselves if the
+launcher dies first (SIGTERM, SIGKILL: sim.drivers.pool.exit_with_parent), so none outlives it.
 Its workers compose the config of jobs that differ only in their seed once (sim.drivers.job_configs).
 
 Every job Hydra's launcher sends carries Hydra's whole state (the config and the singletons' state,
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Sequence
@@ -34,6 +36,7 @@ from hydra_plugins.hydra_joblib_launcher._core import execute_job, process_jobli
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from sim.drivers import JOB_FILE
 from sim.drivers.job_configs import CachingConfigLoader
+from sim.drivers.pool import exit_with_parent
 from sim.io import write_json
 
 log = logging.getLogger(__name__)
@@ -48,11 +51,21 @@ def batch_size(n_jobs: int, n_workers: int) -> int:
 
 
 def execute_lean(
-    idx: int, overrides: Sequence[str], context: HydraContext, config: Any, task_function: Any, state: dict
+    idx: int,
+    overrides: Sequence[str],
+    context: HydraContext,
+    config: Any,
+    task_function: Any,
+    state: dict,
+    parent: int | None = None,
 ) -> JobReturn:
     """Hydra's joblib ``execute_job``, returning the job's status and return value without its
     composed configs (``cfg``, ``hydra_cfg``): the sweeper reads the return value only, and the
-    configs cost more to send back than the rest (each job's own are in its ``.hydra`` folder)."""
+    configs cost more to send back than the rest (each job's own are in its ``.hydra`` folder).
+    With ``parent`` (the launching process's pid), the worker ends itself once that process is
+    gone (sim.drivers.pool.exit_with_parent) instead of running on its batch and idling."""
+    if parent is not None:
+        exit_with_parent(parent)
     ret = execute_job(idx, overrides, context, config, task_function, state)
     ret.cfg = None
     ret.hydra_cfg = None
@@ -138,7 +151,8 @@ class ResilientJoblibLauncher(JoblibLauncher):
             cfg = {**cfg, "batch_size": batch_size(len(todo), effective_n_jobs(cfg.get("n_jobs") or 1))}
         try:
             runs = Parallel(**cfg)(
-                delayed(execute_lean)(idx, o, context, self.config, self.task_function, state) for idx, o in todo
+                delayed(execute_lean)(idx, o, context, self.config, self.task_function, state, os.getpid())
+                for idx, o in todo
             )
         except TerminatedWorkerError as exc:
             log.error("a worker process died: %s", str(exc).splitlines()[0])

@@ -3,7 +3,7 @@ own folder ``<out>/seed_<seed>/``, and the ensemble scorecard over them.
 
 Runs are independent, so the results do not depend on how many worker processes share them
 (``ensemble.workers``; 0 = one per core, in-process for small-scale runs). Worker processes are started with ``spawn`` and one
-BLAS thread each. A seed that crashes leaves its folder with a manifest saying "failed" and the
+BLAS thread each, and end with the ensemble's process (sim.drivers.pool). A seed that crashes leaves its folder with a manifest saying "failed" and the
 error; the others go on, and the ensemble reports the failed seeds.
 
 Files at the top of the ensemble folder: ``ensemble_scorecard.json`` (per target: probability of
@@ -15,12 +15,10 @@ one row per seed x target).
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import signal
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.config import SimConfig
+from sim.drivers.pool import process_pool
 from sim.drivers.run import completed, run
 from sim.io import atomic_write, write_json
 from sim.outputs.budget import budget_table
@@ -226,7 +225,7 @@ def _pool_round(jobs: list[tuple], todo: list[int], workers: int, done: dict[int
     """Run jobs ``todo`` in one pool into ``done``; the jobs to run again in a fresh pool (none
     unless a worker died: then those that had not started, or whose worker was not the dead one)."""
     retry: list[int] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=mp.get_context("spawn")) as ex:
+    with process_pool(min(workers, len(todo))) as ex:
         futures = {k: ex.submit(_run_seed_job, jobs[k]) for k in todo}
         procs = dict(getattr(ex, "_processes", None) or {})
         broken: list[tuple[int, BaseException]] = []
