@@ -1,9 +1,9 @@
 """Worker processes that end with the process that started them.
 
-A pool's workers wait for work on a queue whose writing end they hold themselves, so when the
-process that started them dies without shutting the pool down (SIGTERM or SIGKILL of an ensemble,
-a calibration, a sweep or the dashboard's server; the OOM killer) they never see the queue close
-and live on, idle or finishing their jobs, ~240 MB each, until someone kills them. Each worker
+When the process that started a pool dies without shutting it down (SIGTERM or SIGKILL of an
+ensemble, a calibration, a sweep or the dashboard's server; the OOM killer), its workers live on,
+~240 MB each: a ProcessPoolExecutor's wait for work forever on a queue whose writing end they
+hold themselves, and joblib's loky workers finish the batch they were sent first. Each worker
 here watches its parent process id and exits once it has changed (the orphan was adopted by
 init or a subreaper). The watch is a daemon thread that wakes once a second; results do not
 depend on it.
