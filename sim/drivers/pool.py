@@ -3,7 +3,8 @@
 When the process that started a pool dies without shutting it down (SIGTERM or SIGKILL of an
 ensemble, a calibration, a sweep or the dashboard's server; the OOM killer), its workers live on,
 ~240 MB each: a ProcessPoolExecutor's wait for work forever on a queue whose writing end they
-hold themselves, and joblib's loky workers finish the batch they were sent first. Each worker
+hold themselves, and joblib's loky workers finish the batch they were sent and idle on (seen
+alive three minutes after their launcher was terminated). Each worker
 here watches its parent process id and exits once it has changed (the orphan was adopted by
 init or a subreaper). The watch is a daemon thread that wakes once a second; results do not
 depend on it.
