@@ -12,19 +12,10 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sim.drivers.pool import pid_alive
 from sim.errors import ConfigError
 
 LOCK_FILE = ".sweep.lock"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it runs
-        return True
-    return True
 
 
 def read_lock(folder: Path) -> dict | None:
@@ -38,7 +29,7 @@ def _stale(owner: dict | None) -> bool:
     """A lock whose owner is gone: same host and the pid does not run (an unreadable lock is stale too)."""
     if owner is None:
         return True
-    return owner.get("host") == socket.gethostname() and not _alive(int(owner.get("pid", -1)))
+    return owner.get("host") == socket.gethostname() and not pid_alive(int(owner.get("pid", -1)))
 
 
 def acquire(folder: Path) -> Path:

@@ -32,7 +32,7 @@ def exit_with_parent(parent: int, interval: float = CHECK_SECONDS) -> None:
     if _watching or parent == os.getpid():
         return
     if os.getppid() != parent:
-        if not _alive(parent):
+        if not pid_alive(parent):
             os._exit(ORPHAN_EXIT)
         return  # not its child: the parent id says nothing about it
     _watching.append(parent)
@@ -45,12 +45,13 @@ def exit_with_parent(parent: int, interval: float = CHECK_SECONDS) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (another user's included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # alive, another user's
+    except PermissionError:  # someone else's process: it runs
         return True
     return True
 
@@ -63,4 +64,4 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
-__all__ = ["ORPHAN_EXIT", "exit_with_parent", "process_pool"]
+__all__ = ["ORPHAN_EXIT", "exit_with_parent", "pid_alive", "process_pool"]
