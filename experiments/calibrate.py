@@ -38,7 +38,7 @@ from scipy.optimize import least_squares
 from experiments import msm
 from experiments.moments import Observed, observed
 from sim.basedata import YUAN_PER_100M
-from sim.drivers.pool import process_pool
+from sim.drivers.pool import freeze_heap, process_pool
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 
@@ -122,6 +122,7 @@ def simulate(args: tuple) -> dict[str, float]:
     out["carriers_new_2018"] = tot.loc[2018, "institutes_created"] / w.scale.institute_fraction
     for y in (2017, 2018):
         out[f"rd_growth_{y}"] = tot.loc[y, "rd_spending"] / tot.loc[y - 1, "rd_spending"] - 1.0
+    freeze_heap(workers_only=True)  # after a worker's first seed: full collections scan new objects only
     return out
 
 

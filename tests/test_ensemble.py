@@ -166,3 +166,19 @@ def test_tidy_totals_do_not_double_count(tmp_path):
     assert by["value"].sum() == pytest.approx(tot["value"].sum(), rel=1e-9)
     naive = res.annual[res.annual["metric"] == "value_added"]["value"].sum()
     assert naive > 1.5 * tot["value"].sum()  # what a plain sum over the table would give
+
+
+def test_run_folder_without_tables_gives_the_same_run(tmp_path):
+    """A sweep job's run (``tables=False``: status only) writes and reports the run as with its
+    tables; resumed, it is read without them."""
+    from sim.drivers.ensemble import run_folder
+
+    cfg = small_config(3, **{"scenario.end_year": 2019, "ensemble.size": 1})
+    full = run_folder(cfg, tmp_path / "a")
+    lean = run_folder(cfg, tmp_path / "b", tables=False)
+    assert full.va_table is not None and full.budget is not None
+    assert lean.va_table is None and lean.budget is None and lean.status == full.status == "complete"
+    for f in ("annual.parquet", "scorecard.json"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    again = run_folder(cfg, tmp_path / "b", tables=False)
+    assert again.manifest["resumed"] and again.seed == 3 and again.va_table is None

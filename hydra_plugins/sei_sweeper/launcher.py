@@ -32,11 +32,12 @@ from joblib import Parallel, delayed, effective_n_jobs
 from joblib.externals.loky import get_reusable_executor
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-from hydra_plugins.hydra_joblib_launcher._core import execute_job, process_joblib_cfg
+from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
+from hydra_plugins.sei_sweeper.job import execute_job
 from sim.drivers import JOB_FILE
 from sim.drivers.job_configs import CachingConfigLoader
-from sim.drivers.pool import exit_with_parent
+from sim.drivers.pool import exit_with_parent, freeze_heap
 from sim.io import write_json
 
 log = logging.getLogger(__name__)
@@ -59,16 +60,16 @@ def execute_lean(
     state: dict,
     parent: int | None = None,
 ) -> JobReturn:
-    """Hydra's joblib ``execute_job``, returning the job's status and return value without its
-    composed configs (``cfg``, ``hydra_cfg``): the sweeper reads the return value only, and the
-    configs cost more to send back than the rest (each job's own are in its ``.hydra`` folder).
+    """Hydra's joblib ``execute_job`` as hydra_plugins.sei_sweeper.job runs it: the job's status
+    and return value come back without its composed configs (``cfg``, ``hydra_cfg``), which the
+    sweeper does not read and which cost more to send back than the rest (each job's own are in
+    its ``.hydra`` folder).
     With ``parent`` (the launching process's pid), the worker ends itself once that process is
     gone (sim.drivers.pool.exit_with_parent) instead of running on its batch and idling."""
     if parent is not None:
         exit_with_parent(parent)
     ret = execute_job(idx, overrides, context, config, task_function, state)
-    ret.cfg = None
-    ret.hydra_cfg = None
+    freeze_heap()
     return ret
 
 

@@ -10,12 +10,18 @@ a deep copy ~18 ms), and makes the group's other jobs from that copy, setting th
 override would. ``tests/test_job_configs.py`` checks that the result is Hydra's own, field for
 field.
 
+The task function gets a copy of the job config without its ``hydra`` node (Hydra's ``run_job``
+deep-copies the job config for it, ~22 ms for a small job). ``task_config`` makes that copy of a
+config this loader made from a template the same way: from the group's task config, pickled once,
+with the seed set.
+
 The cache lives in the worker process and belongs to one launch (``token``): a later sweep in the
 same process, after the config files may have changed, composes afresh.
 """
 
 from __future__ import annotations
 
+import copy
 import pickle
 from typing import Any
 
@@ -31,6 +37,7 @@ SEED_KEY = "seed"
 # launch token -> {group key -> template config, pickled}; one launch kept per process, and its
 # last few groups (a sweep's jobs run group by group: the seeds vary fastest)
 _TEMPLATES: dict[str, dict[tuple, bytes]] = {}
+_TASKS: dict[str, dict[tuple, bytes]] = {}  # the same for the groups' task configs (without hydra)
 KEEP_GROUPS = 4
 
 
@@ -55,14 +62,46 @@ def seed_group(overrides: list[str]) -> tuple[tuple, int, list[Override]] | None
     return key, value, parsed
 
 
+def _launch_store(store: dict[str, dict[tuple, bytes]], token: str) -> dict[tuple, bytes]:
+    """``store``'s cache of launch ``token``; a new launch in this process empties it (the earlier
+    launches' configs may be stale)."""
+    got = store.get(token)
+    if got is None:
+        store.clear()
+        got = store[token] = {}
+    return got
+
+
+def _keep(cache: dict[tuple, bytes], key: tuple, blob: bytes) -> None:
+    """Keep ``blob`` under ``key``, the last KEEP_GROUPS groups only."""
+    while len(cache) >= KEEP_GROUPS:
+        del cache[next(iter(cache))]
+    cache[key] = blob
+
+
+def seeded(template: bytes, master: DictConfig, seed: int) -> DictConfig:
+    """A copy of a pickled config with its seed set as Hydra's override sets it (``OmegaConf.update``)
+    and the resolver cache of ``master`` (as load_sweep_config copies it)."""
+    cfg = pickle.loads(template)
+    OmegaConf.copy_cache(from_config=master, to_config=cfg)
+    with read_write(cfg), open_dict(cfg):
+        OmegaConf.update(cfg, SEED_KEY, seed, merge=True)
+    return cfg
+
+
+def task_copy(config: DictConfig) -> DictConfig:
+    """Hydra's task config of a job config: a deep copy without the ``hydra`` node."""
+    task = copy.deepcopy(config)
+    with read_write(task), open_dict(task):
+        del task["hydra"]
+    return task
+
+
 def with_seed(template: bytes, master: DictConfig, seed: int, parsed: list[Override]) -> DictConfig:
     """A copy of ``template`` (a job config Hydra composed for the same overrides but the seed,
     pickled) as Hydra composes it for ``parsed``: the seed applied like Hydra's override
     (``OmegaConf.update``) and the override records rebuilt from ``parsed``."""
-    cfg = pickle.loads(template)
-    OmegaConf.copy_cache(from_config=master, to_config=cfg)  # as load_sweep_config does
-    with read_write(cfg), open_dict(cfg):
-        OmegaConf.update(cfg, SEED_KEY, seed, merge=True)
+    cfg = seeded(template, master, seed)
     app = [o for o in parsed if not o.is_hydra_override()]
     job = cfg.hydra.job
     with read_write(cfg.hydra), open_dict(cfg.hydra):
@@ -83,25 +122,37 @@ class CachingConfigLoader(ConfigLoader):
     def __init__(self, inner: ConfigLoader, token: str) -> None:
         self.inner = inner
         self.token = token
+        self.made: tuple[DictConfig, tuple, int] | None = None  # the last config made from a template
+
+    def task_config(self, config: DictConfig) -> DictConfig:
+        """The task's config of job config ``config``: Hydra's (``task_copy``), made from its
+        group's task config, pickled once, when this loader made ``config`` from a template (the
+        task config then differs from the group's only in the seed)."""
+        if self.made is None or self.made[0] is not config:
+            return task_copy(config)
+        _, key, seed = self.made
+        tasks = _launch_store(_TASKS, self.token)
+        if key not in tasks:
+            task = task_copy(config)
+            _keep(tasks, key, pickle.dumps(task))
+            return task
+        return seeded(tasks[key], config, seed)
 
     def load_sweep_config(self, master_config: DictConfig, sweep_overrides: list[str]) -> DictConfig:
         group = seed_group(sweep_overrides)
         if group is None:
             return self.inner.load_sweep_config(master_config, sweep_overrides)
         key, seed, parsed = group
-        templates = _TEMPLATES.get(self.token)
-        if templates is None:  # a new launch in this process: earlier ones' configs may be stale
-            _TEMPLATES.clear()
-            templates = _TEMPLATES[self.token] = {}
+        templates = _launch_store(_TEMPLATES, self.token)
         key = (master_config.hydra.job.config_name, *key)
         if key not in templates:
             cfg = self.inner.load_sweep_config(master_config, sweep_overrides)
-            while len(templates) >= KEEP_GROUPS:
-                del templates[next(iter(templates))]
-            templates[key] = pickle.dumps(cfg)
+            _keep(templates, key, pickle.dumps(cfg))
             return cfg
         templates[key] = templates.pop(key)  # the most recently used last
-        return with_seed(templates[key], master_config, seed, parsed)
+        cfg = with_seed(templates[key], master_config, seed, parsed)
+        self.made = (cfg, key, seed)
+        return cfg
 
     # the rest of the interface: Hydra's loader
     def load_configuration(self, config_name: str | None, overrides: list[str], run_mode: RunMode, from_shell: bool = True, validate_sweep_overrides: bool = True) -> DictConfig:  # fmt: skip

@@ -58,7 +58,7 @@ def run_job(cfg, out: Path, overrides: list[str], job_num: int | None = None) ->
         check_config(sim_cfg)
         production_kernel.warm()  # a worker's first job pays numba's start-up; its small runs then use the kernel
         if sim_cfg.ensemble.size == 1:
-            results = [run_folder(sim_cfg, out, meta)]
+            results = [run_folder(sim_cfg, out, meta, tables=False)]  # the status is all it reads
         else:
             workers = sim_cfg.ensemble.workers or 1  # the launcher already runs jobs in parallel
             results = run_ensemble(
