@@ -173,11 +173,13 @@ def markdown(r: dict) -> str:
             "workers: Python and Hydra start-up (~2 s), the start of each joblib worker (imports, ~2 s) and "
             "the final gathering; the rest is per job (its config: ~0.015 s when an earlier job on the worker "
             "differed only in the seed (sim.drivers.job_configs), else ~0.3 s to compose and convert; "
-            "Hydra's own job set-up, ~0.08 s: three YAML files, a copy of the config; the run and writing its files) "
+            "the job's set-up, ~0.03 s: its task config from its group's, three YAML files through libyaml's "
+            "emitter (hydra_plugins.sei_sweeper.job); the run and writing its files) "
             "and runs in parallel. The "
             "launching process pickles Hydra's state (~70 ms) once per batch of jobs: the default "
             "launcher's `batch_size: auto` sends up to 8 jobs a batch, at least four batches a worker "
-            "(5 jobs a batch for 40 runs on 2 workers, 1 for 12).",
+            "(5 jobs a batch for 40 runs on 2 workers, 1 for 12). A worker's heap is frozen after its first "
+            "job (sim.drivers.pool.freeze_heap), so the collector's full passes scan what later jobs allocate only.",
             "",
         ]
     )

@@ -38,7 +38,8 @@ from scipy.optimize import least_squares
 from experiments import msm
 from experiments.moments import Observed, observed
 from sim.basedata import YUAN_PER_100M
-from sim.drivers.pool import freeze_heap, process_pool
+from sim.drivers.heap import freeze_heap
+from sim.drivers.pool import process_pool
 from sim.ids import INDUSTRIES
 from sim.io import atomic_write
 

@@ -144,26 +144,3 @@ def test_workers_end_when_the_command_is_terminated(tmp_path, args, marker):
     left = _all_gone(workers)
     _kill_all(left)
     assert not left, f"workers {left} outlived their starter"
-
-
-def test_freeze_heap_freezes_once_and_only_in_pool_workers(tmp_path):
-    """sim.drivers.pool.freeze_heap: the heap left after a job is frozen once (later calls change
-    nothing); with ``workers_only`` not in a process that no pool started."""
-    code = (
-        "import gc\n"
-        "from concurrent.futures import ProcessPoolExecutor\n"
-        "import multiprocessing as mp\n"
-        "from sim.drivers.pool import freeze_heap\n"
-        "def job(_):\n"
-        "    freeze_heap(workers_only=True); n = gc.get_freeze_count(); freeze_heap(); return n, gc.get_freeze_count()\n"
-        "if __name__ == '__main__':\n"
-        "    before = gc.get_freeze_count(); freeze_heap(workers_only=True); own = gc.get_freeze_count() - before\n"
-        "    with ProcessPoolExecutor(1, mp_context=mp.get_context('spawn')) as ex: (a, b), = ex.map(job, [0])\n"
-        "    freeze_heap(); print(own, a > 1000, a == b, gc.get_freeze_count() > 1000)\n"
-    )
-    script = tmp_path / "freeze.py"  # a file: spawned workers import the job from it
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["0", "True", "True", "True"]

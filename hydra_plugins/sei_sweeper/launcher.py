@@ -36,8 +36,9 @@ from hydra_plugins.hydra_joblib_launcher._core import process_joblib_cfg
 from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 from hydra_plugins.sei_sweeper.job import execute_job
 from sim.drivers import JOB_FILE
+from sim.drivers.heap import freeze_heap
 from sim.drivers.job_configs import CachingConfigLoader
-from sim.drivers.pool import exit_with_parent, freeze_heap
+from sim.drivers.pool import exit_with_parent
 from sim.io import write_json
 
 log = logging.getLogger(__name__)

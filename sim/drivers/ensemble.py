@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.config import SimConfig
-from sim.drivers.pool import freeze_heap, process_pool
+from sim.drivers.heap import freeze_heap
+from sim.drivers.pool import process_pool
 from sim.drivers.run import completed, run
 from sim.io import atomic_write, write_json
 from sim.outputs.budget import budget_table
@@ -176,7 +177,7 @@ def load_seed(d: Path, manifest: dict) -> SeedResult:
 def _run_seed_job(job: tuple) -> SeedResult:
     """job = (cfg, seed, out_dir) or (cfg, seed, out_dir, meta)."""
     res = run_seed(*job)
-    freeze_heap(workers_only=True)  # in a pool worker, after its first seed (sim.drivers.pool)
+    freeze_heap(workers_only=True)  # in a pool worker, after its first seed (sim.drivers.heap)
     return res
 
 

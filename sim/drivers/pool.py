@@ -12,7 +12,6 @@ depend on it.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing as mp
 import os
 import threading
@@ -65,23 +64,4 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     )
 
 
-_frozen: list[bool] = []
-
-
-def freeze_heap(workers_only: bool = False) -> None:
-    """Once per process, after its first job: collect, then move every object left (the imports,
-    Hydra's state, numba's compiled kernel, caches) out of the cyclic collector's reach
-    (``gc.freeze``), so that its full collections scan only what later jobs allocate. In a sweep
-    worker those collections scanned the whole heap, 0.11 s each, about 25 ms a small job.
-    Objects are still freed when their count of references drops to zero; what was alive at the
-    freeze and later becomes cyclic garbage stays (one job's worth at most). ``workers_only``:
-    only in a process a pool started (not in an analyst's own session that runs jobs in-process)."""
-    if workers_only and mp.parent_process() is None:
-        return
-    if not _frozen:
-        _frozen.append(True)
-        gc.collect()
-        gc.freeze()
-
-
-__all__ = ["ORPHAN_EXIT", "exit_with_parent", "freeze_heap", "pid_alive", "process_pool"]
+__all__ = ["ORPHAN_EXIT", "exit_with_parent", "pid_alive", "process_pool"]
