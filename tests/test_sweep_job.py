@@ -4,6 +4,7 @@ Hydra's own ``run_job`` does: the same three ``.hydra`` files byte for byte, the
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 
@@ -59,21 +60,27 @@ def test_lean_job_writes_and_runs_what_hydras_run_job_does(master):
             raise RuntimeError("seed 7 fails")
         return cfg.seed * 2
 
-    # every group of JOBS three times over, so that task configs come from templates too
-    jobs = [j for j in JOBS for _ in range(2)] + JOBS
+    # every group of JOBS three times over, so that task configs come from templates too; and jobs
+    # that change directory or write no .hydra folder
+    odd = [["scale=small", f"seed={s}", "hydra.job.chdir=true"] for s in (1, 2)]
+    odd += [["scale=small", f"seed={s}", "hydra.output_subdir=null"] for s in (1, 2)]
+    cwd = os.getcwd()
+    jobs = [j for j in JOBS for _ in range(2)] + JOBS + odd
     for idx, overrides in enumerate(jobs):
         out = sweep_dir / str(idx)
         theirs = run_job(
             task, job_config(loader, master_cfg, overrides, idx), "hydra.sweep.dir", "hydra.sweep.subdir",
             HydraContext(config_loader=loader, callbacks=Callbacks()),
         )  # fmt: skip
-        hydra_files = {f: (out / ".hydra" / f).read_bytes() for f in FILES}
-        shutil.rmtree(out / ".hydra")
+        hydra_files = {f: (out / ".hydra" / f).read_bytes() for f in FILES if (out / ".hydra" / f).exists()}
+        assert len(hydra_files) == (0 if "hydra.output_subdir=null" in overrides else 3)
+        shutil.rmtree(out / ".hydra", ignore_errors=True)
         context = HydraContext(config_loader=caching, callbacks=Callbacks())
         ours = lean.run_job(
             task, job_config(caching, master_cfg, overrides, idx), "hydra.sweep.dir", "hydra.sweep.subdir", context
         )
-        assert {f: (out / ".hydra" / f).read_bytes() for f in FILES} == hydra_files, overrides
+        assert {f: (out / ".hydra" / f).read_bytes() for f in FILES if (out / ".hydra" / f).exists()} == hydra_files
+        assert os.getcwd() == cwd  # back where it started
         assert seen[-1] == seen[-2], overrides  # the task saw the same config
         assert (ours.status, ours.overrides, ours.working_dir, ours.task_name) == (
             theirs.status,
