@@ -42,6 +42,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 from pandas.api.types import union_categoricals
 
+from sim.drivers.heap import collector_paused
 from sim.io import write_parquet
 from sim.outputs.scorecard import target_columns, tidy_columns
 from sim.outputs.summary import DISTRICT_METRICS as DISTRICT_METRICS
@@ -284,7 +285,8 @@ def gather(roots, *, write: bool = True, rows: bool = True) -> Results:
     found = [(root, prefix, _walk(root)) for root, prefix in zip(roots, run_prefixes(roots), strict=True)]
     out = roots[0] / RESULTS_DIR if write and len(roots) == 1 else None
     try:
-        with ThreadPoolExecutor(max_workers=3) as pool:  # parquet writing releases the GIL: overlap it with the rest
+        # parquet writing releases the GIL: overlap it with the rest; no collections meanwhile (sim.drivers.heap)
+        with ThreadPoolExecutor(max_workers=3) as pool, collector_paused():
             pending: list = []
 
             def on_annual(annual: pd.DataFrame | pa.Table) -> None:  # the largest write starts as soon as it exists

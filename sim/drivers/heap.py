@@ -5,8 +5,10 @@ pyarrow, scipy, Hydra, mesa, numba: ~130,000 objects that live as long as the pr
 one takes 0.05-0.11 s, and the collector runs several during the imports themselves and a few in
 every run. Objects that live for the whole process can be moved out of its reach
 (``gc.freeze``): they are still freed when their count of references drops to zero, only cyclic
-garbage among them would stay. Both functions collect first, so what they freeze is alive.
-Only the command line and pool workers use them: never an analyst's own session.
+garbage among them would stay. Both freezing functions collect first, so what they freeze is
+alive.
+Only the command line and pool workers freeze: never an analyst's own session. A gather pauses
+the collector while it runs (``collector_paused``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,21 @@ def imports_frozen() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic collections inside the ``with`` block; the collector as it was after it. For work
+    that makes many objects and few cycles, which the collector would scan again and again: a
+    gather's parse of 10,000 runs' heads and the tables built from them (about 0.2 s of a 2.4-s
+    gather). Garbage cycles made inside are collected after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def freeze_heap(workers_only: bool = False) -> None:
     """Once per process, after its first job: collect, then freeze every object left (the imports,
     Hydra's state, numba's compiled kernel, caches), so that later full collections scan only what
@@ -49,4 +66,4 @@ def freeze_heap(workers_only: bool = False) -> None:
         gc.freeze()
 
 
-__all__ = ["freeze_heap", "imports_frozen"]
+__all__ = ["collector_paused", "freeze_heap", "imports_frozen"]
