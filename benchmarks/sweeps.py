@@ -179,7 +179,7 @@ def markdown(r: dict) -> str:
             "launching process pickles Hydra's state (~70 ms) once per batch of jobs: the default "
             "launcher's `batch_size: auto` sends up to 8 jobs a batch, at least four batches a worker "
             "(5 jobs a batch for 40 runs on 2 workers, 1 for 12). A worker's heap is frozen after its first "
-            "job (sim.drivers.pool.freeze_heap), so the collector's full passes scan what later jobs allocate only.",
+            "job (sim.drivers.heap.freeze_heap), so the collector's full passes scan what later jobs allocate only.",
             "",
         ]
     )

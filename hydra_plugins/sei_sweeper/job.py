@@ -13,9 +13,9 @@ three YAML files in ``.hydra`` written with PyYAML's pure-Python emitter (39 ms)
   return value carries no configs (the sweeper reads neither: each job's are in its ``.hydra``);
 - ``config.yaml`` and ``hydra.yaml`` come from one ``to_container`` of the job config, and the
   three files are emitted by libyaml's C emitter with OmegaConf's own string representer (the
-  Python emitter where PyYAML was built without libyaml, or where a string holds a character
-  outside the printable ones, which the two emitters may write differently). tests/test_job_configs.py checks that
-  the three files, the task's config and the job's return equal those of Hydra's ``run_job``.
+  Python emitter where PyYAML was built without libyaml, or where a string or key is not of the
+  characters both emitters write alike: ``_SAFE``, ``_SAFE_KEY``). tests/test_sweep_job.py checks
+  that the three files, the task's config and the job's return equal those of Hydra's ``run_job``.
 
 The order of the steps is Hydra's: ``overrides.yaml`` written last before the task starts (the
 launcher tells a started job by it), callbacks around the task, the working directory restored.
@@ -64,9 +64,9 @@ _Dumper.add_representer(str, get_omega_conf_dumper().str_representer)
 # paragraph separators and the byte-order mark. The two emitters write the same text for every
 # such character alone and for random strings of them (tests/test_sweep_job.py); they differ on
 # others: a carriage return, NEL and characters beyond the BMP alone (libyaml escapes them), and
-# strings with tabs or line breaks (the styles they choose differ). Keys must be printable ASCII, 64 characters at most:
-# libyaml measures a key in bytes (a key of over 128 bytes, quotes included, is written as an explicit "? key"),
-# PyYAML in characters.
+# strings with tabs or line breaks (the styles they choose differ). Keys must be printable ASCII,
+# 64 characters at most: libyaml measures a key in bytes (a key of over 128 bytes, quotes
+# included, is written as an explicit "? key"), PyYAML in characters.
 _SAFE = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 _SAFE_KEY = re.compile(r"[\x20-\x7e]{0,64}")
 

@@ -127,8 +127,9 @@ def run_folder(
     """Run ``cfg`` (into folder ``d`` if given); never raises on a crash of the model: the result
     says "failed" with the error (and so does the run's manifest). With ``resume`` a complete run
     of the same config already in ``d`` is read, not rerun (``manifest["resumed"]`` is True).
-    ``tables=False`` leaves the result's value-added and budget tables out (None), for callers that
-    read its status only (a sweep job of one run: 9 ms of a small run)."""
+    ``tables=False`` leaves the result's value-added and budget tables out (None), and a resumed
+    run's scorecard too (only its manifest is read), for callers that read its status only (a
+    sweep job of one run: 9 ms of a small run)."""
     done = completed(cfg, d) if resume and d is not None else None
     if d is not None and done is not None:
         if not tables:

@@ -6,9 +6,9 @@ one takes 0.05-0.11 s, and the collector runs several during the imports themsel
 every run. Objects that live for the whole process can be moved out of its reach
 (``gc.freeze``): they are still freed when their count of references drops to zero, only cyclic
 garbage among them would stay. Both freezing functions collect first, so what they freeze is
-alive.
-Only the command line and pool workers freeze: never an analyst's own session. A gather pauses
-the collector while it runs (``collector_paused``).
+alive. Only the command line and pool workers freeze (and a sweep's launcher, which runs in
+``python -m sim``, when it runs the jobs itself on one worker): never an analyst's own session.
+A gather pauses the collector while it runs (``collector_paused``).
 """
 
 from __future__ import annotations
@@ -21,19 +21,10 @@ from contextlib import contextmanager
 _frozen: list[bool] = []
 
 
-@contextmanager
-def imports_frozen() -> Iterator[None]:
-    """Run the imports in the ``with`` block without collections, then collect once and freeze
-    what is left (``python -m sim``: 0.2-0.5 s less a small run's command)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.collect()
-        gc.freeze()
-        if was:
-            gc.enable()
+def _freeze() -> None:
+    """Collect, then move every object left out of the collector's reach."""
+    gc.collect()
+    gc.freeze()
 
 
 @contextmanager
@@ -51,6 +42,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def imports_frozen() -> Iterator[None]:
+    """Run the imports in the ``with`` block without collections, then collect once and freeze
+    what is left (``python -m sim``: 0.2-0.5 s less a small run's command)."""
+    with collector_paused():
+        try:
+            yield
+        finally:
+            _freeze()
+
+
 def freeze_heap(workers_only: bool = False) -> None:
     """Once per process, after its first job: collect, then freeze every object left (the imports,
     Hydra's state, numba's compiled kernel, caches), so that later full collections scan only what
@@ -62,8 +64,7 @@ def freeze_heap(workers_only: bool = False) -> None:
         return
     if not _frozen:
         _frozen.append(True)
-        gc.collect()
-        gc.freeze()
+        _freeze()
 
 
 __all__ = ["collector_paused", "freeze_heap", "imports_frozen"]
